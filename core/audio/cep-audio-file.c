@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Placeholder: implementation in progress. */
+#include "cep-audio-file.h"

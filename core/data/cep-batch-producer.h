@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-batch-producer.h: assembles training batches from a partition, ahead of the consumer.
+ *
+ * An epoch is a seeded permutation of the selected frames (all, a fixed random fraction, or every
+ * n-th); batch b of epoch e holds the windows of permutation entries [b*B, (b+1)*B), masked by
+ * cep_augment_draw (seed, e, b, i). Batch contents therefore depend only on the options, the
+ * seed, the epoch and the index, never on thread timing. A producer thread fills batches into a
+ * bounded queue; the consumer takes them in order and gives them back to be reused.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cep-augment.h"
+#include "cep-partition.h"
+
+G_BEGIN_DECLS
+
+#define CEP_BATCH_PRODUCER_ERROR (cep_batch_producer_error_quark ())
+GQuark cep_batch_producer_error_quark (void);
+
+typedef enum
+{
+  CEP_BATCH_PRODUCER_ERROR_INVALID,    /* bad options (context above context_max, batch 0, ...) */
+  CEP_BATCH_PRODUCER_ERROR_CANCELLED,
+} CepBatchProducerError;
+
+typedef struct
+{
+  guint          context;        /* K: windows of 2K+1 frames */
+  guint          batch_size;
+  guint64        seed;
+  gboolean       shuffle;        /* default TRUE; FALSE keeps frame order (evaluation) */
+  double         subset_fraction;/* (0, 1]: fixed random subset chosen from the seed; 1 = all */
+  guint          subset_every;   /* >= 1: keep frames with index % every == 0 (applied first) */
+  gboolean       drop_last;      /* drop a final partial batch */
+  guint          queue_depth;    /* batches prepared ahead (default 4) */
+  CepAugmentSpec augment;
+} CepBatchOptions;
+
+void cep_batch_options_init (CepBatchOptions *options);
+
+typedef struct
+{
+  guint    epoch;
+  guint64  index;          /* batch index within the epoch */
+  guint    n_samples;      /* <= batch_size (last batch may be short) */
+  guint    window_floats;  /* (2K+1) * D */
+  float   *inputs;         /* n_samples x window_floats */
+  gint32  *labels;         /* n_samples class ids, or NULL for unlabelled partitions */
+  gsize   *frames;         /* n_samples global frame indices */
+} CepBatch;
+
+typedef struct _CepBatchProducer CepBatchProducer;
+
+CepBatchProducer *cep_batch_producer_new           (CepPartition           *partition,
+                                                    const CepBatchOptions  *options,
+                                                    GError                **error);
+void              cep_batch_producer_free          (CepBatchProducer       *self);
+
+gsize             cep_batch_producer_get_n_samples (CepBatchProducer       *self);
+guint64           cep_batch_producer_get_n_batches (CepBatchProducer       *self);
+
+/* Starts the producer thread on @epoch (stopping any previous epoch). */
+void              cep_batch_producer_start_epoch   (CepBatchProducer       *self,
+                                                    guint                   epoch);
+/* Next batch of the running epoch in order, blocking until it is ready; NULL at the end of the
+ * epoch, or on cancellation (then @error is set). Give it back with _release(). */
+CepBatch         *cep_batch_producer_next          (CepBatchProducer       *self,
+                                                    GCancellable           *cancellable,
+                                                    GError                **error);
+void              cep_batch_producer_release       (CepBatchProducer       *self,
+                                                    CepBatch               *batch);
+
+/* Synchronous and thread-free: fills @batch (allocated with _batch_new) with batch @index of
+ * @epoch exactly as the thread would. For tests, the CLI's dump and the GUI. */
+CepBatch         *cep_batch_producer_batch_new     (CepBatchProducer       *self);
+void              cep_batch_producer_batch_free    (CepBatch               *batch);
+void              cep_batch_producer_fill          (CepBatchProducer       *self,
+                                                    guint                   epoch,
+                                                    guint64                 index,
+                                                    CepBatch               *batch);
+/* The masks applied to sample @sample of batch @index of @epoch. */
+void              cep_batch_producer_get_masks     (CepBatchProducer       *self,
+                                                    guint                   epoch,
+                                                    guint64                 index,
+                                                    guint                   sample,
+                                                    CepMaskSet             *masks);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepBatchProducer, cep_batch_producer_free)
+
+G_END_DECLS

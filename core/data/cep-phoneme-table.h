@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-phoneme-table.h: the mapping between phoneme strings and class ids.
+ *
+ * The default is HW1P2's 42 symbols (ids 0..39 are targets, 40 and 41 are [SOS]/[EOS]); the F22
+ * spellings SIL, <sos>, <eos> are accepted as aliases. A table can also be loaded from a text
+ * file. Lookups are on the hot path of dataset loading, so they avoid hashing strings.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define CEP_PHONEME_TABLE_ERROR (cep_phoneme_table_error_quark ())
+GQuark cep_phoneme_table_error_quark (void);
+
+typedef enum
+{
+  CEP_PHONEME_TABLE_ERROR_IO,
+  CEP_PHONEME_TABLE_ERROR_PARSE,     /* bad line, empty or duplicate symbol */
+} CepPhonemeTableError;
+
+#define CEP_TYPE_PHONEME_TABLE (cep_phoneme_table_get_type ())
+G_DECLARE_FINAL_TYPE (CepPhonemeTable, cep_phoneme_table, CEP, PHONEME_TABLE, GObject)
+
+/* HW1P2's table. */
+CepPhonemeTable *cep_phoneme_table_new_default   (void);
+/* One symbol per line, id = line number among non-empty, non-'#' lines. Optional aliases
+ * after the symbol, separated by whitespace ("[SIL] SIL"). A symbol named [SOS]/<sos> or
+ * [EOS]/<eos> marks the boundary tokens, which are not target classes. */
+CepPhonemeTable *cep_phoneme_table_new_from_file (const char      *path,
+                                                  GError         **error);
+
+/* Number of target classes (boundary tokens excluded): 40 for HW1P2. */
+guint            cep_phoneme_table_get_n_classes (CepPhonemeTable *self);
+/* Number of symbols including boundary tokens: 42 for HW1P2. */
+guint            cep_phoneme_table_get_n_symbols (CepPhonemeTable *self);
+const char      *cep_phoneme_table_get_name      (CepPhonemeTable *self,
+                                                  guint            id);
+/* Id of @symbol (@length bytes, need not be NUL-terminated; -1 = strlen), or -1 if unknown. */
+int              cep_phoneme_table_lookup        (CepPhonemeTable *self,
+                                                  const char      *symbol,
+                                                  gssize           length);
+/* Id of a boundary token, or -1 if the table has none. */
+int              cep_phoneme_table_get_sos       (CepPhonemeTable *self);
+int              cep_phoneme_table_get_eos       (CepPhonemeTable *self);
+/* TRUE if @id is a target class (not a boundary token). */
+gboolean         cep_phoneme_table_is_target     (CepPhonemeTable *self,
+                                                  guint            id);
+
+G_END_DECLS
