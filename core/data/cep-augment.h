@@ -19,6 +19,14 @@ G_BEGIN_DECLS
 
 #define CEP_AUGMENT_MAX_BANDS 8
 
+#define CEP_AUGMENT_ERROR (cep_augment_error_quark ())
+GQuark cep_augment_error_quark (void);
+
+typedef enum
+{
+  CEP_AUGMENT_ERROR_INVALID,   /* inconsistent spec */
+} CepAugmentError;
+
 typedef struct
 {
   gboolean enabled;

@@ -24,11 +24,15 @@ typedef enum
 #define CEP_TYPE_PHONEME_TABLE (cep_phoneme_table_get_type ())
 G_DECLARE_FINAL_TYPE (CepPhonemeTable, cep_phoneme_table, CEP, PHONEME_TABLE, GObject)
 
+/* Class ids are stored as guint8 with 255 left free, so a table has at most 255 targets. */
+#define CEP_PHONEME_TABLE_MAX_CLASSES 255
+
 /* HW1P2's table. */
 CepPhonemeTable *cep_phoneme_table_new_default   (void);
 /* One symbol per line, id = line number among non-empty, non-'#' lines. Optional aliases
  * after the symbol, separated by whitespace ("[SIL] SIL"). A symbol named [SOS]/<sos> or
- * [EOS]/<eos> marks the boundary tokens, which are not target classes. */
+ * [EOS]/<eos> marks the boundary tokens, which are not target classes and must come after
+ * every target symbol. '#' starts a comment. Errors name the file and line. */
 CepPhonemeTable *cep_phoneme_table_new_from_file (const char      *path,
                                                   GError         **error);
 
@@ -42,6 +46,14 @@ const char      *cep_phoneme_table_get_name      (CepPhonemeTable *self,
 int              cep_phoneme_table_lookup        (CepPhonemeTable *self,
                                                   const char      *symbol,
                                                   gssize           length);
+/* The loader's fast path: a symbol of 1..8 bytes (no NUL) packed little-endian into 64 bits,
+ * zero-filled; FALSE if @symbol does not fit. Lookup of a packed key: id or -1. Symbols
+ * longer than 8 bytes are only found by cep_phoneme_table_lookup(). */
+gboolean         cep_phoneme_key_pack            (const char      *symbol,
+                                                  gsize            length,
+                                                  guint64         *key);
+int              cep_phoneme_table_lookup_key    (CepPhonemeTable *self,
+                                                  guint64          key);
 /* Id of a boundary token, or -1 if the table has none. */
 int              cep_phoneme_table_get_sos       (CepPhonemeTable *self);
 int              cep_phoneme_table_get_eos       (CepPhonemeTable *self);

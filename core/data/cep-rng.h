@@ -29,7 +29,10 @@ void     cep_philox4x32   (const guint32 counter[4],
                            guint32       out[4]);
 
 /* A small cursor over one (seed, stream, c0, c1) sequence: words come from consecutive values
- * of the last counter word. Cheap to create on the stack. */
+ * of the last counter word. Cheap to create on the stack.
+ *
+ * Layout: key = seed (low word first); counter = { c0, c1, stream | c2 << 8, position }, so a
+ * stream is below 256 and the optional third index (cep_rng_init_indexed) below 2^24. */
 typedef struct
 {
   guint32 key[2];
@@ -43,6 +46,15 @@ void     cep_rng_init     (CepRng  *rng,
                            guint32  stream,
                            guint32  c0,
                            guint32  c1);
+/* The same with a third index word (e.g. the sample within a batch); @c2 <= CEP_RNG_MAX_INDEX.
+ * cep_rng_init() is this with @c2 = 0. */
+#define CEP_RNG_MAX_INDEX 0xffffffu
+void     cep_rng_init_indexed (CepRng  *rng,
+                               guint64  seed,
+                               guint32  stream,
+                               guint32  c0,
+                               guint32  c1,
+                               guint32  c2);
 guint32  cep_rng_next_u32 (CepRng  *rng);
 /* Uniform in [0, 1) with 24 random bits. */
 float    cep_rng_uniform  (CepRng  *rng);
