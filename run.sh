@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   ./run.sh          install what is missing, build, and run Cepstra on the embedded demo dataset
+#   ./run.sh test     install what is missing, build, and run the whole test suite
+#   ./run.sh fuzz [S] build the libFuzzer targets with clang and fuzz each for S seconds (60)
+#
+# Environment: CEPSTRA_BUILD_DIR (default: build), CEPSTRA_MESON_ARGS (extra `meson setup`
+# arguments, e.g. "-Db_sanitize=address,undefined -Db_lundef=false").
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${CEPSTRA_BUILD_DIR:-build}
+
+# Debian 12 packages the build and the tests need.
+PACKAGES=(
+  gcc meson ninja-build pkg-config python3
+  libglib2.0-dev libglib2.0-bin libjson-glib-dev libsndfile1-dev
+  libespeak-ng-dev espeak-ng-data
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_missing_packages() {
+  local missing=() package
+  for package in "${PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+build() {
+  # shellcheck disable=SC2086 # CEPSTRA_MESON_ARGS is a list of words on purpose
+  local args=(-Dwerror=true ${CEPSTRA_MESON_ARGS:-})
+  if [ -f "$BUILD_DIR/build.ninja" ]; then
+    meson setup --reconfigure "$BUILD_DIR" "${args[@]}" >/dev/null
+  else
+    log "Configuring $BUILD_DIR"
+    meson setup "$BUILD_DIR" "${args[@]}" >/dev/null
+  fi
+  log "Building"
+  meson compile -C "$BUILD_DIR"
+}
+
+# One closing line for people and CI: "N passed, N failed, N skipped".
+summarize_tests() {
+  python3 - "$BUILD_DIR/meson-logs/testlog.json" <<'PY'
+import json, sys
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+for line in open(sys.argv[1]):
+    result = json.loads(line)["result"]
+    key = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}.get(result, "failed")
+    counts[key] += 1
+print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+PY
+}
+
+run_tests() {
+  log "Testing"
+  local status=0
+  meson test -C "$BUILD_DIR" --no-rebuild --print-errorlogs --num-processes 2 "$@" || status=$?
+  summarize_tests
+  return $status
+}
+
+# libFuzzer needs clang; the corpus is copied so a run never rewrites the committed seeds.
+run_fuzz() {
+  local seconds=${1:-60} corpus
+  install_missing_packages clang libclang-rt-14-dev
+  if [ -f build-fuzz/build.ninja ]; then
+    CC=clang meson setup --reconfigure build-fuzz -Dfuzzing=true >/dev/null
+  else
+    CC=clang meson setup build-fuzz -Dfuzzing=true >/dev/null
+  fi
+  ninja -C build-fuzz tests/fuzz/fuzz-npy
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus/npy/* "$corpus"/
+  log "Fuzzing the .npy parser for $seconds s"
+  build-fuzz/tests/fuzz/fuzz-npy -max_total_time="$seconds" -print_final_stats=1 "$corpus"
+  rm -rf "$corpus"
+}
+
+run_demo() {
+  log "Cepstra on the embedded demo dataset"
+  "$BUILD_DIR/app/cli/cepstra-cli" inspect
+}
+
+main() {
+  local command=${1:-run}
+  [ $# -gt 0 ] && shift
+  case "$command" in
+    run) install_missing_packages; build; run_demo ;;
+    test) install_missing_packages; build; run_tests "$@" ;;
+    fuzz) run_fuzz "$@" ;;
+    -h|--help|help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) echo "run.sh: unknown command “$command” (try ./run.sh --help)" >&2; exit 1 ;;
+  esac
+}
+
+main "$@"
