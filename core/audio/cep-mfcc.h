@@ -49,7 +49,8 @@ typedef struct
   double        energy_floor;       /* 0 */
   double        cepstral_lifter;    /* 22 */
   gboolean      snip_edges;         /* TRUE */
-  double        dither;             /* 0 (no dither: deterministic features) */
+  double        dither;             /* 0; dither noise is counter-based per frame, so even
+                                       dithered features are reproducible */
 } CepMfccOptions;
 
 void      cep_mfcc_options_init     (CepMfccOptions        *options);
@@ -61,16 +62,29 @@ CepMfcc  *cep_mfcc_new              (const CepMfccOptions  *options,
 void      cep_mfcc_free             (CepMfcc               *self);
 const CepMfccOptions *cep_mfcc_get_options (CepMfcc        *self);
 
-/* Number of frames for @n_samples samples (0 when too short). */
+/* Frame length and shift in samples (truncated like Kaldi: int (rate * ms / 1000)). */
+gsize     cep_mfcc_get_frame_length (CepMfcc               *self);
+gsize     cep_mfcc_get_frame_shift  (CepMfcc               *self);
+/* Number of frames for @n_samples samples (0 when too short). A signal must hold at least one
+ * frame length in both framings (as in the reference); with snip_edges off there are then
+ * (n + shift / 2) / shift frames and the ends are reflected (Kaldi's convention). */
 gsize     cep_mfcc_get_n_frames     (CepMfcc               *self,
                                      gsize                  n_samples);
-/* MFCCs: returns n_frames x num_ceps floats (g_free), C order. */
+/* Index of the first sample of @frame: frame * shift, or frame * shift + shift / 2 -
+ * length / 2 (possibly negative) with snip_edges off. */
+gint64    cep_mfcc_get_frame_start  (CepMfcc               *self,
+                                     gsize                  frame);
+/* Columns of cep_mfcc_compute_fbank(): num_mel_bins, plus one (the log energy, first) with
+ * use_energy. */
+guint     cep_mfcc_get_fbank_dim    (CepMfcc               *self);
+/* MFCCs: returns n_frames x num_ceps floats (g_free), C order. With use_energy, C0 is replaced
+ * by the log energy (floored by energy_floor when it is positive). */
 float    *cep_mfcc_compute          (CepMfcc               *self,
                                      const float           *samples,
                                      gsize                  n_samples,
                                      gsize                 *n_frames,
                                      GError               **error);
-/* Log-mel filterbank energies: n_frames x num_mel_bins floats (g_free). */
+/* Log-mel filterbank energies: n_frames x cep_mfcc_get_fbank_dim() floats (g_free). */
 float    *cep_mfcc_compute_fbank    (CepMfcc               *self,
                                      const float           *samples,
                                      gsize                  n_samples,
