@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-cli.c: command dispatch and the helpers every command shares.
+ */
+#define G_LOG_DOMAIN "cepstra-cli"
+
+#include "cep-config.h"
+
+#include "cep-cli.h"
+#include "cep-dataset.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+static const CepCliCommand commands[] = {
+  { "inspect", "Summarize a dataset: partitions, frames, classes, skipped files",
+    cep_cli_inspect_run },
+  { "features", "Compute Kaldi-compatible MFCCs of audio files", cep_cli_features_run },
+  { "import", "Turn a folder of audio files (and alignments) into a partition",
+    cep_cli_import_run },
+  { "batches", "Write the first assembled training batches to .npy files",
+    cep_cli_batches_run },
+  { "make-demo", "Generate the demo dataset with espeak-ng", cep_cli_make_demo_run },
+  { NULL, NULL, NULL },
+};
+
+static GCancellable *cancellable;
+
+const CepCliCommand *
+cep_cli_get_commands (void)
+{
+  return commands;
+}
+
+static void
+print_main_help (FILE *stream)
+{
+  fprintf (stream,
+           "Usage: cepstra-cli COMMAND [OPTION…]\n\n"
+           "Cepstra %s: train frame-level phoneme classifiers on MFCC features.\n\n"
+           "Commands:\n",
+           PACKAGE_VERSION);
+  for (const CepCliCommand *c = commands; c->name != NULL; c++)
+    fprintf (stream, "  %-10s  %s\n", c->name, c->summary);
+  fprintf (stream,
+           "\nRun “cepstra-cli COMMAND --help” for the options of a command.\n"
+           "Without a dataset path, commands use the embedded demo dataset.\n");
+}
+
+static const CepCliCommand *
+find_command (const char *name)
+{
+  for (const CepCliCommand *c = commands; c->name != NULL; c++)
+    if (g_str_equal (c->name, name))
+      return c;
+  return NULL;
+}
+
+int
+cep_cli_main (int    argc,
+              char **argv)
+{
+  const CepCliCommand *command;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("cepstra-cli");
+
+  if (argc < 2)
+    {
+      print_main_help (stderr);
+      return CEP_CLI_EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
+    {
+      print_main_help (stdout);
+      return CEP_CLI_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("cepstra-cli %s\n", PACKAGE_VERSION);
+      return CEP_CLI_EXIT_OK;
+    }
+
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      fprintf (stderr, "cepstra-cli: unknown command “%s”\n\n", argv[1]);
+      print_main_help (stderr);
+      return CEP_CLI_EXIT_USAGE;
+    }
+
+  cep_cli_install_signal_handlers ();
+  return command->run (argc - 1, argv + 1);
+}
+
+gboolean
+cep_cli_parse_options (const char          *name,
+                       const char          *parameter_string,
+                       const char          *description,
+                       const GOptionEntry  *entries,
+                       int                 *argc,
+                       char              ***argv,
+                       int                 *exit_code)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  summary = g_strdup_printf ("cepstra-cli %s: %s", name,
+                             find_command (name) ? find_command (name)->summary : "");
+  g_option_context_set_summary (context, summary);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  /* GOption names the program in --help; make it read "cepstra-cli NAME". */
+  g_autofree char *prgname = g_strdup_printf ("cepstra-cli %s", name);
+  g_set_prgname (prgname);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = cep_cli_usage_error (name, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+cep_cli_usage_error (const char *name,
+                     const char *format,
+                     ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "cepstra-cli %s: %s\nTry “cepstra-cli %s --help”.\n", name, message, name);
+  return CEP_CLI_EXIT_USAGE;
+}
+
+int
+cep_cli_fail (const char   *name,
+              const GError *error,
+              int           exit_code)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_cancellable_is_cancelled (cep_cli_get_cancellable ()))
+    {
+      fprintf (stderr, "cepstra-cli %s: cancelled\n", name);
+      return CEP_CLI_EXIT_CANCELLED;
+    }
+  fprintf (stderr, "cepstra-cli %s: %s\n", name, error->message);
+  return exit_code;
+}
+
+GCancellable *
+cep_cli_get_cancellable (void)
+{
+  if (cancellable == NULL)
+    cancellable = g_cancellable_new ();
+  return cancellable;
+}
+
+/* Signals are taken by one thread with sigwait(), so cancelling happens in ordinary thread
+ * context (GCancellable is not async-signal-safe). A second signal exits at once. */
+static gpointer
+signal_thread (gpointer data)
+{
+  sigset_t *set = data;
+  int signal_number;
+  guint received = 0;
+
+  while (sigwait (set, &signal_number) == 0)
+    {
+      if (++received > 1)
+        _exit (CEP_CLI_EXIT_CANCELLED);
+      g_cancellable_cancel (cep_cli_get_cancellable ());
+    }
+  return NULL;
+}
+
+void
+cep_cli_install_signal_handlers (void)
+{
+  static sigset_t set;
+
+  cep_cli_get_cancellable ();
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  /* Block before any other thread exists, so every thread inherits the mask. */
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+  g_thread_unref (g_thread_new ("cep-cli-signals", signal_thread, &set));
+}
+
+char *
+cep_cli_resolve_dataset (const char  *path,
+                         GError     **error)
+{
+  char *root;
+
+  if (path != NULL)
+    return g_strdup (path);
+  root = cep_dataset_find_demo_root ();
+  if (root == NULL)
+    g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NOT_FOUND,
+                 "no dataset given and the embedded demo dataset was not found "
+                 "(set CEPSTRA_DEMO_DIR or pass a dataset folder)");
+  return root;
+}
+
+void
+cep_cli_print_json (JsonNode *root,
+                    FILE     *stream)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  fprintf (stream, "%s\n", text);
+}

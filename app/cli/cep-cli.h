@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-cli.h: what every cepstra-cli command shares: exit codes, option parsing, error
+ * reporting, cancellation on Ctrl-C, dataset resolution and JSON output.
+ *
+ * Commands only translate between the command line and libcepstra-core; they compute nothing.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes (documented in README.md). */
+typedef enum
+{
+  CEP_CLI_EXIT_OK           = 0,
+  CEP_CLI_EXIT_USAGE        = 1,   /* unknown command or option, missing argument */
+  CEP_CLI_EXIT_INVALID_DATA = 2,   /* an input file or dataset is invalid */
+  CEP_CLI_EXIT_OUTPUT       = 3,   /* an output could not be written */
+  CEP_CLI_EXIT_UNAVAILABLE  = 4,   /* a feature this build lacks (e.g. make-demo) */
+  CEP_CLI_EXIT_CANCELLED    = 130, /* interrupted (Ctrl-C) */
+} CepCliExit;
+
+typedef int (*CepCliRunFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char    *name;
+  const char    *summary;
+  CepCliRunFunc  run;
+} CepCliCommand;
+
+int           cep_cli_main                 (int argc, char **argv);
+
+/* The command table, NULL-name terminated. */
+const CepCliCommand *cep_cli_get_commands  (void);
+
+/* Parses @entries for command @name; on --help prints and sets *exit_code to 0, on an error
+ * prints "cepstra-cli NAME: message" and sets *exit_code to CEP_CLI_EXIT_USAGE. */
+gboolean      cep_cli_parse_options        (const char          *name,
+                                            const char          *parameter_string,
+                                            const char          *description,
+                                            const GOptionEntry  *entries,
+                                            int                 *argc,
+                                            char              ***argv,
+                                            int                 *exit_code);
+
+/* Prints "cepstra-cli NAME: MESSAGE" on stderr and returns @exit_code, or
+ * CEP_CLI_EXIT_CANCELLED when @error is a cancellation. */
+int           cep_cli_fail                 (const char          *name,
+                                            const GError        *error,
+                                            int                  exit_code);
+int           cep_cli_usage_error          (const char          *name,
+                                            const char          *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
+
+/* Cancelled when the user presses Ctrl-C (SIGINT) or sends SIGTERM. */
+GCancellable *cep_cli_get_cancellable      (void);
+void          cep_cli_install_signal_handlers (void);
+
+/* @path, or the embedded demo dataset when @path is NULL. */
+char         *cep_cli_resolve_dataset      (const char          *path,
+                                            GError             **error);
+
+/* Writes @root as pretty JSON and a newline to @stream. */
+void          cep_cli_print_json           (JsonNode            *root,
+                                            FILE                *stream);
+
+/* The commands. */
+int           cep_cli_inspect_run          (int argc, char **argv);
+int           cep_cli_features_run         (int argc, char **argv);
+int           cep_cli_import_run           (int argc, char **argv);
+int           cep_cli_batches_run          (int argc, char **argv);
+int           cep_cli_make_demo_run        (int argc, char **argv);
+
+G_END_DECLS
