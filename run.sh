@@ -16,6 +16,7 @@ BUILD_DIR=${CEPSTRA_BUILD_DIR:-build}
 PACKAGES=(
   gcc meson ninja-build pkg-config python3
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsndfile1-dev
+  libopenblas-dev libcairo2-dev libpango1.0-dev
   libespeak-ng-dev espeak-ng-data
 )
 
