@@ -44,8 +44,31 @@ typedef enum
 
 #define CEP_NPY_MAX_DIMS 32
 
-/* An opened .npy file. The data stays in the file (memory-mapped) until converted. */
+/* An opened .npy file. The data stays in the file until converted: float32 reads go straight
+ * from the file into the caller's buffer; other conversions map the file (or read it, where
+ * mapping fails). An open CepNpy holds a file descriptor until its data is needed or it is
+ * freed, so open, convert and free one file at a time when loading thousands of them. */
 typedef struct _CepNpy CepNpy;
+
+/* What a header says, validated against the file size (see cep_npy_read_info()). */
+typedef struct
+{
+  CepNpyKind kind;
+  gsize      itemsize;
+  gboolean   big_endian;      /* FALSE for single-byte elements (bool, i1, u1, S) */
+  gboolean   fortran_order;
+  guint      n_dims;
+  gsize      shape[CEP_NPY_MAX_DIMS];
+  gsize      n_elements;      /* product of shape (1 for 0-D) */
+  gsize      data_offset;     /* where the element bytes start in the file */
+  gsize      data_size;       /* n_elements x itemsize, exactly what follows the header */
+} CepNpyInfo;
+
+/* Reads and validates only the header of @path (a few hundred bytes and an fstat, no mapping),
+ * so a caller can size its buffers in a first pass over many files. */
+gboolean      cep_npy_read_info          (const char    *path,
+                                          CepNpyInfo    *info,
+                                          GError       **error);
 
 /* Opens and validates @path. Errors name the file and the problem. */
 CepNpy       *cep_npy_open               (const char    *path,
@@ -67,7 +90,10 @@ gboolean      cep_npy_is_fortran_order   (const CepNpy  *npy);
 gboolean      cep_npy_is_big_endian      (const CepNpy  *npy);
 /* The dtype as written in the header, e.g. "<f4" (for messages). */
 const char   *cep_npy_get_descr          (const CepNpy  *npy);
-/* Raw element bytes exactly as stored (file byte order and memory order). */
+/* The validated header. */
+const CepNpyInfo *cep_npy_get_info       (const CepNpy  *npy);
+/* Raw element bytes exactly as stored (file byte order and memory order), cep_npy_get_info()
+ * ->data_size of them. Maps (or reads) the data on first use; NULL if that fails. */
 const void   *cep_npy_get_raw_data       (const CepNpy  *npy);
 
 /* Shape as (rows, cols): 2-D arrays as they are, 1-D as (n, 1), 0-D as (1, 1).
