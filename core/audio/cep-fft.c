@@ -291,8 +291,9 @@ split_bin (const CepFft     *self,
            const CepComplex *z,
            gsize             k)
 {
-  CepComplex zk = z[k % self->half];
-  CepComplex zm = z[(self->half - k) % self->half];
+  /* Z is periodic in M = half: Z[M] = Z[0]. */
+  CepComplex zk = z[k == self->half ? 0 : k];
+  CepComplex zm = z[k == 0 ? 0 : self->half - k];
   CepComplex even = { 0.5 * (zk.re + zm.re), 0.5 * (zk.im - zm.im) };
   CepComplex odd = { 0.5 * (zk.im + zm.im), -0.5 * (zk.re - zm.re) };
   CepComplex rotated = complex_mul (self->split_twiddles[k], odd);

@@ -368,13 +368,17 @@ static void
 test_mfcc_reuse (void)
 {
   g_autoptr (CepMfcc) mfcc = new_mfcc (set_defaults);
-  gsize n, n_frames;
+  g_autoptr (CepMfcc) fresh = new_mfcc (set_defaults);
+  gsize n, n_frames, n_fbank;
   g_autofree float *samples = audio_test_load_fixture_wav ("chirp-16k-mono.wav", &n);
   g_autofree float *first = compute (mfcc, FALSE, samples, n, &n_frames);
-  g_autofree float *fbank = compute (mfcc, TRUE, samples + 1000, 5000, NULL);
+  g_autofree float *fbank = compute (mfcc, TRUE, samples + 1000, 5000, &n_fbank);
   g_autofree float *again = compute (mfcc, FALSE, samples, n, &n_frames);
+  g_autofree float *fresh_fbank = compute (fresh, TRUE, samples + 1000, 5000, &n_fbank);
+  gsize mfcc_bytes = n_frames * 28 * sizeof (float), fbank_bytes = n_fbank * 40 * sizeof (float);
 
-  g_assert_cmpmem (first, n_frames * 28 * sizeof (float), again, n_frames * 28 * sizeof (float));
+  g_assert_cmpmem (first, mfcc_bytes, again, mfcc_bytes);
+  g_assert_cmpmem (fbank, fbank_bytes, fresh_fbank, fbank_bytes);
 }
 
 /* Features are linear-in-log: scaling the signal by 2 adds log 4 to every log mel energy. */
