@@ -69,17 +69,23 @@ kernel_weight (double t,
   return sinc * window * window * base / from;
 }
 
-/* Fills the taps of one phase: the contiguous span where |t| < lowpass width. */
+/* Fills the taps of one phase: the contiguous span where |t| < lowpass width. Only a window
+ * around the span is scanned (the full kernel row has 2 width + from taps, which for nearly
+ * coprime rates would make building quadratic in the rate). */
 static void
 resampler_build_phase (CepResampler *self,
                        guint         phase,
                        double        base)
 {
+  double centre = self->width + (double) self->from * phase / self->to;
+  double reach = (double) self->from * CEP_RESAMPLER_LOWPASS_WIDTH / base;
   gint64 n_kernel = 2 * self->width + self->from;
+  gint64 lo = MAX ((gint64) floor (centre - reach) - 1, 0);
+  gint64 hi = MIN ((gint64) ceil (centre + reach) + 1, n_kernel - 1);
   gint64 first = -1;
   guint count = 0;
 
-  for (gint64 tap = 0; tap < n_kernel; tap++)
+  for (gint64 tap = lo; tap <= hi; tap++)
     {
       double t = kernel_time (self, phase, tap, base);
 

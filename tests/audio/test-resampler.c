@@ -199,6 +199,30 @@ test_resampler_upsampling_interpolates (void)
     }
 }
 
+/* Nearly coprime rates give tens of thousands of phases; each must still be a band-limited
+ * interpolator (and building them must stay cheap). */
+static void
+test_resampler_coprime_rates (void)
+{
+  static const guint rates[][2] = { { 48001, 48000 }, { 16000, 44101 }, { 22050, 16001 } };
+
+  for (gsize r = 0; r < G_N_ELEMENTS (rates); r++)
+    {
+      guint from = rates[r][0], to = rates[r][1];
+      gsize n_in = from / 2, n_out;
+      g_autofree float *in = g_new (float, n_in);
+      g_autofree float *out = NULL;
+
+      for (gsize i = 0; i < n_in; i++)
+        in[i] = (float) (3000.0 * sin (2.0 * G_PI * 1000.0 * i / from));
+      out = resample_all (from, to, in, n_in, &n_out);
+      g_assert_cmpuint (n_out, ==, ((guint64) n_in * to + from - 1) / from);
+      for (gsize j = 200; j < n_out - 200; j++)
+        g_assert_cmpfloat_with_epsilon (out[j], 3000.0 * sin (2.0 * G_PI * 1000.0 * j / to),
+                                        3000.0 * 0.01);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,5 +237,6 @@ main (int   argc,
   g_test_add_func ("/resampler/constant-signal", test_resampler_constant_signal);
   g_test_add_func ("/resampler/tiny-inputs", test_resampler_tiny_inputs);
   g_test_add_func ("/resampler/upsampling-interpolates", test_resampler_upsampling_interpolates);
+  g_test_add_func ("/resampler/coprime-rates", test_resampler_coprime_rates);
   return g_test_run ();
 }
