@@ -298,7 +298,8 @@ unicode_to_utf8 (const CepNpy  *npy,
 
   while (n > 0 && load_bits (p + 4 * (n - 1), 4, npy->info.big_endian) == 0)
     n--;
-  out = g_malloc (n * 6 + 1);
+  /* Valid code points take at most 4 bytes of UTF-8. */
+  out = g_malloc (n * 4 + 1);
   for (gsize i = 0; i < n; i++)
     {
       guint32 c = (guint32) load_bits (p + 4 * i, 4, npy->info.big_endian);

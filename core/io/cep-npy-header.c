@@ -394,6 +394,32 @@ _cep_npy_shape_size (const gsize *shape,
   return TRUE;
 }
 
+static void
+set_size_error (const CepNpyInfo  *info,
+                const char        *descr,
+                guint64            present,
+                gboolean           overflow,
+                const char        *name,
+                GError           **error)
+{
+  g_autofree char *shape = _cep_npy_format_shape (info->shape, info->n_dims);
+  g_autofree char *shown = describe_descr (descr);
+
+  if (overflow)
+    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
+                        "shape %s of dtype %s overflows the address space", shape, shown);
+  else if (present < info->data_size)
+    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
+                        "shape %s of dtype %s declares %" G_GSIZE_FORMAT " bytes of data, "
+                        "but the file holds %" G_GUINT64_FORMAT, shape, shown,
+                        info->data_size, present);
+  else
+    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
+                        "%" G_GUINT64_FORMAT " trailing bytes after the %" G_GSIZE_FORMAT
+                        " bytes that shape %s of dtype %s declares",
+                        present - info->data_size, info->data_size, shape, shown);
+}
+
 /* The shape must describe exactly the bytes that follow the header. */
 static gboolean
 check_data_size (CepNpyInfo  *info,
@@ -402,26 +428,13 @@ check_data_size (CepNpyInfo  *info,
                  const char  *name,
                  GError     **error)
 {
-  g_autofree char *shape = _cep_npy_format_shape (info->shape, info->n_dims);
-  g_autofree char *shown = describe_descr (descr);
   guint64 present = file_size - info->data_offset;
+  gboolean overflow = !_cep_npy_shape_size (info->shape, info->n_dims, info->itemsize,
+                                            &info->n_elements, &info->data_size);
 
-  if (!_cep_npy_shape_size (info->shape, info->n_dims, info->itemsize,
-                            &info->n_elements, &info->data_size))
-    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
-                        "shape %s of dtype %s overflows the address space", shape, shown);
-  else if (present < info->data_size)
-    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
-                        "shape %s of dtype %s declares %" G_GSIZE_FORMAT " bytes of data, "
-                        "but the file holds %" G_GUINT64_FORMAT, shape, shown,
-                        info->data_size, present);
-  else if (present > info->data_size)
-    _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name,
-                        "%" G_GUINT64_FORMAT " trailing bytes after the %" G_GSIZE_FORMAT
-                        " bytes that shape %s of dtype %s declares",
-                        present - info->data_size, info->data_size, shape, shown);
-  else
+  if (!overflow && present == info->data_size)
     return TRUE;
+  set_size_error (info, descr, present, overflow, name, error);
   return FALSE;
 }
 

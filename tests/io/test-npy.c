@@ -13,8 +13,10 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -418,6 +420,137 @@ test_from_data (void)
   g_assert_cmpstr (cep_npy_get_path (npy), ==, "memory.npy");
   values = read_all_float32 (npy);
   assert_floats_identical (values, expected, 12);
+}
+
+/* ---- how files are opened ---------------------------------------------------------------- */
+
+/* Beyond the size that is read into memory, the data is mapped; the answers are the same. */
+static void
+test_large_mapped (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cep-npy-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "large.npy", NULL);
+  gsize n = 700000;
+  g_autofree guint64 *data = g_new (guint64, n);
+  g_autofree float *values = g_new (float, n);
+  CepNpyLayout layout = { CEP_NPY_KIND_FLOAT, 8, TRUE, FALSE, 1, &n };
+  g_autoptr (CepNpy) npy = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double value = (double) i / 8 - 1000;
+      memcpy (&data[i], &value, 8);
+      data[i] = GUINT64_TO_BE (data[i]);
+    }
+  g_assert_true (cep_npy_write (path, &layout, data, &error));
+  npy = cep_npy_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cep_npy_read_float32 (npy, values, &error));
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (values[i], ==, (float) ((double) i / 8 - 1000));
+  g_assert_cmpmem (cep_npy_get_raw_data (npy), n * 8, data, n * 8);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+typedef struct
+{
+  char  *fifo;
+  char  *contents;
+  gsize  length;
+} FifoWriter;
+
+static gpointer
+write_fifo (gpointer user_data)
+{
+  FifoWriter *writer = user_data;
+  FILE *stream = fopen (writer->fifo, "wb");
+
+  g_assert_nonnull (stream);
+  g_assert_cmpuint (fwrite (writer->contents, 1, writer->length, stream), ==, writer->length);
+  fclose (stream);
+  return NULL;
+}
+
+/* A pipe cannot be mapped or preaded: it is read as a stream. */
+static void
+test_open_fifo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cep-npy-XXXXXX", NULL);
+  g_autofree char *fixture = fixture_path ("f4-fortran.npy");
+  FifoWriter writer = { g_build_filename (dir, "pipe.npy", NULL) };
+  g_autoptr (CepNpy) npy = NULL;
+  g_autoptr (GError) error = NULL;
+  GThread *thread;
+
+  g_assert_true (g_file_get_contents (fixture, &writer.contents, &writer.length, NULL));
+  g_assert_cmpint (mkfifo (writer.fifo, 0600), ==, 0);
+  thread = g_thread_new ("fifo-writer", write_fifo, &writer);
+  npy = cep_npy_open (writer.fifo, &error);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cep_npy_get_path (npy), ==, writer.fifo);
+  assert_grid (npy);
+  g_assert_cmpint (g_unlink (writer.fifo), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (writer.fifo);
+  g_free (writer.contents);
+}
+
+static void
+test_open_not_a_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cep-npy-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.npy", NULL);
+  g_autoptr (GError) dir_error = NULL;
+  g_autoptr (GError) device_error = NULL;
+  g_autoptr (GError) missing_error = NULL;
+  CepNpyInfo info;
+
+  g_assert_null (cep_npy_open (dir, &dir_error));
+  g_assert_error (dir_error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
+  assert_error_prefix (dir_error, dir, "not a regular file");
+  g_assert_false (cep_npy_read_info ("/dev/zero", &info, &device_error));
+  assert_error_prefix (device_error, "/dev/zero", "not a regular file");
+  g_assert_null (cep_npy_open (missing, &missing_error));
+  g_assert_error (missing_error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
+  assert_error_prefix (missing_error, missing, "could not open: ");
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A file cut short after it was opened fails cleanly instead of faulting. */
+static void
+test_file_shrinks (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cep-npy-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "shrinks.npy", NULL);
+  g_autofree char *strings_path = g_build_filename (dir, "strings.npy", NULL);
+  const char * const strings[] = { "AA", "SH" };
+  float data[64] = { 0 };
+  gsize n = 64;
+  g_autoptr (CepNpy) npy = NULL;
+  g_autoptr (CepNpy) strings_npy = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) strings_error = NULL;
+
+  g_assert_true (cep_npy_write_float32 (path, data, 1, &n, NULL));
+  g_assert_true (cep_npy_write_strings (strings_path, strings, 2, NULL));
+  npy = cep_npy_open (path, &error);
+  strings_npy = cep_npy_open (strings_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (truncate (path, 100), ==, 0);
+  g_assert_cmpint (truncate (strings_path, 130), ==, 0);
+  g_assert_false (cep_npy_read_float32 (npy, data, &error));
+  g_assert_error (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
+  assert_error_prefix (error, path, "shorter than when it was opened");
+  g_assert_null (cep_npy_read_strings (strings_npy, &strings_error));
+  g_assert_error (strings_error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
+  assert_error_prefix (strings_error, strings_path, "changed size since it was opened");
+  g_assert_null (cep_npy_get_raw_data (strings_npy));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_unlink (strings_path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* ---- float16, all of it ----------------------------------------------------------------- */
@@ -994,6 +1127,10 @@ main (int   argc,
   g_test_add_func ("/npy/numpy/versions", test_numpy_versions);
   g_test_add_func ("/npy/read-info", test_read_info);
   g_test_add_func ("/npy/from-data", test_from_data);
+  g_test_add_func ("/npy/open/large-mapped", test_large_mapped);
+  g_test_add_func ("/npy/open/fifo", test_open_fifo);
+  g_test_add_func ("/npy/open/not-a-file", test_open_not_a_file);
+  g_test_add_func ("/npy/open/file-shrinks", test_file_shrinks);
   g_test_add_func ("/npy/float16-exhaustive", test_float16_exhaustive);
   g_test_add_func ("/npy/round-trip", test_round_trip);
   g_test_add_func ("/npy/write/header-layout", test_header_layout);

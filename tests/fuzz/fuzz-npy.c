@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * fuzz-npy.c: libFuzzer target for the .npy reader.
+ *
+ * Parses each input as a whole file image with cep_npy_new_from_data and, when the header is
+ * accepted, runs every conversion on it, checking the invariants the rest of Cepstra relies
+ * on (the shape describes exactly the data). Work per input is bounded: arrays of more than
+ * 2^20 elements are parsed but not converted. Built with -fsanitize=fuzzer under
+ * -Dfuzzing=true, and replayed over the committed corpus by fuzz-replay.c in every build.
+ */
+#include "cep-npy.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_CONVERTED_ELEMENTS (1u << 20)
+
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+static void
+check_invariants (const CepNpy *npy)
+{
+  const CepNpyInfo *info = cep_npy_get_info (npy);
+  gsize n = 1;
+
+  g_assert_cmpuint (info->n_dims, <=, CEP_NPY_MAX_DIMS);
+  for (guint i = 0; i < info->n_dims; i++)
+    n *= info->shape[i];
+  g_assert_cmpuint (n, ==, info->n_elements);
+  g_assert_cmpuint (info->n_elements * info->itemsize, ==, info->data_size);
+  g_assert_nonnull (cep_npy_get_descr (npy));
+}
+
+static void
+convert_all (const CepNpy *npy)
+{
+  gsize n = MAX (cep_npy_get_n_elements (npy), 1);
+  g_autofree float *floats = g_new (float, n);
+  g_autofree gint64 *ints = g_new (gint64, n);
+  g_auto (GStrv) strings = NULL;
+  GError *error = NULL;
+  gsize rows, cols;
+
+  if (!cep_npy_read_float32 (npy, floats, &error))
+    g_clear_error (&error);
+  if (!cep_npy_read_int64 (npy, ints, &error))
+    g_clear_error (&error);
+  strings = cep_npy_read_strings (npy, &error);
+  g_clear_error (&error);
+  if (strings != NULL)
+    g_assert_cmpuint (g_strv_length (strings), ==, cep_npy_get_n_elements (npy));
+  if (!cep_npy_get_matrix_shape (npy, &rows, &cols, &error))
+    g_clear_error (&error);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  GError *error = NULL;
+  CepNpy *npy = cep_npy_new_from_data (data, size, "fuzz.npy", &error);
+
+  if (npy == NULL)
+    {
+      /* Every refusal names the input, like every other error in Cepstra. */
+      g_assert_true (g_str_has_prefix (error->message, "fuzz.npy: "));
+      g_error_free (error);
+      return 0;
+    }
+  check_invariants (npy);
+  if (cep_npy_get_n_elements (npy) <= MAX_CONVERTED_ELEMENTS)
+    convert_all (npy);
+  g_assert_nonnull (cep_npy_get_raw_data (npy));
+  cep_npy_free (npy);
+  return 0;
+}
