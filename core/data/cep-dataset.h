@@ -26,7 +26,8 @@ typedef enum
 #define CEP_TYPE_DATASET (cep_dataset_get_type ())
 G_DECLARE_FINAL_TYPE (CepDataset, cep_dataset, CEP, DATASET, GObject)
 
-/* Scans @root for partitions (cheap: no feature file is read). */
+/* Scans @root for partitions (cheap: no feature file is read). A root that holds mfcc/ itself
+ * and no partition folders is a dataset of one partition named after the folder. */
 CepDataset   *cep_dataset_open               (const char            *root,
                                               const CepLoadOptions  *options,
                                               GError               **error);
@@ -36,14 +37,17 @@ char         *cep_dataset_find_demo_root     (void);
 const char   *cep_dataset_get_root           (CepDataset *self);
 /* Partition names in canonical order (train, dev, test, then others sorted). */
 const char * const *cep_dataset_get_partition_names (CepDataset *self);
-/* Loads (once, then cached) the partition called @name. Thread-safe. */
+/* Loads (once, then cached) the partition called @name. Thread-safe. The partition belongs
+ * to the dataset (ref it to keep it longer); a failed load is not cached. */
 CepPartition *cep_dataset_load_partition     (CepDataset      *self,
                                               const char      *name,
                                               GCancellable    *cancellable,
                                               CepProgressFunc  progress,
                                               gpointer         progress_data,
                                               GError         **error);
-/* Loads every partition and runs the cross-partition checks. */
+/* Loads every partition and runs the cross-partition checks: CEP_DATASET_ERROR_MISMATCH when
+ * feature dimensions differ (naming both partitions), CEP_DATASET_ERROR_DUPLICATE when an
+ * utterance name is in two partitions (naming both files). */
 gboolean      cep_dataset_load_all           (CepDataset      *self,
                                               GCancellable    *cancellable,
                                               GError         **error);

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The numpy baseline for bench-load: what an HW1P2 notebook does to load a partition.
+
+np.load every feature file, per-utterance CMVN (population std, the same 1e-5 floor as
+Cepstra), concatenate, and map the transcripts (without [SOS]/[EOS]) to class ids with a
+vectorized lookup. Run with Debian's Python: /usr/bin/python3 bench-load-numpy.py PARTITION
+[--runs N]. Prints one line per run and the median, in seconds.
+"""
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+PHONEMES = [
+    "[SIL]", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D",
+    "DH", "EH", "ER", "EY", "F", "G", "HH", "IH", "IY", "JH",
+    "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S",
+    "SH", "T", "TH", "UH", "UW", "V", "W", "Y", "Z", "ZH",
+    "[SOS]", "[EOS]",
+]
+
+
+def load_partition(folder):
+    mfcc_dir = os.path.join(folder, "mfcc")
+    transcript_dir = os.path.join(folder, "transcript")
+    names = sorted(os.listdir(mfcc_dir))
+    order = np.argsort(PHONEMES)
+    sorted_symbols = np.array(PHONEMES)[order]
+
+    features, labels = [], []
+    for name in names:
+        x = np.load(os.path.join(mfcc_dir, name))
+        std = np.maximum(x.std(axis=0), np.float32(1e-5))
+        features.append((x - x.mean(axis=0)) / std)
+        symbols = np.load(os.path.join(transcript_dir, name))[1:-1]
+        labels.append(order[np.searchsorted(sorted_symbols, symbols)].astype(np.uint8))
+    return np.concatenate(features), np.concatenate(labels)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("partition")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    times = []
+    for run in range(args.runs):
+        start = time.perf_counter()
+        x, y = load_partition(args.partition)
+        times.append(time.perf_counter() - start)
+        print(f"numpy run {run}: {times[-1]:.3f} s ({x.shape[0]} frames, {y.shape[0]} labels)")
+        del x, y
+    print(f"numpy median: {statistics.median(times):.4f}")
+
+
+if __name__ == "__main__":
+    main()

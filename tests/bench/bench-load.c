@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * bench-load.c: how fast a partition loads, against `cat` and against numpy.
+ *
+ * Generates (once, with the npy writer) a synthetic partition like HW1P2's dev set: 2000
+ * utterances of 300..1500 frames, D = 28 float32 features, '<U5' transcripts with [SOS] and
+ * [EOS]. Then, with a warm page cache, times `cat` of all its files to /dev/null, Cepstra's
+ * load (CMVN and label mapping on) and bench-load-numpy.py, and measures the peak memory a
+ * load adds (VmHWM growth in a fresh child process) against the frame store's size.
+ *
+ *   bench-load [--dir DIR] [--runs N] [--no-numpy] [--threads N]
+ *
+ * Timings are printed, never asserted.
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cep-npy.h"
+#include "cep-partition.h"
+#include "cep-rng.h"
+
+#define N_UTTERANCES 2000
+#define DIM 28
+
+static const char *const phonemes[] = {
+  "[SIL]", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D",
+  "DH", "EH", "ER", "EY", "F", "G", "HH", "IH", "IY", "JH",
+  "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S",
+  "SH", "T", "TH", "UH", "UW", "V", "W", "Y", "Z", "ZH",
+};
+
+static void
+die_on_error (GError *error)
+{
+  if (error == NULL)
+    return;
+  fprintf (stderr, "bench-load: %s\n", error->message);
+  exit (1);
+}
+
+/* Feature values with per-coefficient offsets and spreads, labels in runs of 2..12 frames. */
+static void
+write_utterance (const char *partition,
+                 guint       index,
+                 CepRng     *rng)
+{
+  gsize n_frames = cep_rng_range (rng, 300, 1500);
+  g_autofree float *values = g_new (float, n_frames * DIM);
+  g_autofree const char **symbols = g_new (const char *, n_frames + 2);
+  g_autofree char *file = g_strdup_printf ("%04u-%06u.npy", index / 100, index);
+  g_autofree char *mfcc = g_build_filename (partition, "mfcc", file, NULL);
+  g_autofree char *transcript = g_build_filename (partition, "transcript", file, NULL);
+  gsize shape[2] = { n_frames, DIM };
+  GError *error = NULL;
+
+  for (gsize i = 0; i < n_frames * DIM; i++)
+    values[i] = (float) (i % DIM) * 3.0f - 20.0f + 8.0f * cep_rng_uniform (rng);
+  symbols[0] = "[SOS]";
+  for (gsize t = 0; t < n_frames;)
+    {
+      const char *symbol = phonemes[cep_rng_range (rng, 0, 39)];
+      for (guint run = cep_rng_range (rng, 2, 12); run > 0 && t < n_frames; run--)
+        symbols[1 + t++] = symbol;
+    }
+  symbols[n_frames + 1] = "[EOS]";
+  cep_npy_write_float32 (mfcc, values, 2, shape, &error);
+  die_on_error (error);
+  cep_npy_write_strings (transcript, symbols, n_frames + 2, &error);
+  die_on_error (error);
+}
+
+static void
+generate (const char *partition)
+{
+  g_autofree char *mfcc = g_build_filename (partition, "mfcc", NULL);
+  g_autofree char *transcript = g_build_filename (partition, "transcript", NULL);
+  g_autofree char *done = g_build_filename (partition, "complete", NULL);
+  CepRng rng;
+
+  if (g_file_test (done, G_FILE_TEST_EXISTS))
+    return;
+  fprintf (stderr, "generating %d utterances in %s ...\n", N_UTTERANCES, partition);
+  g_mkdir_with_parents (mfcc, 0755);
+  g_mkdir_with_parents (transcript, 0755);
+  cep_rng_init (&rng, 2024, CEP_RNG_STREAM_DEMO, 0, 0);
+  for (guint i = 0; i < N_UTTERANCES; i++)
+    write_utterance (partition, i, &rng);
+  g_file_set_contents (done, "", 0, NULL);
+}
+
+static GPtrArray *
+list_files (const char *partition)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  const char *folders[] = { "mfcc", "transcript" };
+
+  g_ptr_array_add (argv, g_strdup ("cat"));
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      g_autofree char *dir_path = g_build_filename (partition, folders[f], NULL);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        g_ptr_array_add (argv, g_build_filename (dir_path, name, NULL));
+    }
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+static double
+time_cat (GPtrArray *argv)
+{
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                &status, &error);
+  die_on_error (error);
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static CepPartition *
+load (const char *partition)
+{
+  CepLoadOptions options;
+  GError *error = NULL;
+  CepPartition *result;
+
+  cep_load_options_init (&options);
+  result = cep_partition_load (partition, &options, NULL, NULL, NULL, &error);
+  die_on_error (error);
+  return result;
+}
+
+static double
+time_load (const char *partition)
+{
+  gint64 start = g_get_monotonic_time ();
+  CepPartition *result = load (partition);
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  g_object_unref (result);
+  return seconds;
+}
+
+static gsize
+read_vm_hwm_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || (line = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + 6, NULL, 10);
+}
+
+/* Child mode: one load in a fresh process, peak RSS growth against the store's size. */
+static int
+measure_memory (const char *partition)
+{
+  gsize before = read_vm_hwm_kib ();
+  CepPartition *result = load (partition);
+  gsize after = read_vm_hwm_kib ();
+  gsize store = cep_partition_get_store_size (result);
+
+  printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "\n", store,
+          (after - before) * 1024, cep_partition_get_n_frames (result));
+  g_object_unref (result);
+  return 0;
+}
+
+static void
+report_memory (const char *self_path,
+               const char *partition)
+{
+  const char *argv[] = { self_path, "--memory-child", partition, NULL };
+  g_autofree char *output = NULL;
+  GError *error = NULL;
+  guint64 store, growth, frames;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL, NULL,
+                &error);
+  die_on_error (error);
+  if (sscanf (output, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+              &store, &growth, &frames) != 3)
+    return;
+  printf ("frames: %" G_GUINT64_FORMAT ", store (frames x D x 4 + padding): %.1f MB\n", frames,
+          store / 1e6);
+  printf ("peak RSS growth of one load: %.1f MB, ratio to store: %.3f\n", growth / 1e6,
+          (double) growth / (double) store);
+}
+
+static double
+run_numpy (const char *partition,
+           guint       runs)
+{
+  g_autofree char *script = g_build_filename (CEP_BENCH_SOURCE_DIR, "bench-load-numpy.py", NULL);
+  g_autofree char *runs_text = g_strdup_printf ("%u", runs);
+  const char *argv[] = { "/usr/bin/python3", script, partition, "--runs", runs_text, NULL };
+  g_autofree char *output = NULL;
+  GError *error = NULL;
+  const char *line;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL,
+                     NULL, &error))
+    {
+      fprintf (stderr, "numpy baseline not run: %s\n", error->message);
+      g_error_free (error);
+      return -1;
+    }
+  line = strstr (output, "numpy median: ");
+  return line != NULL ? g_ascii_strtod (line + 14, NULL) : -1;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = NULL;
+  gint runs = 7;
+  gboolean no_numpy = FALSE;
+  g_autofree char *memory_child = NULL;
+  GOptionEntry entries[] = {
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where to generate (and keep) the data", "DIR" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Timed runs of each (default 7)", "N" },
+    { "no-numpy", 0, 0, G_OPTION_ARG_NONE, &no_numpy, "Skip the numpy baseline", NULL },
+    { "memory-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &memory_child, NULL, NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- partition loading benchmark");
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_parse (context, &argc, &argv, &error);
+  die_on_error (error);
+  if (memory_child != NULL)
+    return measure_memory (memory_child);
+
+  gboolean temporary = dir == NULL;
+  if (temporary)
+    dir = g_dir_make_tmp ("cep-bench-load-XXXXXX", &error);
+  die_on_error (error);
+  g_autofree char *partition = g_build_filename (dir, "dev-clean", NULL);
+  generate (partition);
+
+  g_autoptr(GPtrArray) cat_argv = list_files (partition);
+  g_autofree double *cat_times = g_new (double, runs);
+  g_autofree double *load_times = g_new (double, runs);
+
+  /* Warm the page cache (and the allocator) before timing anything. */
+  time_cat (cat_argv);
+  time_load (partition);
+  for (gint i = 0; i < runs; i++)
+    {
+      cat_times[i] = time_cat (cat_argv);
+      load_times[i] = time_load (partition);
+    }
+  double cat = median (cat_times, runs), loading = median (load_times, runs);
+  printf ("files: %u, threads available: %u\n", cat_argv->len - 2, g_get_num_processors ());
+  printf ("cat  median of %d: %.4f s\n", runs, cat);
+  printf ("load median of %d: %.4f s (%.2fx cat; target <= 2x)\n", runs, loading,
+          loading / cat);
+  if (!no_numpy)
+    {
+      double numpy = run_numpy (partition, runs);
+      if (numpy > 0)
+        printf ("numpy median of %d: %.4f s (load is %.2fx faster; target >= 4x)\n", runs,
+                numpy, numpy / loading);
+    }
+  report_memory (argv[0], partition);
+  if (temporary)
+    {
+      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+      if (system (command) != 0)
+        fprintf (stderr, "could not remove %s\n", dir);
+    }
+  return 0;
+}
