@@ -68,6 +68,39 @@ check_available (gsize        needed,
   return TRUE;
 }
 
+static gboolean
+check_version (const guint8  *bytes,
+               const char    *name,
+               GError       **error)
+{
+  if (bytes[6] >= 1 && bytes[6] <= 3 && bytes[7] == 0)
+    return TRUE;
+  _cep_npy_set_error (error, CEP_NPY_ERROR_VERSION, name,
+                      "unsupported .npy format version %u.%u (1.0, 2.0 and 3.0 are known)",
+                      bytes[6], bytes[7]);
+  return FALSE;
+}
+
+static gboolean
+check_header_length (gsize        header_length,
+                     gsize        data_offset,
+                     guint64      file_size,
+                     const char  *name,
+                     GError     **error)
+{
+  if (data_offset > file_size)
+    _cep_npy_set_error (error, CEP_NPY_ERROR_HEADER, name,
+                        "header length %" G_GSIZE_FORMAT " goes beyond the end of the file "
+                        "(%" G_GUINT64_FORMAT " bytes)", header_length, file_size);
+  else if (header_length > CEP_NPY_MAX_HEADER)
+    _cep_npy_set_error (error, CEP_NPY_ERROR_HEADER, name,
+                        "header of %" G_GSIZE_FORMAT " bytes is larger than the %d byte limit",
+                        header_length, CEP_NPY_MAX_HEADER);
+  else
+    return TRUE;
+  return FALSE;
+}
+
 gboolean
 _cep_npy_parse_preamble (const guint8  *bytes,
                          gsize          n_bytes,
@@ -80,35 +113,15 @@ _cep_npy_parse_preamble (const guint8  *bytes,
   gsize header_length;
 
   n_bytes = MIN (n_bytes, file_size);
-  if (!check_magic (bytes, n_bytes, name, error) || !check_available (8, n_bytes, name, error))
+  if (!check_magic (bytes, n_bytes, name, error) || !check_available (8, n_bytes, name, error)
+      || !check_version (bytes, name, error))
     return FALSE;
-  if (bytes[6] < 1 || bytes[6] > 3 || bytes[7] != 0)
-    {
-      _cep_npy_set_error (error, CEP_NPY_ERROR_VERSION, name,
-                          "unsupported .npy format version %u.%u (1.0, 2.0 and 3.0 are known)",
-                          bytes[6], bytes[7]);
-      return FALSE;
-    }
   length_size = bytes[6] == 1 ? 2 : 4;
   if (!check_available (8 + length_size, n_bytes, name, error))
     return FALSE;
   header_length = (gsize) read_le (bytes + 8, length_size);
   *data_offset = 8 + length_size + header_length;
-  if (*data_offset > file_size)
-    {
-      _cep_npy_set_error (error, CEP_NPY_ERROR_HEADER, name,
-                          "header length %" G_GSIZE_FORMAT " goes beyond the end of the file "
-                          "(%" G_GUINT64_FORMAT " bytes)", header_length, file_size);
-      return FALSE;
-    }
-  if (header_length > CEP_NPY_MAX_HEADER)
-    {
-      _cep_npy_set_error (error, CEP_NPY_ERROR_HEADER, name,
-                          "header of %" G_GSIZE_FORMAT " bytes is larger than the %d byte limit",
-                          header_length, CEP_NPY_MAX_HEADER);
-      return FALSE;
-    }
-  return TRUE;
+  return check_header_length (header_length, *data_offset, file_size, name, error);
 }
 
 /* Whether a dtype string names Python objects in any spelling ('O', '|O8', 'object'). */

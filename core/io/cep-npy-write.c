@@ -153,37 +153,76 @@ write_atomically (const char     *path,
   return set_write_error (error, path, saved_errno);
 }
 
+/* The header for @layout, and the size of the data that must follow it. */
+static GString *
+header_for_layout (const CepNpyLayout  *layout,
+                   const char          *name,
+                   gsize               *data_size,
+                   GError             **error)
+{
+  g_autofree char *descr = NULL;
+  g_autofree char *dict = NULL;
+  gsize n_elements;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (layout->n_dims <= CEP_NPY_MAX_DIMS, NULL);
+  g_return_val_if_fail (layout->shape != NULL || layout->n_dims == 0, NULL);
+
+  descr = _cep_npy_format_descr (layout->kind, layout->itemsize, layout->big_endian);
+  g_return_val_if_fail (descr != NULL, NULL);
+  if (!_cep_npy_shape_size (layout->shape, layout->n_dims, layout->itemsize,
+                            &n_elements, data_size))
+    {
+      _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name, "shape overflows the address space");
+      return NULL;
+    }
+  dict = build_dict (descr, layout->fortran_order, layout->shape, layout->n_dims);
+  return build_header (dict);
+}
+
 gboolean
 cep_npy_write (const char          *path,
                const CepNpyLayout  *layout,
                const void          *data,
                GError             **error)
 {
-  g_autofree char *descr = NULL;
-  g_autofree char *dict = NULL;
   g_autoptr (GString) header = NULL;
-  gsize n_elements;
   gsize data_size;
 
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (layout != NULL, FALSE);
-  g_return_val_if_fail (layout->n_dims <= CEP_NPY_MAX_DIMS, FALSE);
-  g_return_val_if_fail (layout->shape != NULL || layout->n_dims == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  descr = _cep_npy_format_descr (layout->kind, layout->itemsize, layout->big_endian);
-  g_return_val_if_fail (descr != NULL, FALSE);
-  if (!_cep_npy_shape_size (layout->shape, layout->n_dims, layout->itemsize,
-                            &n_elements, &data_size))
-    {
-      _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, path, "shape overflows the address space");
-      return FALSE;
-    }
+  header = header_for_layout (layout, path, &data_size, error);
+  if (header == NULL)
+    return FALSE;
   g_return_val_if_fail (data != NULL || data_size == 0, FALSE);
-
-  dict = build_dict (descr, layout->fortran_order, layout->shape, layout->n_dims);
-  header = build_header (dict);
   return write_atomically (path, header, data, data_size, error);
+}
+
+GBytes *
+cep_npy_serialize (const CepNpyLayout  *layout,
+                   const void          *data,
+                   const char          *name,
+                   GError             **error)
+{
+  g_autoptr (GString) header = NULL;
+  gsize data_size;
+  gsize total;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  header = header_for_layout (layout, name, &data_size, error);
+  if (header == NULL)
+    return NULL;
+  g_return_val_if_fail (data != NULL || data_size == 0, NULL);
+  if (!g_size_checked_add (&total, header->len, data_size) || total > G_MAXSSIZE)
+    {
+      _cep_npy_set_error (error, CEP_NPY_ERROR_SIZE, name, "data overflows the address space");
+      return NULL;
+    }
+  g_string_append_len (header, data, (gssize) data_size);
+  return g_string_free_to_bytes (g_steal_pointer (&header));
 }
 
 gboolean

@@ -141,6 +141,13 @@ gboolean      cep_npy_write              (const char          *path,
                                           const void          *data,
                                           GError             **error);
 
+/* The bytes cep_npy_write() would write, in memory (header and data). @name is used in
+ * error messages. */
+GBytes       *cep_npy_serialize          (const CepNpyLayout  *layout,
+                                          const void          *data,
+                                          const char          *name,
+                                          GError             **error);
+
 /* Convenience: a C-order little-endian float32 array. */
 gboolean      cep_npy_write_float32      (const char    *path,
                                           const float   *data,

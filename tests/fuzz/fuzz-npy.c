@@ -4,9 +4,10 @@
  *
  * Parses each input as a whole file image with cep_npy_new_from_data and, when the header is
  * accepted, runs every conversion on it, checking the invariants the rest of Cepstra relies
- * on (the shape describes exactly the data). Work per input is bounded: arrays of more than
- * 2^20 elements are parsed but not converted. Built with -fsanitize=fuzzer under
- * -Dfuzzing=true, and replayed over the committed corpus by fuzz-replay.c in every build.
+ * on: the shape describes exactly the data, and writing the array and reading it back gives
+ * the same array. Work per input is bounded: arrays of more than 2^20 elements are parsed but
+ * not converted. Built with -fsanitize=fuzzer under -Dfuzzing=true, and replayed over the
+ * committed corpus by fuzz-replay.c in every build.
  */
 #include "cep-npy.h"
 
@@ -30,6 +31,29 @@ check_invariants (const CepNpy *npy)
   g_assert_cmpuint (n, ==, info->n_elements);
   g_assert_cmpuint (info->n_elements * info->itemsize, ==, info->data_size);
   g_assert_nonnull (cep_npy_get_descr (npy));
+}
+
+/* Writing what was read and reading it again gives the same array. */
+static void
+check_reserialize (const CepNpy *npy)
+{
+  const CepNpyInfo *info = cep_npy_get_info (npy);
+  CepNpyLayout layout = { info->kind, info->itemsize, info->big_endian, info->fortran_order,
+                          info->n_dims, info->shape };
+  g_autoptr (GBytes) image = cep_npy_serialize (&layout, cep_npy_get_raw_data (npy),
+                                                "again.npy", NULL);
+  g_autoptr (CepNpy) again = NULL;
+  gsize length;
+  const void *bytes = g_bytes_get_data (image, &length);
+
+  again = cep_npy_new_from_data (bytes, length, "again.npy", NULL);
+  g_assert_nonnull (again);
+  g_assert_cmpmem (cep_npy_get_shape (again), info->n_dims * sizeof (gsize),
+                   info->shape, info->n_dims * sizeof (gsize));
+  g_assert_cmpint (cep_npy_get_kind (again), ==, info->kind);
+  g_assert_cmpint (cep_npy_is_big_endian (again), ==, info->big_endian);
+  g_assert_cmpmem (cep_npy_get_raw_data (again), info->data_size,
+                   cep_npy_get_raw_data (npy), info->data_size);
 }
 
 static void
@@ -70,7 +94,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   check_invariants (npy);
   if (cep_npy_get_n_elements (npy) <= MAX_CONVERTED_ELEMENTS)
-    convert_all (npy);
+    {
+      convert_all (npy);
+      check_reserialize (npy);
+    }
   g_assert_nonnull (cep_npy_get_raw_data (npy));
   cep_npy_free (npy);
   return 0;
