@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-model-spec.h: what an MLP is, independent of any backend.
+ *
+ * A spec is the context K, the feature dimension D (the input is (2K+1)·D floats), an ordered
+ * list of hidden blocks (Linear, BatchNorm, activation, Dropout) and the classifier head, a
+ * Linear to n_classes logits trained with softmax cross-entropy (optionally label-smoothed).
+ * It answers the questions asked before any weight exists: is the model well formed, how many
+ * parameters and FLOPs does it have, what are its tensors called in a checkpoint.
+ *
+ * Conventions (PyTorch's, so a checkpoint maps 1:1 onto torch.nn.Sequential):
+ * - Linear weights are [out × in], biases [out].
+ * - BatchNorm1d is affine: weight (γ) and bias (β) are parameters; running_mean, running_var
+ *   and num_batches_tracked are buffers, not parameters. Its momentum is torch's:
+ *   running = (1 − momentum)·running + momentum·batch.
+ * - Tensor names are "layers.<i>.<name>" where i is the block's position in the equivalent
+ *   nn.Sequential (every block counts, activations and dropouts too) and the head is block
+ *   n_blocks: tiny's head is "layers.11.weight".
+ *
+ * It must not allocate or compute tensors (the backends do); it only draws initial weights
+ * on request (cep_model_spec_init_linear), so every backend starts from identical values.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "cep-activation.h"
+
+G_BEGIN_DECLS
+
+#define CEP_MODEL_SPEC_ERROR (cep_model_spec_error_quark ())
+GQuark cep_model_spec_error_quark (void);
+
+typedef enum
+{
+  CEP_MODEL_SPEC_ERROR_INVALID,    /* the spec is malformed (messages name the block) */
+  CEP_MODEL_SPEC_ERROR_PRESET,     /* no preset or shape of that name */
+  CEP_MODEL_SPEC_ERROR_BUDGET,     /* a shape cannot be made within the parameter budget */
+} CepModelSpecError;
+
+/* Sanity bounds, far above anything HW1P2 uses (K <= 50, widths <= 4096). */
+#define CEP_MODEL_MAX_CONTEXT     128
+#define CEP_MODEL_MAX_FEATURE_DIM 4096
+#define CEP_MODEL_MAX_WIDTH       65536
+#define CEP_MODEL_MAX_BLOCKS      256
+#define CEP_MODEL_MAX_CLASSES     255   /* = CEP_PHONEME_TABLE_MAX_CLASSES */
+/* HW1P2's usual limit (F22, F24, F25). */
+#define CEP_MODEL_DEFAULT_PARAM_LIMIT G_GUINT64_CONSTANT (20000000)
+/* HW1P2's 42 symbols ([SOS] and [EOS] included), as the starter models emit. */
+#define CEP_MODEL_DEFAULT_CLASSES 42
+#define CEP_MODEL_DEFAULT_FEATURE_DIM 28
+
+/* The prefix of every tensor name in a checkpoint. */
+#define CEP_MODEL_TENSOR_PREFIX "layers"
+
+typedef enum
+{
+  CEP_BLOCK_LINEAR,
+  CEP_BLOCK_BATCH_NORM,
+  CEP_BLOCK_ACTIVATION,
+  CEP_BLOCK_DROPOUT,
+} CepBlockKind;
+
+/* Weight initializations. Biases start at zero except with CEP_INIT_TORCH_DEFAULT. fan_in is
+ * the layer's input width, fan_out its output width. */
+typedef enum
+{
+  CEP_INIT_GLOROT_UNIFORM,   /* U(±√(6/(fan_in+fan_out))): Keras/Axon default, the seed's */
+  CEP_INIT_KAIMING_UNIFORM,  /* U(±√(6/fan_in)): He for ReLU, torch kaiming_uniform_(
+                              * nonlinearity='relu'), mode fan_in, gain √2 */
+  CEP_INIT_KAIMING_NORMAL,   /* N(0, 2/fan_in): torch kaiming_normal_(nonlinearity='relu') */
+  CEP_INIT_NORMAL,           /* N(0, init_std²) */
+  CEP_INIT_TORCH_DEFAULT,    /* torch.nn.Linear's reset_parameters: weight and bias
+                              * U(±1/√fan_in) (kaiming_uniform_ with a = √5) */
+} CepInit;
+
+#define CEP_INIT_COUNT (CEP_INIT_TORCH_DEFAULT + 1)
+
+/* One block. Only the fields of its kind are meaningful; the others keep the values the
+ * constructors below give them, so two equal blocks compare equal field by field. */
+typedef struct
+{
+  CepBlockKind  kind;
+  /* CEP_BLOCK_LINEAR */
+  guint         width;        /* output features */
+  CepInit       init;
+  double        init_std;     /* CEP_INIT_NORMAL only (default 0.01) */
+  gboolean      bias;
+  /* CEP_BLOCK_BATCH_NORM (torch defaults 1e-5 and 0.1) */
+  double        eps;
+  double        momentum;
+  /* CEP_BLOCK_ACTIVATION */
+  CepActivation activation;
+  double        slope;        /* LeakyReLU's negative slope (default 0.01) */
+  /* CEP_BLOCK_DROPOUT */
+  double        p;            /* probability of zeroing, in [0, 1) */
+} CepBlock;
+
+/* Blocks with every other field at its default. */
+CepBlock      cep_block_linear     (guint          width);   /* Glorot uniform, bias on */
+CepBlock      cep_block_batch_norm (void);
+CepBlock      cep_block_activation (CepActivation  activation);
+CepBlock      cep_block_dropout    (double         p);
+
+const char   *cep_block_kind_get_name (CepBlockKind kind);       /* "linear", "batch_norm", ... */
+const char   *cep_init_get_name       (CepInit      init);       /* "glorot_uniform", ... */
+gboolean      cep_init_from_name      (const char  *name,
+                                       CepInit     *init);
+
+typedef struct
+{
+  char     *name;             /* free text for people ("tiny", "pyramid-6"); may be NULL */
+  guint     context;          /* K */
+  guint     feature_dim;      /* D */
+  GArray   *blocks;           /* of CepBlock: the hidden blocks in order */
+  CepBlock  head;             /* CEP_BLOCK_LINEAR; head.width is the number of classes */
+  double    label_smoothing;  /* softmax cross-entropy's, in [0, 1) */
+  guint64   param_limit;      /* warn above this many parameters (0 = never) */
+} CepModelSpec;
+
+/* No hidden block; a Glorot-initialized head with bias; no smoothing; the default limit. */
+CepModelSpec   *cep_model_spec_new            (guint                context,
+                                               guint                feature_dim,
+                                               guint                n_classes);
+CepModelSpec   *cep_model_spec_copy           (const CepModelSpec  *spec);
+void            cep_model_spec_free           (CepModelSpec        *spec);
+gboolean        cep_model_spec_equal          (const CepModelSpec  *a,
+                                               const CepModelSpec  *b);
+void            cep_model_spec_set_name       (CepModelSpec        *spec,
+                                               const char          *name);
+void            cep_model_spec_add            (CepModelSpec        *spec,
+                                               CepBlock             block);
+
+guint           cep_model_spec_get_input_dim  (const CepModelSpec  *spec);  /* (2K+1)·D */
+guint           cep_model_spec_get_n_classes  (const CepModelSpec  *spec);
+guint           cep_model_spec_get_n_blocks   (const CepModelSpec  *spec);
+/* Blocks 0 .. n_blocks-1 are the hidden blocks, block n_blocks is the head. */
+const CepBlock *cep_model_spec_get_block      (const CepModelSpec  *spec,
+                                               guint                index);
+/* The number of features flowing into block @index (the head included). */
+guint           cep_model_spec_get_block_input_width (const CepModelSpec *spec,
+                                                      guint               index);
+
+/* FALSE with CEP_MODEL_SPEC_ERROR_INVALID and a message like "blocks[3]: dropout p 1 is not
+ * in [0, 1)" or "head: ...". Checks bounds, finite numbers, and that neither BatchNorm nor an
+ * activation comes before the first Linear (they would act on raw input features). */
+gboolean        cep_model_spec_validate       (const CepModelSpec  *spec,
+                                               GError             **error);
+
+/* torch's sum(p.numel() for p in model.parameters()): Linear weights and biases, BatchNorm's
+ * γ and β (2·width); running statistics are buffers and not counted. */
+guint64         cep_model_spec_count_params   (const CepModelSpec  *spec);
+/* Forward FLOPs per sample in evaluation mode. Convention: a Linear costs 2·in·out (one
+ * multiply and one add per weight) plus out for its bias; a BatchNorm 2 per feature (scale and
+ * shift, as folded at inference); an activation 1 per feature whatever its real cost; dropout
+ * and the softmax nothing. Elementwise terms are under 1 % at HW1P2 widths. */
+guint64         cep_model_spec_count_flops    (const CepModelSpec  *spec);
+/* GEMM FLOPs per sample of one training step: for every Linear 2·in·out forward, 2·in·out for
+ * the weight gradient, and 2·in·out for the input gradient except at the first Linear (the
+ * input needs none). Divide samples/s × this by 1e9 for "GEMM-equivalent GFLOP/s". */
+guint64         cep_model_spec_count_train_gemm_flops (const CepModelSpec *spec);
+/* NULL when within spec->param_limit (or the limit is 0), else a warning for people:
+ * "18,864,938 parameters: above the limit of 15,000,000". */
+char           *cep_model_spec_check_param_limit (const CepModelSpec *spec);
+
+/* One line per block in torch's words ("Linear(1708, 512)", "BatchNorm1d(512)", "GELU()",
+ * "Dropout(p=0.35)"), then the head. */
+char           *cep_model_spec_describe       (const CepModelSpec  *spec);
+
+/* Checkpoint tensors: parameters and buffers, in nn.Sequential's state_dict order. */
+typedef enum
+{
+  CEP_TENSOR_WEIGHT,
+  CEP_TENSOR_BIAS,
+  CEP_TENSOR_RUNNING_MEAN,
+  CEP_TENSOR_RUNNING_VAR,
+  CEP_TENSOR_NUM_BATCHES_TRACKED,   /* a 0-dimensional int64 */
+} CepTensorRole;
+
+typedef struct
+{
+  char          *name;         /* "layers.4.weight" */
+  guint          block;        /* index as in cep_model_spec_get_block() */
+  CepTensorRole  role;
+  guint          n_dims;       /* 0, 1 or 2 */
+  gsize          shape[2];
+  gsize          n_elements;
+  gboolean       is_parameter; /* FALSE for buffers */
+} CepTensorInfo;
+
+/* A new array of CepTensorInfo (its clear function frees the names). */
+GArray         *cep_model_spec_list_tensors   (const CepModelSpec  *spec);
+
+/* Draws the initial weight ([out × in], row-major) and bias ([out], may be NULL when the block
+ * has none) of Linear block @index (the head is n_blocks) from the counter-based RNG, stream
+ * CEP_RNG_STREAM_INIT with c0 = @index: the same seed gives the same weights everywhere. */
+void            cep_model_spec_init_linear    (const CepModelSpec  *spec,
+                                               guint                index,
+                                               guint64              seed,
+                                               float               *weight,
+                                               float               *bias);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepModelSpec, cep_model_spec_free)
+
+G_END_DECLS
