@@ -116,8 +116,8 @@ cep_augment_draw (const CepAugmentSpec *spec,
 
   g_return_if_fail (spec != NULL && masks != NULL);
 
-  masks->n_freq = 0;
-  masks->n_time = 0;
+  /* Unused bands are zeroed too, so equal mask sets compare equal byte for byte. */
+  memset (masks, 0, sizeof *masks);
   if (!spec->enabled || n_frames == 0 || dim == 0)
     return;
 

@@ -63,7 +63,7 @@ typedef struct
 
 /* Draws the masks for one sample of a window of @n_frames = 2K+1 frames by @dim coefficients.
  * Bands are clipped to the window. An empty set when the spec is disabled or the probability
- * draw says no. */
+ * draw says no. Unused entries of @masks are zeroed. */
 void     cep_augment_draw              (const CepAugmentSpec *spec,
                                         guint64               seed,
                                         guint                 epoch,
