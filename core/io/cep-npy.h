@@ -44,10 +44,11 @@ typedef enum
 
 #define CEP_NPY_MAX_DIMS 32
 
-/* An opened .npy file. The data stays in the file until converted: float32 reads go straight
- * from the file into the caller's buffer; other conversions map the file (or read it, where
- * mapping fails). An open CepNpy holds a file descriptor until its data is needed or it is
- * freed, so open, convert and free one file at a time when loading thousands of them. */
+/* An opened .npy file. The data stays in the file until converted: native float32 in C order
+ * goes straight from the file into the caller's buffer (one pread); other conversions load
+ * the data first, reading it when small and memory-mapping it when large (over 4 MiB; read
+ * where mapping fails). An open CepNpy holds a file descriptor until its data is loaded or
+ * it is freed, so open, convert and free one file at a time when loading thousands. */
 typedef struct _CepNpy CepNpy;
 
 /* What a header says, validated against the file size (see cep_npy_read_info()). */
@@ -73,7 +74,8 @@ gboolean      cep_npy_read_info          (const char    *path,
 /* Opens and validates @path. Errors name the file and the problem. */
 CepNpy       *cep_npy_open               (const char    *path,
                                           GError       **error);
-/* Parses an in-memory image of a file; @name is used in error messages (fuzzing, tests). */
+/* Parses an in-memory image of a file (the element bytes are copied, @data may go away
+ * afterwards); @name is used in error messages (fuzzing, tests). */
 CepNpy       *cep_npy_new_from_data      (const void    *data,
                                           gsize          size,
                                           const char    *name,
