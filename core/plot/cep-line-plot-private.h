@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-line-plot-private.h: what the line plot's layout and drawing files share.
+ */
+#pragma once
+
+#include "cep-line-plot.h"
+#include "cep-plot-text.h"
+
+G_BEGIN_DECLS
+
+/* Sample line of a legend entry, and the gaps around its parts. */
+#define CEP_LINE_PLOT_LEGEND_SAMPLE 22.0
+#define CEP_LINE_PLOT_LEGEND_GAP     6.0
+#define CEP_LINE_PLOT_LEGEND_SPACING 20.0
+
+const CepPlotStyle *_cep_line_plot_get_style       (const CepLinePlot *plot);
+double              _cep_line_plot_padding         (const CepLinePlot *plot);
+/* x of point @i of @series (its index when the series has no x array). */
+double              _cep_line_series_x             (const CepLineSeries *series,
+                                                    gsize                i);
+/* TRUE if series @index is the first of its name (the one that gets a legend entry). */
+gboolean            _cep_line_plot_is_legend_entry (const CepLinePlot *plot,
+                                                    guint              index);
+gboolean            _cep_line_plot_has_legend      (const CepLinePlot *plot);
+/* Width of the whole legend row. */
+double              _cep_line_plot_legend_width    (const CepLinePlot *plot,
+                                                    CepPlotText       *text);
+/* Label of epoch mark @i ("epoch 3" or "3"), whichever fits @room; NULL if neither. */
+const char         *_cep_line_plot_epoch_label     (CepPlotText       *text,
+                                                    guint              i,
+                                                    double             room,
+                                                    char              *buffer,
+                                                    gsize              size);
+
+G_END_DECLS
