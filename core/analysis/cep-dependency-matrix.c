@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-dependency-matrix.c: the dependency matrix's options, setup, result and CSV file.
+ *
+ * It prepares an analysis (checks the request against the model, builds the private padded
+ * copy of the utterance) and hands it to the passes in cep-dependency-passes.c; it must not
+ * compute anything itself.
+ */
+#define G_LOG_DOMAIN "cepstra-analysis"
+
+#include "cep-dependency-private.h"
+#include "cep-window.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (cep-dependency-error-quark, cep_dependency_error)
+
+static const char *const mode_names[] = { "bool", "sensitivity", "gradient" };
+
+const char *
+cep_dependency_mode_get_name (CepDependencyMode mode)
+{
+  g_return_val_if_fail (mode <= CEP_DEPENDENCY_MODE_GRADIENT, NULL);
+  return mode_names[mode];
+}
+
+gboolean
+cep_dependency_mode_from_name (const char        *name,
+                               CepDependencyMode *mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
+    if (g_strcmp0 (name, mode_names[i]) == 0)
+      {
+        *mode = (CepDependencyMode) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const float *
+cep_dependency_dataset_window (const float *padded,
+                               guint        pad,
+                               guint        dim,
+                               gsize        t,
+                               guint        k,
+                               gpointer     user_data)
+{
+  return cep_window_start (padded, pad, dim, t, k);
+}
+
+void
+cep_dependency_options_init (CepDependencyOptions *options)
+{
+  *options = (CepDependencyOptions) {
+    .mode = CEP_DEPENDENCY_MODE_BOOL,
+    .stride = 1,
+    .rtol = 1e-5,
+    .atol = 1e-8,
+    .window = cep_dependency_dataset_window,
+  };
+}
+
+/* Setup */
+
+static gboolean
+check_request (CepNetwork                 *network,
+               gsize                       n_frames,
+               guint                       dim,
+               const CepDependencyOptions *options,
+               GError                    **error)
+{
+  const CepModelSpec *spec = cep_network_get_spec (network);
+  const char *problem = NULL;
+
+  if (dim != spec->feature_dim)
+    problem = "the frames' feature dimension is not the model's";
+  else if (options->start >= n_frames)
+    problem = "the first frame is past the end of the utterance";
+  else if (options->n_frames > n_frames - options->start)
+    problem = "the frame range runs past the end of the utterance";
+  else if (options->stride == 0)
+    problem = "the stride must be at least 1";
+  else if (!(options->rtol >= 0) || !(options->atol >= 0))
+    problem = "the tolerances must be non-negative numbers";
+  else if (n_frames > G_MAXUINT32 / 2)
+    problem = "the utterance is too long";
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, CEP_DEPENDENCY_ERROR, CEP_DEPENDENCY_ERROR_INVALID,
+               "%s (frames %" G_GSIZE_FORMAT " + %u of %" G_GSIZE_FORMAT ", dimension %u, "
+               "model dimension %u, stride %u)", problem, options->start, options->n_frames,
+               n_frames, dim, spec->feature_dim, options->stride);
+  return FALSE;
+}
+
+static CepDependencyMatrix *
+matrix_new (const CepDependencyOptions *options,
+            gsize                       n_frames,
+            guint                       context)
+{
+  CepDependencyMatrix *matrix = g_new0 (CepDependencyMatrix, 1);
+  guint n_outputs = options->n_frames ? options->n_frames : (guint) (n_frames - options->start);
+  gsize n_cells;
+
+  matrix->mode = options->mode;
+  matrix->start = options->start;
+  matrix->stride = options->stride;
+  matrix->context = context;
+  matrix->n_outputs = n_outputs;
+  matrix->n_inputs = (n_outputs + options->stride - 1) / options->stride;
+  n_cells = (gsize) matrix->n_inputs * n_outputs;
+  matrix->depends = g_new0 (guint8, n_cells);
+  if (options->mode != CEP_DEPENDENCY_MODE_BOOL)
+    matrix->values = g_new0 (float, n_cells);
+  return matrix;
+}
+
+static void
+analysis_init (CepDependencyAnalysis      *analysis,
+               CepNetwork                 *network,
+               const float                *frames,
+               gsize                       n_frames,
+               const CepDependencyOptions *options)
+{
+  const CepModelSpec *spec = cep_network_get_spec (network);
+  guint k = spec->context;
+  guint capacity;
+
+  analysis->network = network;
+  analysis->options = options;
+  analysis->k = k;
+  analysis->dim = spec->feature_dim;
+  analysis->window_floats = (2 * k + 1) * spec->feature_dim;
+  analysis->n_classes = cep_network_get_n_classes (network);
+  analysis->n_frames = n_frames;
+  analysis->pad = 2 * k + CEP_DEPENDENCY_EXTRA_PAD;
+  analysis->matrix = matrix_new (options, n_frames, k);
+  analysis->block_floats = (n_frames + 2 * (gsize) analysis->pad) * analysis->dim;
+  analysis->base = g_new0 (float, analysis->block_floats);
+  memcpy (analysis->base + (gsize) analysis->pad * analysis->dim, frames,
+          n_frames * analysis->dim * sizeof (float));
+  analysis->work = g_memdup2 (analysis->base, analysis->block_floats * sizeof (float));
+  analysis->base_windows = g_new0 (const float *, analysis->matrix->n_outputs);
+  analysis->base_logits = g_new (float, (gsize) analysis->matrix->n_outputs
+                                        * analysis->n_classes);
+  /* The naive method evaluates all T windows of a perturbation in one call. */
+  capacity = CEP_DEPENDENCY_BATCH_ROWS;
+  if (options->naive)
+    capacity = MAX (capacity, analysis->matrix->n_outputs);
+  analysis->batch_capacity = capacity;
+  analysis->batch_inputs = g_new (float, (gsize) capacity * analysis->window_floats);
+  analysis->batch_outputs = g_new (float, (gsize) capacity
+                                          * MAX (analysis->n_classes, analysis->window_floats));
+  analysis->batch_dlogits = g_new (float, (gsize) capacity * analysis->n_classes);
+  analysis->batch_cells = g_new (guint, capacity);
+}
+
+static void
+analysis_clear (CepDependencyAnalysis *analysis)
+{
+  g_clear_pointer (&analysis->matrix, cep_dependency_matrix_free);
+  g_free (analysis->base);
+  g_free (analysis->work);
+  g_free (analysis->base_windows);
+  g_free (analysis->base_logits);
+  g_free (analysis->batch_inputs);
+  g_free (analysis->batch_outputs);
+  g_free (analysis->batch_dlogits);
+  g_free (analysis->batch_cells);
+}
+
+CepDependencyMatrix *
+cep_dependency_matrix_compute (CepNetwork                  *network,
+                               const float                 *frames,
+                               gsize                        n_frames,
+                               guint                        dim,
+                               const CepDependencyOptions  *options,
+                               GCancellable                *cancellable,
+                               GError                     **error)
+{
+  CepDependencyAnalysis analysis = { 0 };
+  CepDependencyOptions defaults;
+  CepDependencyMatrix *result = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (network != NULL, NULL);
+  g_return_val_if_fail (frames != NULL || n_frames == 0, NULL);
+  if (options == NULL)
+    {
+      cep_dependency_options_init (&defaults);
+      options = &defaults;
+    }
+  g_return_val_if_fail (options->window != NULL, NULL);
+  if (!check_request (network, n_frames, dim, options, error))
+    return NULL;
+
+  analysis_init (&analysis, network, frames, n_frames, options);
+  analysis.cancellable = cancellable;
+  ok = _cep_dependency_run_baseline (&analysis, error);
+  if (ok && options->mode == CEP_DEPENDENCY_MODE_GRADIENT)
+    ok = _cep_dependency_run_gradients (&analysis, error);
+  else if (ok)
+    ok = _cep_dependency_run_perturbations (&analysis, error);
+  if (ok)
+    result = g_steal_pointer (&analysis.matrix);
+  analysis_clear (&analysis);
+  return result;
+}
+
+CepDependencyMatrix *
+cep_dependency_matrix_compute_utterance (CepNetwork                  *network,
+                                         CepPartition                *partition,
+                                         guint                        utterance,
+                                         const CepDependencyOptions  *options,
+                                         GCancellable                *cancellable,
+                                         GError                     **error)
+{
+  gsize first, n_frames;
+
+  g_return_val_if_fail (CEP_IS_PARTITION (partition), NULL);
+  if (utterance >= cep_partition_get_n_utterances (partition))
+    {
+      g_set_error (error, CEP_DEPENDENCY_ERROR, CEP_DEPENDENCY_ERROR_INVALID,
+                   "%s: no utterance %u (it has %u)", cep_partition_get_name (partition),
+                   utterance, cep_partition_get_n_utterances (partition));
+      return NULL;
+    }
+  /* The store keeps an utterance's frames contiguous: frame 0's D floats start it. */
+  first = cep_partition_get_utterance_start (partition, utterance);
+  n_frames = cep_partition_get_utterance_length (partition, utterance);
+  return cep_dependency_matrix_compute (network, cep_partition_get_frame (partition, first),
+                                        n_frames, cep_partition_get_feature_dim (partition),
+                                        options, cancellable, error);
+}
+
+void
+cep_dependency_matrix_free (CepDependencyMatrix *matrix)
+{
+  if (matrix == NULL)
+    return;
+  g_free (matrix->depends);
+  g_free (matrix->values);
+  g_free (matrix);
+}
+
+/* Reading the result */
+
+gsize
+cep_dependency_matrix_get_input_frame (const CepDependencyMatrix *matrix,
+                                       guint                      input)
+{
+  return matrix->start + (gsize) input * matrix->stride;
+}
+
+gsize
+cep_dependency_matrix_get_output_frame (const CepDependencyMatrix *matrix,
+                                        guint                      output)
+{
+  return matrix->start + output;
+}
+
+gboolean
+cep_dependency_matrix_depends (const CepDependencyMatrix *matrix,
+                               guint                      input,
+                               guint                      output)
+{
+  g_return_val_if_fail (input < matrix->n_inputs && output < matrix->n_outputs, FALSE);
+  return matrix->depends[(gsize) input * matrix->n_outputs + output] != 0;
+}
+
+gboolean
+cep_dependency_matrix_matches_band (const CepDependencyMatrix *matrix,
+                                    guint                      k,
+                                    guint64                   *leaks,
+                                    guint64                   *missing)
+{
+  guint64 n_leaks = 0, n_missing = 0;
+
+  for (guint i = 0; i < matrix->n_inputs; i++)
+    for (guint j = 0; j < matrix->n_outputs; j++)
+      {
+        gsize in = cep_dependency_matrix_get_input_frame (matrix, i);
+        gsize out = cep_dependency_matrix_get_output_frame (matrix, j);
+        gboolean in_band = (in > out ? in - out : out - in) <= k;
+        gboolean dependent = cep_dependency_matrix_depends (matrix, i, j);
+
+        n_leaks += dependent && !in_band;
+        n_missing += !dependent && in_band;
+      }
+  if (leaks != NULL)
+    *leaks = n_leaks;
+  if (missing != NULL)
+    *missing = n_missing;
+  return n_leaks == 0 && n_missing == 0;
+}
+
+float *
+cep_dependency_matrix_to_floats (const CepDependencyMatrix *matrix)
+{
+  gsize n = (gsize) matrix->n_inputs * matrix->n_outputs;
+  float *values = g_new (float, n);
+
+  for (gsize cell = 0; cell < n; cell++)
+    values[cell] = matrix->values != NULL ? matrix->values[cell] : matrix->depends[cell];
+  return values;
+}
+
+gboolean
+cep_dependency_matrix_write_csv (const CepDependencyMatrix *matrix,
+                                 const char                *path,
+                                 GError                   **error)
+{
+  g_autoptr(GString) text = g_string_sized_new (64 + (gsize) matrix->n_inputs
+                                                     * matrix->n_outputs * 16);
+
+  g_string_append (text, "input_frame,output_frame,depends");
+  if (matrix->values != NULL)
+    g_string_append_printf (text, ",%s", cep_dependency_mode_get_name (matrix->mode));
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < matrix->n_inputs; i++)
+    for (guint j = 0; j < matrix->n_outputs; j++)
+      {
+        gsize cell = (gsize) i * matrix->n_outputs + j;
+
+        g_string_append_printf (text, "%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",%d",
+                                cep_dependency_matrix_get_input_frame (matrix, i),
+                                cep_dependency_matrix_get_output_frame (matrix, j),
+                                matrix->depends[cell]);
+        if (matrix->values != NULL)
+          g_string_append_printf (text, ",%.9g", matrix->values[cell]);
+        g_string_append_c (text, '\n');
+      }
+  return g_file_set_contents_full (path, text->str, (gssize) text->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT
+                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+}
