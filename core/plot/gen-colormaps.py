@@ -9,7 +9,7 @@
 #
 # - viridis and magma: the published degree-6 polynomial fits of matplotlib's perceptual maps
 #   by Matt Zucker ("Polynomial fits of matplotlib colormaps", shadertoy WlfXRN, CC0), which
-#   stay within a few 1/255 steps of the originals (worst at the dark end).
+#   stay within a few 1/255 steps of the originals (6 at worst, at the ends).
 # - coolwarm: Kenneth Moreland's diverging map ("Diverging Color Maps for Scientific
 #   Visualization", 2009), computed here from its two end colours by interpolating in his Msh
 #   space (a polar form of CIELAB) through a neutral white midpoint.
