@@ -294,7 +294,7 @@ _cep_network_backward (CepNetwork *self,
 
 static void
 optimizer_step (CepNetwork *self,
-                float       lr)
+                double      lr)
 {
   const CepOptimizerConfig *o = &self->optimizer;
   CepView params = cep_view (self->params, 0);
@@ -375,22 +375,28 @@ _cep_network_read_score (CepNetwork *self,
   *correct = (guint) words[1].i;
 }
 
-gboolean
-cep_network_train_step (CepNetwork   *self,
-                        const float  *inputs,
-                        const gint32 *labels,
-                        guint         n,
-                        guint64       step,
-                        float         lr,
-                        CepStepStats *stats,
-                        GError      **error)
+static gboolean
+check_loss (double   loss_sum,
+            guint64  step,
+            GError **error)
 {
-  double loss_sum;
-  guint correct;
+  if (isfinite (loss_sum))
+    return TRUE;
+  g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_NON_FINITE,
+               "step %" G_GUINT64_FORMAT ": the loss is %s", step,
+               isnan (loss_sum) ? "NaN" : "infinite");
+  return FALSE;
+}
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (inputs != NULL && labels != NULL && n > 0, FALSE);
-
+/* Forward, loss and backward of a training step; the scalars stay on the backend. */
+static gboolean
+run_gradients (CepNetwork   *self,
+               const float  *inputs,
+               const gint32 *labels,
+               guint         n,
+               guint64       step,
+               GError      **error)
+{
   if (!check_rows (self, n, TRUE, error))
     return FALSE;
   _cep_network_upload_inputs (self, inputs, n);
@@ -402,20 +408,61 @@ cep_network_train_step (CepNetwork   *self,
                                    cep_network_act (self, cep_network_logits_offset (self)),
                                    cep_view (self->labels, 0), cep_view (self->grad_a, 0));
   _cep_network_backward (self, n, TRUE);
-  if (self->optimizer.clip_norm > 0.0)
-    clip_gradients (self);
-  optimizer_step (self, lr);
+  return TRUE;
+}
+
+static gboolean
+finish_step (CepNetwork   *self,
+             guint         n,
+             guint64       step,
+             CepStepStats *stats,
+             GError      **error)
+{
+  double loss_sum;
+  guint correct;
+
   _cep_network_read_score (self, &loss_sum, &correct);
   if (stats != NULL)
     *stats = (CepStepStats) { loss_sum / n, correct, n };
-  if (!isfinite (loss_sum))
-    {
-      g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_NON_FINITE,
-                   "step %" G_GUINT64_FORMAT ": the loss is %s", step,
-                   isnan (loss_sum) ? "NaN" : "infinite");
-      return FALSE;
-    }
-  return TRUE;
+  return check_loss (loss_sum, step, error);
+}
+
+gboolean
+cep_network_compute_gradients (CepNetwork   *self,
+                               const float  *inputs,
+                               const gint32 *labels,
+                               guint         n,
+                               guint64       step,
+                               CepStepStats *stats,
+                               GError      **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (inputs != NULL && labels != NULL && n > 0, FALSE);
+
+  return run_gradients (self, inputs, labels, n, step, error) &&
+         finish_step (self, n, step, stats, error);
+}
+
+gboolean
+cep_network_train_step (CepNetwork   *self,
+                        const float  *inputs,
+                        const gint32 *labels,
+                        guint         n,
+                        guint64       step,
+                        double        lr,
+                        CepStepStats *stats,
+                        GError      **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (inputs != NULL && labels != NULL && n > 0, FALSE);
+
+  if (!run_gradients (self, inputs, labels, n, step, error))
+    return FALSE;
+  if (self->optimizer.clip_norm > 0.0)
+    clip_gradients (self);
+  optimizer_step (self, lr);
+  /* The only download of the step, after the whole step is queued. */
+  return finish_step (self, n, step, stats, error);
 }
 
 /* Host-to-host evaluation passes, chunked by max_batch */

@@ -123,7 +123,18 @@ gboolean            cep_network_train_step         (CepNetwork               *se
                                                     const gint32             *labels,
                                                     guint                     n,
                                                     guint64                   step,
-                                                    float                     lr,
+                                                    double                    lr,
+                                                    CepStepStats             *stats,
+                                                    GError                  **error);
+
+/* The first half of a training step: forward, loss and backward, leaving the gradient of the
+ * mean loss in the gradient buffer (parameters and optimizer untouched; BatchNorm running
+ * statistics are updated as by any training forward). For gradient checks and tools. */
+gboolean            cep_network_compute_gradients  (CepNetwork               *self,
+                                                    const float              *inputs,
+                                                    const gint32             *labels,
+                                                    guint                     n,
+                                                    guint64                   step,
                                                     CepStepStats             *stats,
                                                     GError                  **error);
 

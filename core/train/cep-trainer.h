@@ -24,6 +24,14 @@
  * and fails the run. A NaN or infinite loss fails the run too, before anything is saved from
  * that epoch.
  *
+ * metrics.jsonl lines are compact JSON objects with "event" ("start", "step", "epoch",
+ * "checkpoint", "finished", "cancelled", "failed"), "time" (seconds since 1970), "elapsed",
+ * "epoch" (0-based) and "step" (optimizer steps completed); step and epoch lines add "lr",
+ * "loss", "accuracy" and "samples_per_second", step lines "batch", epoch lines "dev_loss" and
+ * "dev_accuracy" when there is a dev partition; checkpoint lines "path" (relative to the run)
+ * and "best"; start lines "backend" and "resumed"; failed lines "message". Non-finite numbers
+ * are null.
+ *
  * Resume (options.resume) reads checkpoints/last.safetensors and continues after its epoch:
  * same step counter, schedule state, optimizer state and BatchNorm statistics; batch order,
  * masks and dropout are counter-based so they need no saved state. metrics.jsonl is cut back

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-trainer-loop.c: what a trainer thread does — set up (fresh or resumed), the epoch loop,
+ * events and their metrics.jsonl lines, checkpoints, and the one final event.
+ *
+ * Everything here runs on the trainer thread and touches only the thread's own state plus
+ * the (immutable) experiment and partitions; pause and cancel come in through
+ * cep-trainer.c's lock and the GCancellable.
+ */
+#define G_LOG_DOMAIN "cepstra-train"
+
+#include "cep-trainer-private.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cep-json-writer.h"
+#include "cep-run.h"
+
+/* Errors */
+
+static gboolean
+set_cancelled (GError **error)
+{
+  g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_CANCELLED, "training was cancelled");
+  return FALSE;
+}
+
+static gboolean
+check_cancelled (CepTrainer *self,
+                 GError    **error)
+{
+  return g_cancellable_is_cancelled (self->cancellable) ? set_cancelled (error) : TRUE;
+}
+
+/* Events */
+
+static double
+elapsed_seconds (CepTrainer *self)
+{
+  return (g_get_monotonic_time () - self->started_at - self->paused_for) / 1e6;
+}
+
+static void
+init_event (CepTrainer          *self,
+            CepTrainerEvent     *event,
+            CepTrainerEventKind  kind)
+{
+  memset (event, 0, sizeof *event);
+  event->kind = kind;
+  event->wall_time = g_get_real_time () / 1e6;
+  event->elapsed = elapsed_seconds (self);
+  event->epoch = self->epoch;
+  event->n_epochs = self->experiment->train.epochs;
+  event->step = self->step;
+  event->n_batches = cep_batch_producer_get_n_batches (self->producer);
+  event->lr = cep_schedule_get_lr (&self->schedule, self->epoch, self->step);
+}
+
+static const char *
+event_name (CepTrainerEventKind kind)
+{
+  static const char *const names[] = {
+    [CEP_TRAINER_EVENT_STARTED] = "start",
+    [CEP_TRAINER_EVENT_STEP] = "step",
+    [CEP_TRAINER_EVENT_EPOCH] = "epoch",
+    [CEP_TRAINER_EVENT_CHECKPOINT] = "checkpoint",
+    [CEP_TRAINER_EVENT_FINISHED] = "finished",
+    [CEP_TRAINER_EVENT_CANCELLED] = "cancelled",
+    [CEP_TRAINER_EVENT_FAILED] = "failed",
+  };
+  return names[kind];
+}
+
+static void
+write_member_double (CepJsonWriter *json,
+                     const char    *name,
+                     double         value)
+{
+  cep_json_writer_member (json, name);
+  cep_json_writer_double (json, value);
+}
+
+static void
+write_event_details (CepTrainer            *self,
+                     CepJsonWriter         *json,
+                     const CepTrainerEvent *event)
+{
+  switch (event->kind)
+    {
+    case CEP_TRAINER_EVENT_STARTED:
+      cep_json_writer_member (json, "backend");
+      cep_json_writer_string (json, cep_backend_get_description (self->backend));
+      cep_json_writer_member (json, "resumed");
+      cep_json_writer_boolean (json, self->options.resume);
+      break;
+    case CEP_TRAINER_EVENT_STEP:
+      cep_json_writer_member (json, "batch");
+      cep_json_writer_uint (json, event->batch);
+      break;
+    case CEP_TRAINER_EVENT_EPOCH:
+      if (event->has_dev)
+        {
+          write_member_double (json, "dev_loss", event->dev_loss);
+          write_member_double (json, "dev_accuracy", event->dev_accuracy);
+        }
+      break;
+    case CEP_TRAINER_EVENT_CHECKPOINT:
+      cep_json_writer_member (json, "path");
+      cep_json_writer_string (json, event->is_best ? CEP_RUN_BEST_CHECKPOINT
+                                                   : CEP_RUN_LAST_CHECKPOINT);
+      cep_json_writer_member (json, "best");
+      cep_json_writer_boolean (json, event->is_best);
+      break;
+    case CEP_TRAINER_EVENT_FAILED:
+      cep_json_writer_member (json, "message");
+      cep_json_writer_string (json, event->error->message);
+      break;
+    default:
+      break;
+    }
+}
+
+/* One metrics.jsonl line (cep-trainer.h documents the members). */
+static char *
+event_to_json (CepTrainer            *self,
+               const CepTrainerEvent *event)
+{
+  CepJsonWriter *json = cep_json_writer_new (FALSE);
+  gboolean scored = event->kind == CEP_TRAINER_EVENT_STEP ||
+                    event->kind == CEP_TRAINER_EVENT_EPOCH;
+
+  cep_json_writer_begin_object (json);
+  cep_json_writer_member (json, "event");
+  cep_json_writer_string (json, event_name (event->kind));
+  write_member_double (json, "time", event->wall_time);
+  write_member_double (json, "elapsed", event->elapsed);
+  cep_json_writer_member (json, "epoch");
+  cep_json_writer_uint (json, event->epoch);
+  cep_json_writer_member (json, "step");
+  cep_json_writer_uint (json, event->step);
+  if (scored)
+    {
+      write_member_double (json, "lr", event->lr);
+      write_member_double (json, "loss", event->loss);
+      write_member_double (json, "accuracy", event->accuracy);
+      write_member_double (json, "samples_per_second", event->samples_per_second);
+    }
+  write_event_details (self, json, event);
+  cep_json_writer_end_object (json);
+  return cep_json_writer_finish (json);
+}
+
+/* Writes the event's line (when @log) and hands the event to the callback. */
+static gboolean
+emit (CepTrainer            *self,
+      const CepTrainerEvent *event,
+      gboolean               log,
+      GError               **error)
+{
+  if (log && self->metrics != NULL)
+    {
+      g_autofree char *line = event_to_json (self, event);
+      if (!cep_metrics_log_append (self->metrics, line, error))
+        return FALSE;
+    }
+  if (self->options.callback != NULL)
+    self->options.callback (event, self->options.user_data);
+  return TRUE;
+}
+
+/* Trainer state in checkpoints/last.safetensors */
+
+static char *
+state_to_json (CepTrainer *self,
+               guint64     metrics_lines)
+{
+  CepJsonWriter *json = cep_json_writer_new (FALSE);
+
+  cep_json_writer_begin_object (json);
+  cep_json_writer_member (json, "epochs_done");
+  cep_json_writer_uint (json, self->epoch);
+  cep_json_writer_member (json, "step");
+  cep_json_writer_uint (json, self->step);
+  cep_json_writer_member (json, "best_accuracy");
+  if (self->has_best)
+    cep_json_writer_double (json, self->best_accuracy);
+  else
+    cep_json_writer_null (json);
+  /* ±inf (no epoch yet) has no JSON form: null. */
+  write_member_double (json, "plateau_lr", self->schedule.plateau_lr);
+  write_member_double (json, "plateau_best", self->schedule.best);
+  cep_json_writer_member (json, "plateau_bad_epochs");
+  cep_json_writer_uint (json, self->schedule.bad_epochs);
+  cep_json_writer_member (json, "metrics_lines");
+  cep_json_writer_uint (json, metrics_lines);
+  cep_json_writer_end_object (json);
+  return cep_json_writer_finish (json);
+}
+
+static gboolean
+resume_error (GError    **error,
+              const char *path,
+              const char *what)
+{
+  g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RESUME,
+               "%s: the trainer state is unreadable (%s)", path, what);
+  return FALSE;
+}
+
+static gboolean
+read_state_member (JsonObject *object,
+                   const char *name,
+                   JsonNode  **node)
+{
+  *node = json_object_get_member (object, name);
+  return *node != NULL && JSON_NODE_HOLDS_VALUE (*node);
+}
+
+static gboolean
+state_from_json (CepTrainer *self,
+                 const char *text,
+                 const char *path,
+                 guint64    *metrics_lines,
+                 GError    **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  JsonNode *node;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return resume_error (error, path, "no JSON object");
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (!read_state_member (object, "epochs_done", &node))
+    return resume_error (error, path, "epochs_done");
+  self->epoch = (guint) json_node_get_int (node);
+  if (!read_state_member (object, "step", &node))
+    return resume_error (error, path, "step");
+  self->step = (guint64) json_node_get_int (node);
+  if (!read_state_member (object, "metrics_lines", &node))
+    return resume_error (error, path, "metrics_lines");
+  *metrics_lines = (guint64) json_node_get_int (node);
+  self->has_best = read_state_member (object, "best_accuracy", &node);
+  self->best_accuracy = self->has_best ? json_node_get_double (node) : 0.0;
+  if (read_state_member (object, "plateau_lr", &node))
+    self->schedule.plateau_lr = json_node_get_double (node);
+  if (read_state_member (object, "plateau_best", &node))
+    self->schedule.best = json_node_get_double (node);
+  if (read_state_member (object, "plateau_bad_epochs", &node))
+    self->schedule.bad_epochs = (guint) json_node_get_int (node);
+  return TRUE;
+}
+
+/* Set-up */
+
+static gboolean
+resume_from_last (CepTrainer *self,
+                  guint64    *metrics_lines,
+                  GError    **error)
+{
+  g_autofree char *path = g_build_filename (self->run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
+  g_autoptr (CepSafetensors) file = cep_safetensors_open (path, error);
+  g_autoptr (GError) local_error = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  if (!state_from_json (self, cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE),
+                        path, metrics_lines, error))
+    return FALSE;
+  if (!cep_network_load_tensors (self->network, file, TRUE, &local_error))
+    {
+      g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RESUME, "%s: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  cep_network_set_seed (self->network, self->experiment->seed);
+  return TRUE;
+}
+
+static gboolean
+prepare (CepTrainer *self,
+         GError    **error)
+{
+  const CepExperimentTrain *train = &self->experiment->train;
+  g_autofree char *metrics = g_build_filename (self->run_dir, CEP_RUN_METRICS_FILE, NULL);
+  guint64 keep_lines = 0;
+
+  cep_schedule_init (&self->schedule, &train->schedule, train->optimizer.lr, train->epochs);
+  if (self->options.resume && !resume_from_last (self, &keep_lines, error))
+    return FALSE;
+  if (!self->options.resume)
+    cep_network_init_parameters (self->network, self->experiment->seed);
+  self->metrics = cep_metrics_log_open (metrics, keep_lines, error);
+  return self->metrics != NULL;
+}
+
+/* Steps */
+
+static gboolean
+spec_has_batch_norm (const CepModelSpec *spec)
+{
+  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
+    if (cep_model_spec_get_block (spec, i)->kind == CEP_BLOCK_BATCH_NORM)
+      return TRUE;
+  return FALSE;
+}
+
+/* Samples per second over the last CEP_TRAINER_RATE_WINDOW steps, data waits included:
+ * samples of those steps over the time since the step before them ended. */
+static double
+record_rate (CepTrainer *self,
+             gint64      step_start,
+             guint       samples)
+{
+  const guint ring = CEP_TRAINER_RATE_WINDOW + 1;
+  gint64 now = g_get_monotonic_time ();
+  guint64 count, total = 0;
+  guint intervals;
+
+  self->step_ends[self->n_timed % ring] = now;
+  self->step_samples[self->n_timed % ring] = samples;
+  count = ++self->n_timed;
+  if (count == 1)
+    return now > step_start ? samples * 1e6 / (now - step_start) : 0.0;
+  intervals = (guint) MIN (count - 1, CEP_TRAINER_RATE_WINDOW);
+  for (guint i = 0; i < intervals; i++)
+    total += self->step_samples[(count - 1 - i) % ring];
+  now -= self->step_ends[(count - 1 - intervals) % ring];
+  return now > 0 ? total * 1e6 / now : 0.0;
+}
+
+typedef struct
+{
+  double  loss_sum;       /* Σ batch mean loss × rows */
+  guint64 correct;
+  guint64 samples;
+  gint64  started;        /* monotonic µs */
+} CepEpochSums;
+
+static gboolean
+non_finite_error (CepTrainer *self,
+                  GError     *cause,
+                  GError    **error)
+{
+  g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_NON_FINITE,
+               "epoch %u, %s; training stopped (checkpoints keep the last completed epoch)",
+               self->epoch + 1, cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+static gboolean
+train_batch (CepTrainer     *self,
+             const CepBatch *batch,
+             CepEpochSums   *sums,
+             GError        **error)
+{
+  double lr = cep_schedule_get_lr (&self->schedule, self->epoch, self->step);
+  gint64 start = g_get_monotonic_time ();
+  GError *local_error = NULL;
+  CepTrainerEvent event;
+  CepStepStats stats;
+
+  if (!cep_network_train_step (self->network, batch->inputs, batch->labels,
+                               batch->n_samples, self->step, lr, &stats, &local_error))
+    return non_finite_error (self, local_error, error);
+  self->step++;
+  sums->loss_sum += stats.loss * stats.n;
+  sums->correct += stats.correct;
+  sums->samples += stats.n;
+  init_event (self, &event, CEP_TRAINER_EVENT_STEP);
+  event.batch = batch->index;
+  event.lr = lr;
+  event.loss = stats.loss;
+  event.accuracy = (double) stats.correct / stats.n;
+  event.samples_per_second = record_rate (self, start, stats.n);
+  return emit (self, &event, self->step % self->options.log_every == 0, error);
+}
+
+static gboolean
+train_epoch (CepTrainer   *self,
+             CepEpochSums *sums,
+             GError      **error)
+{
+  gboolean skip_single = spec_has_batch_norm (self->experiment->model);
+  GError *local_error = NULL;
+  CepBatch *batch;
+  gboolean ok = TRUE;
+
+  cep_batch_producer_start_epoch (self->producer, self->epoch);
+  while (ok && (batch = cep_batch_producer_next (self->producer, self->cancellable,
+                                                 &local_error)) != NULL)
+    {
+      /* torch refuses BatchNorm on one row; such a last batch is skipped. */
+      if (!(skip_single && batch->n_samples < 2))
+        ok = _cep_trainer_wait_unpaused (self) ? train_batch (self, batch, sums, error)
+                                               : set_cancelled (error);
+      cep_batch_producer_release (self->producer, batch);
+      ok = ok && check_cancelled (self, error);
+    }
+  if (local_error != NULL)
+    {
+      g_error_free (local_error);
+      return set_cancelled (error);
+    }
+  return ok;
+}
+
+/* End of an epoch */
+
+static gboolean
+save_checkpoint (CepTrainer *self,
+                 gboolean    best,
+                 GError    **error)
+{
+  g_autofree char *path = g_build_filename (self->run_dir, best ? CEP_RUN_BEST_CHECKPOINT
+                                                                : CEP_RUN_LAST_CHECKPOINT, NULL);
+  /* The last checkpoint's line is counted: a resume keeps it. */
+  g_autofree char *state = best ? NULL : state_to_json (self,
+                                                         cep_metrics_log_get_n_lines (
+                                                           self->metrics) + 1);
+  const char *metadata[] = {
+    CEP_RUN_METADATA_FORMAT, "pt",
+    CEP_RUN_METADATA_EXPERIMENT, self->experiment_json,
+    CEP_RUN_METADATA_STATE, state,
+    NULL,
+  };
+  CepTrainerEvent event;
+
+  if (!cep_network_save (self->network, path, !best, metadata, error))
+    return FALSE;
+  init_event (self, &event, CEP_TRAINER_EVENT_CHECKPOINT);
+  event.epoch = self->epoch - 1;
+  event.path = path;
+  event.is_best = best;
+  return emit (self, &event, TRUE, error);
+}
+
+static gboolean
+evaluate_dev (CepTrainer      *self,
+              CepTrainerEvent *event,
+              GError         **error)
+{
+  CepEvalResult result;
+
+  if (self->dev == NULL)
+    return TRUE;
+  if (!cep_network_evaluate (self->network, self->dev, self->cancellable, &result, NULL))
+    return set_cancelled (error);
+  event->has_dev = TRUE;
+  event->dev_loss = result.loss;
+  event->dev_accuracy = result.accuracy;
+  return TRUE;
+}
+
+static gboolean
+end_epoch (CepTrainer         *self,
+           const CepEpochSums *sums,
+           GError            **error)
+{
+  CepTrainerEvent event;
+  double score;
+
+  init_event (self, &event, CEP_TRAINER_EVENT_EPOCH);
+  event.step = self->step;
+  event.lr = cep_schedule_get_lr (&self->schedule, self->epoch, MAX (self->step, 1) - 1);
+  event.loss = sums->samples > 0 ? sums->loss_sum / sums->samples : NAN;
+  event.accuracy = sums->samples > 0 ? (double) sums->correct / sums->samples : 0.0;
+  event.samples_per_second = sums->samples * 1e6 /
+                             MAX (g_get_monotonic_time () - sums->started, 1);
+  if (!evaluate_dev (self, &event, error))
+    return FALSE;
+  cep_schedule_epoch_end (&self->schedule, event.has_dev ? event.dev_loss : event.loss,
+                          event.has_dev ? event.dev_accuracy : event.accuracy);
+  if (!emit (self, &event, TRUE, error))
+    return FALSE;
+  self->epoch++;
+  score = event.has_dev ? event.dev_accuracy : event.accuracy;
+  if (!self->has_best || score > self->best_accuracy)
+    {
+      self->has_best = TRUE;
+      self->best_accuracy = score;
+      if (!save_checkpoint (self, TRUE, error))
+        return FALSE;
+    }
+  return save_checkpoint (self, FALSE, error) && cep_metrics_log_sync (self->metrics, error);
+}
+
+static gboolean
+run_epoch (CepTrainer *self,
+           GError    **error)
+{
+  CepEpochSums sums = { 0.0, 0, 0, g_get_monotonic_time () };
+
+  return train_epoch (self, &sums, error) && end_epoch (self, &sums, error);
+}
+
+/* The thread */
+
+static void
+finish (CepTrainer *self,
+        GError     *error)
+{
+  CepTrainerEvent event;
+  gboolean cancelled = g_error_matches (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_CANCELLED);
+
+  init_event (self, &event, error == NULL ? CEP_TRAINER_EVENT_FINISHED
+                            : cancelled ? CEP_TRAINER_EVENT_CANCELLED
+                                        : CEP_TRAINER_EVENT_FAILED);
+  event.error = error;
+  /* A failure to log the end cannot change the outcome any more. */
+  emit (self, &event, TRUE, NULL);
+  if (self->metrics != NULL)
+    cep_metrics_log_sync (self->metrics, NULL);
+  g_mutex_lock (&self->lock);
+  self->outcome = error;
+  g_mutex_unlock (&self->lock);
+}
+
+gpointer
+_cep_trainer_run (gpointer data)
+{
+  CepTrainer *self = data;
+  GError *error = NULL;
+  CepTrainerEvent event;
+
+  self->started_at = g_get_monotonic_time ();
+  if (prepare (self, &error))
+    {
+      init_event (self, &event, CEP_TRAINER_EVENT_STARTED);
+      if (emit (self, &event, TRUE, &error))
+        while (self->epoch < self->experiment->train.epochs && run_epoch (self, &error))
+          ;
+    }
+  finish (self, error);
+  return NULL;
+}

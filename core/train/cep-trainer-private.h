@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-trainer-private.h: the struct behind CepTrainer, shared by cep-trainer.c (the object,
+ * the thread, pause and cancel) and cep-trainer-loop.c (what the thread does).
+ */
+#pragma once
+
+#include "cep-batch-producer.h"
+#include "cep-metrics-log.h"
+#include "cep-schedule.h"
+#include "cep-trainer.h"
+
+G_BEGIN_DECLS
+
+/* Steps over which the step events' throughput is measured. */
+#define CEP_TRAINER_RATE_WINDOW 16
+
+struct _CepTrainer
+{
+  /* Set up by cep_trainer_new(), read-only afterwards */
+  CepExperiment      *experiment;
+  char               *experiment_json;
+  CepPartition       *train;
+  CepPartition       *dev;
+  char               *run_dir;
+  CepTrainerOptions   options;
+  CepBackend         *backend;
+  CepNetwork         *network;
+  CepBatchProducer   *producer;
+  GCancellable       *cancellable;
+
+  /* Shared with the caller, under @lock */
+  GMutex              lock;
+  GCond               cond;
+  gboolean            paused;
+  GThread            *thread;
+  gboolean            joined;
+  GError             *outcome;        /* NULL: every epoch completed */
+
+  /* The thread's own */
+  CepMetricsLog      *metrics;
+  CepSchedule         schedule;
+  guint               epoch;          /* the epoch being trained */
+  guint64             step;           /* optimizer steps completed */
+  gboolean            has_best;
+  double              best_accuracy;
+  gint64              started_at;     /* monotonic µs */
+  gint64              paused_for;     /* µs spent paused */
+  gint64              step_ends[CEP_TRAINER_RATE_WINDOW + 1];    /* a ring, monotonic µs */
+  guint               step_samples[CEP_TRAINER_RATE_WINDOW + 1];
+  guint64             n_timed;
+};
+
+/* The thread's body (cep-trainer-loop.c): sets self->outcome. */
+gpointer _cep_trainer_run           (gpointer    data);
+/* Blocks while paused; FALSE when the run is cancelled (cep-trainer.c). */
+gboolean _cep_trainer_wait_unpaused (CepTrainer *self);
+
+G_END_DECLS
