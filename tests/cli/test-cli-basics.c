@@ -33,7 +33,8 @@ test_main_help_lists_commands (void)
 static void
 test_no_command (void)
 {
-  g_autoptr(CepCliResult) result = cep_cli_test_run (NULL);
+  const char *no_args[] = { NULL };
+  g_autoptr(CepCliResult) result = cep_cli_test_runv (no_args);
 
   g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
   g_assert_true (strstr (result->err, "Usage") != NULL);
