@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-parity.c: a CepNetwork against PyTorch 1.13 on every available backend.
+ *
+ * tests/fixtures/train/make-parity.py built a small model (Linear 25→16 without bias, BatchNorm, GELU,
+ * Dropout 0, Linear 16→12, ReLU, Linear 12→7, label smoothing 0.1) with random weights and
+ * statistics, and recorded what torch computes: the first step's logits, loss and every
+ * gradient, then every parameter, running statistic and num_batches_tracked after three
+ * steps, and the evaluation-mode logits after them — for AdamW and for SGD (Nesterov
+ * momentum, weight decay, gradient clipping).
+ *
+ * Tolerance for every number (logits, loss, gradients, parameters, running statistics,
+ * evaluation logits): |got − want| <= 1e-6 + 1e-5·|want|. num_batches_tracked exactly.
+ */
+#include "train-test-util.h"
+
+#include <math.h>
+
+#include "cep-network-private.h"
+#include "cep-safetensors.h"
+
+#define ROWS 9
+#define STEPS 3
+#define INPUTS 25
+#define CLASSES 7
+
+#define RTOL 1e-5
+#define ATOL 1e-6
+
+typedef struct
+{
+  const char *name;
+  gboolean    sgd;
+  double      lr;
+} Case;
+
+static const Case cases[] = {
+  { "adamw", FALSE, 0.01 },
+  { "sgd", TRUE, 0.05 },
+};
+
+static CepModelSpec *
+parity_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (2, 5, CLASSES);
+
+  CepBlock first = cep_block_linear (16);
+
+  first.bias = FALSE;
+  cep_model_spec_add (spec, first);
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_dropout (0.0));
+  cep_model_spec_add (spec, cep_block_linear (12));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
+static CepSafetensors *
+open_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (CEP_FIXTURES_DIR, name, NULL);
+  g_autoptr (GError) error = NULL;
+  CepSafetensors *file = cep_safetensors_open (path, &error);
+
+  g_assert_no_error (error);
+  return file;
+}
+
+static float *
+read_expected (CepSafetensors *expected,
+               const char     *name,
+               gsize           n)
+{
+  g_autoptr (GError) error = NULL;
+  float *data = g_new (float, n);
+
+  cep_safetensors_read_f32 (expected, name, 0, NULL, data, n, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+set_optimizer (CepNetwork *network,
+               const Case *c)
+{
+  CepOptimizerConfig config;
+
+  cep_optimizer_config_init (&config);
+  if (c->sgd)
+    {
+      config.kind = CEP_OPTIMIZER_KIND_SGD;
+      config.momentum = 0.9;
+      config.nesterov = TRUE;
+      config.weight_decay = 1e-3;
+      config.clip_norm = 0.5;
+    }
+  cep_network_set_optimizer (network, &config);
+}
+
+/* torch's clip_grad_norm_ factor for the recorded (unclipped) gradients. */
+static double
+clip_factor (CepSafetensors *expected,
+             GArray         *tensors,
+             const Case     *c)
+{
+  double sum = 0.0;
+
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+      g_autofree char *name = NULL;
+      g_autofree float *grad = NULL;
+      if (!info->is_parameter)
+        continue;
+      name = g_strdup_printf ("%s.grad.%s", c->name, info->name);
+      grad = read_expected (expected, name, info->n_elements);
+      for (gsize j = 0; j < info->n_elements; j++)
+        sum += (double) grad[j] * grad[j];
+    }
+  return c->sgd ? MIN (1.0, 0.5 / (sqrt (sum) + 1e-6)) : 1.0;
+}
+
+static void
+check_first_step (CepNetwork     *network,
+                  CepSafetensors *expected,
+                  const Case     *c,
+                  const CepStepStats *stats)
+{
+  g_autoptr (GArray) tensors = cep_model_spec_list_tensors (cep_network_get_spec (network));
+  g_autofree char *logits_name = g_strdup_printf ("%s.logits", c->name);
+  g_autofree char *loss_name = g_strdup_printf ("%s.loss", c->name);
+  g_autofree float *want_logits = read_expected (expected, logits_name, ROWS * CLASSES);
+  g_autofree float *want_loss = read_expected (expected, loss_name, 1);
+  g_autofree float *logits = train_test_download (network->acts,
+                                                  cep_network_logits_offset (network),
+                                                  ROWS * CLASSES);
+  float loss = (float) stats->loss;
+  double factor = clip_factor (expected, tensors, c);
+
+  train_test_assert_close (logits_name, logits, want_logits, ROWS * CLASSES, RTOL, ATOL);
+  train_test_assert_close (loss_name, &loss, want_loss, 1, RTOL, ATOL);
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+      g_autofree char *name = NULL;
+      g_autofree float *want = NULL;
+      g_autofree float *got = NULL;
+      CepBuffer *buffer;
+      gsize offset, n;
+
+      if (!info->is_parameter)
+        continue;
+      name = g_strdup_printf ("%s.grad.%s", c->name, info->name);
+      want = read_expected (expected, name, info->n_elements);
+      for (gsize j = 0; j < info->n_elements; j++)
+        want[j] = (float) (want[j] * factor);
+      g_assert_true (cep_network_lookup_tensor (network, info->name, &buffer, &offset, &n));
+      got = train_test_download (cep_network_get_gradients (network), offset, n);
+      train_test_assert_close (name, got, want, n, RTOL, ATOL);
+    }
+}
+
+static void
+check_after_steps (CepNetwork     *network,
+                   CepSafetensors *expected,
+                   const Case     *c)
+{
+  g_autoptr (GArray) tensors = cep_model_spec_list_tensors (cep_network_get_spec (network));
+
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+      g_autofree char *name = g_strdup_printf ("%s.after.%s", c->name, info->name);
+      g_autofree float *want = NULL;
+      g_autofree float *got = NULL;
+      g_autoptr (GError) error = NULL;
+      gint64 count;
+
+      if (info->role == CEP_TENSOR_NUM_BATCHES_TRACKED)
+        {
+          cep_safetensors_read_i64 (expected, name, 0, NULL, &count, 1, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (count, ==, (gint64) network->bn_batches);
+          continue;
+        }
+      want = read_expected (expected, name, info->n_elements);
+      got = train_test_get_tensor (network, info->name, NULL);
+      train_test_assert_close (name, got, want, info->n_elements, RTOL, ATOL);
+    }
+}
+
+static void
+check_eval (CepNetwork     *network,
+            CepSafetensors *expected,
+            const Case     *c,
+            const float    *inputs)
+{
+  g_autofree char *name = g_strdup_printf ("%s.eval_logits", c->name);
+  g_autofree float *want = read_expected (expected, name, ROWS * CLASSES);
+  float logits[ROWS * CLASSES];
+  g_autoptr (GError) error = NULL;
+
+  cep_network_forward_eval (network, inputs, ROWS, logits, &error);
+  g_assert_no_error (error);
+  train_test_assert_close (name, logits, want, ROWS * CLASSES, RTOL, ATOL);
+}
+
+static void
+run_case (const char *backend_name,
+          const Case *c)
+{
+  g_autoptr (CepModelSpec) spec = parity_spec ();
+  g_autoptr (CepSafetensors) expected = open_fixture ("parity-expected.safetensors");
+  g_autofree char *model_path = g_build_filename (CEP_FIXTURES_DIR, "parity-model.safetensors",
+                                                  NULL);
+  g_autofree float *inputs = read_expected (expected, "batch.inputs", STEPS * ROWS * INPUTS);
+  gint64 labels64[STEPS * ROWS];
+  gint32 labels[STEPS * ROWS];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CepBackend) backend = cep_backend_new (backend_name, NULL, &error);
+  g_autoptr (CepNetwork) network = NULL;
+
+  g_assert_no_error (error);
+  g_test_message ("backend %s, %s", backend_name, c->name);
+  cep_safetensors_read_i64 (expected, "batch.labels", 0, NULL, labels64, STEPS * ROWS, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < STEPS * ROWS; i++)
+    labels[i] = (gint32) labels64[i];
+  network = cep_network_new (spec, backend, 16, &error);
+  g_assert_no_error (error);
+  cep_network_load (network, model_path, FALSE, &error);
+  g_assert_no_error (error);
+  set_optimizer (network, c);
+  for (guint step = 0; step < STEPS; step++)
+    {
+      CepStepStats stats;
+      cep_network_train_step (network, inputs + step * ROWS * INPUTS, labels + step * ROWS,
+                              ROWS, step, c->lr, &stats, &error);
+      g_assert_no_error (error);
+      if (step == 0)
+        check_first_step (network, expected, c, &stats);
+    }
+  check_after_steps (network, expected, c);
+  check_eval (network, expected, c, inputs);
+  cep_network_free (g_steal_pointer (&network));
+}
+
+static void
+test_parity (gconstpointer data)
+{
+  const Case *c = data;
+
+  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+    run_case (*name, c);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/train/parity/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_parity);
+    }
+  return g_test_run ();
+}
