@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-cmvn.h: per-utterance cepstral mean and variance normalization (package-private).
+ * cep-cmvn.h: per-utterance cepstral mean and variance normalization.
  *
  * Works on one utterance in place (T frames x D coefficients, C order, float32), fast enough
  * to run on every file while the loader still has it in cache. Statistics are population

@@ -70,6 +70,12 @@ typedef void (*CepProgressFunc) (gsize done, gsize total, gpointer user_data);
 #define CEP_TYPE_PARTITION (cep_partition_get_type ())
 G_DECLARE_FINAL_TYPE (CepPartition, cep_partition, CEP, PARTITION, GObject)
 
+/* Loads @folder (options NULL = defaults). Files are "mfcc/NAME.npy" (any case of ".npy",
+ * names starting with '.' ignored) paired with "transcript/NAME.npy" when transcript/ exists;
+ * utterances in file-name order (strcmp). Names equal after case folding are duplicates
+ * (CEP_PARTITION_ERROR_DUPLICATE). Under CEP_LOAD_POLICY_FAIL the error is the first problem
+ * in that order; messages read "PARTITION/FILE: problem". Transcript positions in messages
+ * index the file's array. @progress is called on the calling thread. */
 CepPartition   *cep_partition_load                (const char            *folder,
                                                    const CepLoadOptions  *options,
                                                    GCancellable          *cancellable,
@@ -111,7 +117,9 @@ const float    *cep_partition_get_window          (CepPartition *self,
                                                    gsize         frame,
                                                    guint         k);
 /* Per-utterance CMVN statistics (D floats each); raw = normalized * stddev + mean.
- * Means 0 and stddevs 1 when the partition is not normalized. */
+ * Population statistics over time; the stddev is floored at 1e-5 (CEP_CMVN_STDDEV_FLOOR) so a
+ * constant coefficient normalizes to 0, not NaN. Means 0 and stddevs 1 when the partition is
+ * not normalized. */
 const float    *cep_partition_get_utterance_mean  (CepPartition *self,
                                                    guint         utterance);
 const float    *cep_partition_get_utterance_stddev(CepPartition *self,
@@ -123,7 +131,10 @@ const guint8   *cep_partition_get_labels          (CepPartition *self);
 void            cep_partition_get_class_counts    (CepPartition *self,
                                                    guint64      *counts);
 
-/* Files skipped under CEP_LOAD_POLICY_SKIP (array of CepSkippedFile*). Never NULL. */
+/* Files skipped under CEP_LOAD_POLICY_SKIP (array of CepSkippedFile*), in the order the
+ * problems were found: pairing problems (duplicates, missing partners) in file order, then
+ * header problems, then content problems. One entry per file at fault; a transcript dropped
+ * only because its features were bad is not listed. Never NULL. */
 GPtrArray      *cep_partition_get_skipped         (CepPartition *self);
 
 /* Bytes of the frame store (for memory accounting). */
