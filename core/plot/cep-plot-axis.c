@@ -292,9 +292,14 @@ cep_plot_axis_format_tick (const CepPlotAxis  *axis,
       g_snprintf (buffer, size, "%g", display);
       return;
     }
-  /* Avoid "-0.0" for a tick that is zero up to rounding. */
+  /* Zero is "0" on any axis: no "-0.0", no "0k". */
   if (fabs (display) < ticks->step * TICK_EPSILON)
-    display = 0.0;
+    {
+      g_snprintf (buffer, size, "%.*f", decimals_for_step (ticks->step), 0.0);
+      if (largest_tick (axis, ticks) >= 1e4 && ticks->step >= 1e3)
+        g_snprintf (buffer, size, "0");
+      return;
+    }
   format_linear (display, ticks->step, MAX (largest_tick (axis, ticks), fabs (display)), buffer,
                  size);
 }

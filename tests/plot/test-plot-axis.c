@@ -230,6 +230,7 @@ test_format (void)
   check_label (0, 0.2, 5, 1, 0.05, "0.05");
   check_label (0, 1000, 6, 1, 400, "400");
   check_label (0, 100000, 6, 1, 20000, "20k");
+  check_label (0, 100000, 6, 1, 0, "0");           /* not "0k" */
   check_label (0, 5000000, 6, 1, 2000000, "2M");
   check_label (0, 30000, 7, 1, 15000, "15k");
   check_label (0, 1, 6, 100, 0.8, "80");           /* a fraction shown in per cent */
