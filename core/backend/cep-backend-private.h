@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-backend-private.h: what a backend implementation fills in — the operation table and
+ * the structs behind CepBackend and CepBuffer.
+ *
+ * The public dispatchers (cep-backend.c) validate every argument (shapes, view bounds,
+ * overlaps) before calling a slot, so slots trust their arguments. Memory slots are required;
+ * an operation slot left NULL on a host-memory backend falls back to the ref backend's slot,
+ * which works on any host buffer. A device backend must fill every operation slot.
+ */
+#pragma once
+
+#include "cep-backend.h"
+
+G_BEGIN_DECLS
+
+/* Adam's per-step scalars, derived in double from CepAdamParams exactly as torch derives them
+ * from Python floats, then rounded to float as torch's kernels see them. */
+typedef struct
+{
+  float lr_decay;                /* AdamW: 1 - lr·weight_decay; Adam: 1 */
+  float weight_decay;            /* Adam: L2 coefficient added to the gradient; AdamW: 0 */
+  float beta1;
+  float one_minus_beta1;
+  float beta2;
+  float one_minus_beta2;
+  float bias_correction2_sqrt;   /* sqrt(1 - beta2^step) */
+  float eps;
+  float neg_step_size;           /* -lr / (1 - beta1^step) */
+} CepAdamScalars;
+
+typedef struct
+{
+  float    weight_decay;
+  float    momentum;
+  float    one_minus_dampening;
+  float    neg_lr;
+  gboolean nesterov;
+  gboolean first_step;           /* the momentum buffer starts as the gradient */
+} CepSgdScalars;
+
+typedef struct
+{
+  /* Memory (required). buffer_init allocates buffer->n_words zeroed words. */
+  gboolean (*buffer_init)   (CepBackend *backend, CepBuffer *buffer, GError **error);
+  void     (*buffer_clear)  (CepBackend *backend, CepBuffer *buffer);
+  void     (*upload)        (CepBackend *backend, CepBuffer *buffer, gsize offset,
+                             const void *data, gsize n_words);
+  void     (*download)      (CepBackend *backend, CepBuffer *buffer, gsize offset,
+                             void *data, gsize n_words);
+  /* Optional. */
+  void     (*synchronize)   (CepBackend *backend);
+  void     (*destroy)       (CepBackend *backend);
+
+  /* Operations (optional on host-memory backends). Arguments as the public dispatchers. */
+  void (*fill)  (CepBackend *backend, gsize n, float value, CepView dst);
+  void (*copy)  (CepBackend *backend, gsize n, CepView src, CepView dst);
+  void (*scale) (CepBackend *backend, gsize n, float alpha, CepView x);
+  void (*axpy)  (CepBackend *backend, gsize n, float alpha, CepView x, CepView y);
+  void (*gemm)  (CepBackend *backend, CepTranspose trans_a, CepTranspose trans_b,
+                 guint m, guint n, guint k, float alpha, CepView a, guint lda,
+                 CepView b, guint ldb, float beta, CepView c, guint ldc);
+  void (*bias_act_forward)  (CepBackend *backend, guint rows, guint cols, CepActivation act,
+                             float slope, CepView bias, CepView pre, CepView out);
+  void (*bias_act_backward) (CepBackend *backend, guint rows, guint cols, CepActivation act,
+                             float slope, CepView pre, CepView dy, CepView dpre,
+                             CepView dbias);
+  void (*column_sums)       (CepBackend *backend, guint rows, guint cols, CepView x,
+                             float beta, CepView out);
+  void (*batchnorm_forward_train) (CepBackend *backend, guint rows, guint cols,
+                                   CepBatchNorm bn, CepView x, CepView y);
+  void (*batchnorm_forward_eval)  (CepBackend *backend, guint rows, guint cols,
+                                   CepBatchNorm bn, CepView x, CepView y);
+  void (*batchnorm_backward)      (CepBackend *backend, guint rows, guint cols,
+                                   CepBatchNorm bn, CepView x, CepView dy, CepView dx,
+                                   CepView dgamma, CepView dbeta);
+  /* @threshold = round(p · 65536) (65536: drop all), @scale = 1/(1-p) as torch rounds it. */
+  void (*dropout_forward)   (CepBackend *backend, gsize n, guint32 threshold, float scale,
+                             CepDropoutKey key, CepView x, CepView y, CepView mask);
+  void (*dropout_backward)  (CepBackend *backend, gsize n, float scale, CepView mask,
+                             CepView dy, CepView dx);
+  void (*softmax_ce_forward)  (CepBackend *backend, guint rows, guint classes,
+                               float smoothing, CepView logits, CepView labels,
+                               CepView loss_sum);
+  void (*softmax_ce_backward) (CepBackend *backend, guint rows, guint classes,
+                               float smoothing, float grad_scale, CepView logits,
+                               CepView labels, CepView dlogits);
+  void (*argmax)              (CepBackend *backend, guint rows, guint classes, CepView logits,
+                               CepView labels, CepView predictions, CepView correct);
+  void (*adam_step)   (CepBackend *backend, gsize n, CepAdamScalars s, CepView param,
+                       CepView grad, CepView m, CepView v);
+  void (*sgd_step)    (CepBackend *backend, gsize n, CepSgdScalars s, CepView param,
+                       CepView grad, CepView momentum_buffer);
+  void (*sum_squares) (CepBackend *backend, gsize n, CepView x, CepView sum);
+  void (*clip_scale)  (CepBackend *backend, gsize n, CepView sum_squares, float max_norm,
+                       CepView x);
+} CepBackendOps;
+
+struct _CepBackend
+{
+  const CepBackendOps *ops;
+  gpointer             context;       /* the implementation's state */
+  char                *name;
+  char                *description;
+  guint                threads;
+  gboolean             host_memory;
+  guint                n_buffers;     /* live buffers, to catch a backend freed too early */
+};
+
+struct _CepBuffer
+{
+  CepBackend *backend;
+  gsize       n_words;
+  gpointer    host;                   /* host-memory backends: the words */
+  gpointer    device;                 /* device backends: their handle */
+};
+
+/* Host pointers of a view (host-memory backends only). */
+static inline float *
+cep_view_floats (CepView view)
+{
+  return (float *) view.buffer->host + view.offset;
+}
+
+static inline gint32 *
+cep_view_ints (CepView view)
+{
+  return (gint32 *) view.buffer->host + view.offset;
+}
+
+/* NULL for an unset view. */
+static inline float *
+cep_view_floats_or_null (CepView view)
+{
+  return view.buffer != NULL ? cep_view_floats (view) : NULL;
+}
+
+/* The ref backend's table: the fallback of every host-memory backend. */
+extern const CepBackendOps cep_backend_ref_ops;
+
+/* Host memory shared by the CPU backends: 64-byte aligned, zeroed. */
+gboolean _cep_host_buffer_init     (CepBackend *backend,
+                                    CepBuffer  *buffer,
+                                    GError    **error);
+void     _cep_host_buffer_clear    (CepBackend *backend,
+                                    CepBuffer  *buffer);
+void     _cep_host_buffer_upload   (CepBackend *backend,
+                                    CepBuffer  *buffer,
+                                    gsize       offset,
+                                    const void *data,
+                                    gsize       n_words);
+void     _cep_host_buffer_download (CepBackend *backend,
+                                    CepBuffer  *buffer,
+                                    gsize       offset,
+                                    void       *data,
+                                    gsize       n_words);
+
+/* Constructors, called by cep_backend_new() with the name, description and threads set;
+ * each sets ops, context, host_memory (and may extend the description). */
+gboolean _cep_backend_ref_setup  (CepBackend *backend,
+                                  GError    **error);
+gboolean _cep_backend_blas_setup (CepBackend *backend,
+                                  GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-backend.h: where Cepstra's numbers are computed — opaque buffers and the operations of
+ * an MLP's training step on them.
+ *
+ * A CepBackend is created by name ("ref": plain C, the oracle; "blas": OpenBLAS GEMM and
+ * vectorized C). Its memory is opaque CepBuffers; an operation addresses a tensor as a view
+ * (buffer, offset) and takes shapes and scalars by value, never a host pointer, so a device
+ * backend can keep parameters, optimizer state and activations resident and record a whole
+ * step before running it. Per step the host only downloads small scalars (the loss sum, the
+ * correct count). Operations are queued in call order; cep_backend_synchronize() waits for
+ * them (downloads do so implicitly).
+ *
+ * Conventions: float32, row-major. Activations are [rows × cols] (a batch of rows), Linear
+ * weights [out × in] as torch.nn.Linear. Buffers hold 4-byte words: floats, or int32 where an
+ * operation says so (labels, predictions, counts); offsets and sizes count words. Unless an
+ * operation says otherwise, its outputs must not overlap its inputs; "in place" notes say
+ * which output may be exactly the same view as which input. A backend is used from one thread
+ * at a time.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "cep-activation.h"
+
+G_BEGIN_DECLS
+
+#define CEP_BACKEND_ERROR (cep_backend_error_quark ())
+GQuark cep_backend_error_quark (void);
+
+typedef enum
+{
+  CEP_BACKEND_ERROR_UNKNOWN,     /* no backend of that name */
+  CEP_BACKEND_ERROR_NO_MEMORY,   /* a buffer could not be allocated */
+  CEP_BACKEND_ERROR_FAILED,      /* the backend could not be set up */
+} CepBackendError;
+
+typedef struct _CepBackend CepBackend;
+typedef struct _CepBuffer  CepBuffer;
+
+typedef struct
+{
+  guint threads;     /* compute threads; 0 = one per processor */
+} CepBackendOptions;
+
+/* A tensor's place: @offset words into @buffer. A view with @buffer NULL means "none" where an
+ * operation accepts an optional tensor. */
+typedef struct
+{
+  CepBuffer *buffer;
+  gsize      offset;
+} CepView;
+
+#define CEP_VIEW_NONE ((CepView) { NULL, 0 })
+
+static inline CepView
+cep_view (CepBuffer *buffer,
+          gsize      offset)
+{
+  return (CepView) { buffer, offset };
+}
+
+/* The same buffer, @delta words further. */
+static inline CepView
+cep_view_at (CepView view,
+             gsize   delta)
+{
+  return (CepView) { view.buffer, view.offset + delta };
+}
+
+static inline gboolean
+cep_view_is_set (CepView view)
+{
+  return view.buffer != NULL;
+}
+
+/* Backends and buffers */
+
+/* The names cep_backend_new() accepts, NULL-terminated, the default first. */
+const char *const *cep_backend_list_available (void);
+/* @options may be NULL. An unknown name fails with CEP_BACKEND_ERROR_UNKNOWN and a message that
+ * lists the available backends. */
+CepBackend  *cep_backend_new              (const char              *name,
+                                           const CepBackendOptions *options,
+                                           GError                 **error);
+/* Every buffer of the backend must be freed before it. */
+void         cep_backend_free             (CepBackend  *backend);
+const char  *cep_backend_get_name         (CepBackend  *backend);
+/* One line for logs and benchmarks, e.g. "blas: OpenBLAS 0.3.21 (Zen), 2 threads, AVX-512". */
+const char  *cep_backend_get_description  (CepBackend  *backend);
+guint        cep_backend_get_threads      (CepBackend  *backend);
+/* TRUE when buffers live in host memory (CPU backends), FALSE for a device. */
+gboolean     cep_backend_is_host_memory   (CepBackend  *backend);
+/* Waits for every queued operation; a no-op on CPU backends. */
+void         cep_backend_synchronize      (CepBackend  *backend);
+
+/* A zero-filled buffer of @n_words 4-byte words. */
+CepBuffer   *cep_buffer_new               (CepBackend  *backend,
+                                           gsize        n_words,
+                                           GError     **error);
+void         cep_buffer_free              (CepBuffer   *buffer);
+gsize        cep_buffer_get_size          (CepBuffer   *buffer);
+CepBackend  *cep_buffer_get_backend       (CepBuffer   *buffer);
+/* Copies @n_words words between host memory and words [@offset, @offset + @n_words). */
+void         cep_buffer_upload            (CepBuffer   *buffer,
+                                           gsize        offset,
+                                           const void  *data,
+                                           gsize        n_words);
+void         cep_buffer_download          (CepBuffer   *buffer,
+                                           gsize        offset,
+                                           void        *data,
+                                           gsize        n_words);
+/* The words themselves on host-memory backends (NULL on a device): for code that fills a
+ * batch in place. Call cep_backend_synchronize() before reading results through it. */
+gpointer     cep_buffer_get_host_data     (CepBuffer   *buffer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepBackend, cep_backend_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepBuffer, cep_buffer_free)
+
+/* Utilities on @n words */
+
+/* dst = value (float) */
+void cep_backend_fill  (CepBackend *backend,
+                        gsize       n,
+                        float       value,
+                        CepView     dst);
+/* dst = src; the ranges must not overlap. Copies any 4-byte words. */
+void cep_backend_copy  (CepBackend *backend,
+                        gsize       n,
+                        CepView     src,
+                        CepView     dst);
+/* x = alpha · x */
+void cep_backend_scale (CepBackend *backend,
+                        gsize       n,
+                        float       alpha,
+                        CepView     x);
+/* y = alpha · x + y */
+void cep_backend_axpy  (CepBackend *backend,
+                        gsize       n,
+                        float       alpha,
+                        CepView     x,
+                        CepView     y);
+
+/* Matrix products */
+
+typedef enum
+{
+  CEP_NO_TRANS,
+  CEP_TRANS,
+} CepTranspose;
+
+/* C = alpha · op(A) · op(B) + beta · C with C [m × n], op(A) [m × k], op(B) [k × n], row-major
+ * with leading dimensions (row strides) lda, ldb, ldc, as cblas_sgemm. BLAS semantics: with
+ * beta = 0, C is not read (NaN there does not propagate); with alpha = 0 or k = 0, A and B are
+ * not read. The Linear layer: Y = X·Wᵀ is (NO_TRANS, TRANS); dX = dY·W is (NO_TRANS, NO_TRANS);
+ * dW = dYᵀ·X is (TRANS, NO_TRANS). */
+void cep_backend_gemm (CepBackend  *backend,
+                       CepTranspose trans_a,
+                       CepTranspose trans_b,
+                       guint        m,
+                       guint        n,
+                       guint        k,
+                       float        alpha,
+                       CepView      a,
+                       guint        lda,
+                       CepView      b,
+                       guint        ldb,
+                       float        beta,
+                       CepView      c,
+                       guint        ldc);
+
+/* Bias and activation, [rows × cols] contiguous */
+
+/* pre += bias (broadcast over rows; @bias [cols] may be none), then out = act(pre). The
+ * updated @pre is what the backward needs. @out may be the same view as @pre when the
+ * pre-activation is not needed (e.g. identity on logits). @slope: LeakyReLU's negative
+ * slope, ignored by the others. */
+void cep_backend_bias_act_forward  (CepBackend   *backend,
+                                    guint         rows,
+                                    guint         cols,
+                                    CepActivation act,
+                                    float         slope,
+                                    CepView       bias,
+                                    CepView       pre,
+                                    CepView       out);
+/* dpre = dy ⊙ act'(pre), and, when @dbias [cols] is set, dbias = Σ_rows dpre (overwritten).
+ * In place: @dpre may be @dy. */
+void cep_backend_bias_act_backward (CepBackend   *backend,
+                                    guint         rows,
+                                    guint         cols,
+                                    CepActivation act,
+                                    float         slope,
+                                    CepView       pre,
+                                    CepView       dy,
+                                    CepView       dpre,
+                                    CepView       dbias);
+/* out[j] = beta · out[j] + Σ_i x[i, j] over [rows × cols] (a bias gradient). */
+void cep_backend_column_sums       (CepBackend   *backend,
+                                    guint         rows,
+                                    guint         cols,
+                                    CepView       x,
+                                    float         beta,
+                                    CepView       out);
+
+/* Batch normalization over rows, torch.nn.BatchNorm1d semantics */
+
+typedef struct
+{
+  CepView gamma;          /* [cols] weight; none = 1 */
+  CepView beta;           /* [cols] bias; none = 0 */
+  CepView running_mean;   /* [cols], updated by training forward */
+  CepView running_var;    /* [cols], updated by training forward (unbiased variance) */
+  CepView saved_mean;     /* [cols], written by training forward for backward */
+  CepView saved_invstd;   /* [cols], 1/sqrt(biased var + eps), likewise */
+  float   momentum;       /* torch's default 0.1: running = (1-m)·running + m·batch */
+  float   eps;            /* torch's default 1e-5 */
+} CepBatchNorm;
+
+/* Training mode: normalizes @x with the batch's mean and biased variance, updates the running
+ * statistics with the unbiased variance, saves mean and invstd. Needs @rows >= 2 (torch
+ * refuses one row too). */
+void cep_backend_batchnorm_forward_train (CepBackend  *backend,
+                                          guint        rows,
+                                          guint        cols,
+                                          CepBatchNorm bn,
+                                          CepView      x,
+                                          CepView      y);
+/* Evaluation mode: normalizes with the running statistics. In place: @y may be @x. */
+void cep_backend_batchnorm_forward_eval  (CepBackend  *backend,
+                                          guint        rows,
+                                          guint        cols,
+                                          CepBatchNorm bn,
+                                          CepView      x,
+                                          CepView      y);
+/* Backward of the training forward (saved statistics): dx, and dgamma/dbeta (overwritten)
+ * when set. In place: @dx may be @dy. */
+void cep_backend_batchnorm_backward      (CepBackend  *backend,
+                                          guint        rows,
+                                          guint        cols,
+                                          CepBatchNorm bn,
+                                          CepView      x,
+                                          CepView      dy,
+                                          CepView      dx,
+                                          CepView      dgamma,
+                                          CepView      dbeta);
+
+/* Dropout (inverted: kept elements are scaled by 1/(1-p)) */
+
+/* Which mask: a pure function of these and the element index, identical on every backend and
+ * thread count. Stream CEP_RNG_STREAM_DROPOUT of cep-rng.h, counter {step, layer,
+ * stream | (step >> 32) << 8, e / 8}; element e uses 16-bit half e % 2 (low first) of word
+ * (e / 2) % 4 and is kept when that half >= round(p · 65536). */
+typedef struct
+{
+  guint64 seed;
+  guint64 step;
+  guint32 layer;
+} CepDropoutKey;
+
+/* Words of mask for @n elements: bit e % 32 of word e / 32 is 1 when element e is kept. */
+#define CEP_DROPOUT_MASK_WORDS(n) (((gsize) (n) + 31) / 32)
+
+/* y = x ⊙ keep / (1 - p), @mask written. 0 <= @p <= 1. In place: @y may be @x. */
+void cep_backend_dropout_forward  (CepBackend   *backend,
+                                   gsize         n,
+                                   float         p,
+                                   CepDropoutKey key,
+                                   CepView       x,
+                                   CepView       y,
+                                   CepView       mask);
+/* dx = dy ⊙ keep / (1 - p) with the forward's @mask. In place: @dx may be @dy. */
+void cep_backend_dropout_backward (CepBackend   *backend,
+                                   gsize         n,
+                                   float         p,
+                                   CepView       mask,
+                                   CepView       dy,
+                                   CepView       dx);
+
+/* Classification, logits [rows × classes], labels int32 [rows]. A label outside
+ * [0, classes) marks a row to ignore: no loss, zero gradient, never correct. */
+
+/* Adds Σ_rows loss to @loss_sum (one float), where loss = (1-ε)·(−log p_label) + ε·mean_c
+ * (−log p_c) and p = softmax(logits): torch.nn.CrossEntropyLoss(label_smoothing=ε) with
+ * reduction "sum". */
+void cep_backend_softmax_ce_forward  (CepBackend *backend,
+                                      guint       rows,
+                                      guint       classes,
+                                      float       smoothing,
+                                      CepView     logits,
+                                      CepView     labels,
+                                      CepView     loss_sum);
+/* dlogits = grad_scale · (softmax − ((1-ε)·onehot(label) + ε/classes)); grad_scale = 1/rows
+ * gives the gradient of the mean loss. */
+void cep_backend_softmax_ce_backward (CepBackend *backend,
+                                      guint       rows,
+                                      guint       classes,
+                                      float       smoothing,
+                                      float       grad_scale,
+                                      CepView     logits,
+                                      CepView     labels,
+                                      CepView     dlogits);
+/* Per row the first index of the largest logit (NaN counts as largest), written to
+ * @predictions (int32 [rows]) when set; when @correct is set, adds to it (one int32) the
+ * number of rows whose prediction equals the label. */
+void cep_backend_argmax              (CepBackend *backend,
+                                      guint       rows,
+                                      guint       classes,
+                                      CepView     logits,
+                                      CepView     labels,
+                                      CepView     predictions,
+                                      CepView     correct);
+
+/* Optimizers: one step over @n parameters; torch.optim semantics. Hyper-parameters are
+ * doubles like Python's floats so the step's scalars are derived exactly as torch does. */
+
+typedef struct
+{
+  double   lr;
+  double   beta1;           /* 0.9 */
+  double   beta2;           /* 0.999 */
+  double   eps;             /* 1e-8 */
+  double   weight_decay;    /* AdamW's default 0.01, Adam's 0 */
+  gboolean decoupled;       /* TRUE: AdamW (decay the weights); FALSE: Adam (L2 in the grad) */
+  guint64  step;            /* 1 on the first step */
+} CepAdamParams;
+
+/* @grad is not modified. @m and @v start at zero. */
+void cep_backend_adam_step (CepBackend   *backend,
+                            gsize         n,
+                            CepAdamParams params,
+                            CepView       param,
+                            CepView       grad,
+                            CepView       m,
+                            CepView       v);
+
+typedef struct
+{
+  double   lr;
+  double   momentum;        /* 0 = plain SGD (@momentum_buffer unused) */
+  double   dampening;
+  double   weight_decay;
+  gboolean nesterov;
+  guint64  step;            /* 1 on the first step: the buffer is set to the gradient */
+} CepSgdParams;
+
+void cep_backend_sgd_step  (CepBackend  *backend,
+                            gsize        n,
+                            CepSgdParams params,
+                            CepView      param,
+                            CepView      grad,
+                            CepView      momentum_buffer);
+
+/* Gradient clipping without a host round trip: sum_squares adds Σ x² to @sum (one float), so
+ * calls over every gradient tensor accumulate the squared norm; clip_scale then multiplies @x
+ * by min(1, max_norm / (sqrt(sum_squares) + 1e-6)), as torch.nn.utils.clip_grad_norm_. */
+void cep_backend_sum_squares (CepBackend *backend,
+                              gsize       n,
+                              CepView     x,
+                              CepView     sum);
+void cep_backend_clip_scale  (CepBackend *backend,
+                              gsize       n,
+                              CepView     sum_squares,
+                              float       max_norm,
+                              CepView     x);
+
+G_END_DECLS
