@@ -15,7 +15,7 @@
 typedef struct
 {
   gboolean is_object;
-  gboolean inline_array;
+  gboolean inline_items;
   guint    n_items;
 } Frame;
 
@@ -90,7 +90,7 @@ separate_item (CepJsonWriter *writer)
     return;
   if (frame->n_items > 0)
     g_string_append_c (writer->out, ',');
-  if (writer->pretty && !frame->inline_array)
+  if (writer->pretty && !frame->inline_items)
     new_line (writer, writer->stack->len);
   else if (frame->n_items > 0)
     g_string_append_c (writer->out, ' ');
@@ -107,12 +107,14 @@ before_value (CepJsonWriter *writer)
     separate_item (writer);
 }
 
+/* A container inside an inline one is inline too. */
 static void
 begin_container (CepJsonWriter *writer,
                  gboolean       is_object,
-                 gboolean       inline_array)
+                 gboolean       inline_items)
 {
-  Frame frame = { is_object, inline_array, 0 };
+  Frame *parent = top_frame (writer);
+  Frame frame = { is_object, inline_items || (parent != NULL && parent->inline_items), 0 };
 
   before_value (writer);
   g_string_append_c (writer->out, is_object ? '{' : '[');
@@ -127,7 +129,7 @@ end_container (CepJsonWriter *writer,
 
   g_return_if_fail (frame != NULL && frame->is_object == is_object);
 
-  if (writer->pretty && !frame->inline_array && frame->n_items > 0)
+  if (writer->pretty && !frame->inline_items && frame->n_items > 0)
     new_line (writer, writer->stack->len - 1);
   g_array_set_size (writer->stack, writer->stack->len - 1);
   g_string_append_c (writer->out, is_object ? '}' : ']');
@@ -137,6 +139,12 @@ void
 cep_json_writer_begin_object (CepJsonWriter *writer)
 {
   begin_container (writer, TRUE, FALSE);
+}
+
+void
+cep_json_writer_begin_inline_object (CepJsonWriter *writer)
+{
+  begin_container (writer, TRUE, TRUE);
 }
 
 void

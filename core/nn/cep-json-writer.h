@@ -24,10 +24,11 @@ void           cep_json_writer_free         (CepJsonWriter  *writer);
  * final newline when pretty; frees the writer. */
 char          *cep_json_writer_finish       (CepJsonWriter  *writer);
 
+/* Inline containers keep their items on one line even when pretty (shapes, betas, one
+ * object per line in a list); containers nested in an inline one are inline too. */
 void           cep_json_writer_begin_object (CepJsonWriter  *writer);
+void           cep_json_writer_begin_inline_object (CepJsonWriter *writer);
 void           cep_json_writer_end_object   (CepJsonWriter  *writer);
-/* Arrays opened with @inline keep their elements on one line even when pretty (shapes,
- * betas); an inline array must hold only scalars. */
 void           cep_json_writer_begin_array  (CepJsonWriter  *writer,
                                              gboolean        inline_array);
 void           cep_json_writer_end_array    (CepJsonWriter  *writer);
