@@ -15,8 +15,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "cep-model-spec-private.h"
-
 #define TABLE(fields) { fields, G_N_ELEMENTS (fields) }
 
 const char * const _cep_experiment_optimizer_names[] = { "adamw", "adam", "sgd", NULL };

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "cep-model-presets.h"
-#include "cep-model-spec-private.h"
 
 typedef struct
 {
@@ -157,7 +156,7 @@ block_type_choices (void)
   GString *text = g_string_new ("one of linear, batch_norm, dropout");
 
   for (guint i = 0; i < CEP_ACTIVATION_COUNT; i++)
-    g_string_append_printf (text, ", %s", _cep_model_activation_get_name (i));
+    g_string_append_printf (text, ", %s", cep_activation_get_name (i));
   return g_string_free (text, FALSE);
 }
 
@@ -191,7 +190,7 @@ block_from_type (const char           *type,
         *table = block_types[i].table;
         return TRUE;
       }
-  if (!_cep_model_activation_from_name (type, &activation))
+  if (!cep_activation_from_name (type, &activation))
     return FALSE;
   *block = cep_block_activation (activation);
   *table = activation == CEP_ACTIVATION_LEAKY_RELU ? &_cep_experiment_leaky_relu_fields

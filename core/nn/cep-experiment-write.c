@@ -10,8 +10,6 @@
 
 #include "cep-experiment-private.h"
 
-#include "cep-model-spec-private.h"
-
 static void
 write_section (CepJsonWriter       *writer,
                const char          *key,
@@ -53,7 +51,7 @@ write_block (CepJsonWriter  *writer,
   cep_json_writer_begin_inline_object (writer);
   cep_json_writer_member (writer, "type");
   if (block->kind == CEP_BLOCK_ACTIVATION)
-    cep_json_writer_string (writer, _cep_model_activation_get_name (block->activation));
+    cep_json_writer_string (writer, cep_activation_get_name (block->activation));
   else
     cep_json_writer_string (writer, cep_block_kind_get_name (block->kind));
   _cep_field_table_write (block_fields (block), block, writer);

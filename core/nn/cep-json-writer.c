@@ -10,6 +10,7 @@
 #include "cep-json-writer.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct
@@ -218,18 +219,29 @@ const char *
 cep_json_format_double (double  value,
                         char   *buffer)
 {
+  char format[8];
+  int precision, exponent;
+
   if (!isfinite (value))
     return strcpy (buffer, "null");
 
-  for (int precision = 1; precision <= 17; precision++)
+  /* The fewest significant digits that read back exactly... */
+  for (precision = 1; precision < 17; precision++)
     {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_snprintf (format, sizeof format, "%%.%de", precision - 1);
       g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
       if (g_ascii_strtod (buffer, NULL) == value)
         break;
     }
+  g_snprintf (format, sizeof format, "%%.%de", precision - 1);
+  g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+  exponent = atoi (strchr (buffer, 'e') + 1);
+  /* ...written as Python's repr() does: positional for 1e-4 <= |value| < 1e16. */
+  if (exponent >= -4 && exponent < 16)
+    g_snprintf (format, sizeof format, "%%.%df", MAX (precision - 1 - exponent, 0));
+  else
+    g_snprintf (format, sizeof format, "%%.%dg", precision);
+  g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
   if (strpbrk (buffer, ".eE") == NULL)
     strcat (buffer, ".0");
   return buffer;

@@ -14,7 +14,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "cep-model-spec-private.h"
 #include "cep-rng.h"
 
 G_DEFINE_QUARK (cep-model-spec-error-quark, cep_model_spec_error)
@@ -34,42 +33,17 @@ static const char *const init_names[CEP_INIT_COUNT] = {
   [CEP_INIT_TORCH_DEFAULT] = "torch_default",
 };
 
-/* Names in experiment.json (the backend's cep_activation_get_name() spelling) and torch's
- * module names, for descriptions and the PyTorch snippet. */
-static const struct
-{
-  const char *name;
-  const char *torch_name;
-} activation_names[CEP_ACTIVATION_COUNT] = {
-  [CEP_ACTIVATION_IDENTITY] = { "identity", "Identity" },
-  [CEP_ACTIVATION_RELU] = { "relu", "ReLU" },
-  [CEP_ACTIVATION_LEAKY_RELU] = { "leaky_relu", "LeakyReLU" },
-  [CEP_ACTIVATION_GELU] = { "gelu", "GELU" },
-  [CEP_ACTIVATION_SILU] = { "silu", "SiLU" },
-  [CEP_ACTIVATION_MISH] = { "mish", "Mish" },
-  [CEP_ACTIVATION_SIGMOID] = { "sigmoid", "Sigmoid" },
-  [CEP_ACTIVATION_TANH] = { "tanh", "Tanh" },
+/* torch's module names, for descriptions and the PyTorch snippet. */
+static const char *const torch_activation_names[CEP_ACTIVATION_COUNT] = {
+  [CEP_ACTIVATION_IDENTITY] = "Identity",
+  [CEP_ACTIVATION_RELU] = "ReLU",
+  [CEP_ACTIVATION_LEAKY_RELU] = "LeakyReLU",
+  [CEP_ACTIVATION_GELU] = "GELU",
+  [CEP_ACTIVATION_SILU] = "SiLU",
+  [CEP_ACTIVATION_MISH] = "Mish",
+  [CEP_ACTIVATION_SIGMOID] = "Sigmoid",
+  [CEP_ACTIVATION_TANH] = "Tanh",
 };
-
-const char *
-_cep_model_activation_get_name (CepActivation activation)
-{
-  g_return_val_if_fail ((guint) activation < CEP_ACTIVATION_COUNT, NULL);
-  return activation_names[activation].name;
-}
-
-gboolean
-_cep_model_activation_from_name (const char    *name,
-                                 CepActivation *activation)
-{
-  for (guint i = 0; i < CEP_ACTIVATION_COUNT; i++)
-    if (strcmp (name, activation_names[i].name) == 0)
-      {
-        *activation = (CepActivation) i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 const char *
 cep_block_kind_get_name (CepBlockKind kind)
@@ -561,7 +535,7 @@ describe_block (GString        *text,
       g_string_append_printf (text, "BatchNorm1d(%u)", in);
       break;
     case CEP_BLOCK_ACTIVATION:
-      g_string_append (text, activation_names[block->activation].torch_name);
+      g_string_append (text, torch_activation_names[block->activation]);
       if (block->activation == CEP_ACTIVATION_LEAKY_RELU)
         g_string_append_printf (text, "(negative_slope=%s)",
                                 g_ascii_formatd (number, sizeof number, "%g", block->slope));
