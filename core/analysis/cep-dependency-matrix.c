@@ -124,7 +124,7 @@ analysis_init (CepDependencyAnalysis      *analysis,
 {
   const CepModelSpec *spec = cep_network_get_spec (network);
   guint k = spec->context;
-  guint capacity;
+  guint n_outputs;
 
   analysis->network = network;
   analysis->options = options;
@@ -135,24 +135,19 @@ analysis_init (CepDependencyAnalysis      *analysis,
   analysis->n_frames = n_frames;
   analysis->pad = 2 * k + CEP_DEPENDENCY_EXTRA_PAD;
   analysis->matrix = matrix_new (options, n_frames, k);
+  n_outputs = analysis->matrix->n_outputs;
   analysis->block_floats = (n_frames + 2 * (gsize) analysis->pad) * analysis->dim;
   analysis->base = g_new0 (float, analysis->block_floats);
   memcpy (analysis->base + (gsize) analysis->pad * analysis->dim, frames,
           n_frames * analysis->dim * sizeof (float));
   analysis->work = g_memdup2 (analysis->base, analysis->block_floats * sizeof (float));
-  analysis->base_windows = g_new0 (const float *, analysis->matrix->n_outputs);
-  analysis->base_logits = g_new (float, (gsize) analysis->matrix->n_outputs
-                                        * analysis->n_classes);
-  /* The naive method evaluates all T windows of a perturbation in one call. */
-  capacity = CEP_DEPENDENCY_BATCH_ROWS;
-  if (options->naive)
-    capacity = MAX (capacity, analysis->matrix->n_outputs);
-  analysis->batch_capacity = capacity;
-  analysis->batch_inputs = g_new (float, (gsize) capacity * analysis->window_floats);
-  analysis->batch_outputs = g_new (float, (gsize) capacity
-                                          * MAX (analysis->n_classes, analysis->window_floats));
-  analysis->batch_dlogits = g_new (float, (gsize) capacity * analysis->n_classes);
-  analysis->batch_cells = g_new (guint, capacity);
+  analysis->base_windows = g_new0 (const float *, n_outputs);
+  analysis->base_logits = g_new (float, (gsize) n_outputs * analysis->n_classes);
+  analysis->call_rows = MIN (CEP_DEPENDENCY_CALL_ROWS,
+                             MAX (cep_network_get_max_batch (network), 1));
+  analysis->n_calls = (n_outputs + analysis->call_rows - 1) / analysis->call_rows;
+  analysis->rows = g_new (float, (gsize) n_outputs * analysis->window_floats);
+  analysis->logits = g_new (float, (gsize) n_outputs * analysis->n_classes);
 }
 
 static void
@@ -163,10 +158,8 @@ analysis_clear (CepDependencyAnalysis *analysis)
   g_free (analysis->work);
   g_free (analysis->base_windows);
   g_free (analysis->base_logits);
-  g_free (analysis->batch_inputs);
-  g_free (analysis->batch_outputs);
-  g_free (analysis->batch_dlogits);
-  g_free (analysis->batch_cells);
+  g_free (analysis->rows);
+  g_free (analysis->logits);
 }
 
 CepDependencyMatrix *

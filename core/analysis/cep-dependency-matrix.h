@@ -31,14 +31,22 @@
  *
  * Speed (bool and sensitivity): in evaluation mode a sample's logits depend only on its own
  * input window, so an output whose extracted window is bit-identical to its unperturbed window
- * keeps the unperturbed logits, and only outputs whose window differs are recomputed, batched
- * across perturbations into large forward calls. The windows compared are the ones the
- * extraction returns, so a leaky extraction shows up as extra differing windows exactly as in
- * the full recomputation. This is exact, not an approximation, provided a row's logits do not
- * depend on the other rows of its batch or its place in it; the determinism check verifies
- * that too (the unperturbed windows evaluated in order, then reversed in batches of other
- * sizes, must give bit-identical logits). options->naive runs the full recomputation instead
- * (T forward rows per perturbation), as the reference the fast path is tested against.
+ * keeps the unperturbed logits, and only outputs whose window differs are recomputed. The
+ * windows compared are the ones the extraction returns, so a leaky extraction shows up as
+ * extra differing windows exactly as in the full recomputation. Every evaluation lays out T
+ * rows, row j holding a window of output j, in calls of the same sizes (min (T, 1024,
+ * max_batch) rows), because a backend may round a row differently at another place in a call
+ * or in a call of another size (OpenBLAS's edge tiles, blas's kernel choice by batch size);
+ * perturbations whose changed windows sit in disjoint rows share one evaluation (about 2K + 1
+ * evaluations of T rows for a context-K model instead of T), and calls with nothing changed
+ * are skipped. So each changed window is evaluated exactly as the full recomputation
+ * evaluates it, and the result is bit-identical, not an approximation, provided a row's logits
+ * do not depend on the other rows' contents. The determinism check verifies that, as well as
+ * SpeechBrain's condition: the unperturbed windows are evaluated twice (the runs must agree bit
+ * for bit), then twice more with every other row replaced by another window (the rest must
+ * keep their logits); otherwise the analysis refuses to run. options->naive runs the full
+ * recomputation instead (all T windows of every perturbation), the reference the fast path is
+ * tested against.
  */
 #pragma once
 
@@ -132,7 +140,8 @@ typedef struct
   guint8  *depends;         /* n_inputs × n_outputs, row-major: 1 = output depends on input */
   float   *values;          /* n_inputs × n_outputs: L2 logit change or gradient norm; NULL in
                              * bool mode */
-  guint64  rows_evaluated;  /* forward (or gradient) rows run, the determinism check included */
+  guint64  rows_evaluated;  /* forward (or gradient) rows run, the determinism check
+                             * included */
 } CepDependencyMatrix;
 
 /* Analyses frames [options->start, start + T) of one utterance given as @n_frames × @dim

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-dependency-private.h: the state one dependency analysis shares between its passes
- * (cep-dependency-passes.c: baseline and determinism check, perturbations, gradients).
+ * cep-dependency-private.h: the state one dependency analysis shares between its passes:
+ * the baseline and determinism check (cep-dependency-baseline.c), the perturbations
+ * (cep-dependency-perturb.c) and the input gradients (cep-dependency-gradient.c).
  */
 #pragma once
 
@@ -9,11 +10,11 @@
 
 G_BEGIN_DECLS
 
-/* Rows gathered before a forward call: large enough for GEMM to run near its peak, small
- * enough (7 MB at tiny's 1708 inputs) to stay in the last-level cache's neighbourhood. */
-#define CEP_DEPENDENCY_BATCH_ROWS 1024u
+/* The most rows of one forward call: large enough for GEMM to run near its peak, small
+ * enough (7 MB at tiny's 1708 inputs) to stay near the caches. */
+#define CEP_DEPENDENCY_CALL_ROWS 1024u
 /* Zero frames around the private copy beyond the 2K a correct window could ever need. */
-#define CEP_DEPENDENCY_EXTRA_PAD  8u
+#define CEP_DEPENDENCY_EXTRA_PAD 8u
 
 typedef struct
 {
@@ -30,24 +31,42 @@ typedef struct
   guint         pad;             /* zero frames on each side of the private copies */
   gsize         block_floats;    /* (n_frames + 2 pad) · D */
   float        *base;            /* the padded utterance as given */
-  float        *work;            /* the same, with one frame perturbed at a time */
+  float        *work;            /* the same, with frames perturbed for a while */
   const float **base_windows;    /* n_outputs windows extracted from base */
   float        *base_logits;     /* n_outputs × n_classes */
 
-  /* Rows waiting for one forward (or gradient) call. */
-  guint         batch_capacity;
-  guint         batch_n;
-  float        *batch_inputs;    /* capacity × window_floats */
-  float        *batch_outputs;   /* capacity × n_classes logits, or × window_floats gradients */
-  float        *batch_dlogits;   /* gradient mode: capacity × n_classes */
-  guint        *batch_cells;     /* what each row is: row · n_outputs + column (gradient mode:
-                                  * column · n_classes + class) */
+  /* The layout of every evaluation: T rows, row j the window of output j, run through the
+   * model in calls of call_rows rows (the last call may be shorter). */
+  guint         call_rows;
+  guint         n_calls;
+  float        *rows;            /* T × window_floats, the unperturbed windows between uses */
+  float        *logits;          /* T × n_classes of the latest run */
 } CepDependencyAnalysis;
 
+gboolean     _cep_dependency_check_cancelled    (CepDependencyAnalysis  *analysis,
+                                                 GError                **error);
+void         _cep_dependency_report_progress    (CepDependencyAnalysis  *analysis,
+                                                 gsize                   done,
+                                                 gsize                   total);
 const float *_cep_dependency_extract            (CepDependencyAnalysis  *analysis,
                                                  const float            *block,
                                                  gsize                   frame,
                                                  GError                **error);
+/* The model's evaluation-mode forward pass (or the options' replacement). */
+gboolean     _cep_dependency_forward            (CepDependencyAnalysis  *analysis,
+                                                 const float            *inputs,
+                                                 guint                   n,
+                                                 float                  *logits,
+                                                 GError                **error);
+/* Runs analysis->rows into analysis->logits, call by call; calls whose flag in @active is 0
+ * are skipped (their logits are left as they were). @active may be NULL: every call. */
+gboolean     _cep_dependency_forward_rows       (CepDependencyAnalysis  *analysis,
+                                                 const guint8           *active,
+                                                 GError                **error);
+/* Puts the unperturbed window of output @column back into its row. */
+void         _cep_dependency_restore_row        (CepDependencyAnalysis  *analysis,
+                                                 guint                   column);
+
 gboolean     _cep_dependency_run_baseline       (CepDependencyAnalysis  *analysis,
                                                  GError                **error);
 gboolean     _cep_dependency_run_perturbations  (CepDependencyAnalysis  *analysis,
