@@ -54,6 +54,10 @@ typedef struct
 
 typedef struct _CepBatchProducer CepBatchProducer;
 
+/* INVALID for a context above the partition's context_max, a batch size of 0 or above 2^24,
+ * a fraction outside (0, 1], subset_every or queue_depth 0, or a bad augment spec. The
+ * producer keeps a ref on @partition. free() stops the thread and frees every batch,
+ * including those the consumer still holds. */
 CepBatchProducer *cep_batch_producer_new           (CepPartition           *partition,
                                                     const CepBatchOptions  *options,
                                                     GError                **error);
@@ -66,7 +70,9 @@ guint64           cep_batch_producer_get_n_batches (CepBatchProducer       *self
 void              cep_batch_producer_start_epoch   (CepBatchProducer       *self,
                                                     guint                   epoch);
 /* Next batch of the running epoch in order, blocking until it is ready; NULL at the end of the
- * epoch, or on cancellation (then @error is set). Give it back with _release(). */
+ * epoch (or before any epoch was started), or on cancellation (then @error is set, even if a
+ * batch was ready). Give it back with _release(): the thread fills queue_depth batches ahead
+ * and waits when the consumer holds more than one. One consumer thread at a time. */
 CepBatch         *cep_batch_producer_next          (CepBatchProducer       *self,
                                                     GCancellable           *cancellable,
                                                     GError                **error);

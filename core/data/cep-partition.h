@@ -47,7 +47,7 @@ typedef enum
 typedef struct
 {
   gboolean          normalize;     /* per-utterance CMVN (default TRUE) */
-  guint             context_max;   /* zero frames around each utterance: the largest K (default 30) */
+  guint             context_max;   /* zero frames around utterances = the largest K (default 30) */
   CepLoadPolicy     policy;        /* default CEP_LOAD_POLICY_FAIL */
   CepPhonemeTable  *table;         /* NULL = HW1P2 default */
   gboolean          require_labels;/* TRUE: a partition without transcript/ is an error */
