@@ -6,8 +6,8 @@
  * Dropout 0, Linear 16→12, ReLU, Linear 12→7, label smoothing 0.1) with random weights and
  * statistics, and recorded what torch computes: the first step's logits, loss and every
  * gradient, then every parameter, running statistic and num_batches_tracked after three
- * steps, and the evaluation-mode logits after them — for AdamW and for SGD (Nesterov
- * momentum, weight decay, gradient clipping).
+ * steps, and the evaluation-mode logits after them — for AdamW, Adam with L2 weight decay,
+ * and SGD (Nesterov momentum, weight decay, gradient clipping).
  *
  * Tolerance for every number (logits, loss, gradients, parameters, running statistics,
  * evaluation logits): |got − want| <= 1e-6 + 1e-5·|want|. num_batches_tracked exactly.
@@ -29,14 +29,15 @@
 
 typedef struct
 {
-  const char *name;
-  gboolean    sgd;
-  double      lr;
+  const char       *name;
+  CepOptimizerKind  kind;
+  double            lr;
 } Case;
 
 static const Case cases[] = {
-  { "adamw", FALSE, 0.01 },
-  { "sgd", TRUE, 0.05 },
+  { "adamw", CEP_OPTIMIZER_KIND_ADAMW, 0.01 },
+  { "adam", CEP_OPTIMIZER_KIND_ADAM, 0.01 },
+  { "sgd", CEP_OPTIMIZER_KIND_SGD, 0.05 },
 };
 
 static CepModelSpec *
@@ -88,9 +89,9 @@ set_optimizer (CepNetwork *network,
   CepOptimizerConfig config;
 
   cep_optimizer_config_init (&config);
-  if (c->sgd)
+  config.kind = c->kind;
+  if (c->kind == CEP_OPTIMIZER_KIND_SGD)
     {
-      config.kind = CEP_OPTIMIZER_KIND_SGD;
       config.momentum = 0.9;
       config.nesterov = TRUE;
       config.weight_decay = 1e-3;
@@ -119,7 +120,7 @@ clip_factor (CepSafetensors *expected,
       for (gsize j = 0; j < info->n_elements; j++)
         sum += (double) grad[j] * grad[j];
     }
-  return c->sgd ? MIN (1.0, 0.5 / (sqrt (sum) + 1e-6)) : 1.0;
+  return c->kind == CEP_OPTIMIZER_KIND_SGD ? MIN (1.0, 0.5 / (sqrt (sum) + 1e-6)) : 1.0;
 }
 
 static void
