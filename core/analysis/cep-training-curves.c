@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-training-curves.c: reading metrics.jsonl into curves. It must not draw.
+ */
+#define G_LOG_DOMAIN "cepstra-analysis"
+
+#include "cep-training-curves.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+G_DEFINE_QUARK (cep-training-curves-error-quark, cep_training_curves_error)
+
+static GArray *
+double_array (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static CepTrainingCurves *
+curves_new (void)
+{
+  CepTrainingCurves *curves = g_new0 (CepTrainingCurves, 1);
+  GArray **arrays[] = {
+    &curves->step, &curves->step_loss, &curves->step_accuracy, &curves->step_lr,
+    &curves->step_samples_per_second, &curves->epoch, &curves->epoch_step, &curves->train_loss,
+    &curves->train_accuracy, &curves->dev_loss, &curves->dev_accuracy, &curves->epoch_elapsed,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
+    *arrays[i] = double_array ();
+  return curves;
+}
+
+void
+cep_training_curves_free (CepTrainingCurves *curves)
+{
+  if (curves == NULL)
+    return;
+  GArray *arrays[] = {
+    curves->step, curves->step_loss, curves->step_accuracy, curves->step_lr,
+    curves->step_samples_per_second, curves->epoch, curves->epoch_step, curves->train_loss,
+    curves->train_accuracy, curves->dev_loss, curves->dev_accuracy, curves->epoch_elapsed,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
+    g_array_unref (arrays[i]);
+  g_free (curves);
+}
+
+/* A number member: TRUE with NaN for null; FALSE when missing or not a number. */
+static gboolean
+read_number (JsonObject *object,
+             const char *name,
+             double     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *value = NAN;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || (json_node_get_value_type (node) != G_TYPE_DOUBLE
+                                        && json_node_get_value_type (node) != G_TYPE_INT64))
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+/* Reads the @n members named in @names into @values; the name of the first missing one, or
+ * NULL. */
+static const char *
+read_numbers (JsonObject         *object,
+              const char * const *names,
+              double             *values,
+              guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!read_number (object, names[i], &values[i]))
+      return names[i];
+  return NULL;
+}
+
+static void
+append (GArray *array,
+        double  value)
+{
+  g_array_append_val (array, value);
+}
+
+static const char *
+add_step (CepTrainingCurves *curves,
+          JsonObject        *object)
+{
+  static const char *const names[] = { "step", "loss", "accuracy", "lr",
+                                       "samples_per_second" };
+  double v[G_N_ELEMENTS (names)];
+  const char *missing = read_numbers (object, names, v, G_N_ELEMENTS (names));
+
+  if (missing != NULL)
+    return missing;
+  append (curves->step, v[0]);
+  append (curves->step_loss, v[1]);
+  append (curves->step_accuracy, v[2]);
+  append (curves->step_lr, v[3]);
+  append (curves->step_samples_per_second, v[4]);
+  return NULL;
+}
+
+static const char *
+add_epoch (CepTrainingCurves *curves,
+           JsonObject        *object)
+{
+  static const char *const names[] = { "epoch", "step", "loss", "accuracy", "elapsed" };
+  double v[G_N_ELEMENTS (names)];
+  double dev_loss = NAN, dev_accuracy = NAN;
+  const char *missing = read_numbers (object, names, v, G_N_ELEMENTS (names));
+
+  if (missing != NULL)
+    return missing;
+  if (json_object_has_member (object, "dev_loss"))
+    {
+      if (!read_number (object, "dev_loss", &dev_loss))
+        return "dev_loss";
+      if (!read_number (object, "dev_accuracy", &dev_accuracy))
+        return "dev_accuracy";
+      curves->has_dev = TRUE;
+    }
+  append (curves->epoch, v[0] + 1);
+  append (curves->epoch_step, v[1]);
+  append (curves->train_loss, v[2]);
+  append (curves->train_accuracy, v[3]);
+  append (curves->epoch_elapsed, v[4]);
+  append (curves->dev_loss, dev_loss);
+  append (curves->dev_accuracy, dev_accuracy);
+  return NULL;
+}
+
+static gboolean
+add_line (CepTrainingCurves  *curves,
+          JsonParser         *parser,
+          const char         *line,
+          const char         *name,
+          guint               number,
+          GError            **error)
+{
+  JsonNode *root;
+  JsonObject *object;
+  const char *event, *missing = NULL;
+
+  if (!json_parser_load_from_data (parser, line, -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_PARSE,
+                   "%s:%u: not a JSON object", name, number);
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  event = json_object_get_string_member_with_default (object, "event", "");
+  if (g_str_equal (event, "step"))
+    missing = add_step (curves, object);
+  else if (g_str_equal (event, "epoch"))
+    missing = add_epoch (curves, object);
+  if (missing == NULL)
+    return TRUE;
+  g_set_error (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_PARSE,
+               "%s:%u: a %s line without a number \"%s\"", name, number, event, missing);
+  return FALSE;
+}
+
+CepTrainingCurves *
+cep_training_curves_new_from_text (const char  *text,
+                                   const char  *name,
+                                   GError     **error)
+{
+  g_autoptr(CepTrainingCurves) curves = curves_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_strstrip (lines[i])[0] == '\0')
+        continue;
+      if (!add_line (curves, parser, lines[i], name, i + 1, error))
+        return NULL;
+    }
+  return g_steal_pointer (&curves);
+}
+
+CepTrainingCurves *
+cep_training_curves_load (const char  *metrics_path,
+                          GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_get_contents (metrics_path, &text, NULL, &local_error))
+    {
+      g_set_error_literal (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_IO,
+                           local_error->message);
+      return NULL;
+    }
+  return cep_training_curves_new_from_text (text, metrics_path, error);
+}
