@@ -24,8 +24,9 @@ G_BEGIN_DECLS
 #define CEP_KERNEL_CLONES
 #endif
 
-/* Width of the column chunks whose double accumulators stay in L1. */
-#define CEP_KERNEL_COLUMN_CHUNK 256
+/* Width of the column chunks whose accumulators stay in L1: wide enough that a chunk of a
+ * row is a long contiguous run (narrow chunks of long rows thrash the cache sets). */
+#define CEP_KERNEL_COLUMN_CHUNK 2048
 /* Elements per partial sum of a scalar reduction (fixed, so results do not depend on the
  * number of threads). */
 #define CEP_KERNEL_SUM_BLOCK 16384

@@ -83,10 +83,14 @@ combine (const SkinnyJob *job,
 #define TARGET_AVX2   __attribute__ ((target ("avx2,fma")))
 #define INLINE_KERNEL static inline __attribute__ ((always_inline))
 
-#define NB_MAX_512 12
+/* Register budget: AVX-512 has 32 vector registers: 4 rows × 6 columns of accumulators, 4 A
+ * vectors and a B vector. AVX2 has 16: 2 rows × 6 columns, 2 A vectors and a B vector. */
+#define ROWS_512 4
+#define NB_MAX_512 6
+#define ROWS_256 2
 #define NB_MAX_256 6
 
-/* ROWS rows (1 or 2) starting at @r, columns [j0, j0 + NB). */
+/* ROWS rows starting at @r, columns [j0, j0 + NB). */
 INLINE_KERNEL TARGET_AVX512 void
 block_avx512 (const SkinnyJob *job,
               gsize            r,
@@ -94,37 +98,40 @@ block_avx512 (const SkinnyJob *job,
               const guint      ROWS,
               const guint      NB)
 {
-  __m512 acc[2][NB_MAX_512];
-  const float *a0 = job->a + r * job->lda;
-  const float *a1 = ROWS == 2 ? a0 + job->lda : a0;
+  __m512 acc[ROWS_512][NB_MAX_512];
+  const float *rows[ROWS_512];
   const float *bt = job->bt + j0 * job->kp;
   gsize p = 0;
 
-  for (guint j = 0; j < NB; j++)
-    acc[0][j] = acc[1][j] = _mm512_setzero_ps ();
+  for (guint i = 0; i < ROWS; i++)
+    {
+      rows[i] = job->a + (r + i) * job->lda;
+      for (guint j = 0; j < NB; j++)
+        acc[i][j] = _mm512_setzero_ps ();
+    }
   for (; p + 16 <= job->k; p += 16)
     {
-      __m512 x0 = _mm512_loadu_ps (a0 + p);
-      __m512 x1 = ROWS == 2 ? _mm512_loadu_ps (a1 + p) : x0;
+      __m512 x[ROWS_512];
+      for (guint i = 0; i < ROWS; i++)
+        x[i] = _mm512_loadu_ps (rows[i] + p);
       for (guint j = 0; j < NB; j++)
         {
           __m512 w = _mm512_load_ps (bt + j * job->kp + p);
-          acc[0][j] = _mm512_fmadd_ps (x0, w, acc[0][j]);
-          if (ROWS == 2)
-            acc[1][j] = _mm512_fmadd_ps (x1, w, acc[1][j]);
+          for (guint i = 0; i < ROWS; i++)
+            acc[i][j] = _mm512_fmadd_ps (x[i], w, acc[i][j]);
         }
     }
   if (p < job->k)
     {
       __mmask16 tail = (__mmask16) ((1u << (job->k - p)) - 1);
-      __m512 x0 = _mm512_maskz_loadu_ps (tail, a0 + p);
-      __m512 x1 = ROWS == 2 ? _mm512_maskz_loadu_ps (tail, a1 + p) : x0;
+      __m512 x[ROWS_512];
+      for (guint i = 0; i < ROWS; i++)
+        x[i] = _mm512_maskz_loadu_ps (tail, rows[i] + p);
       for (guint j = 0; j < NB; j++)
         {
           __m512 w = _mm512_load_ps (bt + j * job->kp + p);
-          acc[0][j] = _mm512_fmadd_ps (x0, w, acc[0][j]);
-          if (ROWS == 2)
-            acc[1][j] = _mm512_fmadd_ps (x1, w, acc[1][j]);
+          for (guint i = 0; i < ROWS; i++)
+            acc[i][j] = _mm512_fmadd_ps (x[i], w, acc[i][j]);
         }
     }
   for (guint i = 0; i < ROWS; i++)
@@ -135,10 +142,9 @@ block_avx512 (const SkinnyJob *job,
     }
 }
 
-/* One instantiation per block width, so the accumulators live in registers. */
-#define NB_CASES(CALL) \
-  CALL (1) CALL (2) CALL (3) CALL (4) CALL (5) CALL (6) \
-  CALL (7) CALL (8) CALL (9) CALL (10) CALL (11) CALL (12)
+/* One instantiation per (rows, block width), so the accumulators live in registers. */
+#define NB_CASES(CALL, ROWS) \
+  CALL (ROWS, 1) CALL (ROWS, 2) CALL (ROWS, 3) CALL (ROWS, 4) CALL (ROWS, 5) CALL (ROWS, 6)
 
 static TARGET_AVX512 void
 block_avx512_dispatch (const SkinnyJob *job,
@@ -147,16 +153,16 @@ block_avx512_dispatch (const SkinnyJob *job,
                        guint            rows,
                        guint            nb)
 {
-#define CASE_512(NB)                                        \
-  case NB:                                                  \
-    if (rows == 2)                                          \
-      block_avx512 (job, r, j0, 2, NB);                     \
-    else                                                    \
-      block_avx512 (job, r, j0, 1, NB);                     \
+#define CASE_512(ROWS, NB)                                  \
+  case (ROWS) * 8 + (NB):                                   \
+    block_avx512 (job, r, j0, ROWS, NB);                    \
     break;
-  switch (nb)
+  switch (rows * 8 + nb)
     {
-      NB_CASES (CASE_512)
+      NB_CASES (CASE_512, 1)
+      NB_CASES (CASE_512, 2)
+      NB_CASES (CASE_512, 3)
+      NB_CASES (CASE_512, 4)
     default:
       g_assert_not_reached ();
     }
@@ -229,16 +235,14 @@ block_avx2_dispatch (const SkinnyJob *job,
                      guint            rows,
                      guint            nb)
 {
-#define CASE_256(NB)                                        \
-  case NB:                                                  \
-    if (rows == 2)                                          \
-      block_avx2 (job, r, j0, 2, NB);                       \
-    else                                                    \
-      block_avx2 (job, r, j0, 1, NB);                       \
+#define CASE_256(ROWS, NB)                                  \
+  case (ROWS) * 8 + (NB):                                   \
+    block_avx2 (job, r, j0, ROWS, NB);                      \
     break;
-  switch (nb)
+  switch (rows * 8 + nb)
     {
-      CASE_256 (1) CASE_256 (2) CASE_256 (3) CASE_256 (4) CASE_256 (5) CASE_256 (6)
+      NB_CASES (CASE_256, 1)
+      NB_CASES (CASE_256, 2)
     default:
       g_assert_not_reached ();
     }
@@ -265,12 +269,13 @@ skinny_rows (const SkinnyJob *job,
 {
 #ifdef CEP_SKINNY_X86
   gboolean wide = job->isa == CEP_GEMM_SKINNY_AVX512;
+  guint rows_max = wide ? ROWS_512 : ROWS_256;
   guint n_blocks, width;
 
   column_blocks (job->n, wide ? NB_MAX_512 : NB_MAX_256, &n_blocks, &width);
-  for (gsize r = r0; r < r1; r += 2)
+  for (gsize r = r0; r < r1; r += rows_max)
     {
-      guint rows = r + 1 < r1 ? 2 : 1;
+      guint rows = (guint) MIN (rows_max, r1 - r);
       for (guint j0 = 0; j0 < job->n; j0 += width)
         {
           guint nb = MIN (width, job->n - j0);
@@ -293,7 +298,7 @@ skinny_part (gpointer data,
   const SkinnyJob *job = data;
   gsize r0, r1;
 
-  cep_workers_split (job->m, part, n_parts, 2, &r0, &r1);
+  cep_workers_split (job->m, part, n_parts, 4, &r0, &r1);
   skinny_rows (job, r0, r1);
 }
 

@@ -38,4 +38,6 @@ void        cep_workers_split         (gsize        n,
                                        gsize       *start,
                                        gsize       *end);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepWorkers, cep_workers_free)
+
 G_END_DECLS
