@@ -150,8 +150,10 @@ make_unusual (guint variant)
 {
   CepExperiment *experiment = cep_experiment_new ();
   CepModelSpec *model = cep_model_spec_new (7, 13, 40);
-  CepBlock linear = cep_block_linear (24), leaky = cep_block_activation (CEP_ACTIVATION_LEAKY_RELU);
-  CepBlock batch_norm = cep_block_batch_norm (), head_normal = cep_block_linear (40);
+  CepBlock linear = cep_block_linear (24);
+  CepBlock leaky = cep_block_activation (CEP_ACTIVATION_LEAKY_RELU);
+  CepBlock batch_norm = cep_block_batch_norm ();
+  CepBlock head_normal = cep_block_linear (40);
 
   experiment->name = g_strdup ("quotes \" and \\ and \n and ünïcödé");
   experiment->data.root = g_strdup ("/tmp/ds");
@@ -176,7 +178,8 @@ make_unusual (guint variant)
   cep_model_spec_add (model, batch_norm);
   cep_model_spec_add (model, leaky);
   cep_model_spec_add (model, cep_block_linear (8));
-  cep_model_spec_add (model, cep_block_activation ((CepActivation) (variant % CEP_ACTIVATION_COUNT)));
+  cep_model_spec_add (model,
+                      cep_block_activation ((CepActivation) (variant % CEP_ACTIVATION_COUNT)));
   cep_model_spec_add (model, cep_block_dropout (0.999));
   model->head = head_normal;
   model->label_smoothing = 0.1;
