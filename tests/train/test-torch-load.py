@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A Cepstra checkpoint loads into torch.nn.Sequential with the snippet the README shows
+# (load_cepstra_checkpoint below, kept verbatim in sync with it), strictly: every tensor
+# name, shape and dtype matches, and the model computes Cepstra's evaluation-mode logits.
+#
+#   test-torch-load.py PATH/TO/torch-checkpoint
+#
+# Exit status 77 (skipped) when numpy or torch cannot be imported.
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+try:
+    import numpy as np
+    import torch
+except ImportError as error:
+    print(f"skipped: {error}")
+    sys.exit(77)
+
+
+# --- the README snippet -------------------------------------------------------------------
+def load_cepstra_checkpoint(path):
+    """A Cepstra .safetensors checkpoint as (torch.nn.Sequential in eval mode, experiment)."""
+    with open(path, "rb") as f:
+        length = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(length))
+        data = f.read()
+    dtypes = {"F32": "<f4", "I64": "<i8"}
+    state = {}
+    for name, info in header.items():
+        if not name.startswith("layers."):      # skips __metadata__ and optimizer.*
+            continue
+        begin, end = info["data_offsets"]
+        array = np.frombuffer(data[begin:end], dtype=dtypes[info["dtype"]])
+        state[name[len("layers."):]] = torch.from_numpy(array.reshape(info["shape"]).copy())
+    experiment = json.loads(header["__metadata__"]["cepstra.experiment"])
+    model = experiment["model"]
+    width = (2 * model["context"] + 1) * model["feature_dim"]
+    simple = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "silu": torch.nn.SiLU,
+              "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
+              "identity": torch.nn.Identity}
+    layers = []
+    for block in model["blocks"]:
+        kind = block["type"]
+        if kind == "linear":
+            layers.append(torch.nn.Linear(width, block["width"], bias=block["bias"]))
+            width = block["width"]
+        elif kind == "batch_norm":
+            layers.append(torch.nn.BatchNorm1d(width, eps=block["eps"],
+                                               momentum=block["momentum"]))
+        elif kind == "dropout":
+            layers.append(torch.nn.Dropout(block["p"]))
+        elif kind == "leaky_relu":
+            layers.append(torch.nn.LeakyReLU(block["slope"]))
+        else:
+            layers.append(simple[kind]())
+    layers.append(torch.nn.Linear(width, model["classes"], bias=model["head"]["bias"]))
+    net = torch.nn.Sequential(*layers)
+    net.load_state_dict(state)      # strict: every name and shape must match
+    return net.eval(), experiment
+# ------------------------------------------------------------------------------------------
+
+
+def read_tensors(path):
+    with open(path, "rb") as f:
+        length = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(length))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name != "__metadata__":
+            begin, end = info["data_offsets"]
+            out[name] = np.frombuffer(data[begin:end], "<f4").reshape(info["shape"])
+    return out
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="cep-torch-load-") as folder:
+        subprocess.run([sys.argv[1], folder], check=True)
+        net, experiment = load_cepstra_checkpoint(os.path.join(folder, "checkpoint.safetensors"))
+        expected = read_tensors(os.path.join(folder, "expected.safetensors"))
+    print(net)
+    tracked = [m.num_batches_tracked.item() for m in net if isinstance(m, torch.nn.BatchNorm1d)]
+    assert tracked == [4, 4], tracked
+    with torch.no_grad():
+        logits = net(torch.from_numpy(expected["inputs"].copy())).numpy()
+    error = np.abs(logits - expected["logits"]).max()
+    print(f"max |torch - cepstra| = {error:.3g}")
+    assert np.allclose(logits, expected["logits"], rtol=1e-5, atol=1e-5), error
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
