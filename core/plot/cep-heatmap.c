@@ -323,6 +323,11 @@ draw_band (const CepHeatmap       *heatmap,
     band_path (heatmap, layout, cr, MIN (heatmap->n_rows, heatmap->n_columns + k) - 1);
   else
     diagonal_band_path (heatmap, layout, cr);
+  /* A halo in the background colour under the dashes keeps the outline visible on dark and
+   * on light cells alike. */
+  cairo_set_line_width (cr, 3.0);
+  cep_rgba_set_source (&style->background, cr);
+  cairo_stroke_preserve (cr);
   cairo_set_line_width (cr, 1.5);
   cep_rgba_set_source (&style->foreground, cr);
   cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0.0);

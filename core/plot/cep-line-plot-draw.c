@@ -22,7 +22,8 @@ typedef struct
   gsize  n;
   double first_x, first_y;
   double last_x, last_y;
-  double min_y, max_y;
+  double min_x, min_y;
+  double max_x, max_y;
   gboolean min_before_max;
 } Bucket;
 
@@ -66,15 +67,20 @@ static void
 bucket_flush (Bucket    *bucket,
               PathState *state)
 {
-  double middle = bucket->column + 0.5;
-
   if (bucket->n == 0)
     return;
   path_emit (state, bucket->first_x, bucket->first_y);
-  if (bucket->n > 2)
+  /* The extremes where they really are, in the order they came: the stroke around them
+   * covers exactly the pixels the full path would. */
+  if (bucket->n > 2 && bucket->min_before_max)
     {
-      path_emit (state, middle, bucket->min_before_max ? bucket->min_y : bucket->max_y);
-      path_emit (state, middle, bucket->min_before_max ? bucket->max_y : bucket->min_y);
+      path_emit (state, bucket->min_x, bucket->min_y);
+      path_emit (state, bucket->max_x, bucket->max_y);
+    }
+  else if (bucket->n > 2)
+    {
+      path_emit (state, bucket->max_x, bucket->max_y);
+      path_emit (state, bucket->min_x, bucket->min_y);
     }
   if (bucket->n > 1)
     path_emit (state, bucket->last_x, bucket->last_y);
@@ -89,7 +95,7 @@ bucket_start (Bucket *bucket,
 {
   bucket->column = column;
   bucket->n = 1;
-  bucket->first_x = bucket->last_x = x;
+  bucket->first_x = bucket->last_x = bucket->min_x = bucket->max_x = x;
   bucket->first_y = bucket->last_y = bucket->min_y = bucket->max_y = y;
   bucket->min_before_max = TRUE;
 }
@@ -102,11 +108,13 @@ bucket_add (Bucket *bucket,
   /* Pixel y grows downwards; which extreme came first decides the drawing order. */
   if (y < bucket->min_y)
     {
+      bucket->min_x = x;
       bucket->min_y = y;
       bucket->min_before_max = FALSE;
     }
   if (y > bucket->max_y)
     {
+      bucket->max_x = x;
       bucket->max_y = y;
       bucket->min_before_max = TRUE;
     }

@@ -16,8 +16,10 @@
 #include "cep-plot-frame.h"
 #include "cep-plot-image.h"
 
-/* Masks lighten what they cover, so the bands read as "removed" on dark and bright cells. */
-#define MASK_TINT_ALPHA 0.55
+/* Masks veil what they cover: lighter on sequential maps (mostly dark), darker on diverging
+ * maps (whose centre is a light grey), so the bands read as "removed" either way. */
+#define MASK_LIGHTEN_ALPHA 0.55
+#define MASK_DARKEN_ALPHA 0.45
 
 static void
 draw_matrix (const CepSpectrogramPlot   *plot,
@@ -76,6 +78,16 @@ mask_rect (const CepSpectrogramPlot   *plot,
 }
 
 static void
+set_mask_veil (const CepSpectrogramPlot *plot,
+               cairo_t                  *cr)
+{
+  if (cep_colormap_is_diverging (plot->colormap))
+    cairo_set_source_rgba (cr, 0.0, 0.0, 0.0, MASK_DARKEN_ALPHA);
+  else
+    cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, MASK_LIGHTEN_ALPHA);
+}
+
+static void
 draw_masks (const CepSpectrogramPlot   *plot,
             const CepSpectrogramLayout *layout,
             cairo_t                    *cr)
@@ -98,7 +110,7 @@ draw_masks (const CepSpectrogramPlot   *plot,
       /* Zeroed values already show the mask; an outline says where it came from. */
       if (!plot->zero_masked)
         {
-          cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, MASK_TINT_ALPHA);
+          set_mask_veil (plot, cr);
           cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
           cairo_fill (cr);
         }

@@ -6,8 +6,9 @@
  * index x frame shift), the y axis in coefficient index. Beneath the matrix one or two label
  * tracks show phonemes as coloured segments (equal neighbouring labels merged, names where
  * they fit); a second track (predictions) can mark the frames where it differs from the
- * first. SpecAugment masks are drawn as translucent bands over the frames they cover, or the
- * masked values are drawn as zero ("as the model sees it"). A window (first frame, number of
+ * first. SpecAugment masks are drawn as translucent bands over the frames they cover (a light
+ * veil on sequential maps, a dark one on diverging maps), or the masked values are drawn as
+ * zero ("as the model sees it"). A window (first frame, number of
  * frames) selects what is visible, for zoom and scroll.
  */
 #pragma once

@@ -147,6 +147,31 @@ red_extent (cairo_surface_t   *image,
   return *bottom >= 0;
 }
 
+/* The red pixels of column @x in @image lie within those of columns x-1..x+1 in @other, give
+ * or take a pixel: a stroke half a pixel wide may spill into a neighbouring column. */
+static void
+check_column_within (cairo_surface_t   *image,
+                     cairo_surface_t   *other,
+                     const CepPlotRect *area,
+                     int                x)
+{
+  int top, bottom, other_top = G_MAXINT, other_bottom = -1;
+
+  g_assert_true (red_extent (image, area, x, &top, &bottom));
+  for (int dx = -1; dx <= 1; dx++)
+    {
+      int t, b;
+
+      if (red_extent (other, area, x + dx, &t, &b))
+        {
+          other_top = MIN (other_top, t);
+          other_bottom = MAX (other_bottom, b);
+        }
+    }
+  g_assert_cmpint (top, >=, other_top - 1);
+  g_assert_cmpint (bottom, <=, other_bottom + 1);
+}
+
 typedef struct
 {
   const CepLinePlotLayout *layout;
@@ -177,12 +202,14 @@ draw_reference (cairo_t *cr,
   cairo_stroke (cr);
 }
 
-/* 100 000 noisy points become a few per pixel column, yet each column covers the same span
- * as the full path does. */
+/* 20 000 noisy points (about 35 per pixel column) become at most four per column, yet the
+ * picture is the full path's, up to the half-pixel spill of strokes into the next column.
+ * (Cairo takes seconds to stroke a full 100k-point reference, so the test stays at 20k;
+ * bench-plot measures 100k.) */
 static void
 test_min_max_reduction (void)
 {
-  gsize n = 100000;
+  gsize n = 20000;
   g_autofree double *y = g_new (double, n);
   CepLineSeries series = { .name = "step loss", .y = y, .n = n };
   CepLinePlot plot;
@@ -194,24 +221,20 @@ test_min_max_reduction (void)
   for (gsize i = 0; i < n; i++)
     {
       state = state * 1664525u + 1013904223u;
-      y[i] = 2.0 * exp (-(double) i / 30000.0) + 0.3 * (state >> 8) / 16777216.0;
+      y[i] = 2.0 * exp (-(double) i / 6000.0) + 0.3 * (state >> 8) / 16777216.0;
     }
   init_single_panel (&plot, &series, 0.0, 2.5);
   series.line_width = 1.0;
   compute_layout (&plot, &layout);
   reduced = cep_test_render (WIDTH, HEIGHT, draw_plot, &plot);
-  cep_test_keep_image (reduced, "line-100k.png");
+  cep_test_keep_image (reduced, "line-20k.png");
   reference = (Reference) { &layout, y, n };
   full = cep_test_render (WIDTH, HEIGHT, draw_reference, &reference);
-  for (int x = (int) layout.areas[0].x + 2; x < (int) (layout.areas[0].x + layout.areas[0].width)
-       - 2; x++)
+  for (int x = (int) layout.areas[0].x + 2;
+       x < (int) (layout.areas[0].x + layout.areas[0].width) - 2; x++)
     {
-      int top, bottom, full_top, full_bottom;
-
-      g_assert_true (red_extent (reduced, &layout.areas[0], x, &top, &bottom));
-      g_assert_true (red_extent (full, &layout.areas[0], x, &full_top, &full_bottom));
-      g_assert_cmpint (ABS (top - full_top), <=, 1);
-      g_assert_cmpint (ABS (bottom - full_bottom), <=, 1);
+      check_column_within (reduced, full, &layout.areas[0], x);
+      check_column_within (full, reduced, &layout.areas[0], x);
     }
   cairo_surface_destroy (reduced);
   cairo_surface_destroy (full);
