@@ -71,21 +71,26 @@ run_tests() {
   return $status
 }
 
-# libFuzzer needs clang; the corpus is copied so a run never rewrites the committed seeds.
+# libFuzzer needs clang; each corpus is copied so a run never rewrites the committed seeds.
+FUZZ_TARGETS=(npy safetensors)
+
 run_fuzz() {
-  local seconds=${1:-60} corpus
+  local seconds=${1:-60} corpus target
   install_missing_packages clang libclang-rt-14-dev
   if [ -f build-fuzz/build.ninja ]; then
     CC=clang meson setup --reconfigure build-fuzz -Dfuzzing=true >/dev/null
   else
     CC=clang meson setup build-fuzz -Dfuzzing=true >/dev/null
   fi
-  ninja -C build-fuzz tests/fuzz/fuzz-npy
-  corpus=$(mktemp -d)
-  cp tests/fuzz/corpus/npy/* "$corpus"/
-  log "Fuzzing the .npy parser for $seconds s"
-  build-fuzz/tests/fuzz/fuzz-npy -max_total_time="$seconds" -print_final_stats=1 "$corpus"
-  rm -rf "$corpus"
+  ninja -C build-fuzz "${FUZZ_TARGETS[@]/#/tests/fuzz/fuzz-}"
+  for target in "${FUZZ_TARGETS[@]}"; do
+    corpus=$(mktemp -d)
+    cp "tests/fuzz/corpus/$target"/* "$corpus"/
+    log "Fuzzing the $target parser for $seconds s"
+    "build-fuzz/tests/fuzz/fuzz-$target" -max_total_time="$seconds" -print_final_stats=1 \
+      "$corpus"
+    rm -rf "$corpus"
+  done
 }
 
 run_demo() {
