@@ -23,6 +23,18 @@ static const CepCliCommand commands[] = {
   { "batches", "Write the first assembled training batches to .npy files",
     cep_cli_batches_run },
   { "make-demo", "Generate the demo dataset with espeak-ng", cep_cli_make_demo_run },
+  { "train", "Train a model: from an experiment.json or flags, into a run directory",
+    cep_cli_train_run },
+  { "eval", "Loss and accuracy of a run's checkpoint on a labelled partition",
+    cep_cli_eval_run },
+  { "predict", "Write a Kaggle submission (id,label) for a partition", cep_cli_predict_run },
+  { "depmatrix", "Which output frames depend on which input frames (dependency matrix)",
+    cep_cli_depmatrix_run },
+  { "confusion", "Confusion matrix and per-class accuracy, precision, recall, F1",
+    cep_cli_confusion_run },
+  { "plot", "Draw a run's loss and accuracy curves (PNG or SVG)", cep_cli_plot_run },
+  { "bench", "Benchmark the backends: seed product, training and inference throughput",
+    cep_cli_bench_run },
   { NULL, NULL, NULL },
 };
 

@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "cep-run-data.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes (documented in README.md). */
@@ -75,5 +77,33 @@ int           cep_cli_features_run         (int argc, char **argv);
 int           cep_cli_import_run           (int argc, char **argv);
 int           cep_cli_batches_run          (int argc, char **argv);
 int           cep_cli_make_demo_run        (int argc, char **argv);
+int           cep_cli_train_run            (int argc, char **argv);
+int           cep_cli_eval_run             (int argc, char **argv);
+int           cep_cli_predict_run          (int argc, char **argv);
+int           cep_cli_depmatrix_run        (int argc, char **argv);
+int           cep_cli_confusion_run        (int argc, char **argv);
+int           cep_cli_plot_run             (int argc, char **argv);
+int           cep_cli_bench_run            (int argc, char **argv);
+
+/* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
+ * threads and partition. */
+typedef struct
+{
+  char *checkpoint;   /* "best", "last" or NULL */
+  char *backend;      /* NULL: the run's */
+  int   threads;      /* 0: the run's */
+  char *partition;    /* NULL: the dev partition */
+} CepCliRunFlags;
+
+void          cep_cli_run_flags_clear      (CepCliRunFlags      *flags);
+/* Opens @run_dir's checkpoint and loads the partition (a progress line on a terminal); on
+ * failure reports it and returns the exit code, else CEP_CLI_EXIT_OK with *@run and a
+ * reference in *@partition. */
+int           cep_cli_open_run             (const char          *command,
+                                            const char          *run_dir,
+                                            const CepCliRunFlags *flags,
+                                            gboolean             need_labels,
+                                            CepRunData         **run,
+                                            CepPartition       **partition);
 
 G_END_DECLS

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-cli-plot.c: `cepstra-cli plot`, the loss and accuracy curves of a run from its
+ * metrics.jsonl, as PNG or SVG (works on a live run too: lines are appended whole).
+ */
+#define G_LOG_DOMAIN "cepstra-cli"
+
+#include "cep-cli.h"
+#include "cep-analysis-figures.h"
+#include "cep-plot-file.h"
+#include "cep-run.h"
+
+#include <stdio.h>
+
+typedef struct
+{
+  char *png;
+  char *svg;
+  int   width;
+  int   height;
+} PlotFlags;
+
+static int
+run_plot (const char      *run_dir,
+          const PlotFlags *flags)
+{
+  g_autofree char *metrics = g_build_filename (run_dir, CEP_RUN_METRICS_FILE, NULL);
+  g_autofree char *name = g_path_get_basename (run_dir);
+  g_autoptr(CepTrainingCurves) curves = NULL;
+  g_autoptr(GError) error = NULL;
+  CepTrainingFigure figure;
+  gboolean ok = TRUE;
+
+  if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
+    {
+      fprintf (stderr, "cepstra-cli plot: %s: no such run directory\n", run_dir);
+      return CEP_CLI_EXIT_INVALID_DATA;
+    }
+  if ((curves = cep_training_curves_load (metrics, &error)) == NULL)
+    return cep_cli_fail ("plot", error, CEP_CLI_EXIT_INVALID_DATA);
+  cep_training_curves_init_figure (curves, name, &figure);
+  if (flags->png != NULL)
+    ok = cep_plot_save_png (flags->png, flags->width, flags->height, cep_line_plot_draw_func,
+                            &figure.plot, &error);
+  if (ok && flags->svg != NULL)
+    ok = cep_plot_save_svg (flags->svg, flags->width, flags->height, cep_line_plot_draw_func,
+                            &figure.plot, &error);
+  cep_training_figure_clear (&figure);
+  if (!ok)
+    return cep_cli_fail ("plot", error, CEP_CLI_EXIT_OUTPUT);
+  printf ("%s: %u steps, %u epochs\n", flags->png != NULL ? flags->png : flags->svg,
+          curves->step->len, curves->epoch->len);
+  return CEP_CLI_EXIT_OK;
+}
+
+int
+cep_cli_plot_run (int    argc,
+                  char **argv)
+{
+  PlotFlags flags = { .width = 1000, .height = 700 };
+  g_auto(GStrv) rest = NULL;
+  int exit_code = CEP_CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Write a PNG", "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Write an SVG", "OUT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, "Width in pixels (default 1000)", "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, "Height in pixels (default 700)", "H" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+    { NULL },
+  };
+
+  if (!cep_cli_parse_options ("plot", "RUNDIR",
+                              "Loss (log scale) and accuracy over optimizer steps: every batch, "
+                              "the epoch means of training, and dev.\nExit status: 0 written, "
+                              "1 usage error, 2 invalid run, 3 file not written.",
+                              entries, &argc, &argv, &exit_code))
+    goto out;
+  if (rest == NULL || g_strv_length (rest) != 1)
+    exit_code = cep_cli_usage_error ("plot", "expected one RUNDIR");
+  else if (flags.png == NULL && flags.svg == NULL)
+    exit_code = cep_cli_usage_error ("plot", "--png or --svg is required");
+  else if (flags.width < 100 || flags.height < 100 || flags.width > 10000
+           || flags.height > 10000)
+    exit_code = cep_cli_usage_error ("plot", "--width and --height must be 100 to 10000");
+  else
+    exit_code = run_plot (rest[0], &flags);
+
+out:
+  g_free (flags.png);
+  g_free (flags.svg);
+  return exit_code;
+}

@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-cli-train.c: `cepstra-cli train`, one training run in the foreground: an experiment from
+ * a file or from flags, the trainer of core/train on its thread, a progress line on a terminal,
+ * one line per epoch, and the run directory and final dev accuracy at the end.
+ */
+#define G_LOG_DOMAIN "cepstra-cli"
+
+#include "cep-cli.h"
+#include "cep-cli-progress.h"
+#include "cep-model-presets.h"
+#include "cep-run.h"
+#include "cep-run-data.h"
+#include "cep-trainer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+typedef struct
+{
+  char     *experiment;
+  char     *data;
+  char     *preset;
+  int       context;
+  int       epochs;
+  int       batch;
+  double    lr;
+  double    subset;
+  gboolean  augment;
+  gint64    seed;
+  char     *backend;
+  int       threads;
+  char     *out;
+  char     *resume;
+  char     *name;
+  gboolean  json;
+} TrainFlags;
+
+/* What the trainer's events told us; written on the trainer thread, read after it ended. */
+typedef struct
+{
+  GMutex    lock;
+  gboolean  terminal;
+  gint64    drawn_us;
+  gboolean  drawn;
+  guint64   first_batch;      /* batches done before this process's first step (resume) */
+  gboolean  stepped;
+  guint     epochs_done;
+  guint     n_epochs;
+  gboolean  has_dev;
+  double    dev_loss;
+  double    dev_accuracy;
+  double    best_dev_accuracy;
+  double    train_loss;
+  double    train_accuracy;
+  double    samples_per_second;
+  double    elapsed;
+} TrainReport;
+
+/* The experiment */
+
+static gboolean
+flags_change_model_or_data (const TrainFlags *flags)
+{
+  return flags->data != NULL || flags->preset != NULL || flags->context >= 0
+         || flags->batch > 0 || flags->lr > 0 || flags->subset > 0 || flags->augment
+         || flags->seed >= 0 || flags->experiment != NULL || flags->name != NULL;
+}
+
+static gboolean
+check_flags (const TrainFlags  *flags,
+             GError           **error)
+{
+  const char *problem = NULL;
+
+  if (flags->resume != NULL && flags->out != NULL)
+    problem = "--resume continues a run in its own folder; --out is not allowed with it";
+  else if (flags->resume != NULL && flags_change_model_or_data (flags))
+    problem = "a resumed run keeps its experiment: only --epochs, --backend and --threads may "
+              "be given with --resume";
+  else if (flags->context > CEP_MODEL_MAX_CONTEXT)
+    problem = "--context must be at most 128";
+  else if (flags->threads < 0)
+    problem = "--threads must be 0 (one per core) or more";
+  else if (flags->subset > 1)
+    problem = "--subset must be in (0, 1]";
+  if (problem == NULL)
+    return TRUE;
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, problem);
+  return FALSE;
+}
+
+static CepExperiment *
+base_experiment (const TrainFlags  *flags,
+                 GError           **error)
+{
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *path = NULL;
+  CepExperiment *experiment;
+
+  if (flags->resume != NULL)
+    path = g_build_filename (flags->resume, CEP_RUN_EXPERIMENT_FILE, NULL);
+  else if (flags->experiment != NULL)
+    path = g_strdup (flags->experiment);
+  else
+    return cep_experiment_new ();
+  experiment = cep_experiment_load (path, &warnings, error);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    fprintf (stderr, "cepstra-cli train: %s\n", warnings[i]);
+  return experiment;
+}
+
+/* The preset's blocks and context, for the feature dimension and classes already set. */
+static gboolean
+apply_preset (CepExperiment  *experiment,
+              const char     *preset,
+              GError        **error)
+{
+  CepModelSpec *spec = cep_model_preset_new (preset, experiment->model->feature_dim,
+                                             cep_model_spec_get_n_classes (experiment->model),
+                                             error);
+
+  if (spec == NULL)
+    return FALSE;
+  cep_experiment_set_model (experiment, spec);
+  return TRUE;
+}
+
+static gboolean
+apply_flags (CepExperiment     *experiment,
+             const TrainFlags  *flags,
+             GError           **error)
+{
+  if (flags->data != NULL)
+    {
+      g_free (experiment->data.root);
+      experiment->data.root = g_strdup (flags->data);
+    }
+  if (flags->preset != NULL && !apply_preset (experiment, flags->preset, error))
+    return FALSE;
+  if (flags->context >= 0)
+    experiment->model->context = (guint) flags->context;
+  if (flags->epochs > 0)
+    experiment->train.epochs = (guint) flags->epochs;
+  if (flags->batch > 0)
+    experiment->train.batch_size = (guint) flags->batch;
+  if (flags->lr > 0)
+    experiment->train.optimizer.lr = flags->lr;
+  if (flags->subset > 0)
+    experiment->data.subset_fraction = flags->subset;
+  if (flags->augment)
+    experiment->augment.enabled = TRUE;
+  if (flags->seed >= 0)
+    experiment->seed = (guint64) flags->seed;
+  if (flags->backend != NULL)
+    {
+      g_free (experiment->train.backend);
+      experiment->train.backend = g_strdup (flags->backend);
+    }
+  if (flags->threads > 0)
+    experiment->train.threads = (guint) flags->threads;
+  if (flags->name != NULL)
+    {
+      g_free (experiment->name);
+      experiment->name = g_strdup (flags->name);
+    }
+  return TRUE;
+}
+
+/* The data */
+
+static CepPartition *
+load_partition (CepDataset   *dataset,
+                const char   *name,
+                GError      **error)
+{
+  g_autofree char *label = g_strdup_printf ("loading %s", name);
+  g_autoptr(CepCliProgress) progress = cep_cli_progress_new (label, "files");
+  CepPartition *partition;
+
+  partition = cep_dataset_load_partition (dataset, name, cep_cli_get_cancellable (),
+                                          cep_cli_progress_func, progress, error);
+  return partition != NULL ? g_object_ref (partition) : NULL;
+}
+
+/* Loads the training and dev partitions; without an experiment file the model takes the
+ * feature dimension of the data (a file's model is used as written). */
+static gboolean
+load_data (CepExperiment     *experiment,
+           const TrainFlags  *flags,
+           CepPartition     **train,
+           CepPartition     **dev,
+           GError           **error)
+{
+  g_autoptr(CepDataset) dataset = cep_experiment_open_dataset (experiment, error);
+  const char *train_name, *dev_name;
+
+  if (dataset == NULL)
+    return FALSE;
+  train_name = experiment->data.train_partition ? experiment->data.train_partition
+                                                : cep_dataset_get_train_name (dataset);
+  dev_name = experiment->data.dev_partition ? experiment->data.dev_partition
+                                            : cep_dataset_get_dev_name (dataset);
+  if (train_name == NULL)
+    {
+      g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NO_PARTITION,
+                   "%s: no training partition", cep_dataset_get_root (dataset));
+      return FALSE;
+    }
+  if ((*train = load_partition (dataset, train_name, error)) == NULL)
+    return FALSE;
+  if (flags->experiment == NULL && flags->resume == NULL)
+    experiment->model->feature_dim = cep_partition_get_feature_dim (*train);
+  return dev_name == NULL || (*dev = load_partition (dataset, dev_name, error)) != NULL;
+}
+
+/* Progress */
+
+static void
+format_duration (double seconds,
+                 char   buffer[32])
+{
+  guint total = seconds > 0 && isfinite (seconds) ? (guint) (seconds + 0.5) : 0;
+
+  if (total >= 3600)
+    g_snprintf (buffer, 32, "%u:%02u:%02u", total / 3600, total / 60 % 60, total % 60);
+  else
+    g_snprintf (buffer, 32, "%u:%02u", total / 60, total % 60);
+}
+
+static void
+draw_step (TrainReport           *report,
+           const CepTrainerEvent *event)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 done = (guint64) event->epoch * event->n_batches + event->batch + 1;
+  guint64 total = (guint64) event->n_epochs * event->n_batches;
+  double per_batch;
+  char eta[32];
+
+  if (!report->stepped)
+    {
+      report->first_batch = done - 1;
+      report->stepped = TRUE;
+    }
+  per_batch = event->elapsed / (double) MAX (done - report->first_batch, 1);
+  if (!report->terminal || (report->drawn && now - report->drawn_us < G_USEC_PER_SEC / 10))
+    return;
+  format_duration (per_batch * (double) (total - MIN (done, total)), eta);
+  fprintf (stderr, "\r\033[Kepoch %u/%u, batch %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+           ": loss %.4f, acc %.2f %%, %.0f samples/s, ETA %s", event->epoch + 1,
+           event->n_epochs, event->batch + 1, event->n_batches, event->loss,
+           100 * event->accuracy, event->samples_per_second, eta);
+  fflush (stderr);
+  report->drawn = TRUE;
+  report->drawn_us = now;
+}
+
+static void
+erase_line (TrainReport *report)
+{
+  if (!report->drawn)
+    return;
+  fprintf (stderr, "\r\033[K");
+  report->drawn = FALSE;
+}
+
+static void
+print_epoch (TrainReport           *report,
+             const CepTrainerEvent *event)
+{
+  erase_line (report);
+  fprintf (stderr, "epoch %u/%u: train loss %.4f, acc %.2f %%", event->epoch + 1,
+           event->n_epochs, event->loss, 100 * event->accuracy);
+  if (event->has_dev)
+    fprintf (stderr, "; dev loss %.4f, acc %.2f %%", event->dev_loss, 100 * event->dev_accuracy);
+  fprintf (stderr, "; %.0f samples/s, %.1f s\n", event->samples_per_second, event->elapsed);
+  fflush (stderr);
+}
+
+static void
+record_epoch (TrainReport           *report,
+              const CepTrainerEvent *event)
+{
+  report->epochs_done = event->epoch + 1;
+  report->n_epochs = event->n_epochs;
+  report->train_loss = event->loss;
+  report->train_accuracy = event->accuracy;
+  report->samples_per_second = event->samples_per_second;
+  report->elapsed = event->elapsed;
+  report->has_dev = event->has_dev;
+  if (!event->has_dev)
+    return;
+  report->dev_loss = event->dev_loss;
+  report->dev_accuracy = event->dev_accuracy;
+  if (isnan (report->best_dev_accuracy) || event->dev_accuracy > report->best_dev_accuracy)
+    report->best_dev_accuracy = event->dev_accuracy;
+}
+
+/* Runs on the trainer thread. */
+static void
+on_event (const CepTrainerEvent *event,
+          gpointer               user_data)
+{
+  TrainReport *report = user_data;
+
+  g_mutex_lock (&report->lock);
+  if (event->kind == CEP_TRAINER_EVENT_STEP)
+    draw_step (report, event);
+  else if (event->kind == CEP_TRAINER_EVENT_EPOCH)
+    {
+      print_epoch (report, event);
+      record_epoch (report, event);
+    }
+  else if (event->kind >= CEP_TRAINER_EVENT_FINISHED)
+    erase_line (report);
+  g_mutex_unlock (&report->lock);
+}
+
+/* Running */
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      trainer)
+{
+  cep_trainer_cancel (trainer);
+}
+
+static gboolean
+train (CepTrainer   *trainer,
+       GError      **error)
+{
+  GCancellable *cancellable = cep_cli_get_cancellable ();
+  gulong handler;
+  gboolean ok;
+
+  if (!cep_trainer_start (trainer, error))
+    return FALSE;
+  handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), trainer, NULL);
+  ok = cep_trainer_wait (trainer, error);
+  g_cancellable_disconnect (cancellable, handler);
+  return ok;
+}
+
+static void
+print_result (CepTrainer        *trainer,
+              const TrainReport *report,
+              gboolean           json)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!json)
+    {
+      printf ("run: %s\n", cep_trainer_get_run_dir (trainer));
+      if (report->has_dev)
+        printf ("dev accuracy: %.2f %% (epoch %u; best %.2f %%)\n", 100 * report->dev_accuracy,
+                report->epochs_done, 100 * report->best_dev_accuracy);
+      printf ("training time: %.1f s\n", report->elapsed);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "run_dir");
+  json_builder_add_string_value (builder, cep_trainer_get_run_dir (trainer));
+  json_builder_set_member_name (builder, "epochs");
+  json_builder_add_int_value (builder, report->epochs_done);
+  json_builder_set_member_name (builder, "train_loss");
+  json_builder_add_double_value (builder, report->train_loss);
+  json_builder_set_member_name (builder, "train_accuracy");
+  json_builder_add_double_value (builder, report->train_accuracy);
+  if (report->has_dev)
+    {
+      json_builder_set_member_name (builder, "dev_loss");
+      json_builder_add_double_value (builder, report->dev_loss);
+      json_builder_set_member_name (builder, "dev_accuracy");
+      json_builder_add_double_value (builder, report->dev_accuracy);
+      json_builder_set_member_name (builder, "best_dev_accuracy");
+      json_builder_add_double_value (builder, report->best_dev_accuracy);
+    }
+  json_builder_set_member_name (builder, "samples_per_second");
+  json_builder_add_double_value (builder, report->samples_per_second);
+  json_builder_set_member_name (builder, "elapsed");
+  json_builder_add_double_value (builder, report->elapsed);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  cep_cli_print_json (root, stdout);
+}
+
+/* Which exit status a failed run gets: its folder (3), a cancellation (130), anything about
+ * the experiment and the data (2). */
+static int
+trainer_exit_code (const GError *error)
+{
+  if (g_error_matches (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR))
+    return CEP_CLI_EXIT_OUTPUT;
+  return CEP_CLI_EXIT_INVALID_DATA;
+}
+
+static int
+run_train (const TrainFlags *flags)
+{
+  g_autoptr(CepExperiment) experiment = NULL;
+  g_autoptr(CepPartition) train_partition = NULL;
+  g_autoptr(CepPartition) dev_partition = NULL;
+  g_autoptr(CepTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  TrainReport report = { .terminal = isatty (STDERR_FILENO) &&
+                                     g_getenv ("CEPSTRA_NO_PROGRESS") == NULL,
+                         .best_dev_accuracy = NAN };
+  CepTrainerOptions options;
+  int exit_code = CEP_CLI_EXIT_OK;
+
+  if (!check_flags (flags, &error))
+    return cep_cli_usage_error ("train", "%s", error->message);
+  if ((experiment = base_experiment (flags, &error)) == NULL
+      || !apply_flags (experiment, flags, &error)
+      || !load_data (experiment, flags, &train_partition, &dev_partition, &error))
+    return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
+
+  g_mutex_init (&report.lock);
+  cep_trainer_options_init (&options);
+  options.resume = flags->resume != NULL;
+  options.callback = on_event;
+  options.user_data = &report;
+  trainer = cep_trainer_new (experiment, train_partition, dev_partition,
+                             flags->resume != NULL ? flags->resume : flags->out, &options,
+                             &error);
+  if (trainer == NULL || !train (trainer, &error))
+    exit_code = cep_cli_fail ("train", error, trainer_exit_code (error));
+  else
+    print_result (trainer, &report, flags->json);
+  g_clear_pointer (&trainer, cep_trainer_free);
+  g_mutex_clear (&report.lock);
+  return exit_code;
+}
+
+int
+cep_cli_train_run (int    argc,
+                   char **argv)
+{
+  TrainFlags flags = { .context = -1, .seed = -1 };
+  g_auto(GStrv) rest = NULL;
+  int exit_code = CEP_CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, &flags.experiment,
+      "Start from this experiment.json (flags below override it)", "FILE" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &flags.data,
+      "Dataset root (default: the experiment's, else the embedded demo dataset)", "DIR" },
+    { "preset", 'm', 0, G_OPTION_ARG_STRING, &flags.preset,
+      "Model preset: tiny, full or baseline (default tiny)", "NAME" },
+    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, "Context K (default: the preset's)",
+      "K" },
+    { "epochs", 'n', 0, G_OPTION_ARG_INT, &flags.epochs, "Epochs (default 5)", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch, "Batch size (default 1024)", "B" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &flags.lr, "Learning rate (default 0.001)", "LR" },
+    { "subset", 0, 0, G_OPTION_ARG_DOUBLE, &flags.subset,
+      "Train on a fixed random fraction of the frames", "F" },
+    { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment, "SpecAugment time and frequency "
+      "masks (the seed notebook's)", NULL },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed (default 0)", "S" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas or ref "
+      "(default blas)", "NAME" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
+      "Compute threads (default: one per core)", "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, "Run directory (default "
+      "$XDG_DATA_HOME/cepstra/runs/DATE-NAME)", "RUNDIR" },
+    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &flags.resume,
+      "Continue the run in RUNDIR from its last checkpoint", "RUNDIR" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &flags.name, "Name of the run", "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print the result as JSON", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+    { NULL },
+  };
+
+  if (!cep_cli_parse_options ("train", NULL,
+                              "One line per epoch goes to stderr (and a progress line when it "
+                              "is a terminal); the run directory and the final dev accuracy\n"
+                              "go to stdout. Ctrl-C stops within one batch; the last completed "
+                              "epoch stays saved and --resume continues from it.\n"
+                              "Exit status: 0 trained, 1 usage error, 2 invalid experiment or "
+                              "data (or the loss diverged), 3 run directory not writable, "
+                              "130 interrupted.",
+                              entries, &argc, &argv, &exit_code))
+    goto out;
+  if (rest != NULL)
+    exit_code = cep_cli_usage_error ("train", "unexpected argument “%s”", rest[0]);
+  else
+    exit_code = run_train (&flags);
+
+out:
+  g_free (flags.experiment);
+  g_free (flags.data);
+  g_free (flags.preset);
+  g_free (flags.backend);
+  g_free (flags.out);
+  g_free (flags.resume);
+  g_free (flags.name);
+  return exit_code;
+}
