@@ -83,6 +83,9 @@ combine (const SkinnyJob *job,
 #define TARGET_AVX2   __attribute__ ((target ("avx2,fma")))
 #define INLINE_KERNEL static inline __attribute__ ((always_inline))
 
+/* How far ahead (in rows) A is prefetched: two row groups. */
+#define PREFETCH_ROWS 8
+
 /* Register budget: AVX-512 has 32 vector registers: 4 rows × 6 columns of accumulators, 4 A
  * vectors and a B vector. AVX2 has 16: 2 rows × 6 columns, 2 A vectors and a B vector. */
 #define ROWS_512 4
@@ -114,6 +117,11 @@ block_avx512 (const SkinnyJob *job,
       __m512 x[ROWS_512];
       for (guint i = 0; i < ROWS; i++)
         x[i] = _mm512_loadu_ps (rows[i] + p);
+      /* A streams from memory once: ask for the next group of rows while this one computes
+       * (the first column block only; later blocks find these rows in L1). */
+      if (j0 == 0)
+        for (guint i = 0; i < ROWS; i++)
+          _mm_prefetch ((const char *) (rows[i] + PREFETCH_ROWS * job->lda + p), _MM_HINT_T0);
       for (guint j = 0; j < NB; j++)
         {
           __m512 w = _mm512_load_ps (bt + j * job->kp + p);
@@ -197,6 +205,11 @@ block_avx2 (const SkinnyJob *job,
     {
       __m256 x0 = _mm256_loadu_ps (a0 + p);
       __m256 x1 = ROWS == 2 ? _mm256_loadu_ps (a1 + p) : x0;
+      if (j0 == 0 && p % 16 == 0)
+        {
+          _mm_prefetch ((const char *) (a0 + PREFETCH_ROWS * job->lda + p), _MM_HINT_T0);
+          _mm_prefetch ((const char *) (a1 + PREFETCH_ROWS * job->lda + p), _MM_HINT_T0);
+        }
       for (guint j = 0; j < NB; j++)
         {
           __m256 w = _mm256_load_ps (bt + j * job->kp + p);
