@@ -2,8 +2,8 @@
  *
  * cep-line-plot-draw.c: drawing a line plot from its layout.
  *
- * Owns the series paths (with per-pixel-column min/max reduction and NaN gaps), markers,
- * epoch markers, axes, legend and titles. Must not change the layout.
+ * Owns markers, epoch markers, axes, legend and titles, and the order of drawing; the series
+ * lines themselves come from cep-line-plot-path.c. Must not change the layout.
  */
 #define G_LOG_DOMAIN "cepstra-line-plot"
 
@@ -14,157 +14,6 @@
 #include "cep-plot-frame.h"
 
 #define EPOCH_LABEL_SIZE 32
-
-/* Points that fall into one pixel column, reduced to the four that shape its picture. */
-typedef struct
-{
-  long   column;
-  gsize  n;
-  double first_x, first_y;
-  double last_x, last_y;
-  double min_x, min_y;
-  double max_x, max_y;
-  gboolean min_before_max;
-} Bucket;
-
-typedef struct
-{
-  cairo_t *cr;
-  double   line_width;
-  gsize    run_points;   /* points emitted since the pen went down */
-  double   run_x, run_y; /* the first of them */
-} PathState;
-
-static void
-path_emit (PathState *state,
-           double     x,
-           double     y)
-{
-  if (state->run_points == 0)
-    {
-      cairo_move_to (state->cr, x, y);
-      state->run_x = x;
-      state->run_y = y;
-    }
-  else
-    cairo_line_to (state->cr, x, y);
-  state->run_points++;
-}
-
-/* Ends a run of connected points; a lone point becomes a dot so it does not vanish. */
-static void
-path_pen_up (PathState *state)
-{
-  if (state->run_points == 1)
-    {
-      cairo_new_sub_path (state->cr);
-      cairo_arc (state->cr, state->run_x, state->run_y, state->line_width / 2, 0, 2 * G_PI);
-    }
-  state->run_points = 0;
-}
-
-static void
-bucket_flush (Bucket    *bucket,
-              PathState *state)
-{
-  if (bucket->n == 0)
-    return;
-  path_emit (state, bucket->first_x, bucket->first_y);
-  /* The extremes where they really are, in the order they came: the stroke around them
-   * covers exactly the pixels the full path would. */
-  if (bucket->n > 2 && bucket->min_before_max)
-    {
-      path_emit (state, bucket->min_x, bucket->min_y);
-      path_emit (state, bucket->max_x, bucket->max_y);
-    }
-  else if (bucket->n > 2)
-    {
-      path_emit (state, bucket->max_x, bucket->max_y);
-      path_emit (state, bucket->min_x, bucket->min_y);
-    }
-  if (bucket->n > 1)
-    path_emit (state, bucket->last_x, bucket->last_y);
-  bucket->n = 0;
-}
-
-static void
-bucket_start (Bucket *bucket,
-              long    column,
-              double  x,
-              double  y)
-{
-  bucket->column = column;
-  bucket->n = 1;
-  bucket->first_x = bucket->last_x = bucket->min_x = bucket->max_x = x;
-  bucket->first_y = bucket->last_y = bucket->min_y = bucket->max_y = y;
-  bucket->min_before_max = TRUE;
-}
-
-static void
-bucket_add (Bucket *bucket,
-            double  x,
-            double  y)
-{
-  /* Pixel y grows downwards; which extreme came first decides the drawing order. */
-  if (y < bucket->min_y)
-    {
-      bucket->min_x = x;
-      bucket->min_y = y;
-      bucket->min_before_max = FALSE;
-    }
-  if (y > bucket->max_y)
-    {
-      bucket->max_x = x;
-      bucket->max_y = y;
-      bucket->min_before_max = TRUE;
-    }
-  bucket->last_x = x;
-  bucket->last_y = y;
-  bucket->n++;
-}
-
-static gboolean
-point_visible (const CepPlotAxis *y_axis,
-               double             x,
-               double             y)
-{
-  if (!isfinite (x) || !isfinite (y))
-    return FALSE;
-  return y_axis->scale != CEP_PLOT_SCALE_LOG10 || y > 0.0;
-}
-
-static void
-series_path (const CepLineSeries *series,
-             const CepPlotAxis   *x_axis,
-             const CepPlotAxis   *y_axis,
-             PathState           *state)
-{
-  Bucket bucket = { 0 };
-
-  for (gsize i = 0; i < series->n; i++)
-    {
-      double x = _cep_line_series_x (series, i), y = series->y[i];
-      double px, py;
-
-      if (!point_visible (y_axis, x, y))
-        {
-          bucket_flush (&bucket, state);
-          path_pen_up (state);
-          continue;
-        }
-      px = cep_plot_axis_to_pixel (x_axis, x);
-      py = cep_plot_axis_to_pixel (y_axis, y);
-      if (bucket.n > 0 && (long) floor (px) == bucket.column)
-        {
-          bucket_add (&bucket, px, py);
-          continue;
-        }
-      bucket_flush (&bucket, state);
-      bucket_start (&bucket, (long) floor (px), px, py);
-    }
-  bucket_flush (&bucket, state);
-  path_pen_up (state);
-}
 
 static double
 series_line_width (const CepLinePlot   *plot,
@@ -204,7 +53,7 @@ draw_markers (const CepLinePlot       *plot,
     {
       double x = _cep_line_series_x (series, i), y = series->y[i];
 
-      if (!point_visible (y_axis, x, y))
+      if (!_cep_line_point_visible (y_axis, x, y))
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, cep_plot_axis_to_pixel (x_axis, x), cep_plot_axis_to_pixel (y_axis, y),
@@ -222,7 +71,6 @@ draw_series (const CepLinePlot       *plot,
 {
   const CepLineSeries *series = &plot->series[index];
   const CepPlotAxis *y_axis = &layout->y_axes[series->panel];
-  PathState state = { cr, series_line_width (plot, series), 0, 0.0, 0.0 };
 
   cairo_save (cr);
   cairo_rectangle (cr, layout->areas[series->panel].x, layout->areas[series->panel].y,
@@ -230,8 +78,8 @@ draw_series (const CepLinePlot       *plot,
   cairo_clip (cr);
   set_series_stroke (plot, index, cr);
   cairo_new_path (cr);
-  series_path (series, &layout->x_axis, y_axis, &state);
-  cairo_stroke (cr);
+  _cep_line_series_draw_path (series, cr, &layout->x_axis, y_axis,
+                              series_line_width (plot, series));
   if (series->markers)
     draw_markers (plot, series, &layout->x_axis, y_axis, cr);
   cairo_restore (cr);

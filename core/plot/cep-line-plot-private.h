@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cep-line-plot.h"
+#include "cep-plot-axis.h"
 #include "cep-plot-text.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,17 @@ const char         *_cep_line_plot_epoch_label     (CepPlotText       *text,
                                                     double             room,
                                                     char              *buffer,
                                                     gsize              size);
+
+/* TRUE if a point can be drawn on @y_axis (finite, and positive on a log axis). */
+gboolean            _cep_line_point_visible        (const CepPlotAxis   *y_axis,
+                                                    double               x,
+                                                    double               y);
+/* Draws the line of @series with the source, width and dash already set on @cr (clipped to
+ * its panel by the caller). */
+void                _cep_line_series_draw_path     (const CepLineSeries *series,
+                                                    cairo_t             *cr,
+                                                    const CepPlotAxis   *x_axis,
+                                                    const CepPlotAxis   *y_axis,
+                                                    double               line_width);
 
 G_END_DECLS

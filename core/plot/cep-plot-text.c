@@ -2,8 +2,11 @@
  *
  * cep-plot-text.c: Pango text for the renderers.
  *
- * Owns the font descriptions derived from a CepPlotStyle and one reusable layout. Must not
- * decide where labels go; the renderers do that with the measurements it returns.
+ * Owns the font descriptions derived from a CepPlotStyle and the shaped layouts of one
+ * rendering pass: renderers measure the same tick labels and names many times while they fit
+ * ticks and segments, and shaping is what text costs, so each (font, string) is shaped once
+ * and kept until the pass ends. Must not decide where labels go; the renderers do that with
+ * the measurements it returns.
  */
 #define G_LOG_DOMAIN "cepstra-plot-text"
 
@@ -14,9 +17,9 @@
 struct _CepPlotText
 {
   cairo_t              *cr;
-  PangoLayout          *layout;
+  PangoContext         *context;
   PangoFontDescription *fonts[CEP_PLOT_N_FONTS];
-  CepPlotFont           current;
+  GHashTable           *layouts;   /* "font\x1fstring" -> PangoLayout */
 };
 
 static PangoFontDescription *
@@ -50,10 +53,10 @@ cep_plot_text_new (cairo_t            *cr,
     style = cep_plot_style_get_default ();
   text = g_new0 (CepPlotText, 1);
   text->cr = cairo_reference (cr);
-  text->layout = pango_cairo_create_layout (cr);
+  text->context = pango_cairo_create_context (cr);
   for (guint i = 0; i < CEP_PLOT_N_FONTS; i++)
     text->fonts[i] = font_for_role (style, i);
-  text->current = CEP_PLOT_N_FONTS;
+  text->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   return text;
 }
 
@@ -64,22 +67,28 @@ cep_plot_text_free (CepPlotText *text)
     return;
   for (guint i = 0; i < CEP_PLOT_N_FONTS; i++)
     pango_font_description_free (text->fonts[i]);
-  g_object_unref (text->layout);
+  g_hash_table_unref (text->layouts);
+  g_object_unref (text->context);
   cairo_destroy (text->cr);
   g_free (text);
 }
 
-static void
-text_prepare (CepPlotText *text,
-              CepPlotFont  font,
-              const char  *string)
+/* The shaped layout of @string in @font, made on first use. */
+static PangoLayout *
+text_layout (CepPlotText *text,
+             CepPlotFont  font,
+             const char  *string)
 {
-  if (font != text->current)
-    {
-      pango_layout_set_font_description (text->layout, text->fonts[font]);
-      text->current = font;
-    }
-  pango_layout_set_text (text->layout, string, -1);
+  g_autofree char *key = g_strdup_printf ("%u\x1f%s", font, string);
+  PangoLayout *layout = g_hash_table_lookup (text->layouts, key);
+
+  if (layout != NULL)
+    return layout;
+  layout = pango_layout_new (text->context);
+  pango_layout_set_font_description (layout, text->fonts[font]);
+  pango_layout_set_text (layout, string, -1);
+  g_hash_table_insert (text->layouts, g_steal_pointer (&key), layout);
+  return layout;
 }
 
 void
@@ -93,8 +102,7 @@ cep_plot_text_measure (CepPlotText *text,
 
   g_return_if_fail (text != NULL && font < CEP_PLOT_N_FONTS && string != NULL);
 
-  text_prepare (text, font, string);
-  pango_layout_get_extents (text->layout, NULL, &logical);
+  pango_layout_get_extents (text_layout (text, font, string), NULL, &logical);
   if (width != NULL)
     *width = (double) logical.width / PANGO_SCALE;
   if (height != NULL)
@@ -135,7 +143,8 @@ cep_plot_text_draw (CepPlotText   *text,
     cairo_rotate (text->cr, angle);
   cairo_move_to (text->cr, -anchor_x * width, -anchor_y * height);
   cep_rgba_set_source (color, text->cr);
-  pango_cairo_update_layout (text->cr, text->layout);
-  pango_cairo_show_layout (text->cr, text->layout);
+  /* Metrics are unhinted (Pango >= 1.44), so a layout shaped once draws right under any
+   * translation or rotation. */
+  pango_cairo_show_layout (text->cr, text_layout (text, font, string));
   cairo_restore (text->cr);
 }

@@ -2,8 +2,9 @@
  *
  * cep-plot-text.h: measuring and drawing short labels with Pango on a cairo context.
  *
- * One CepPlotText lives for one rendering pass: it keeps a single PangoLayout and one font
- * description per role, so a heatmap with 1600 cell labels does not build 1600 layouts.
+ * One CepPlotText lives for one rendering pass: it keeps one font description per role and
+ * shapes each (font, string) once, so fitting ticks or naming 150 segments of "AH" costs one
+ * shaping per distinct label.
  * Anchors place the text's ink-independent logical box: (0, 0) puts the top-left corner at
  * (x, y), (0.5, 0.5) centres it, (1, 0.5) right-aligns it on a vertical centre.
  */

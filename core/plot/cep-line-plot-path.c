@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-line-plot-path.c: turning a long series into few drawing operations.
+ *
+ * Points falling into one pixel column are reduced to the ones that shape that column: the
+ * first, the lowest, the highest (where they really are, in their order) and the last. Sparse
+ * series are then stroked as a path, in short pieces, because cairo's stroker slows down
+ * steeply on one long self-overlapping path. Dense series (several points per pixel column)
+ * are drawn as what their stroke would cover anyway: per column, one filled span from the
+ * lowest to the highest value, joined halfway to the neighbouring columns. NaN (and values a
+ * log axis cannot show) break the line between pixel columns. Must not decide colours or
+ * clipping.
+ */
+#define G_LOG_DOMAIN "cepstra-line-plot"
+
+#include "cep-line-plot-private.h"
+
+#include <math.h>
+
+/* Points per pixel column from which a series is drawn as spans instead of a stroke. */
+#define DENSE_POINTS_PER_PIXEL 4.0
+/* Segments per stroke call: cheap for cairo, invisible at the joints of opaque lines. */
+#define STROKE_CHUNK 48
+
+/* Points that fall into one pixel column, reduced to the four that shape its picture. x is
+ * in pixels, y still in data units: the y mapping (a logarithm on log axes) is monotonic, so
+ * only the four survivors of a column need it. */
+typedef struct
+{
+  long     column;
+  gsize    n;
+  double   first_x, first_y;
+  double   last_x, last_y;
+  double   min_x, min_y;
+  double   max_x, max_y;
+  gboolean min_before_max;
+} Bucket;
+
+typedef struct
+{
+  cairo_t           *cr;
+  const CepPlotAxis *y_axis;
+  double             line_width;
+  gboolean           dense;
+  /* Sparse: the run of connected points being stroked. */
+  gsize    run_points;
+  gsize    chunk_segments;
+  double   run_x, run_y;
+  double   last_x, last_y;
+  /* Dense: the span of the previous column, not yet filled. */
+  gboolean pending;
+  long     pending_column;
+  double   pending_top, pending_bottom, pending_last_x, pending_last_y;
+  GArray  *gaps;         /* segments between non-adjacent dense columns (x0, y0, x1, y1) */
+} PathState;
+
+gboolean
+_cep_line_point_visible (const CepPlotAxis *y_axis,
+                         double             x,
+                         double             y)
+{
+  if (!isfinite (x) || !isfinite (y))
+    return FALSE;
+  return y_axis->scale != CEP_PLOT_SCALE_LOG10 || y > 0.0;
+}
+
+/* ---- sparse: a stroked path ---- */
+
+static void
+sparse_emit (PathState *state,
+             double     x,
+             double     y)
+{
+  if (state->run_points == 0)
+    {
+      cairo_move_to (state->cr, x, y);
+      state->run_x = x;
+      state->run_y = y;
+    }
+  else
+    cairo_line_to (state->cr, x, y);
+  state->run_points++;
+  state->last_x = x;
+  state->last_y = y;
+  if (state->run_points > 1 && ++state->chunk_segments >= STROKE_CHUNK)
+    {
+      cairo_stroke (state->cr);
+      cairo_move_to (state->cr, x, y);
+      state->chunk_segments = 0;
+    }
+}
+
+/* Ends a run of connected points; a lone point becomes a dot so it does not vanish. */
+static void
+sparse_pen_up (PathState *state)
+{
+  if (state->run_points == 1)
+    {
+      cairo_new_sub_path (state->cr);
+      cairo_arc (state->cr, state->run_x, state->run_y, state->line_width / 2, 0, 2 * G_PI);
+    }
+  state->run_points = 0;
+}
+
+static double
+to_pixel_y (const PathState *state,
+            double           y)
+{
+  return cep_plot_axis_to_pixel (state->y_axis, y);
+}
+
+static void
+sparse_flush (const Bucket *bucket,
+              PathState    *state)
+{
+  double low = to_pixel_y (state, bucket->min_y), high = to_pixel_y (state, bucket->max_y);
+
+  sparse_emit (state, bucket->first_x, to_pixel_y (state, bucket->first_y));
+  /* The extremes where they really are, in the order they came: the stroke around them
+   * covers the pixels the full path would. */
+  if (bucket->n > 2 && bucket->min_before_max)
+    {
+      sparse_emit (state, bucket->min_x, low);
+      sparse_emit (state, bucket->max_x, high);
+    }
+  else if (bucket->n > 2)
+    {
+      sparse_emit (state, bucket->max_x, high);
+      sparse_emit (state, bucket->min_x, low);
+    }
+  if (bucket->n > 1)
+    sparse_emit (state, bucket->last_x, to_pixel_y (state, bucket->last_y));
+}
+
+/* ---- dense: spans per pixel column ---- */
+
+static void
+dense_fill_pending (PathState *state)
+{
+  double half = state->line_width / 2;
+
+  if (!state->pending)
+    return;
+  cairo_rectangle (state->cr, state->pending_column, state->pending_top - half, 1.0,
+                   state->pending_bottom - state->pending_top + 2 * half);
+  state->pending = FALSE;
+}
+
+static void
+dense_add_gap (PathState *state,
+               double     first_x,
+               double     first_y)
+{
+  double segment[4] = { state->pending_last_x, state->pending_last_y, first_x, first_y };
+
+  if (state->gaps == NULL)
+    state->gaps = g_array_new (FALSE, FALSE, sizeof segment);
+  g_array_append_val (state->gaps, segment);
+}
+
+static void
+dense_flush (const Bucket *bucket,
+             PathState    *state)
+{
+  double low = to_pixel_y (state, bucket->min_y), high = to_pixel_y (state, bucket->max_y);
+  double first_y = to_pixel_y (state, bucket->first_y);
+  double top = MIN (low, high), bottom = MAX (low, high);
+
+  if (state->pending && state->pending_column == bucket->column - 1)
+    {
+      /* Neighbours meet halfway between the last point of one and the first of the next. */
+      double middle = (state->pending_last_y + first_y) / 2;
+
+      state->pending_top = MIN (state->pending_top, middle);
+      state->pending_bottom = MAX (state->pending_bottom, middle);
+      top = MIN (top, middle);
+      bottom = MAX (bottom, middle);
+    }
+  else if (state->pending)
+    dense_add_gap (state, bucket->first_x, first_y);
+  dense_fill_pending (state);
+  state->pending = TRUE;
+  state->pending_column = bucket->column;
+  state->pending_top = top;
+  state->pending_bottom = bottom;
+  state->pending_last_x = bucket->last_x;
+  state->pending_last_y = to_pixel_y (state, bucket->last_y);
+}
+
+static void
+dense_finish (PathState *state)
+{
+  dense_fill_pending (state);
+  cairo_fill (state->cr);
+  if (state->gaps == NULL)
+    return;
+  for (guint i = 0; i < state->gaps->len; i++)
+    {
+      const double *segment = &g_array_index (state->gaps, double, 4 * i);
+
+      cairo_move_to (state->cr, segment[0], segment[1]);
+      cairo_line_to (state->cr, segment[2], segment[3]);
+    }
+  cairo_stroke (state->cr);
+  g_array_unref (state->gaps);
+}
+
+/* ---- buckets ---- */
+
+static void
+bucket_flush (Bucket    *bucket,
+              PathState *state)
+{
+  if (bucket->n == 0)
+    return;
+  if (state->dense)
+    dense_flush (bucket, state);
+  else
+    sparse_flush (bucket, state);
+  bucket->n = 0;
+}
+
+static void
+pen_up (PathState *state)
+{
+  if (state->dense)
+    dense_fill_pending (state);
+  else
+    sparse_pen_up (state);
+}
+
+static void
+bucket_start (Bucket *bucket,
+              long    column,
+              double  x,
+              double  y)
+{
+  bucket->column = column;
+  bucket->n = 1;
+  bucket->first_x = bucket->last_x = bucket->min_x = bucket->max_x = x;
+  bucket->first_y = bucket->last_y = bucket->min_y = bucket->max_y = y;
+  bucket->min_before_max = TRUE;
+}
+
+static void
+bucket_add (Bucket *bucket,
+            double  x,
+            double  y)
+{
+  /* Whichever extreme came last decides the drawing order. */
+  if (y < bucket->min_y)
+    {
+      bucket->min_x = x;
+      bucket->min_y = y;
+      bucket->min_before_max = FALSE;
+    }
+  if (y > bucket->max_y)
+    {
+      bucket->max_x = x;
+      bucket->max_y = y;
+      bucket->min_before_max = TRUE;
+    }
+  bucket->last_x = x;
+  bucket->last_y = y;
+  bucket->n++;
+}
+
+/* Gaps narrower than a pixel column cannot be seen; ignoring them keeps a series that is
+ * invalid at every other point (a log axis under noise around zero) at one bucket per
+ * column instead of one per point. */
+static void
+walk_series (const CepLineSeries *series,
+             const CepPlotAxis   *x_axis,
+             const CepPlotAxis   *y_axis,
+             PathState           *state)
+{
+  /* The x axis of a line plot is linear: one multiply-add per point. */
+  double scale = (x_axis->pixel_max - x_axis->pixel_min) / (x_axis->max - x_axis->min);
+  Bucket bucket = { 0 };
+  gboolean broken = FALSE;
+
+  for (gsize i = 0; i < series->n; i++)
+    {
+      double x = _cep_line_series_x (series, i), y = series->y[i];
+      double px;
+
+      if (!_cep_line_point_visible (y_axis, x, y))
+        {
+          broken = TRUE;
+          continue;
+        }
+      px = x_axis->pixel_min + (x - x_axis->min) * scale;
+      if (bucket.n > 0 && (long) floor (px) == bucket.column)
+        bucket_add (&bucket, px, y);
+      else
+        {
+          bucket_flush (&bucket, state);
+          if (broken)
+            pen_up (state);
+          bucket_start (&bucket, (long) floor (px), px, y);
+        }
+      broken = FALSE;
+    }
+  bucket_flush (&bucket, state);
+  pen_up (state);
+}
+
+void
+_cep_line_series_draw_path (const CepLineSeries *series,
+                            cairo_t             *cr,
+                            const CepPlotAxis   *x_axis,
+                            const CepPlotAxis   *y_axis,
+                            double               line_width)
+{
+  double pixels = fabs (x_axis->pixel_max - x_axis->pixel_min);
+  PathState state = { .cr = cr, .y_axis = y_axis, .line_width = line_width };
+
+  state.dense = series->n > DENSE_POINTS_PER_PIXEL * MAX (pixels, 1.0);
+  if (state.dense)
+    cairo_set_dash (cr, NULL, 0, 0.0);
+  walk_series (series, x_axis, y_axis, &state);
+  if (state.dense)
+    dense_finish (&state);
+  else
+    cairo_stroke (cr);
+}
