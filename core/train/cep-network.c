@@ -183,21 +183,34 @@ free_buffer (CepBuffer **buffer)
   g_clear_pointer (buffer, cep_buffer_free);
 }
 
+/* Which state buffers an optimizer keeps: Adam's exp_avg and exp_avg_sq, SGD's momentum
+ * buffer (only with momentum). */
+static gboolean
+needs_first_moment (const CepOptimizerConfig *config)
+{
+  return config->kind != CEP_OPTIMIZER_KIND_SGD || config->momentum != 0.0;
+}
+
+static gboolean
+needs_second_moment (const CepOptimizerConfig *config)
+{
+  return config->kind != CEP_OPTIMIZER_KIND_SGD;
+}
+
 gboolean
 _cep_network_alloc_optimizer_state (CepNetwork *self,
                                     GError    **error)
 {
-  gboolean adam = self->optimizer.kind != CEP_OPTIMIZER_KIND_SGD;
-  gboolean momentum = adam || self->optimizer.momentum != 0.0;
-
   free_buffer (&self->opt_m);
   free_buffer (&self->opt_v);
   g_clear_pointer (&self->host_m, g_free);
   g_clear_pointer (&self->host_v, g_free);
   self->optimizer_steps = 0;
-  if (momentum && (self->opt_m = new_buffer (self, self->n_params, error)) == NULL)
+  if (needs_first_moment (&self->optimizer) &&
+      (self->opt_m = new_buffer (self, self->n_params, error)) == NULL)
     return FALSE;
-  if (adam && (self->opt_v = new_buffer (self, self->n_params, error)) == NULL)
+  if (needs_second_moment (&self->optimizer) &&
+      (self->opt_v = new_buffer (self, self->n_params, error)) == NULL)
     return FALSE;
   return TRUE;
 }
@@ -374,8 +387,10 @@ cep_network_set_optimizer (CepNetwork               *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (config != NULL);
 
-  same_state = config->kind == self->optimizer.kind &&
-               (config->momentum != 0.0) == (self->optimizer.momentum != 0.0);
+  same_state = needs_first_moment (config) == needs_first_moment (&self->optimizer) &&
+               needs_second_moment (config) == needs_second_moment (&self->optimizer) &&
+               (config->kind == CEP_OPTIMIZER_KIND_SGD) ==
+               (self->optimizer.kind == CEP_OPTIMIZER_KIND_SGD);
   self->optimizer = *config;
   if (!same_state && !_cep_network_alloc_optimizer_state (self, NULL))
     g_error ("out of memory for the optimizer state of %" G_GSIZE_FORMAT " parameters",

@@ -105,7 +105,8 @@ gsize               cep_network_get_n_parameters   (CepNetwork               *se
 void                cep_network_init_parameters    (CepNetwork               *self,
                                                     guint64                   seed);
 
-/* Optimizer: the kind, hyper-parameters and clipping. Changing the kind resets its state. */
+/* Optimizer: the kind, hyper-parameters and clipping. Switching between SGD and Adam(W), or
+ * SGD's momentum on or off, resets the optimizer state; Adam and AdamW share theirs. */
 void                cep_network_set_optimizer      (CepNetwork               *self,
                                                     const CepOptimizerConfig *config);
 const CepOptimizerConfig *cep_network_get_optimizer (CepNetwork              *self);

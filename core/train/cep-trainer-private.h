@@ -34,6 +34,7 @@ struct _CepTrainer
   GCond               cond;
   gboolean            paused;
   GThread            *thread;
+  gboolean            started;
   gboolean            joined;
   GError             *outcome;        /* NULL: every epoch completed */
 

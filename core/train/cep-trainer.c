@@ -276,10 +276,11 @@ cep_trainer_start (CepTrainer *self,
                    GError    **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->thread == NULL && self->joined, FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
 
   if (!prepare_run_dir (self, error))
     return FALSE;
+  self->started = TRUE;
   self->joined = FALSE;
   self->thread = g_thread_new ("cep-trainer", _cep_trainer_run, self);
   return TRUE;
@@ -354,7 +355,7 @@ cep_trainer_wait (CepTrainer *self,
                   GError    **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->thread != NULL || self->joined, FALSE);
+  g_return_val_if_fail (self->started, FALSE);
 
   join_thread (self);
   if (self->outcome != NULL)

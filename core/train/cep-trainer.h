@@ -77,7 +77,8 @@ typedef struct
   CepTrainerEventKind kind;
   double        wall_time;          /* seconds since 1970 (g_get_real_time) */
   double        elapsed;            /* seconds of training in this process (pauses excluded) */
-  guint         epoch;              /* 0-based epoch the event belongs to */
+  guint         epoch;              /* 0-based epoch the event belongs to; FINISHED,
+                                     * CANCELLED, FAILED: epochs completed so far */
   guint         n_epochs;
   guint64       step;               /* optimizer steps completed, over the whole run */
   guint64       batch;              /* STEP: index of the batch within its epoch */
@@ -138,8 +139,8 @@ gboolean      cep_trainer_is_paused    (CepTrainer               *self);
 /* Stops within one batch (a paused trainer wakes up to stop). Nothing saved is touched: the
  * run directory keeps the checkpoints of the last completed epoch. Returns at once. */
 void          cep_trainer_cancel       (CepTrainer               *self);
-/* Blocks until the thread ends. TRUE when every epoch completed; otherwise the failure, or
- * CEP_TRAINER_ERROR_CANCELLED. */
+/* Blocks until the thread ends (after a successful cep_trainer_start()). TRUE when every
+ * epoch completed; otherwise the failure, or CEP_TRAINER_ERROR_CANCELLED. */
 gboolean      cep_trainer_wait         (CepTrainer               *self,
                                         GError                  **error);
 
