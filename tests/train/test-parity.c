@@ -2,9 +2,9 @@
  *
  * test-parity.c: a CepNetwork against PyTorch 1.13 on every available backend.
  *
- * tests/fixtures/train/make-parity.py built a small model (Linear 25→16 without bias, BatchNorm, GELU,
- * Dropout 0, Linear 16→12, ReLU, Linear 12→7, label smoothing 0.1) with random weights and
- * statistics, and recorded what torch computes: the first step's logits, loss and every
+ * tests/fixtures/train/make-parity.py built a small model (Linear 25→16 without bias,
+ * BatchNorm, GELU, Dropout 0, Linear 16→12, ReLU, Linear 12→7, label smoothing 0.1) with
+ * random weights and statistics, and recorded what torch computes: the first step's logits, loss and every
  * gradient, then every parameter, running statistic and num_batches_tracked after three
  * steps, and the evaluation-mode logits after them — for AdamW, Adam with L2 weight decay,
  * and SGD (Nesterov momentum, weight decay, gradient clipping).
