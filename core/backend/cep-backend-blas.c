@@ -6,8 +6,9 @@
  * Owns the choice of kernel per call and the split of each operation over the backend's
  * threads (OpenBLAS threads for GEMM, a CepWorkers team for everything else). Splits follow
  * the axis an operation reduces over, so results never depend on the thread count.
- * Operations that cost nothing next to a GEMM (fill, copy, axpy, argmax) are left to the ref
- * fallback. It must not change any numerical definition: those belong to cep-backend.h and
+ * Operations that cost nothing next to a GEMM (fill, copy, axpy, argmax) and those only the
+ * analyses use (softmax probabilities, evaluation-mode batch-norm backward) are left to the
+ * ref fallback. It must not change any numerical definition: those belong to cep-backend.h and
  * the ref backend.
  */
 #define G_LOG_DOMAIN "cepstra-backend"

@@ -74,6 +74,8 @@ typedef struct
   void (*batchnorm_backward)      (CepBackend *backend, guint rows, guint cols,
                                    CepBatchNorm bn, CepView x, CepView dy, CepView dx,
                                    CepView dgamma, CepView dbeta);
+  void (*batchnorm_backward_eval) (CepBackend *backend, guint rows, guint cols,
+                                   CepBatchNorm bn, CepView dy, CepView dx);
   /* @threshold = round(p · 65536) (65536: drop all), @scale = 1/(1-p) as torch rounds it. */
   void (*dropout_forward)   (CepBackend *backend, gsize n, guint32 threshold, float scale,
                              CepDropoutKey key, CepView x, CepView y, CepView mask);
@@ -85,6 +87,8 @@ typedef struct
   void (*softmax_ce_backward) (CepBackend *backend, guint rows, guint classes,
                                float smoothing, float grad_scale, CepView logits,
                                CepView labels, CepView dlogits);
+  void (*softmax)             (CepBackend *backend, guint rows, guint classes,
+                               CepView logits, CepView probabilities);
   void (*argmax)              (CepBackend *backend, guint rows, guint classes, CepView logits,
                                CepView labels, CepView predictions, CepView correct);
   void (*adam_step)   (CepBackend *backend, gsize n, CepAdamScalars s, CepView param,

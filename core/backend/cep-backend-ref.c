@@ -388,6 +388,28 @@ ref_batchnorm_backward (CepBackend  *backend,
       }
 }
 
+static void
+ref_batchnorm_backward_eval (CepBackend  *backend,
+                             guint        rows,
+                             guint        cols,
+                             CepBatchNorm bn,
+                             CepView      dy,
+                             CepView      dx)
+{
+  const float *g = cep_view_floats (dy);
+  float *d = cep_view_floats (dx);
+  g_autofree double *factor = g_new (double, cols);
+
+  for (gsize j = 0; j < cols; j++)
+    {
+      double var = cep_view_floats (bn.running_var)[j];
+      factor[j] = gamma_at (&bn, j) / sqrt (var + bn.eps);
+    }
+  for (gsize i = 0; i < rows; i++)
+    for (gsize j = 0; j < cols; j++)
+      d[i * cols + j] = (float) (g[i * cols + j] * factor[j]);
+}
+
 /* Dropout */
 
 /* The key's position in the dropout stream, as cep-backend.h defines it. */
@@ -526,6 +548,23 @@ ref_softmax_ce_backward (CepBackend *backend,
     }
 }
 
+static void
+ref_softmax (CepBackend *backend,
+             guint       rows,
+             guint       classes,
+             CepView     logits,
+             CepView     probabilities)
+{
+  for (gsize i = 0; i < rows; i++)
+    {
+      const float *row = cep_view_floats (logits) + i * classes;
+      float *out = cep_view_floats (probabilities) + i * classes;
+      double lse = row_log_sum_exp (row, classes);
+      for (guint c = 0; c < classes; c++)
+        out[c] = (float) exp (row[c] - lse);
+    }
+}
+
 static guint
 row_argmax (const float *row,
             guint        classes)
@@ -656,10 +695,12 @@ const CepBackendOps cep_backend_ref_ops = {
   .batchnorm_forward_train = ref_batchnorm_forward_train,
   .batchnorm_forward_eval = ref_batchnorm_forward_eval,
   .batchnorm_backward = ref_batchnorm_backward,
+  .batchnorm_backward_eval = ref_batchnorm_backward_eval,
   .dropout_forward = ref_dropout_forward,
   .dropout_backward = ref_dropout_backward,
   .softmax_ce_forward = ref_softmax_ce_forward,
   .softmax_ce_backward = ref_softmax_ce_backward,
+  .softmax = ref_softmax,
   .argmax = ref_argmax,
   .adam_step = ref_adam_step,
   .sgd_step = ref_sgd_step,

@@ -609,6 +609,25 @@ cep_backend_batchnorm_backward (CepBackend  *backend,
     DISPATCH (backend, batchnorm_backward, rows, cols, bn, x, dy, dx, dgamma, dbeta);
 }
 
+void
+cep_backend_batchnorm_backward_eval (CepBackend  *backend,
+                                     guint        rows,
+                                     guint        cols,
+                                     CepBatchNorm bn,
+                                     CepView      dy,
+                                     CepView      dx)
+{
+  gsize size = (gsize) rows * cols;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (batchnorm_views_hold (backend, cols, bn, FALSE));
+  g_return_if_fail (view_holds (backend, dy, size) && view_holds (backend, dx, size));
+  g_return_if_fail (disjoint_or_same (dy, dx, size));
+  g_return_if_fail (batchnorm_apart_from (bn, cols, dx, size));
+  if (size > 0)
+    DISPATCH (backend, batchnorm_backward_eval, rows, cols, bn, dy, dx);
+}
+
 /* Dropout */
 
 /* torch computes the kept value's factor as 1 / (1 - p) in float, 1 - p coming from a double. */
@@ -705,6 +724,24 @@ cep_backend_softmax_ce_backward (CepBackend *backend,
   if (rows > 0)
     DISPATCH (backend, softmax_ce_backward, rows, classes, smoothing, grad_scale, logits,
               labels, dlogits);
+}
+
+void
+cep_backend_softmax (CepBackend *backend,
+                     guint       rows,
+                     guint       classes,
+                     CepView     logits,
+                     CepView     probabilities)
+{
+  gsize size = (gsize) rows * classes;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (classes >= 1);
+  g_return_if_fail (view_holds (backend, logits, size));
+  g_return_if_fail (view_holds (backend, probabilities, size));
+  g_return_if_fail (disjoint_or_same (logits, probabilities, size));
+  if (rows > 0)
+    DISPATCH (backend, softmax, rows, classes, logits, probabilities);
 }
 
 void

@@ -245,6 +245,16 @@ void cep_backend_batchnorm_backward      (CepBackend  *backend,
                                           CepView      dgamma,
                                           CepView      dbeta);
 
+/* Backward of the evaluation forward, where the running statistics are constants:
+ * dx = dy·gamma/sqrt(running_var + eps) (for input sensitivities of a trained model). In
+ * place: @dx may be @dy. */
+void cep_backend_batchnorm_backward_eval (CepBackend  *backend,
+                                          guint        rows,
+                                          guint        cols,
+                                          CepBatchNorm bn,
+                                          CepView      dy,
+                                          CepView      dx);
+
 /* Dropout (inverted: kept elements are scaled by 1/(1-p)) */
 
 /* Which mask: a pure function of these and the element index, identical on every backend and
@@ -300,6 +310,12 @@ void cep_backend_softmax_ce_backward (CepBackend *backend,
                                       CepView     logits,
                                       CepView     labels,
                                       CepView     dlogits);
+/* probabilities = softmax(logits) per row. In place: @probabilities may be @logits. */
+void cep_backend_softmax             (CepBackend *backend,
+                                      guint       rows,
+                                      guint       classes,
+                                      CepView     logits,
+                                      CepView     probabilities);
 /* Per row the first index of the largest logit (NaN counts as largest), written to
  * @predictions (int32 [rows]) when set; when @correct is set, adds to it (one int32) the
  * number of rows whose prediction equals the label. */

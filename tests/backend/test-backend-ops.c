@@ -725,6 +725,58 @@ test_softmax_ce (void)
       }
 }
 
+/* The operations only analyses use: softmax probabilities and evaluation-mode batch-norm
+ * backward (in place and not). */
+static void
+test_analysis_ops (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (52);
+
+  for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
+    for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
+      {
+        guint rows = odd_sizes[r], cols = odd_sizes[c];
+        gsize size = (gsize) rows * cols;
+        gboolean in_place = (r + c) % 2;
+        g_autofree float *x = test_random_normal (rand, size, 0.0f, 4.0f);
+        g_autofree float *vectors = test_random_floats (rand, 4 * cols, 0.5f, 2.0f);
+        float *results[2][2] = { { NULL } };
+
+        for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
+          {
+            g_autoptr (CepBackend) backend = i == 0 ? test_backend_new ("ref", 1)
+                                                    : candidate_backend (&candidates[i - 1]);
+            g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
+            g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
+            g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
+            g_autoptr (TestTensor) tz = test_tensor_new_from (backend, x, size);
+            TestTensor *probabilities = in_place ? tx : ty;
+            CepBatchNorm bn = {
+              .gamma = tv->view, .beta = cep_view_at (tv->view, cols),
+              .running_mean = cep_view_at (tv->view, 2 * cols),
+              .running_var = cep_view_at (tv->view, 3 * cols), .eps = 1e-5f,
+            };
+            cep_backend_softmax (backend, rows, cols, tx->view, probabilities->view);
+            cep_backend_batchnorm_backward_eval (backend, rows, cols, bn, tz->view, tz->view);
+            guint slot = i == 0 ? 0 : 1;
+            results[slot][0] = test_tensor_floats (probabilities);
+            results[slot][1] = test_tensor_floats (tz);
+            if (i > 0)
+              {
+                g_autofree char *detail = g_strdup_printf ("%ux%u", rows, cols);
+                g_autofree char *what = label (&candidates[i - 1], "softmax/bn-eval-bwd",
+                                               detail);
+                test_assert_close (what, results[1][0], results[0][0], size, TOL_FLOAT);
+                test_assert_close (what, results[1][1], results[0][1], size, TOL_FLOAT);
+                g_clear_pointer (&results[1][0], g_free);
+                g_clear_pointer (&results[1][1], g_free);
+              }
+          }
+        g_free (results[0][0]);
+        g_free (results[0][1]);
+      }
+}
+
 static void
 test_argmax (void)
 {
@@ -904,6 +956,7 @@ main (int    argc,
   g_test_add_func ("/backend-ops/dropout/identical", test_dropout_identical);
   g_test_add_func ("/backend-ops/dropout/statistics", test_dropout_statistics);
   g_test_add_func ("/backend-ops/softmax-ce", test_softmax_ce);
+  g_test_add_func ("/backend-ops/analysis-ops", test_analysis_ops);
   g_test_add_func ("/backend-ops/argmax", test_argmax);
   g_test_add_func ("/backend-ops/optimizers/identical", test_optimizers_identical);
   g_test_add_func ("/backend-ops/norms", test_norms);

@@ -311,6 +311,59 @@ test_batchnorm_eval (void)
     }
 }
 
+/* Evaluation-mode backward: L = Σ w ⊙ y with y = (x - rm)/sqrt(rv + eps)·gamma + beta is
+ * linear in x, so dL/dx = w·gamma/sqrt(rv + eps), by finite differences as everywhere. */
+typedef struct
+{
+  guint         rows, cols;
+  const double *w, *factor;
+} EvalLoss;
+
+static double
+eval_loss (gpointer data,
+           double  *x)
+{
+  EvalLoss *l = data;
+  double sum = 0.0;
+  for (guint i = 0; i < l->rows * l->cols; i++)
+    sum += l->w[i] * x[i] * l->factor[i % l->cols];
+  return sum;
+}
+
+static void
+test_batchnorm_eval_backward (void)
+{
+  const guint rows = 3, cols = 5;
+
+  for (guint b = 0; b < G_N_ELEMENTS (backend_names); b++)
+    {
+      g_autoptr (CepBackend) backend = test_backend_new (backend_names[b], 2);
+      g_autoptr (GRand) rand = g_rand_new_with_seed (250);
+      g_autofree float *vectors = test_random_floats (rand, 4 * cols, 0.5f, 2.0f);
+      g_autofree float *x = test_random_floats (rand, rows * cols, -1.0f, 1.0f);
+      g_autofree float *w = test_random_floats (rand, rows * cols, -1.0f, 1.0f);
+      g_autofree double *wd = to_doubles (w, rows * cols);
+      g_autofree double *xd = to_doubles (x, rows * cols);
+      double factor[5];
+      g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
+      g_autoptr (TestTensor) tw = test_tensor_new_from (backend, w, rows * cols);
+      CepBatchNorm bn = {
+        .gamma = tv->view, .beta = cep_view_at (tv->view, cols),
+        .running_mean = cep_view_at (tv->view, 2 * cols),
+        .running_var = cep_view_at (tv->view, 3 * cols), .eps = 1e-5f,
+      };
+
+      for (guint j = 0; j < cols; j++)
+        factor[j] = vectors[j] / sqrt (vectors[3 * cols + j] + 1e-5);
+      EvalLoss loss = { rows, cols, wd, factor };
+      cep_backend_batchnorm_backward_eval (backend, rows, cols, bn, tw->view, tw->view);
+      g_autofree double *numeric = numeric_gradient (eval_loss, &loss, xd, rows * cols);
+      g_autofree float *dx = test_tensor_floats (tw);
+      g_autofree char *what = g_strdup_printf ("%s batchnorm eval backward", backend_names[b]);
+      assert_gradient (what, dx, numeric, rows * cols, 0.0);
+    }
+}
+
 /* Dropout with a fixed mask */
 
 typedef struct
@@ -404,6 +457,36 @@ ce_loss (gpointer data,
       total += (1.0 - l->smoothing) * (lse - row[l->labels[i]]) + l->smoothing * mean_nll;
     }
   return total / l->rows;
+}
+
+/* Probabilities: exp(x - logsumexp) per row, summing to one; in place. */
+static void
+test_softmax (void)
+{
+  const float logits[8] = { 1.0f, 2.0f, 3.0f, 4.0f, -100.0f, 0.0f, 100.0f, 0.5f };
+
+  for (guint b = 0; b < G_N_ELEMENTS (backend_names); b++)
+    {
+      g_autoptr (CepBackend) backend = test_backend_new (backend_names[b], 2);
+      g_autoptr (TestTensor) t = test_tensor_new_from (backend, logits, 8);
+      cep_backend_softmax (backend, 2, 4, t->view, t->view);
+      g_autofree float *p = test_tensor_floats (t);
+      for (guint r = 0; r < 2; r++)
+        {
+          double max = -INFINITY, sum = 0.0, total = 0.0;
+          for (guint c = 0; c < 4; c++)
+            max = MAX (max, logits[r * 4 + c]);
+          for (guint c = 0; c < 4; c++)
+            sum += exp (logits[r * 4 + c] - max);
+          for (guint c = 0; c < 4; c++)
+            {
+              double expected = exp (logits[r * 4 + c] - max) / sum;
+              g_assert_cmpfloat_with_epsilon (p[r * 4 + c], expected, 1e-7);
+              total += p[r * 4 + c];
+            }
+          g_assert_cmpfloat_with_epsilon (total, 1.0, 1e-6);
+        }
+    }
 }
 
 static void
@@ -684,7 +767,9 @@ main (int    argc,
   g_test_add_func ("/gradients/bias-act", test_bias_act);
   g_test_add_func ("/gradients/batchnorm", test_batchnorm);
   g_test_add_func ("/gradients/batchnorm-eval", test_batchnorm_eval);
+  g_test_add_func ("/gradients/batchnorm-eval-backward", test_batchnorm_eval_backward);
   g_test_add_func ("/gradients/dropout", test_dropout);
+  g_test_add_func ("/gradients/softmax", test_softmax);
   g_test_add_func ("/gradients/softmax-ce", test_softmax_ce);
   g_test_add_func ("/gradients/linear", test_linear);
   g_test_add_func ("/gradients/mlp-block", test_mlp_block);

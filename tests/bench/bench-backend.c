@@ -9,8 +9,11 @@
  *    OpenBLAS directly.
  * 3. Every elementwise operation of a training step at 1024 × 2048 and 1024 × 512, and the
  *    optimizer steps over the tiny (1.42 M) and full (18.86 M) parameter counts.
+ * 4. A synthetic training step of the tiny and full seed models (batch 1024) made of backend
+ *    calls only, as core/nn will issue them: forward, softmax-CE, backward, AdamW. It reports
+ *    samples/s, the time inside GEMM calls, and GEMM-equivalent GFLOP/s.
  *
- * Usage: bench-backend [--runs N] [--threads T] [--quick]
+ * Usage: bench-backend [--runs N] [--threads T] [--quick] [--only seed|gemm|ops|step]
  */
 #include <cblas.h>
 #include <math.h>
@@ -25,6 +28,7 @@
 static guint runs = 11;
 static guint threads = 2;
 static gboolean quick = FALSE;
+static char *only = NULL;
 
 static double
 now_seconds (void)
@@ -501,6 +505,310 @@ bench_optimizers (CepBackend *backend)
     }
 }
 
+/* A synthetic training step */
+
+typedef struct
+{
+  guint    out;
+  gboolean bn;
+  float    dropout;
+} HiddenLayer;
+
+static const HiddenLayer tiny_layers[] = {
+  { 512, TRUE, 0.35f }, { 512, FALSE, 0.3f }, { 512, TRUE, 0.25f },
+};
+
+static const HiddenLayer full_layers[] = {
+  { 2048, TRUE, 0.35f }, { 2048, FALSE, 0.3f }, { 2048, TRUE, 0.25f }, { 2048, FALSE, 0.2f },
+  { 1024, TRUE, 0.15f }, { 512, FALSE, 0.1f }, { 256, TRUE, 0.05f },
+};
+
+#define STEP_INPUT 1708
+#define STEP_CLASSES 40
+#define STEP_BATCH 1024
+#define STEP_MAX_LAYERS 9
+
+/* Offsets of one layer's tensors: parameters and gradients in two flat buffers (so AdamW is
+ * one call), activations in a third. */
+typedef struct
+{
+  guint    in, out;
+  gboolean bn, act;
+  float    dropout;
+  gsize    w, b, gamma, beta;                  /* in params / grads */
+  gsize    z, pre, y, mask, mean, invstd;      /* in acts (y: output, dropout in place) */
+  gsize    dz, dy;                             /* in acts */
+  gsize    running;                            /* in stats: mean then var */
+} StepLayer;
+
+typedef struct
+{
+  CepBackend *backend;
+  guint       n_layers;
+  StepLayer   layers[STEP_MAX_LAYERS];
+  gsize       n_params, n_acts, n_stats;
+  CepBuffer  *params, *grads, *m, *v, *acts, *stats, *labels, *scalars;
+  guint64     step;
+  double      gemm_seconds;
+  double      gemm_flops;
+} StepBench;
+
+static gsize
+take (gsize *cursor,
+      gsize  n)
+{
+  gsize at = *cursor;
+  *cursor += (n + 15) / 16 * 16;
+  return at;
+}
+
+static void
+step_layout (StepBench         *sb,
+             const HiddenLayer *hidden,
+             guint              n_hidden)
+{
+  gsize p = 0, a = 0, st = 0;
+  guint in = STEP_INPUT;
+  gsize input = take (&a, (gsize) STEP_BATCH * STEP_INPUT);
+
+  sb->n_layers = n_hidden + 1;
+  for (guint l = 0; l < sb->n_layers; l++)
+    {
+      StepLayer *L = &sb->layers[l];
+      gboolean last = l == n_hidden;
+      L->in = in;
+      L->out = last ? STEP_CLASSES : hidden[l].out;
+      L->bn = !last && hidden[l].bn;
+      L->act = !last;
+      L->dropout = last ? 0.0f : hidden[l].dropout;
+      L->w = take (&p, (gsize) L->out * L->in);
+      L->b = take (&p, L->out);
+      L->gamma = L->bn ? take (&p, L->out) : 0;
+      L->beta = L->bn ? take (&p, L->out) : 0;
+      L->z = l == 0 ? input : 0;   /* set below: the input of layer l is y of layer l-1 */
+      L->pre = take (&a, (gsize) STEP_BATCH * L->out);
+      L->y = take (&a, (gsize) STEP_BATCH * L->out);
+      L->mask = take (&a, CEP_DROPOUT_MASK_WORDS ((gsize) STEP_BATCH * L->out));
+      L->mean = take (&a, L->out);
+      L->invstd = take (&a, L->out);
+      L->dz = take (&a, (gsize) STEP_BATCH * L->out);
+      L->dy = take (&a, (gsize) STEP_BATCH * L->out);
+      L->running = take (&st, 2 * (gsize) L->out);
+      in = L->out;
+    }
+  /* z holds the layer's input X; for a BN layer the GEMM writes into dz's twin "zbn". */
+  for (guint l = 1; l < sb->n_layers; l++)
+    sb->layers[l].z = sb->layers[l - 1].y;
+  sb->n_params = p;
+  sb->n_acts = a;
+  sb->n_stats = st;
+}
+
+static double
+timed_gemm (StepBench   *sb,
+            CepTranspose ta,
+            CepTranspose tb,
+            guint        m,
+            guint        n,
+            guint        k,
+            CepView      a,
+            guint        lda,
+            CepView      b,
+            guint        ldb,
+            CepView      c)
+{
+  double start = now_seconds ();
+  cep_backend_gemm (sb->backend, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+  double elapsed = now_seconds () - start;
+  sb->gemm_seconds += elapsed;
+  sb->gemm_flops += 2.0 * m * n * k;
+  return elapsed;
+}
+
+static CepBatchNorm
+step_batchnorm (StepBench *sb,
+                StepLayer *L)
+{
+  CepBatchNorm bn = {
+    .gamma = cep_view (sb->params, L->gamma), .beta = cep_view (sb->params, L->beta),
+    .running_mean = cep_view (sb->stats, L->running),
+    .running_var = cep_view (sb->stats, L->running + L->out),
+    .saved_mean = cep_view (sb->acts, L->mean), .saved_invstd = cep_view (sb->acts, L->invstd),
+    .momentum = 0.1f, .eps = 1e-5f,
+  };
+  return bn;
+}
+
+/* Linear (+bias) → [BN] → GELU → dropout, output in L->y; the classifier stops after bias. */
+static void
+step_forward_layer (StepBench *sb,
+                    guint      l)
+{
+  StepLayer *L = &sb->layers[l];
+  CepBackend *be = sb->backend;
+  CepView x = cep_view (sb->acts, L->z), pre = cep_view (sb->acts, L->pre);
+  CepView y = cep_view (sb->acts, L->y), bias = cep_view (sb->params, L->b);
+  gsize size = (gsize) STEP_BATCH * L->out;
+
+  if (!L->act)
+    {
+      timed_gemm (sb, CEP_NO_TRANS, CEP_TRANS, STEP_BATCH, L->out, L->in, x, L->in,
+                  cep_view (sb->params, L->w), L->in, y);
+      cep_backend_bias_act_forward (be, STEP_BATCH, L->out, CEP_ACTIVATION_IDENTITY, 0.0f,
+                                    bias, y, y);
+      return;
+    }
+  if (L->bn)
+    {
+      /* GEMM into dz (free during forward), bias in place, BN into pre. */
+      CepView linear = cep_view (sb->acts, L->dz);
+      timed_gemm (sb, CEP_NO_TRANS, CEP_TRANS, STEP_BATCH, L->out, L->in, x, L->in,
+                  cep_view (sb->params, L->w), L->in, linear);
+      cep_backend_bias_act_forward (be, STEP_BATCH, L->out, CEP_ACTIVATION_IDENTITY, 0.0f,
+                                    bias, linear, linear);
+      cep_backend_batchnorm_forward_train (be, STEP_BATCH, L->out, step_batchnorm (sb, L),
+                                           linear, pre);
+      cep_backend_bias_act_forward (be, STEP_BATCH, L->out, CEP_ACTIVATION_GELU, 0.0f,
+                                    CEP_VIEW_NONE, pre, y);
+    }
+  else
+    {
+      timed_gemm (sb, CEP_NO_TRANS, CEP_TRANS, STEP_BATCH, L->out, L->in, x, L->in,
+                  cep_view (sb->params, L->w), L->in, pre);
+      cep_backend_bias_act_forward (be, STEP_BATCH, L->out, CEP_ACTIVATION_GELU, 0.0f, bias,
+                                    pre, y);
+    }
+  CepDropoutKey key = { .seed = 1, .step = sb->step, .layer = l };
+  cep_backend_dropout_forward (be, size, L->dropout, key, y, y,
+                               cep_view (sb->acts, L->mask));
+}
+
+/* From dY of the layer's output (in L->dy) to the parameter gradients and dX (in the
+ * previous layer's dy). BN layers keep the GEMM output in dz during forward: backward
+ * recomputes nothing and reuses dz as scratch after BN backward has read it. */
+static void
+step_backward_layer (StepBench *sb,
+                     guint      l)
+{
+  StepLayer *L = &sb->layers[l];
+  CepBackend *be = sb->backend;
+  CepView dy = cep_view (sb->acts, L->dy), pre = cep_view (sb->acts, L->pre);
+  CepView dlinear = dy;
+  gsize size = (gsize) STEP_BATCH * L->out;
+
+  if (!L->act)
+    cep_backend_column_sums (be, STEP_BATCH, L->out, dy, 0.0f, cep_view (sb->grads, L->b));
+  else
+    {
+      cep_backend_dropout_backward (be, size, L->dropout, cep_view (sb->acts, L->mask), dy, dy);
+      if (L->bn)
+        {
+          CepView linear = cep_view (sb->acts, L->dz);
+          cep_backend_bias_act_backward (be, STEP_BATCH, L->out, CEP_ACTIVATION_GELU, 0.0f,
+                                         pre, dy, dy, CEP_VIEW_NONE);
+          cep_backend_batchnorm_backward (be, STEP_BATCH, L->out, step_batchnorm (sb, L),
+                                          linear, dy, dy, cep_view (sb->grads, L->gamma),
+                                          cep_view (sb->grads, L->beta));
+          cep_backend_column_sums (be, STEP_BATCH, L->out, dy, 0.0f,
+                                   cep_view (sb->grads, L->b));
+        }
+      else
+        cep_backend_bias_act_backward (be, STEP_BATCH, L->out, CEP_ACTIVATION_GELU, 0.0f, pre,
+                                       dy, dy, cep_view (sb->grads, L->b));
+    }
+  timed_gemm (sb, CEP_TRANS, CEP_NO_TRANS, L->out, L->in, STEP_BATCH, dlinear, L->out,
+              cep_view (sb->acts, L->z), L->in, cep_view (sb->grads, L->w));
+  if (l > 0)
+    timed_gemm (sb, CEP_NO_TRANS, CEP_NO_TRANS, STEP_BATCH, L->in, L->out, dlinear, L->out,
+                cep_view (sb->params, L->w), L->in, cep_view (sb->acts, sb->layers[l - 1].dy));
+}
+
+static void
+training_step (gpointer data)
+{
+  StepBench *sb = data;
+  CepBackend *be = sb->backend;
+  StepLayer *last = &sb->layers[sb->n_layers - 1];
+  CepView logits = cep_view (sb->acts, last->y);
+
+  sb->step++;
+  for (guint l = 0; l < sb->n_layers; l++)
+    step_forward_layer (sb, l);
+  cep_backend_fill (be, 2, 0.0f, cep_view (sb->scalars, 0));
+  cep_backend_softmax_ce_forward (be, STEP_BATCH, STEP_CLASSES, 0.1f, logits,
+                                  cep_view (sb->labels, 0), cep_view (sb->scalars, 0));
+  cep_backend_argmax (be, STEP_BATCH, STEP_CLASSES, logits, cep_view (sb->labels, 0),
+                      CEP_VIEW_NONE, cep_view (sb->scalars, 1));
+  cep_backend_softmax_ce_backward (be, STEP_BATCH, STEP_CLASSES, 0.1f, 1.0f / STEP_BATCH,
+                                   logits, cep_view (sb->labels, 0),
+                                   cep_view (sb->acts, last->dy));
+  for (guint l = sb->n_layers; l-- > 0;)
+    step_backward_layer (sb, l);
+  CepAdamParams adam = { .lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
+                         .weight_decay = 0.01, .decoupled = TRUE, .step = sb->step };
+  cep_backend_adam_step (be, sb->n_params, adam, cep_view (sb->params, 0),
+                         cep_view (sb->grads, 0), cep_view (sb->m, 0), cep_view (sb->v, 0));
+  float scalars[2];
+  cep_buffer_download (sb->scalars, 0, scalars, 2);
+}
+
+static void
+bench_training_step (CepBackend        *backend,
+                     const char        *name,
+                     const HiddenLayer *hidden,
+                     guint              n_hidden)
+{
+  StepBench sb = { .backend = backend };
+  guint n_runs = quick ? 3 : runs;
+
+  step_layout (&sb, hidden, n_hidden);
+  sb.params = random_buffer (backend, sb.n_params, 7);
+  cep_backend_scale (backend, sb.n_params, 0.05f, cep_view (sb.params, 0));
+  sb.grads = cep_buffer_new (backend, sb.n_params, NULL);
+  sb.m = cep_buffer_new (backend, sb.n_params, NULL);
+  sb.v = cep_buffer_new (backend, sb.n_params, NULL);
+  sb.acts = random_buffer (backend, sb.n_acts, 8);
+  sb.stats = cep_buffer_new (backend, sb.n_stats, NULL);
+  sb.labels = cep_buffer_new (backend, STEP_BATCH, NULL);
+  sb.scalars = cep_buffer_new (backend, 2, NULL);
+  cep_backend_fill (backend, sb.n_stats, 1.0f, cep_view (sb.stats, 0));
+
+  training_step (&sb);
+  sb.gemm_seconds = sb.gemm_flops = 0.0;
+  double t = median_seconds (training_step, &sb, n_runs);
+  double gemm_per_step = sb.gemm_seconds / (n_runs + 1);
+  double flops_per_step = sb.gemm_flops / (n_runs + 1);
+  printf ("%-6s %8.2f M params  step %8.2f ms  %9.0f samples/s  GEMM %7.2f ms (%5.1f GFLOP/s "
+          "inside)  other %6.2f ms  GEMM-equivalent %6.1f GFLOP/s\n", name,
+          sb.n_params * 1e-6, t * 1e3, STEP_BATCH / t, gemm_per_step * 1e3,
+          flops_per_step / gemm_per_step * 1e-9, (t - gemm_per_step) * 1e3,
+          flops_per_step / t * 1e-9);
+
+  cep_buffer_free (sb.params);
+  cep_buffer_free (sb.grads);
+  cep_buffer_free (sb.m);
+  cep_buffer_free (sb.v);
+  cep_buffer_free (sb.acts);
+  cep_buffer_free (sb.stats);
+  cep_buffer_free (sb.labels);
+  cep_buffer_free (sb.scalars);
+}
+
+static void
+bench_training_steps (CepBackend *backend)
+{
+  printf ("\n== %s: synthetic training step, batch %u (median of %u) ==\n",
+          cep_backend_get_name (backend), STEP_BATCH, quick ? 3 : runs);
+  bench_training_step (backend, "tiny", tiny_layers, G_N_ELEMENTS (tiny_layers));
+  bench_training_step (backend, "full", full_layers, G_N_ELEMENTS (full_layers));
+}
+
+static gboolean
+wanted (const char *part)
+{
+  return only == NULL || g_strcmp0 (only, part) == 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -509,7 +817,8 @@ main (int    argc,
   GOptionEntry entries[] = {
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per measurement (median)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Backend threads", "T" },
-    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Fewer runs for the GEMM table", NULL },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Fewer runs for GEMMs and steps", NULL },
+    { "only", 'o', 0, G_OPTION_ARG_STRING, &only, "One part: seed, gemm, ops or step", "PART" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- time the backends");
@@ -528,10 +837,18 @@ main (int    argc,
   g_assert_no_error (error);
 
   printf ("%s\n%s\n", cep_backend_get_description (ref), cep_backend_get_description (blas));
-  bench_seed_product (ref, blas);
-  bench_training_gemms (blas);
-  bench_elementwise (blas, 1024, 2048);
-  bench_elementwise (blas, 1024, 512);
-  bench_optimizers (blas);
+  if (wanted ("seed"))
+    bench_seed_product (ref, blas);
+  if (wanted ("gemm"))
+    bench_training_gemms (blas);
+  if (wanted ("ops"))
+    {
+      bench_elementwise (blas, 1024, 2048);
+      bench_elementwise (blas, 1024, 512);
+      bench_optimizers (blas);
+    }
+  if (wanted ("step"))
+    bench_training_steps (blas);
+  g_free (only);
   return 0;
 }
