@@ -388,13 +388,15 @@ print_result (CepTrainer        *trainer,
   cep_cli_print_json (root, stdout);
 }
 
-/* Which exit status a failed run gets: its folder (3), a cancellation (130), anything about
- * the experiment and the data (2). */
+/* Which exit status a failed run gets: its folder (3), an unknown backend (1), a cancellation
+ * (130), anything about the experiment and the data (2). */
 static int
 trainer_exit_code (const GError *error)
 {
   if (g_error_matches (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR))
     return CEP_CLI_EXIT_OUTPUT;
+  if (g_error_matches (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_UNKNOWN))
+    return CEP_CLI_EXIT_USAGE;
   return CEP_CLI_EXIT_INVALID_DATA;
 }
 
@@ -414,9 +416,11 @@ run_train (const TrainFlags *flags)
 
   if (!check_flags (flags, &error))
     return cep_cli_usage_error ("train", "%s", error->message);
-  if ((experiment = base_experiment (flags, &error)) == NULL
-      || !apply_flags (experiment, flags, &error)
-      || !load_data (experiment, flags, &train_partition, &dev_partition, &error))
+  if ((experiment = base_experiment (flags, &error)) == NULL)
+    return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
+  if (!apply_flags (experiment, flags, &error))
+    return cep_cli_usage_error ("train", "%s", error->message);
+  if (!load_data (experiment, flags, &train_partition, &dev_partition, &error))
     return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
 
   g_mutex_init (&report.lock);

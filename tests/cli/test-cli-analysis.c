@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cepstra-cli's analysis commands end to end — eval, predict, depmatrix, confusion, plot and
+ * bench — on one small run trained at the start from a generated dataset: what they print
+ * and write (JSON keys, CSV headers and rows, PNG and SVG files), and their exit codes for
+ * bad input.
+ */
+#include "cep-cli.h"
+#include "cep-cli-test-util.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define DIM     13
+#define CONTEXT 4
+
+/* The run every test reads; made once in main(). */
+static char *data_root;
+static char *work_dir;
+static char *run_dir;
+static double best_dev_accuracy;
+
+static void
+write_partition (const char *name,
+                 guint       n_utterances,
+                 gsize       n_frames,
+                 gboolean    labelled)
+{
+  g_autofree char *dir = g_build_filename (data_root, name, NULL);
+
+  for (guint u = 0; u < n_utterances; u++)
+    {
+      g_autofree char *utterance = g_strdup_printf ("%s-%04u", name, u);
+
+      cep_cli_test_write_utterance (dir, utterance, n_frames, DIM, labelled);
+    }
+}
+
+static void
+train_run (void)
+{
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  data_root = g_dir_make_tmp ("cepstra-analysis-data-XXXXXX", NULL);
+  work_dir = g_dir_make_tmp ("cepstra-analysis-work-XXXXXX", NULL);
+  run_dir = g_build_filename (work_dir, "run", NULL);
+  write_partition ("train-clean-100", 4, 80, TRUE);
+  write_partition ("dev-clean", 2, 60, TRUE);
+  write_partition ("test-clean", 3, 30, FALSE);
+  result = cep_cli_test_run ("train", "--data", data_root, "--preset", "tiny", "--context",
+                             G_STRINGIFY (CONTEXT), "--epochs", "2", "--batch", "64",
+                             "--threads", "1", "--out", run_dir, "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  best_dev_accuracy = json_object_get_double_member (json_node_get_object (root),
+                                                     "best_dev_accuracy");
+}
+
+static char *
+work_path (const char *name)
+{
+  return g_build_filename (work_dir, name, NULL);
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+assert_magic (const char *path,
+              const char *magic)
+{
+  g_autofree char *text = NULL;
+  gsize size = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, &size, NULL));
+  g_assert_cmpuint (size, >, strlen (magic));
+  g_assert_cmpmem (text, strlen (magic), magic, strlen (magic));
+}
+
+#define PNG_MAGIC "\x89PNG\r\n\x1a\n"
+
+static JsonObject *
+object_of (JsonNode *node)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_node_get_object (node);
+}
+
+static void
+expect_failure (int                 exit_code,
+                const char         *fragment,
+                const char * const *args)
+{
+  g_autoptr(CepCliResult) result = cep_cli_test_runv (args);
+
+  g_assert_cmpint (result->exit_code, ==, exit_code);
+  if (strstr (result->err, fragment) == NULL)
+    g_error ("stderr “%s” lacks “%s”", result->err, fragment);
+}
+
+/* eval */
+
+static void
+test_eval (void)
+{
+  g_autoptr(CepCliResult) text = cep_cli_test_run ("eval", run_dir, NULL);
+  g_autoptr(CepCliResult) json = cep_cli_test_run ("eval", run_dir, "--json", NULL);
+  g_autoptr(CepCliResult) last = cep_cli_test_run ("eval", run_dir, "--checkpoint", "last",
+                                                   "--partition", "train-clean-100", "--json",
+                                                   NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) last_root = NULL;
+  JsonObject *object;
+
+  g_assert_cmpint (text->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_str_has_prefix (text->out, "dev-clean: accuracy "));
+  g_assert_cmpint (json->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (json);
+  object = object_of (root);
+  g_assert_cmpint (json_object_get_int_member (object, "frames"), ==, 2 * 60);
+  /* The best checkpoint is the one with the best dev accuracy seen while training. */
+  g_assert_cmpfloat (json_object_get_double_member (object, "accuracy"), ==, best_dev_accuracy);
+  g_assert_true (isfinite (json_object_get_double_member (object, "loss")));
+  g_assert_cmpint (last->exit_code, ==, CEP_CLI_EXIT_OK);
+  last_root = cep_cli_result_get_json (last);
+  g_assert_cmpint (json_object_get_int_member (object_of (last_root), "frames"), ==, 4 * 80);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object_of (last_root),
+                                                                  "checkpoint"),
+                                   "last.safetensors"));
+}
+
+static void
+test_eval_bad_input (void)
+{
+  g_autofree char *missing = work_path ("no-such-run");
+  const char *no_run[] = { "eval", missing, NULL };
+  const char *unlabelled[] = { "eval", run_dir, "--partition", "test-clean", NULL };
+  const char *no_partition[] = { "eval", run_dir, "--partition", "train-other", NULL };
+  const char *bad_checkpoint[] = { "eval", run_dir, "--checkpoint", "middle", NULL };
+  const char *no_dir[] = { "eval", NULL };
+
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no such run directory", no_run);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no transcripts", unlabelled);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "train-other", no_partition);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "middle", bad_checkpoint);
+  expect_failure (CEP_CLI_EXIT_USAGE, "RUNDIR", no_dir);
+}
+
+/* predict */
+
+static void
+test_predict (void)
+{
+  g_autofree char *csv = work_path ("submission.csv");
+  g_autofree char *ints = work_path ("submission-int.csv");
+  g_autoptr(CepCliResult) result = cep_cli_test_run ("predict", run_dir, "--partition",
+                                                     "test-clean", "--csv", csv, NULL);
+  g_autoptr(CepCliResult) int_result = cep_cli_test_run ("predict", run_dir, "--partition",
+                                                         "test-clean", "--csv", ints,
+                                                         "--int-labels", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *int_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) int_lines = NULL;
+
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_cmpint (int_result->exit_code, ==, CEP_CLI_EXIT_OK);
+  text = read_text (csv);
+  int_text = read_text (ints);
+  lines = g_strsplit (text, "\n", -1);
+  int_lines = g_strsplit (int_text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "id,label");
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 30 + 1);
+  for (guint i = 1; i <= 3 * 30; i++)
+    {
+      g_auto(GStrv) row = g_strsplit (lines[i], ",", -1);
+      g_auto(GStrv) int_row = g_strsplit (int_lines[i], ",", -1);
+      g_autofree char *id = g_strdup_printf ("%u", i - 1);
+
+      g_assert_cmpstr (row[0], ==, id);
+      g_assert_cmpuint (strlen (row[1]), >, 0);
+      g_assert_true (g_ascii_isdigit (int_row[1][0]));
+    }
+}
+
+static void
+test_predict_bad_input (void)
+{
+  g_autofree char *csv = work_path ("never.csv");
+  const char *no_csv[] = { "predict", run_dir, "--partition", "test-clean", NULL };
+  const char *unwritable[] = { "predict", run_dir, "--partition", "test-clean", "--csv",
+                               "/nonexistent/dir/sub.csv", NULL };
+  const char *no_partition[] = { "predict", run_dir, "--partition", "nope", "--csv", csv,
+                                 NULL };
+
+  expect_failure (CEP_CLI_EXIT_USAGE, "--csv", no_csv);
+  expect_failure (CEP_CLI_EXIT_OUTPUT, "/nonexistent/dir", unwritable);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "nope", no_partition);
+  g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+}
+
+/* depmatrix */
+
+static void
+test_depmatrix (void)
+{
+  g_autofree char *csv = work_path ("deps.csv");
+  g_autofree char *png = work_path ("deps.png");
+  g_autofree char *svg = work_path ("deps.svg");
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *object;
+
+  result = cep_cli_test_run ("depmatrix", run_dir, "--utterance", "dev-clean-0001", "--start",
+                             "5", "--frames", "40", "--csv", csv, "--png", png, "--svg", svg,
+                             "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  object = object_of (root);
+  g_assert_true (json_object_get_boolean_member (object, "matches_band"));
+  g_assert_cmpint (json_object_get_int_member (object, "context"), ==, CONTEXT);
+  g_assert_cmpint (json_object_get_int_member (object, "frames"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (object, "start"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (object, "outside_band"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "mode"), ==, "bool");
+  text = read_text (csv);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "input_frame,output_frame,depends");
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 40 * 40 + 1);
+  g_assert_cmpstr (lines[1], ==, "5,5,1");
+  g_assert_cmpstr (lines[40], ==, "5,44,0");
+  assert_magic (png, PNG_MAGIC);
+  assert_magic (svg, "<?xml");
+}
+
+static void
+test_depmatrix_modes (void)
+{
+  g_autofree char *csv = work_path ("sensitivity.csv");
+  g_autoptr(CepCliResult) sensitivity = NULL;
+  g_autoptr(CepCliResult) gradient = NULL;
+  g_autoptr(CepCliResult) text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *contents = NULL;
+
+  sensitivity = cep_cli_test_run ("depmatrix", run_dir, "--utterance", "dev-clean-0000",
+                                  "--mode", "sensitivity", "--stride", "2", "--csv", csv,
+                                  "--json", NULL);
+  g_assert_cmpint (sensitivity->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (sensitivity);
+  /* The whole utterance (60 frames, under the default 200), every second input perturbed. */
+  g_assert_cmpint (json_object_get_int_member (object_of (root), "frames"), ==, 60);
+  g_assert_cmpint (json_object_get_int_member (object_of (root), "inputs"), ==, 30);
+  contents = read_text (csv);
+  g_assert_true (g_str_has_prefix (contents, "input_frame,output_frame,depends,sensitivity\n"));
+  gradient = cep_cli_test_run ("depmatrix", run_dir, "--utterance", "dev-clean-0000",
+                               "--mode", "gradient", "--frames", "20", NULL);
+  g_assert_cmpint (gradient->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (gradient->out, "gradient mode: matches the band"));
+  text = cep_cli_test_run ("depmatrix", run_dir, "--utterance", "dev-clean-0000", "--naive",
+                           "--frames", "12", NULL);
+  g_assert_cmpint (text->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (text->out, "matches the band |i − j| ≤ 4"));
+}
+
+static void
+test_depmatrix_bad_input (void)
+{
+  const char *unknown[] = { "depmatrix", run_dir, "--utterance", "nobody", NULL };
+  const char *no_utterance[] = { "depmatrix", run_dir, NULL };
+  const char *bad_mode[] = { "depmatrix", run_dir, "--utterance", "dev-clean-0000", "--mode",
+                             "fuzzy", NULL };
+  const char *past_end[] = { "depmatrix", run_dir, "--utterance", "dev-clean-0000", "--start",
+                             "60", NULL };
+  const char *too_long[] = { "depmatrix", run_dir, "--utterance", "dev-clean-0000", "--start",
+                             "50", "--frames", "11", NULL };
+  const char *stride[] = { "depmatrix", run_dir, "--utterance", "dev-clean-0000", "--stride",
+                           "0", NULL };
+
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no utterance “nobody”", unknown);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--utterance", no_utterance);
+  expect_failure (CEP_CLI_EXIT_USAGE, "fuzzy", bad_mode);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "past", past_end);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "past the end", too_long);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--stride", stride);
+}
+
+/* confusion */
+
+static void
+test_confusion (void)
+{
+  g_autofree char *csv = work_path ("confusion.csv");
+  g_autofree char *stats = work_path ("classes.csv");
+  g_autofree char *png = work_path ("confusion.png");
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) table = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *matrix_text = NULL;
+  g_autofree char *stats_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *object;
+  JsonArray *classes;
+
+  result = cep_cli_test_run ("confusion", run_dir, "--csv", csv, "--stats-csv", stats, "--png",
+                             png, "--normalize", "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  object = object_of (root);
+  g_assert_cmpfloat (json_object_get_double_member (object, "accuracy"), ==, best_dev_accuracy);
+  g_assert_cmpint (json_object_get_int_member (object, "frames"), ==, 120);
+  classes = json_object_get_array_member (object, "classes");
+  g_assert_cmpuint (json_array_get_length (classes), ==, 42);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (classes, 1),
+                                                  "class"), ==, "AA");
+  g_assert_true (json_object_has_member (json_array_get_object_element (classes, 1), "f1"));
+  g_assert_true (json_object_has_member (object, "macro"));
+  matrix_text = read_text (csv);
+  lines = g_strsplit (matrix_text, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "true\\predicted,[SIL],AA,AE,"));
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 42 + 1);
+  stats_text = read_text (stats);
+  g_assert_true (g_str_has_prefix (stats_text, "class,support,predicted,correct,accuracy,"));
+  assert_magic (png, PNG_MAGIC);
+  table = cep_cli_test_run ("confusion", run_dir, NULL);
+  g_assert_cmpint (table->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (table->out, "dev-clean: accuracy"));
+  g_assert_nonnull (strstr (table->out, "macro"));
+}
+
+static void
+test_confusion_bad_input (void)
+{
+  g_autofree char *missing = work_path ("gone");
+  const char *no_run[] = { "confusion", missing, NULL };
+  const char *unlabelled[] = { "confusion", run_dir, "--partition", "test-clean", NULL };
+
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no such run directory", no_run);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no transcripts", unlabelled);
+}
+
+/* plot */
+
+static void
+test_plot (void)
+{
+  g_autofree char *png = work_path ("curves.png");
+  g_autofree char *svg = work_path ("curves.svg");
+  g_autoptr(CepCliResult) result = cep_cli_test_run ("plot", run_dir, "--png", png, "--svg",
+                                                     svg, NULL);
+
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (result->out, "2 epochs"));
+  assert_magic (png, PNG_MAGIC);
+  assert_magic (svg, "<?xml");
+}
+
+static void
+test_plot_bad_input (void)
+{
+  g_autofree char *png = work_path ("never.png");
+  g_autofree char *empty = work_path ("empty-run");
+  g_autofree char *missing = work_path ("missing-run");
+  const char *no_output[] = { "plot", run_dir, NULL };
+  const char *no_metrics[] = { "plot", empty, "--png", png, NULL };
+  const char *no_run[] = { "plot", missing, "--png", png, NULL };
+
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--png or --svg", no_output);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "metrics.jsonl", no_metrics);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no such run directory", no_run);
+  g_rmdir (empty);
+}
+
+/* bench */
+
+static void
+test_bench (void)
+{
+  g_autoptr(CepCliResult) result = cep_cli_test_run ("bench", "--quick", "--backend", "blas",
+                                                     "--batch", "16", "--threads", "1",
+                                                     "--json", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *seed, *models;
+
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  seed = json_object_get_array_member (object_of (root), "seed_product");
+  models = json_object_get_array_member (object_of (root), "models");
+  g_assert_cmpuint (json_array_get_length (seed), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (seed, 0),
+                                                  "backend"), ==, "blas");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (seed, 1),
+                                                  "backend"), ==, "openblas-sgemm");
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (seed, 0),
+                                                    "milliseconds"), >, 0);
+  g_assert_cmpuint (json_array_get_length (models), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *model = json_array_get_object_element (models, i);
+
+      g_assert_cmpstr (json_object_get_string_member (model, "model"), ==, i ? "full" : "tiny");
+      g_assert_cmpfloat (json_object_get_double_member (model, "train_samples_per_second"), >,
+                         0);
+      g_assert_cmpfloat (json_object_get_double_member (model, "inference_gflops"), >, 0);
+      g_assert_cmpfloat (json_object_get_double_member (model, "sgemm_gflops"), >, 0);
+    }
+}
+
+static void
+test_bench_bad_input (void)
+{
+  const char *backend[] = { "bench", "--backend", "abacus", NULL };
+  const char *batch[] = { "bench", "--batch", "1", NULL };
+
+  expect_failure (CEP_CLI_EXIT_USAGE, "abacus", backend);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--batch", batch);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/eval", test_eval);
+  g_test_add_func ("/cli/eval/bad-input", test_eval_bad_input);
+  g_test_add_func ("/cli/predict", test_predict);
+  g_test_add_func ("/cli/predict/bad-input", test_predict_bad_input);
+  g_test_add_func ("/cli/depmatrix", test_depmatrix);
+  g_test_add_func ("/cli/depmatrix/modes", test_depmatrix_modes);
+  g_test_add_func ("/cli/depmatrix/bad-input", test_depmatrix_bad_input);
+  g_test_add_func ("/cli/confusion", test_confusion);
+  g_test_add_func ("/cli/confusion/bad-input", test_confusion_bad_input);
+  g_test_add_func ("/cli/plot", test_plot);
+  g_test_add_func ("/cli/plot/bad-input", test_plot_bad_input);
+  g_test_add_func ("/cli/bench", test_bench);
+  g_test_add_func ("/cli/bench/bad-input", test_bench_bad_input);
+  train_run ();
+  status = g_test_run ();
+  cep_cli_test_remove_tree (data_root);
+  cep_cli_test_remove_tree (work_dir);
+  g_free (data_root);
+  g_free (work_dir);
+  g_free (run_dir);
+  return status;
+}

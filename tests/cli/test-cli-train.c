@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `cepstra-cli train` end to end on a small generated dataset: a run from flags, from an
+ * experiment file, resumed, and refused for bad input with the documented exit codes.
+ */
+#include "cep-cli.h"
+#include "cep-cli-test-util.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define DIM 13
+
+typedef struct
+{
+  char *root;    /* the dataset */
+  char *work;    /* run folders and files of one test */
+} Fixture;
+
+static void
+write_partition (const char *root,
+                 const char *name,
+                 guint       n_utterances,
+                 gsize       n_frames,
+                 gboolean    labelled)
+{
+  g_autofree char *dir = g_build_filename (root, name, NULL);
+
+  for (guint u = 0; u < n_utterances; u++)
+    {
+      g_autofree char *utterance = g_strdup_printf ("%s-%04u", name, u);
+
+      cep_cli_test_write_utterance (dir, utterance, n_frames + 7 * u, DIM, labelled);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->root = g_dir_make_tmp ("cepstra-train-data-XXXXXX", NULL);
+  fixture->work = g_dir_make_tmp ("cepstra-train-runs-XXXXXX", NULL);
+  write_partition (fixture->root, "train-clean-100", 4, 90, TRUE);
+  write_partition (fixture->root, "dev-clean", 2, 50, TRUE);
+  write_partition (fixture->root, "test-clean", 2, 40, FALSE);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  cep_cli_test_remove_tree (fixture->root);
+  cep_cli_test_remove_tree (fixture->work);
+  g_free (fixture->root);
+  g_free (fixture->work);
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *relative)
+{
+  g_autofree char *path = g_build_filename (dir, relative, NULL);
+
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static guint
+count_lines_with (const char *path,
+                  const char *fragment)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += strstr (lines[i], fragment) != NULL;
+  return n;
+}
+
+static void
+test_train_from_flags (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *run = g_build_filename (fixture->work, "run", NULL);
+  g_autofree char *metrics = g_build_filename (run, "metrics.jsonl", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  double accuracy;
+
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "tiny", "--context",
+                             "4", "--epochs", "2", "--batch", "64", "--seed", "3", "--backend",
+                             "blas", "--threads", "1", "--out", run, "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "run_dir"), ==, run);
+  g_assert_cmpint (json_object_get_int_member (object, "epochs"), ==, 2);
+  accuracy = json_object_get_double_member (object, "dev_accuracy");
+  g_assert_cmpfloat (accuracy, >=, 0);
+  g_assert_cmpfloat (accuracy, <=, 1);
+  g_assert_true (json_object_has_member (object, "best_dev_accuracy"));
+  g_assert_true (json_object_has_member (object, "samples_per_second"));
+  /* One line per epoch on stderr. */
+  g_assert_nonnull (strstr (result->err, "epoch 1/2: train loss"));
+  g_assert_nonnull (strstr (result->err, "epoch 2/2: train loss"));
+  g_assert_true (exists_in (run, "experiment.json"));
+  g_assert_true (exists_in (run, "checkpoints/best.safetensors"));
+  g_assert_true (exists_in (run, "checkpoints/last.safetensors"));
+  g_assert_cmpuint (count_lines_with (metrics, "\"event\": \"epoch\""), ==, 2);
+  /* The model took the data's feature dimension and the flags' context. */
+  {
+    g_autofree char *experiment = g_build_filename (run, "experiment.json", NULL);
+
+    g_assert_cmpuint (count_lines_with (experiment, "\"context\": 4"), ==, 1);
+    g_assert_cmpuint (count_lines_with (experiment, "\"feature_dim\": 13"), ==, 1);
+  }
+}
+
+static void
+test_train_text_output (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *run = g_build_filename (fixture->work, "text", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                             "--context", "2", "--epochs", "1", "--batch", "32", "--backend",
+                             "ref", "--out", run, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_str_has_prefix (result->out, "run: "));
+  g_assert_nonnull (strstr (result->out, run));
+  g_assert_nonnull (strstr (result->out, "dev accuracy: "));
+}
+
+static void
+test_train_from_experiment (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->work, "experiment.json", NULL);
+  g_autofree char *run = g_build_filename (fixture->work, "from-file", NULL);
+  g_autofree char *saved = g_build_filename (run, "experiment.json", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": \"cepstra-experiment\", \"version\": 1, \"name\": \"file\","
+    " \"data\": {\"root\": \"%s\"},"
+    " \"model\": {\"preset\": \"baseline\", \"context\": 3, \"feature_dim\": %d},"
+    " \"train\": {\"epochs\": 1, \"batch_size\": 32, \"backend\": \"ref\", \"threads\": 1},"
+    " \"seed\": 9}", fixture->root, DIM);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autofree char *written = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  result = cep_cli_test_run ("train", "--experiment", path, "--out", run, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_file_get_contents (saved, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, "\"seed\": 9"));
+  g_assert_nonnull (strstr (written, "\"context\": 3"));
+}
+
+static void
+test_train_resume (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *resumed = g_build_filename (fixture->work, "resumed", NULL);
+  g_autofree char *straight = g_build_filename (fixture->work, "straight", NULL);
+  g_autofree char *metrics = g_build_filename (resumed, "metrics.jsonl", NULL);
+  const char *common[] = { "--data", fixture->root, "--preset", "tiny", "--context", "3",
+                           "--batch", "64", "--backend", "blas", "--threads", "1", "--json" };
+  g_autoptr(CepCliResult) first = NULL;
+  g_autoptr(CepCliResult) second = NULL;
+  g_autoptr(CepCliResult) whole = NULL;
+  g_autoptr(JsonNode) second_json = NULL;
+  g_autoptr(JsonNode) whole_json = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (gpointer) "train");
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    g_ptr_array_add (args, (gpointer) common[i]);
+  g_ptr_array_add (args, (gpointer) "--epochs");
+  g_ptr_array_add (args, (gpointer) "1");
+  g_ptr_array_add (args, (gpointer) "--out");
+  g_ptr_array_add (args, resumed);
+  g_ptr_array_add (args, NULL);
+  first = cep_cli_test_runv ((const char * const *) args->pdata);
+  g_assert_cmpint (first->exit_code, ==, CEP_CLI_EXIT_OK);
+  second = cep_cli_test_run ("train", "--resume", resumed, "--epochs", "2", "--json", NULL);
+  g_assert_cmpint (second->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_cmpuint (count_lines_with (metrics, "\"event\": \"epoch\""), ==, 2);
+
+  /* Resuming continues the same curve: two epochs at once end at the same numbers. */
+  args->pdata[args->len - 4] = (gpointer) "2";
+  args->pdata[args->len - 2] = straight;
+  whole = cep_cli_test_runv ((const char * const *) args->pdata);
+  g_assert_cmpint (whole->exit_code, ==, CEP_CLI_EXIT_OK);
+  second_json = cep_cli_result_get_json (second);
+  whole_json = cep_cli_result_get_json (whole);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (second_json),
+                                                    "dev_accuracy"), ==,
+                     json_object_get_double_member (json_node_get_object (whole_json),
+                                                    "dev_accuracy"));
+}
+
+static void
+expect_failure (int         exit_code,
+                const char *fragment,
+                const char *first_arg,
+                ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(CepCliResult) result = NULL;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  result = cep_cli_test_runv ((const char * const *) args->pdata);
+  g_assert_cmpint (result->exit_code, ==, exit_code);
+  if (strstr (result->err, fragment) == NULL)
+    g_error ("stderr “%s” lacks “%s”", result->err, fragment);
+}
+
+static void
+test_train_bad_input (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *bad = g_build_filename (fixture->work, "bad.json", NULL);
+  g_autofree char *run = g_build_filename (fixture->work, "run", NULL);
+  g_autofree char *missing = g_build_filename (fixture->work, "no-such-data", NULL);
+
+  g_assert_true (g_file_set_contents (bad, "{ not json", -1, NULL));
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "bad.json", "train", "--experiment", bad, "--out",
+                  run, NULL);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no-such-data", "train", "--data", missing,
+                  "--out", run, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "huge", "train", "--data", fixture->root, "--preset",
+                  "huge", "--out", run, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--resume", "train", "--resume", run, "--preset", "tiny",
+                  NULL);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "experiment.json", "train", "--resume", missing,
+                  NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--subset", "train", "--subset", "2", NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "unexpected argument", "train", "extra", NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "blas", "train", "--data", fixture->root, "--backend",
+                  "quantum", "--epochs", "1", "--out", run, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/cli/train/flags", Fixture, NULL, fixture_set_up, test_train_from_flags,
+              fixture_tear_down);
+  g_test_add ("/cli/train/text", Fixture, NULL, fixture_set_up, test_train_text_output,
+              fixture_tear_down);
+  g_test_add ("/cli/train/experiment", Fixture, NULL, fixture_set_up,
+              test_train_from_experiment, fixture_tear_down);
+  g_test_add ("/cli/train/resume", Fixture, NULL, fixture_set_up, test_train_resume,
+              fixture_tear_down);
+  g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
+              fixture_tear_down);
+  return g_test_run ();
+}
