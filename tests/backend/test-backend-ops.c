@@ -939,6 +939,80 @@ test_utilities (void)
     }
 }
 
+/* Outside GEMM, the blas backend splits work along the axis it does not reduce over, so
+ * 1, 2 and 3 threads give bit-identical results; so does the few-columns GEMM kernel. */
+static void
+run_thread_sensitive_ops (CepBackend  *backend,
+                          const float *x,
+                          const float *w,
+                          float      **out,
+                          gsize       *n_out)
+{
+  enum { ROWS = 384, COLS = 301, SIZE = ROWS * COLS, CE_ROWS = 3000, CLASSES = 37 };
+  /* Output regions, one after the other. */
+  enum {
+    GELU = 0, MISH_BACK = GELU + SIZE, BN = MISH_BACK + SIZE, BN_BACK = BN + SIZE,
+    CE_BACK = BN_BACK + SIZE, PRODUCT = CE_BACK + CE_ROWS * CLASSES,
+    VECTORS = PRODUCT + ROWS * 10, TOTAL = VECTORS + 8 * COLS + 2,
+  };
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, SIZE);
+  g_autoptr (TestTensor) tw = test_tensor_new_from (backend, w, SIZE);
+  g_autoptr (TestTensor) tout = test_tensor_new (backend, TOTAL);
+  g_autoptr (TestTensor) labels = test_tensor_new (backend, CE_ROWS);
+  CepView o = tout->view, v = cep_view_at (o, VECTORS);
+  CepBatchNorm bn = {
+    .running_mean = v, .running_var = cep_view_at (v, COLS),
+    .saved_mean = cep_view_at (v, 2 * COLS), .saved_invstd = cep_view_at (v, 3 * COLS),
+    .momentum = 0.1f, .eps = 1e-5f,
+  };
+
+  cep_backend_fill (backend, COLS, 1.0f, bn.running_var);
+  cep_backend_bias_act_forward (backend, ROWS, COLS, CEP_ACTIVATION_GELU, 0.0f, CEP_VIEW_NONE,
+                                tx->view, cep_view_at (o, GELU));
+  cep_backend_bias_act_backward (backend, ROWS, COLS, CEP_ACTIVATION_MISH, 0.0f, tx->view,
+                                 tw->view, cep_view_at (o, MISH_BACK), cep_view_at (v, 4 * COLS));
+  cep_backend_batchnorm_forward_train (backend, ROWS, COLS, bn, tx->view, cep_view_at (o, BN));
+  cep_backend_batchnorm_backward (backend, ROWS, COLS, bn, tx->view, tw->view,
+                                  cep_view_at (o, BN_BACK), cep_view_at (v, 5 * COLS),
+                                  cep_view_at (v, 6 * COLS));
+  cep_backend_column_sums (backend, ROWS, COLS, tw->view, 0.0f, cep_view_at (v, 7 * COLS));
+  cep_backend_sum_squares (backend, SIZE, tw->view, cep_view_at (v, 8 * COLS));
+  cep_backend_softmax_ce_forward (backend, CE_ROWS, CLASSES, 0.1f, tx->view, labels->view,
+                                  cep_view_at (v, 8 * COLS + 1));
+  cep_backend_softmax_ce_backward (backend, CE_ROWS, CLASSES, 0.1f, 0.5f, tx->view,
+                                   labels->view, cep_view_at (o, CE_BACK));
+  cep_backend_gemm (backend, CEP_NO_TRANS, CEP_NO_TRANS, ROWS, 10, COLS, 1.0f, tx->view, COLS,
+                    tw->view, 10, 0.0f, cep_view_at (o, PRODUCT), 10);
+  *n_out = tout->n;
+  *out = test_tensor_floats (tout);
+}
+
+static void
+test_threads_agree (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (91);
+  gsize size = 384 * 301, n_first = 0;
+  g_autofree float *x = test_random_normal (rand, size, 0.0f, 2.0f);
+  g_autofree float *w = test_random_floats (rand, size, -1.0f, 1.0f);
+  g_autofree float *first = NULL;
+
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      g_autoptr (CepBackend) backend = test_backend_new ("blas", threads);
+      g_autofree float *out = NULL;
+      gsize n;
+      run_thread_sensitive_ops (backend, x, w, &out, &n);
+      g_assert_true (test_all_finite (out, n));
+      if (first == NULL)
+        {
+          first = g_steal_pointer (&out);
+          n_first = n;
+        }
+      else
+        g_assert_cmpmem (out, n * 4, first, n_first * 4);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -961,6 +1035,7 @@ main (int    argc,
   g_test_add_func ("/backend-ops/optimizers/identical", test_optimizers_identical);
   g_test_add_func ("/backend-ops/norms", test_norms);
   g_test_add_func ("/backend-ops/utilities", test_utilities);
+  g_test_add_func ("/backend-ops/threads-agree", test_threads_agree);
 
   return g_test_run ();
 }
