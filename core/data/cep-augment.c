@@ -134,6 +134,57 @@ cep_augment_draw (const CepAugmentSpec *spec,
                               spec->time_width_max, n_frames, masks->time);
 }
 
+/* Up to this many masked coefficients per frame are zeroed one store each; wider masks go
+ * through memset, which only pays off for long runs. */
+#define MAX_LISTED_COLUMNS 64
+
+/* The coefficients the frequency bands cover, clipped to @dim; FALSE if there are too many to
+ * list. Overlapping bands list a column twice, which is harmless. */
+static gboolean
+list_freq_columns (const CepMaskSet *masks,
+                   guint             dim,
+                   guint            *columns,
+                   guint            *n_columns)
+{
+  *n_columns = 0;
+  for (guint b = 0; b < masks->n_freq; b++)
+    {
+      guint start = MIN (masks->freq[b].start, dim);
+      guint end = start + MIN (masks->freq[b].width, dim - start);
+      if (*n_columns + (end - start) > MAX_LISTED_COLUMNS)
+        return FALSE;
+      for (guint d = start; d < end; d++)
+        columns[(*n_columns)++] = d;
+    }
+  return TRUE;
+}
+
+/* Frequency bands touch a few floats in every frame: a few plain stores per frame beat a
+ * memset call per band and frame (the batch producer's hot path). */
+static void
+apply_freq_bands (const CepMaskSet *masks,
+                  float            *window,
+                  guint             n_frames,
+                  guint             dim)
+{
+  guint columns[MAX_LISTED_COLUMNS], n_columns;
+
+  if (list_freq_columns (masks, dim, columns, &n_columns))
+    {
+      for (guint t = 0; t < n_frames; t++)
+        for (guint i = 0; i < n_columns; i++)
+          window[(gsize) t * dim + columns[i]] = 0.0f;
+      return;
+    }
+  for (guint b = 0; b < masks->n_freq; b++)
+    {
+      guint start = MIN (masks->freq[b].start, dim);
+      guint width = MIN (masks->freq[b].width, dim - start);
+      for (guint t = 0; t < n_frames && width > 0; t++)
+        memset (window + (gsize) t * dim + start, 0, width * sizeof (float));
+    }
+}
+
 void
 cep_augment_apply (const CepMaskSet *masks,
                    float            *window,
@@ -142,15 +193,8 @@ cep_augment_apply (const CepMaskSet *masks,
 {
   g_return_if_fail (masks != NULL);
 
-  for (guint b = 0; b < masks->n_freq; b++)
-    {
-      const CepMaskBand *band = &masks->freq[b];
-      guint width = MIN (band->width, dim - MIN (band->start, dim));
-      if (width == 0)
-        continue;
-      for (guint t = 0; t < n_frames; t++)
-        memset (window + (gsize) t * dim + band->start, 0, width * sizeof (float));
-    }
+  if (masks->n_freq > 0)
+    apply_freq_bands (masks, window, n_frames, dim);
   for (guint b = 0; b < masks->n_time; b++)
     {
       const CepMaskBand *band = &masks->time[b];

@@ -9,11 +9,13 @@
  *
  *   bench-batches [--partition DIR] [--runs N] [--batches N]
  *
- * Timings are printed, never asserted.
+ * fill() is reported per wall second and per CPU second of the calling thread (steadier on
+ * a shared machine); the threaded path per wall second. Timings are printed, never asserted.
  */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "cep-batch-producer.h"
 #include "cep-npy.h"
@@ -81,11 +83,22 @@ median (double *values,
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-/* Samples per second of fill() over @n_batches batches of epoch @epoch. */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec / 1e9;
+}
+
+/* Samples per wall second (and per CPU second in @per_cpu) of fill() over @n_batches batches
+ * of epoch @epoch. */
 static double
 run_fill (CepBatchProducer *producer,
           guint             epoch,
-          guint64           n_batches)
+          guint64           n_batches,
+          double           *per_cpu)
 {
   CepBatch *batch = cep_batch_producer_batch_new (producer);
   guint64 samples = 0;
@@ -93,12 +106,14 @@ run_fill (CepBatchProducer *producer,
   /* The epoch's order is computed on first use; keep it out of the timing. */
   cep_batch_producer_fill (producer, epoch, 0, batch);
   gint64 start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_seconds ();
   for (guint64 b = 0; b < n_batches; b++)
     {
       cep_batch_producer_fill (producer, epoch, b, batch);
       samples += batch->n_samples;
     }
   double seconds = (g_get_monotonic_time () - start) / 1e6;
+  *per_cpu = samples / (thread_cpu_seconds () - cpu_start);
   cep_batch_producer_batch_free (batch);
   return samples / seconds;
 }
@@ -152,15 +167,16 @@ bench_case (CepPartition *partition,
 
   guint64 n_batches = MIN (max_batches, cep_batch_producer_get_n_batches (producer));
   g_autofree double *fill = g_new (double, runs);
+  g_autofree double *fill_cpu = g_new (double, runs);
   g_autofree double *threaded = g_new (double, runs);
   for (guint r = 0; r < runs; r++)
     {
-      fill[r] = run_fill (producer, r, n_batches);
+      fill[r] = run_fill (producer, r, n_batches, &fill_cpu[r]);
       threaded[r] = run_threaded (producer, r + 100, n_batches, &checksum);
     }
-  printf ("%-26s fill: %9.0f samples/s   threaded: %9.0f samples/s   (median of %u, %"
-          G_GUINT64_FORMAT " batches of %d; checksum %.1f)\n", label, median (fill, runs),
-          median (threaded, runs), runs, n_batches, BATCH, checksum);
+  printf ("%-17s fill: %8.0f /s wall, %8.0f /s cpu   threaded: %8.0f /s wall   (checksum %.1f)\n",
+          label, median (fill, runs), median (fill_cpu, runs), median (threaded, runs),
+          checksum);
   cep_batch_producer_free (producer);
 }
 
@@ -197,9 +213,10 @@ main (int    argc,
   CepPartition *partition = cep_partition_load (partition_dir, &load_options, NULL, NULL, NULL,
                                                 &error);
   die_on_error (error);
-  printf ("partition: %u utterances, %" G_GSIZE_FORMAT " frames, K = %d, D = %u\n",
+  printf ("partition: %u utterances, %" G_GSIZE_FORMAT " frames, K = %d, D = %u, batch %d;"
+          " medians of %d runs of %d batches (samples per second)\n",
           cep_partition_get_n_utterances (partition), cep_partition_get_n_frames (partition),
-          CONTEXT, cep_partition_get_feature_dim (partition));
+          CONTEXT, cep_partition_get_feature_dim (partition), BATCH, runs, max_batches);
 
   bench_case (partition, "masks per sample", TRUE, FALSE, runs, max_batches);
   bench_case (partition, "masks per batch", TRUE, TRUE, runs, max_batches);

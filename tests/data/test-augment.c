@@ -291,6 +291,42 @@ test_apply (void)
       }
 }
 
+/* Compares cep_augment_apply() with a per-cell check, for narrow bands (listed columns),
+ * overlapping ones, and bands too wide to list (memset path). */
+static void
+check_apply_naive (const CepMaskSet *m,
+                   guint             n_frames,
+                   guint             dim)
+{
+  g_autofree float *window = g_new (float, n_frames * dim);
+
+  for (guint i = 0; i < n_frames * dim; i++)
+    window[i] = (float) i + 1;
+  cep_augment_apply (m, window, n_frames, dim);
+  for (guint t = 0; t < n_frames; t++)
+    for (guint d = 0; d < dim; d++)
+      {
+        gboolean masked = FALSE;
+        for (guint b = 0; b < m->n_freq; b++)
+          masked |= d >= m->freq[b].start && d < m->freq[b].start + m->freq[b].width;
+        for (guint b = 0; b < m->n_time; b++)
+          masked |= t >= m->time[b].start && t < m->time[b].start + m->time[b].width;
+        g_assert_cmpfloat (window[t * dim + d], ==, masked ? 0.0f : (float) (t * dim + d) + 1);
+      }
+}
+
+static void
+test_apply_paths (void)
+{
+  CepMaskSet narrow = { 2, { { 3, 4 }, { 5, 4 } }, 0, { { 0, 0 } } };
+  CepMaskSet wide = { 2, { { 0, 40 }, { 50, 40 } }, 1, { { 9, 3 } } };
+  CepMaskSet clipped = { 1, { { 95, 10 } }, 1, { { 10, 5 } } };
+
+  check_apply_naive (&narrow, 61, 28);
+  check_apply_naive (&wide, 13, 100);
+  check_apply_naive (&clipped, 12, 100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +344,7 @@ main (int    argc,
   g_test_add_func ("/augment/draw/probability-statistics", test_probability_statistics);
   g_test_add_func ("/augment/draw/start-uniform", test_start_uniform);
   g_test_add_func ("/augment/apply", test_apply);
+  g_test_add_func ("/augment/apply-paths", test_apply_paths);
 
   return g_test_run ();
 }
