@@ -7,8 +7,9 @@
  * Only those outputs can change: in evaluation mode a row's logits are a function of its own
  * window. Pass 2 evaluates them. Because a window must be evaluated in its own row of the
  * layout (cep-dependency-baseline.c), perturbations whose changed windows occupy disjoint rows
- * share one evaluation: row j holds the window of output j as perturbation i made it, and
- * every other row its unperturbed window. Packing is first-fit; for a context-K model it
+ * share one evaluation: row j holds the window of output j as perturbation i made it, and the
+ * rows nobody changed keep whatever window of their output they held (their logits are not
+ * read; the determinism check showed they cannot affect the rest). Packing is first-fit; for a context-K model it
  * needs about 2K + 1 evaluations of T rows instead of T of them, and a call whose rows are all
  * unperturbed is skipped. A leaky extraction changes more windows, which pass 1 sees, so it
  * is measured exactly as by the full recomputation.
@@ -116,13 +117,44 @@ restore_frame (CepDependencyAnalysis *analysis,
 
 /* Pass 1 */
 
+/* Whether window @offset (in floats, in the work copy) reads any of @frame's coefficients. */
+static gboolean
+window_reads_frame (const CepDependencyAnalysis *analysis,
+                    gsize                        offset,
+                    gsize                        frame)
+{
+  gsize first = (analysis->pad + frame) * analysis->dim;
+
+  return offset < first + analysis->dim && first < offset + analysis->window_floats;
+}
+
+/* The work copy equals the base copy except @frame's coefficients, so a window the extraction
+ * puts at the same place in both and that does not read @frame is the same bytes: only the
+ * others need comparing. */
+static gboolean
+window_changed (const CepDependencyAnalysis *analysis,
+                guint                        column,
+                const float                 *window,
+                gsize                        frame)
+{
+  gsize offset = (gsize) (window - analysis->work);
+
+  if (analysis->options->naive)
+    return TRUE;
+  if (offset == (gsize) (analysis->base_windows[column] - analysis->base)
+      && !window_reads_frame (analysis, offset, frame))
+    return FALSE;
+  return memcmp (window, analysis->base_windows[column],
+                 analysis->window_floats * sizeof (float)) != 0;
+}
+
 static gboolean
 note_changed_windows (CepDependencyAnalysis  *analysis,
                       Plan                   *plan,
+                      gsize                   perturbed,
                       GError                **error)
 {
   CepDependencyMatrix *matrix = analysis->matrix;
-  gsize bytes = analysis->window_floats * sizeof (float);
 
   for (guint j = 0; j < matrix->n_outputs; j++)
     {
@@ -132,7 +164,7 @@ note_changed_windows (CepDependencyAnalysis  *analysis,
 
       if (window == NULL)
         return FALSE;
-      if (!analysis->options->naive && memcmp (window, analysis->base_windows[j], bytes) == 0)
+      if (!window_changed (analysis, j, window, perturbed))
         continue;
       change = (WindowChange) { j, (gsize) (window - analysis->work) };
       g_array_append_val (plan->changes, change);
@@ -190,7 +222,7 @@ plan_perturbations (CepDependencyAnalysis  *analysis,
       if (!_cep_dependency_check_cancelled (analysis, error))
         return FALSE;
       perturb_frame (analysis, frame);
-      ok = note_changed_windows (analysis, plan, error);
+      ok = note_changed_windows (analysis, plan, frame, error);
       restore_frame (analysis, frame);
       if (!ok)
         return FALSE;
@@ -258,12 +290,14 @@ run_evaluation (CepDependencyAnalysis  *analysis,
                 guint8                 *active,
                 GError                **error)
 {
-  gboolean ok;
-
   memset (active, 0, analysis->n_calls);
   for (guint p = 0; p < evaluation->inputs->len; p++)
     load_perturbation (analysis, plan, g_array_index (evaluation->inputs, guint, p), active);
-  ok = _cep_dependency_forward_rows (analysis, active, error);
+  /* The other rows of an evaluated call still hold windows of earlier evaluations: their
+   * logits are not read, and the determinism check made sure they do not affect the rows
+   * that are, so there is nothing to restore. */
+  if (!_cep_dependency_forward_rows (analysis, active, error))
+    return FALSE;
   for (guint p = 0; p < evaluation->inputs->len; p++)
     {
       guint input = g_array_index (evaluation->inputs, guint, p);
@@ -271,13 +305,9 @@ run_evaluation (CepDependencyAnalysis  *analysis,
       const WindowChange *changes = changes_of (plan, input, &n_changes);
 
       for (guint c = 0; c < n_changes; c++)
-        {
-          if (ok)
-            record_change (analysis, input, changes[c].column);
-          _cep_dependency_restore_row (analysis, changes[c].column);
-        }
+        record_change (analysis, input, changes[c].column);
     }
-  return ok;
+  return TRUE;
 }
 
 gboolean
