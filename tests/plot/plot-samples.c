@@ -226,6 +226,7 @@ draw_curves (const char   *dir,
   g_autofree double *smooth = g_new (double, curves->step_loss->len);
   double epochs_x[EPOCHS];
   CepLineSeries series[6];
+  CepPlotStyle dark;
   CepLinePlot plot;
   double average = NAN;
   const double *steps = &g_array_index (curves->step_x, double, 0);
@@ -258,6 +259,11 @@ draw_curves (const char   *dir,
   plot.epoch_marks = curves->epoch_end;
   plot.n_epoch_marks = EPOCHS;
   save (dir, "curves.png", 900, 620, cep_line_plot_draw_func, &plot);
+  /* The GUI's dark style: same data colours, dark surroundings. */
+  cep_plot_style_init_dark (&dark);
+  plot.style = &dark;
+  series[0].color = (CepRgba) { 0.2, 0.32, 0.5, 1 };
+  save (dir, "curves-dark.png", 900, 620, cep_line_plot_draw_func, &plot);
 }
 
 static void
