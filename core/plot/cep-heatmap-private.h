@@ -28,7 +28,7 @@ void                _cep_heatmap_index_ticks       (CepPlotText            *text
                                                     CepPlotEdge             edge,
                                                     guint                   every,
                                                     CepPlotTicks           *ticks);
-/* Text of cell number @value with the heatmap's format. */
+/* Text of cell number @value with the heatmap's decimals and suffix. */
 void                _cep_heatmap_format_cell       (const CepHeatmap       *heatmap,
                                                     double                  value,
                                                     char                   *buffer,

@@ -30,7 +30,6 @@ cep_heatmap_init (CepHeatmap *heatmap)
   heatmap->true_color = cep_rgba_from_hex (0xc01c28, 1.0);
   heatmap->false_label = "independent";
   heatmap->true_label = "dependent";
-  heatmap->cell_format = "%.0f";
   heatmap->cell_skip_zero = TRUE;
   heatmap->band_halfwidth = -1;
 }
@@ -149,12 +148,8 @@ _cep_heatmap_format_cell (const CepHeatmap *heatmap,
                           char             *buffer,
                           gsize             size)
 {
-  const char *format = heatmap->cell_format != NULL ? heatmap->cell_format : "%.0f";
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  g_snprintf (buffer, size, format, value);
-#pragma GCC diagnostic pop
+  g_snprintf (buffer, size, "%.*f%s", (int) MIN (heatmap->cell_decimals, 6), value,
+              heatmap->cell_suffix != NULL ? heatmap->cell_suffix : "");
 }
 
 static void

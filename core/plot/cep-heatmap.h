@@ -56,7 +56,8 @@ typedef struct
   const char         *y_label;
   const char         *colorbar_label;
   const float        *cell_values;     /* numbers printed in cells (may differ from values) */
-  const char         *cell_format;     /* printf format for one double */
+  guint               cell_decimals;   /* digits after the point in cell numbers */
+  const char         *cell_suffix;     /* appended to cell numbers ("%"), or NULL */
   gboolean            cell_skip_zero;  /* leave cells whose number is 0 empty */
 
   /* Overlay: outline of the cells with |row - column| <= band_halfwidth; < 0 = none. */
@@ -82,7 +83,7 @@ typedef struct
 } CepHeatmapLayout;
 
 /* Continuous viridis fitted to the data, square cells, white/red booleans ("independent",
- * "dependent"), "%.0f" cell numbers without zeros, no band. */
+ * "dependent"), whole cell numbers without zeros, no band. */
 void             cep_heatmap_init             (CepHeatmap             *heatmap);
 
 /* The colour scale a heatmap uses: its min/max, or fitted to the values. */

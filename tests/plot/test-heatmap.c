@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "cep-heatmap.h"
+#include "cep-heatmap-private.h"
 #include "cep-plot-test-util.h"
 
 #define N_PHONEMES 40
@@ -385,6 +385,35 @@ test_cached_image (void)
   cairo_surface_destroy (cached);
 }
 
+/* Cell numbers with decimals and a suffix (row-normalized percentages in the cells). */
+static void
+test_cell_number_format (void)
+{
+  float percent[4] = { 12.5f, 87.5f, 100.0f, 0.0f };
+  CepHeatmap heatmap;
+  CepHeatmapLayout narrow, wide;
+  char text[64];
+
+  cep_heatmap_init (&heatmap);
+  heatmap.n_rows = heatmap.n_columns = 2;
+  heatmap.values = heatmap.cell_values = percent;
+  _cep_heatmap_format_cell (&heatmap, 12.5, text, sizeof text);
+  g_assert_cmpstr (text, ==, "12");
+  heatmap.cell_decimals = 1;
+  heatmap.cell_suffix = "%";
+  _cep_heatmap_format_cell (&heatmap, 12.5, text, sizeof text);
+  g_assert_cmpstr (text, ==, "12.5%");
+  heatmap.cell_decimals = 40;
+  _cep_heatmap_format_cell (&heatmap, 0.25, text, sizeof text);
+  g_assert_cmpstr (text, ==, "0.250000%");
+  /* "100.0%" needs wider cells than "100". */
+  heatmap.cell_decimals = 1;
+  compute_layout (&heatmap, 90, 70, &narrow);
+  compute_layout (&heatmap, 600, 500, &wide);
+  g_assert_false (narrow.cell_text);
+  g_assert_true (wide.cell_text);
+}
+
 static void
 test_normalize_rows (void)
 {
@@ -436,6 +465,7 @@ main (int   argc,
   g_test_add_func ("/plot/heatmap/label-stride", test_label_stride);
   g_test_add_func ("/plot/heatmap/cell-at", test_cell_at);
   g_test_add_func ("/plot/heatmap/cached-image", test_cached_image);
+  g_test_add_func ("/plot/heatmap/cell-number-format", test_cell_number_format);
   g_test_add_func ("/plot/heatmap/normalize-rows", test_normalize_rows);
   g_test_add_func ("/plot/heatmap/dark-style", test_dark_style);
 

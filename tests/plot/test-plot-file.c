@@ -92,16 +92,59 @@ assert_png (const char *path,
   cairo_surface_destroy (image);
 }
 
+typedef struct
+{
+  guint depth;
+  guint elements;
+  char *root;
+} SvgScan;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              data,
+           GError              **error)
+{
+  SvgScan *scan = data;
+
+  if (scan->depth++ == 0)
+    scan->root = g_strdup (element);
+  scan->elements++;
+}
+
+static void
+svg_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              data,
+         GError              **error)
+{
+  ((SvgScan *) data)->depth--;
+}
+
+/* Well-formed XML (GMarkup parses it to the end) whose root element is <svg>. */
 static void
 assert_svg (const char *path)
 {
+  static const GMarkupParser parser = { svg_start, svg_end, NULL, NULL, NULL };
   g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GMarkupParseContext *context;
+  SvgScan scan = { 0 };
   gsize length;
 
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_true (g_str_has_prefix (contents, "<?xml"));
-  g_assert_nonnull (strstr (contents, "<svg"));
-  g_assert_true (g_str_has_suffix (g_strchomp (contents), "</svg>"));
+  context = g_markup_parse_context_new (&parser, 0, &scan, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, contents, length, &error));
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  g_markup_parse_context_free (context);
+  g_assert_cmpstr (scan.root, ==, "svg");
+  g_assert_cmpuint (scan.depth, ==, 0);
+  g_assert_cmpuint (scan.elements, >, 10);
+  g_free (scan.root);
 }
 
 typedef struct
