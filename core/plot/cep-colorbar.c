@@ -116,7 +116,8 @@ cep_swatch_legend_get_width (CepPlotText        *text,
     {
       double width;
 
-      cep_plot_text_measure (text, CEP_PLOT_FONT_LABEL, labels[i], &width, NULL);
+      cep_plot_text_measure (text, CEP_PLOT_FONT_LABEL, labels[i] != NULL ? labels[i] : "",
+                             &width, NULL);
       widest = MAX (widest, width);
     }
   return CEP_COLORBAR_BAR_WIDTH + SWATCH_GAP + widest;

@@ -103,28 +103,36 @@ paint_region (cairo_t         *cr,
   cairo_restore (cr);
 }
 
-/* A @columns x @rows copy of a region of @image, scaled with @filter. */
-static cairo_surface_t *
-resample (cairo_surface_t *image,
-          int              source_x,
-          int              source_y,
-          int              source_columns,
-          int              source_rows,
-          int              columns,
-          int              rows,
-          cairo_filter_t   filter)
+/* A region of a cell image: what gets painted onto the area. */
+typedef struct
+{
+  cairo_surface_t *image;
+  int              x;
+  int              y;
+  int              columns;
+  int              rows;
+} Region;
+
+/* Replaces @region by a @columns x @rows copy of it, scaled with @filter. */
+static void
+region_resample (Region         *region,
+                 int             columns,
+                 int             rows,
+                 cairo_filter_t  filter)
 {
   cairo_surface_t *result = cep_plot_image_new (columns, rows);
   cairo_t *cr;
 
-  if (result == NULL)
-    return NULL;
-  cr = cairo_create (result);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  paint_region (cr, image, source_x, source_y, source_columns, source_rows, columns, rows,
-                filter);
-  cairo_destroy (cr);
-  return result;
+  if (result != NULL)
+    {
+      cr = cairo_create (result);
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      paint_region (cr, region->image, region->x, region->y, region->columns, region->rows,
+                    columns, rows, filter);
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (region->image);
+  *region = (Region) { result, 0, 0, columns, rows };
 }
 
 void
@@ -136,44 +144,27 @@ cep_plot_image_paint (cairo_t           *cr,
                       int                source_rows,
                       const CepPlotRect *area)
 {
-  cairo_surface_t *cells = cairo_surface_reference (image);
+  Region region = { NULL, source_x, source_y, source_columns, source_rows };
   double pixels_x, pixels_y;
-  int columns, rows;
 
   g_return_if_fail (cr != NULL && image != NULL && area != NULL);
   g_return_if_fail (source_columns > 0 && source_rows > 0);
 
+  region.image = cairo_surface_reference (image);
   target_pixels (cr, area, &pixels_x, &pixels_y);
-  columns = (int) MIN (pixels_x, (double) source_columns);
-  rows = (int) MIN (pixels_y, (double) source_rows);
   /* More cells than pixels: average them first, so no cell is silently skipped. */
-  if (columns < source_columns || rows < source_rows)
-    {
-      cairo_surface_destroy (cells);
-      cells = resample (image, source_x, source_y, source_columns, source_rows, columns, rows,
-                        CAIRO_FILTER_GOOD);
-      source_x = source_y = 0;
-      source_columns = columns;
-      source_rows = rows;
-    }
+  if (pixels_x < source_columns || pixels_y < source_rows)
+    region_resample (&region, (int) MIN (pixels_x, source_columns),
+                     (int) MIN (pixels_y, source_rows), CAIRO_FILTER_GOOD);
   /* Vector viewers smooth embedded bitmaps: hand them one that is already fine. */
-  if (cells != NULL && target_is_vector (cr))
-    {
-      cairo_surface_t *fine = resample (cells, source_x, source_y, source_columns, source_rows,
-                                        (int) pixels_x, (int) pixels_y, CAIRO_FILTER_NEAREST);
-
-      cairo_surface_destroy (cells);
-      cells = fine;
-      source_x = source_y = 0;
-      source_columns = (int) pixels_x;
-      source_rows = (int) pixels_y;
-    }
-  if (cells == NULL)
+  if (region.image != NULL && target_is_vector (cr))
+    region_resample (&region, (int) pixels_x, (int) pixels_y, CAIRO_FILTER_NEAREST);
+  if (region.image == NULL)
     return;
   cairo_save (cr);
   cairo_translate (cr, area->x, area->y);
-  paint_region (cr, cells, source_x, source_y, source_columns, source_rows, area->width,
+  paint_region (cr, region.image, region.x, region.y, region.columns, region.rows, area->width,
                 area->height, CAIRO_FILTER_NEAREST);
   cairo_restore (cr);
-  cairo_surface_destroy (cells);
+  cairo_surface_destroy (region.image);
 }

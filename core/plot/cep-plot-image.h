@@ -17,6 +17,9 @@
 
 G_BEGIN_DECLS
 
+/* Cairo's largest image edge. */
+#define CEP_PLOT_IMAGE_MAX_SIZE 32767
+
 /* An ARGB32 image of @columns x @rows pixels, or NULL (with a warning) if cairo refuses. */
 cairo_surface_t *cep_plot_image_new         (int                columns,
                                              int                rows);

@@ -26,16 +26,24 @@ draw_matrix (const CepSpectrogramPlot   *plot,
              const CepSpectrogramLayout *layout,
              cairo_t                    *cr)
 {
-  cairo_surface_t *image = plot->image;
+  cairo_surface_t *image;
+  guint columns;
 
-  if (image == NULL)
-    image = cep_spectrogram_plot_create_image (plot);
-  else
-    cairo_surface_reference (image);
-  if (image == NULL)
-    return;
-  cep_plot_image_paint (cr, image, layout->first_frame, 0, layout->n_visible,
-                        plot->n_coefficients, &layout->matrix);
+  if (plot->image != NULL || plot->n_frames <= CEP_PLOT_IMAGE_MAX_SIZE)
+    {
+      image = plot->image != NULL ? cairo_surface_reference (plot->image)
+                                  : cep_spectrogram_plot_create_image (plot);
+      if (image != NULL)
+        cep_plot_image_paint (cr, image, layout->first_frame, 0, layout->n_visible,
+                              plot->n_coefficients, &layout->matrix);
+      cairo_surface_destroy (image);
+      return;
+    }
+  /* Longer than cairo's images (over five minutes of frames): just the visible window. */
+  columns = MIN (layout->n_visible, CEP_PLOT_IMAGE_MAX_SIZE);
+  image = _cep_spectrogram_build_image (plot, layout->first_frame, layout->n_visible, columns);
+  if (image != NULL)
+    cep_plot_image_paint (cr, image, 0, 0, columns, plot->n_coefficients, &layout->matrix);
   cairo_surface_destroy (image);
 }
 

@@ -99,15 +99,15 @@ cell_value (const CepSpectrogramPlot *plot,
 }
 
 cairo_surface_t *
-cep_spectrogram_plot_create_image (const CepSpectrogramPlot *plot)
+_cep_spectrogram_build_image (const CepSpectrogramPlot *plot,
+                              guint                     first_frame,
+                              guint                     n_frames,
+                              guint                     columns)
 {
   guint32 missing = cep_rgba_to_argb (&_cep_spectrogram_get_style (plot)->missing);
-  cairo_surface_t *image;
+  cairo_surface_t *image = cep_plot_image_new (columns, plot->n_coefficients);
   CepColorScale scale;
 
-  g_return_val_if_fail (plot != NULL && plot->values != NULL, NULL);
-
-  image = cep_plot_image_new (plot->n_frames, plot->n_coefficients);
   if (image == NULL)
     return NULL;
   cep_spectrogram_plot_get_scale (plot, &scale);
@@ -116,11 +116,25 @@ cep_spectrogram_plot_create_image (const CepSpectrogramPlot *plot)
       /* Coefficient 0 at the bottom. */
       guint32 *row = cep_plot_image_row (image, plot->n_coefficients - 1 - c);
 
-      for (guint f = 0; f < plot->n_frames; f++)
-        row[f] = cep_color_scale_get_argb (&scale, cell_value (plot, f, c), missing);
+      for (guint column = 0; column < columns; column++)
+        {
+          guint frame = first_frame + (guint) ((guint64) column * n_frames / columns);
+
+          row[column] = cep_color_scale_get_argb (&scale, cell_value (plot, frame, c), missing);
+        }
     }
   cairo_surface_mark_dirty (image);
   return image;
+}
+
+cairo_surface_t *
+cep_spectrogram_plot_create_image (const CepSpectrogramPlot *plot)
+{
+  g_return_val_if_fail (plot != NULL && plot->values != NULL, NULL);
+
+  if (plot->n_frames > CEP_PLOT_IMAGE_MAX_SIZE)
+    return NULL;
+  return _cep_spectrogram_build_image (plot, 0, plot->n_frames, plot->n_frames);
 }
 
 /* ---- layout ---- */

@@ -109,7 +109,9 @@ gboolean         cep_spectrogram_plot_is_masked      (const CepSpectrogramPlot  
                                                       guint                       frame,
                                                       guint                       coefficient);
 /* All frames as one image (column = frame, top row = last coefficient), masked values zeroed
- * if the plot says so; a widget caches it and scrolls by changing first_frame only. */
+ * if the plot says so; a widget caches it and scrolls by changing first_frame only. NULL for
+ * utterances longer than cairo's images (32767 frames, over five minutes): drawing then
+ * builds the visible window by itself. */
 cairo_surface_t *cep_spectrogram_plot_create_image   (const CepSpectrogramPlot   *plot);
 
 void             cep_spectrogram_plot_compute_layout (const CepSpectrogramPlot   *plot,

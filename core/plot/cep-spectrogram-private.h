@@ -20,4 +20,11 @@ void                _cep_spectrogram_coefficient_axis (const CepSpectrogramPlot 
                                                        const CepSpectrogramLayout *layout,
                                                        CepPlotAxis                *axis);
 
+/* Image of frames [first_frame, first_frame + n_frames) in @columns columns (a column shows
+ * the frame at its start when there are fewer columns than frames). */
+cairo_surface_t    *_cep_spectrogram_build_image      (const CepSpectrogramPlot   *plot,
+                                                       guint                       first_frame,
+                                                       guint                       n_frames,
+                                                       guint                       columns);
+
 G_END_DECLS

@@ -387,6 +387,43 @@ test_cached_image (void)
   cairo_surface_destroy (cached);
 }
 
+/* Past cairo's image size (32767 frames): no cached image, yet windows and the whole
+ * utterance still draw, with the right colours. */
+static void
+test_long_utterance (void)
+{
+  guint n = 40000, dim = 2;
+  g_autofree float *values = g_new (float, n * dim);
+  CepSpectrogramPlot plot;
+  CepSpectrogramLayout layout;
+  cairo_surface_t *image;
+
+  for (guint f = 0; f < n; f++)
+    for (guint c = 0; c < dim; c++)
+      values[f * dim + c] = cell_level (f, c);
+  cep_spectrogram_plot_init (&plot);
+  plot.values = values;
+  plot.n_frames = n;
+  plot.n_coefficients = dim;
+  g_assert_null (cep_spectrogram_plot_create_image (&plot));
+  image = cep_test_render (WIDTH, HEIGHT, draw_plot, &plot);
+  cairo_surface_destroy (image);
+  plot.first_frame = 30000;
+  plot.n_visible = 100;
+  compute_layout (&plot, &layout);
+  image = cep_test_render (WIDTH, HEIGHT, draw_plot, &plot);
+  for (guint f = 30000; f < 30100; f++)
+    for (guint c = 0; c < dim; c++)
+      {
+        double x = layout.matrix.x + (f - 30000 + 0.5) * layout.matrix.width / 100;
+        double y = layout.matrix.y + layout.matrix.height - (c + 0.5) * layout.matrix.height / dim;
+
+        cep_test_assert_rgb (cep_test_pixel_at (image, x, y),
+                             expected_color (&layout, cell_level (f, c)), 0);
+      }
+  cairo_surface_destroy (image);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/plot/spectrogram/locate", test_locate);
   g_test_add_func ("/plot/spectrogram/downscale-averages", test_downscale_averages);
   g_test_add_func ("/plot/spectrogram/cached-image", test_cached_image);
+  g_test_add_func ("/plot/spectrogram/long-utterance", test_long_utterance);
 
   return g_test_run ();
 }
