@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-window.c: the main window.
+ *
+ * Owns the session, the header bar (open, recent datasets, primary menu), the page stack, the
+ * loading banner and the window's persistent state. Must not compute anything: the pages and
+ * core do.
+ */
+#define G_LOG_DOMAIN "cepstra-window"
+
+#include "cep-window.h"
+
+#include "cep-application.h"
+#include "cep-data-page.h"
+#include "cep-file-chooser.h"
+
+struct _CepWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  CepSession           *session;
+  GCancellable         *load_cancellable;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkRevealer          *loading_revealer;
+  GtkLabel             *loading_label;
+  GtkProgressBar       *loading_progress;
+  AdwViewStack         *stack;
+  GMenu                *recent_section;
+  CepDataPage          *data_page;
+};
+
+G_DEFINE_FINAL_TYPE (CepWindow, cep_window, ADW_TYPE_APPLICATION_WINDOW)
+
+CepWindow *
+cep_window_new (GtkApplication *application)
+{
+  return g_object_new (CEP_TYPE_WINDOW, "application", application, NULL);
+}
+
+CepSession *
+cep_window_get_session (CepWindow *self)
+{
+  g_return_val_if_fail (CEP_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+CepWindow *
+cep_window_for_widget (GtkWidget *widget)
+{
+  GtkRoot *root = widget != NULL ? gtk_widget_get_root (widget) : NULL;
+
+  return CEP_IS_WINDOW (root) ? CEP_WINDOW (root) : NULL;
+}
+
+/* ---- messages ---- */
+
+void
+cep_window_add_toast (CepWindow  *self,
+                      const char *message)
+{
+  AdwToast *toast;
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  /* Toast titles are markup; file names may hold '&' or '<'. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+cep_window_show_error (CepWindow    *self,
+                       const char   *heading,
+                       const GError *error)
+{
+  GtkWidget *dialog;
+
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   error != NULL ? error->message : NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", "_Close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- pages ---- */
+
+void
+cep_window_show_page (CepWindow  *self,
+                      const char *name)
+{
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  if (adw_view_stack_get_child_by_name (self->stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+GtkWidget *
+cep_window_get_page (CepWindow  *self,
+                     const char *name)
+{
+  g_return_val_if_fail (CEP_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_child_by_name (self->stack, name);
+}
+
+const char *
+cep_window_get_visible_page (CepWindow *self)
+{
+  g_return_val_if_fail (CEP_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+/* ---- datasets ---- */
+
+static char *
+dataset_display_name (CepWindow *self)
+{
+  if (cep_session_is_demo (self->session))
+    return g_strdup ("Demo dataset");
+  return g_path_get_basename (cep_session_get_root (self->session));
+}
+
+static void
+remember_dataset (CepWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  CepSession *session = self->session;
+  const char *root = cep_session_is_demo (session) ? "" : cep_session_get_root (session);
+
+  g_settings_set_string (self->settings, "last-dataset", root);
+  if (*root != '\0' && CEP_IS_APPLICATION (app))
+    cep_application_add_recent (CEP_APPLICATION (app), root);
+}
+
+static void
+report_skipped (CepWindow *self)
+{
+  GPtrArray *skipped = cep_session_get_skipped (self->session);
+  g_autofree char *message = NULL;
+  const CepSkippedFile *first;
+
+  if (skipped->len == 0)
+    return;
+  first = g_ptr_array_index (skipped, 0);
+  if (skipped->len == 1)
+    message = g_strdup_printf ("Skipped %s", first->reason);
+  else
+    message = g_strdup_printf ("Skipped %u files; the first: %s", skipped->len, first->reason);
+  cep_window_add_toast (self, message);
+  for (guint i = 0; i < skipped->len; i++)
+    g_message ("skipped %s", ((CepSkippedFile *) g_ptr_array_index (skipped, i))->reason);
+}
+
+static void
+on_dataset_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (CepWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  if (!cep_session_load_finish (CEP_SESSION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cep_window_show_error (self, "Could Not Open the Dataset", error);
+      return;
+    }
+  name = dataset_display_name (self);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  remember_dataset (self);
+  report_skipped (self);
+}
+
+void
+cep_window_open_dataset (CepWindow  *self,
+                         const char *root)
+{
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  cep_session_load_async (self->session, root, self->load_cancellable, on_dataset_loaded,
+                          g_object_ref (self));
+}
+
+void
+cep_window_open_default (CepWindow *self)
+{
+  g_autofree char *last = NULL;
+
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  last = g_settings_get_string (self->settings, "last-dataset");
+  if (*last != '\0' && g_file_test (last, G_FILE_TEST_IS_DIR))
+    cep_window_open_dataset (self, last);
+  else
+    cep_window_open_dataset (self, NULL);
+}
+
+static void
+on_loading_changed (CepSession *session,
+                    GParamSpec *pspec,
+                    CepWindow  *self)
+{
+  gboolean loading = cep_session_get_loading (session);
+
+  gtk_revealer_set_reveal_child (self->loading_revealer, loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", loading);
+}
+
+static void
+on_progress_changed (CepSession *session,
+                     GParamSpec *pspec,
+                     CepWindow  *self)
+{
+  const char *status = cep_session_get_status (session);
+
+  gtk_progress_bar_set_fraction (self->loading_progress, cep_session_get_progress (session));
+  gtk_label_set_label (self->loading_label, status != NULL ? status : "");
+}
+
+/* ---- recent datasets ---- */
+
+static void
+rebuild_recent_menu (CepWindow *self)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-datasets");
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autofree char *parent = g_path_get_dirname (recent[i]);
+      g_autofree char *parent_base = g_path_get_basename (parent);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", base, parent_base);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+static void
+on_recent_changed (GSettings  *settings,
+                   const char *key,
+                   CepWindow  *self)
+{
+  rebuild_recent_menu (self);
+}
+
+/* ---- actions ---- */
+
+static void
+on_folder_chosen (GPtrArray *files,
+                  gpointer   user_data)
+{
+  g_autoptr (CepWindow) self = user_data;
+  g_autofree char *path = NULL;
+
+  if (files->len == 0)
+    return;
+  path = g_file_get_path (g_ptr_array_index (files, 0));
+  if (path != NULL)
+    cep_window_open_dataset (self, path);
+}
+
+static void
+open_dataset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  cep_choose_folder (GTK_WINDOW (widget), "Open Dataset", "_Open", on_folder_chosen,
+                     g_object_ref (widget));
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CepWindow *self = CEP_WINDOW (widget);
+  const char *root = g_variant_get_string (parameter, NULL);
+
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: the folder no longer exists", root);
+
+      cep_window_add_toast (self, message);
+      return;
+    }
+  cep_window_open_dataset (self, root);
+}
+
+static void
+open_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  cep_window_open_dataset (CEP_WINDOW (widget), NULL);
+}
+
+static void
+cancel_load_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CepWindow *self = CEP_WINDOW (widget);
+
+  g_cancellable_cancel (self->load_cancellable);
+  cep_window_add_toast (self, "Loading cancelled");
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  cep_window_show_page (CEP_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+void
+cep_window_set_accels (GtkApplication *application)
+{
+  static const struct { const char *action; const char *accels[2]; } table[] = {
+    { "win.open-dataset", { "<Control>o", NULL } },
+    { "win.show-page::data", { "<Alt>1", NULL } },
+    { "win.show-page::model", { "<Alt>2", NULL } },
+    { "win.show-page::train", { "<Alt>3", NULL } },
+    { "win.show-page::analyze", { "<Alt>4", NULL } },
+    { "win.show-page::backends", { "<Alt>5", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    gtk_application_set_accels_for_action (application, table[i].action, table[i].accels);
+}
+
+/* ---- window state ---- */
+
+static void
+save_window_state (CepWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 294));
+    }
+}
+
+static void
+restore_window_state (CepWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+cep_window_close_request (GtkWindow *window)
+{
+  CepWindow *self = CEP_WINDOW (window);
+
+  save_window_state (self);
+  g_cancellable_cancel (self->load_cancellable);
+  return GTK_WINDOW_CLASS (cep_window_parent_class)->close_request (window);
+}
+
+/* ---- GObject ---- */
+
+static void
+cep_window_dispose (GObject *object)
+{
+  CepWindow *self = CEP_WINDOW (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CEP_TYPE_WINDOW);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (cep_window_parent_class)->dispose (object);
+}
+
+static void
+cep_window_class_init (CepWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cep_window_dispose;
+  window_class->close_request = cep_window_close_request;
+
+  g_type_ensure (CEP_TYPE_DATA_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/cepstra/Cepstra/cep-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, loading_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, loading_progress);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, data_page);
+
+  gtk_widget_class_install_action (widget_class, "win.open-dataset", NULL, open_dataset_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+}
+
+static void
+connect_session (CepWindow *self)
+{
+  g_signal_connect (self->session, "notify::loading", G_CALLBACK (on_loading_changed), self);
+  g_signal_connect (self->session, "notify::progress", G_CALLBACK (on_progress_changed), self);
+  g_signal_connect (self->session, "notify::status", G_CALLBACK (on_progress_changed), self);
+  cep_data_page_set_session (self->data_page, self->session);
+}
+
+static void
+cep_window_init (CepWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (CEP_APPLICATION_ID);
+  self->session = cep_session_new ();
+  connect_session (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  g_signal_connect_object (self->settings, "changed::recent-datasets",
+                           G_CALLBACK (on_recent_changed), self, 0);
+  rebuild_recent_menu (self);
+  restore_window_state (self);
+}

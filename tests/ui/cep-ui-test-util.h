@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-ui-test-util.h: what every in-process GTK test needs — init, waiting on the main loop,
+ * the demo dataset, rendering widgets offscreen and saving screenshots.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cep-session.h"
+
+G_BEGIN_DECLS
+
+/* gtk_test_init + adw_init; a private XDG_DATA_HOME (run folders) removed at exit. */
+void             cep_ui_test_init            (int          *argc,
+                                              char       ***argv);
+/* Runs the main loop until @done (data) is TRUE or @timeout_ms passes; TRUE if done. */
+gboolean         cep_ui_test_wait_for        (gboolean    (*done) (gpointer data),
+                                              gpointer      data,
+                                              guint         timeout_ms);
+/* Runs the main loop for @ms milliseconds. */
+void             cep_ui_test_run_for         (guint         ms);
+/* The demo dataset's root when it holds partitions, else NULL (the caller skips). */
+char            *cep_ui_test_demo_root       (void);
+/* A session with the demo dataset loaded (through the real GTask), or NULL without one. */
+CepSession      *cep_ui_test_load_demo       (void);
+/* A window of @width x @height holding @child, presented and drawn once. */
+GtkWindow       *cep_ui_test_window_new      (GtkWidget    *child,
+                                              int           width,
+                                              int           height);
+/* The widget rendered by the cairo renderer, as an ARGB32 image surface. */
+cairo_surface_t *cep_ui_test_render          (GtkWidget    *widget);
+/* Pixel at (x, y) as 0xAARRGGBB. */
+guint32          cep_ui_test_pixel           (cairo_surface_t *image,
+                                              int              x,
+                                              int              y);
+/* Largest per-channel difference of two pixels. */
+guint            cep_ui_test_rgb_distance    (guint32       a,
+                                              guint32       b);
+/* Renders @widget to $G_TEST_BUILDDIR/screenshots/@name.png and returns the image. */
+cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *widget,
+                                              const char   *name);
+
+G_END_DECLS

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-window.c: the application and its main window — startup, the demo dataset by default,
+ * pages and their shortcuts, datasets that fail to open, cancelling a load, remembered state,
+ * preferences and the shortcuts window; a screenshot of every page at 1024 × 700.
+ */
+#include "cep-application.h"
+#include "cep-preferences-window.h"
+#include "cep-ui-test-util.h"
+#include "cep-window.h"
+
+static CepApplication *app;
+
+static gboolean
+dataset_loaded (gpointer data)
+{
+  CepSession *session = cep_window_get_session (data);
+
+  return cep_session_get_dataset (session) != NULL && !cep_session_get_loading (session);
+}
+
+static CepWindow *
+new_window (void)
+{
+  CepWindow *window = cep_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static CepWindow *
+new_window_with_demo (void)
+{
+  CepWindow *window = new_window ();
+
+  cep_window_open_default (window);
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  return window;
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+close_toplevels (GType type)
+{
+  GtkWindow *window;
+
+  while ((window = find_toplevel (type)) != NULL)
+    gtk_window_destroy (window);
+}
+
+static void
+test_demo_by_default (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (CEP_APPLICATION_ID);
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  CepWindow *window;
+  g_autofree char *last = NULL;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  g_settings_set_string (settings, "last-dataset", "");
+  window = new_window_with_demo ();
+  g_assert_true (cep_session_is_demo (cep_window_get_session (window)));
+  /* The demo is the default, so it is not remembered as a chosen dataset. */
+  last = g_settings_get_string (settings, "last-dataset");
+  g_assert_cmpstr (last, ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_pages (void)
+{
+  static const char *pages[] = { "data", "model", "train", "analyze", "backends" };
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  CepWindow *window;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  window = new_window_with_demo ();
+  g_assert_cmpstr (cep_window_get_visible_page (window), ==, "data");
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *target = g_strdup_printf ("'%s'", pages[i]);
+      g_autofree char *name = g_strconcat ("page-", pages[i], NULL);
+      cairo_surface_t *shot;
+
+      if (cep_window_get_page (window, pages[i]) == NULL)
+        {
+          g_test_message ("page %s is not built yet", pages[i]);
+          continue;
+        }
+      /* What Alt+1 … Alt+5 activate. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
+                                                 pages[i]));
+      g_assert_cmpstr (cep_window_get_visible_page (window), ==, pages[i]);
+      cep_ui_test_run_for (300);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      shot = cep_ui_test_screenshot (GTK_WIDGET (window), name);
+      g_assert_cmpint (cairo_image_surface_get_width (shot), >=, 1024);
+      cairo_surface_destroy (shot);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+error_dialog_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static void
+test_open_missing_folder (void)
+{
+  CepWindow *window = new_window ();
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  cep_window_open_dataset (window, "/nonexistent/cepstra-dataset");
+  g_assert_true (cep_ui_test_wait_for (error_dialog_shown, NULL, 20000));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  body = adw_message_dialog_get_body (dialog);
+  /* The message names the folder. */
+  g_assert_nonnull (strstr (body, "/nonexistent/cepstra-dataset"));
+  g_assert_null (cep_session_get_dataset (cep_window_get_session (window)));
+  close_toplevels (ADW_TYPE_MESSAGE_DIALOG);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  return !cep_session_get_loading (cep_window_get_session (data));
+}
+
+static void
+test_cancel_load (void)
+{
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  CepWindow *window;
+  CepSession *session;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  window = new_window ();
+  session = cep_window_get_session (window);
+  cep_window_open_dataset (window, demo);
+  g_assert_true (cep_session_get_loading (session));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL));
+  g_assert_true (cep_ui_test_wait_for (not_loading, window, 10000));
+  /* Whatever the worker finished, a cancelled load installs nothing. */
+  cep_ui_test_run_for (500);
+  g_assert_null (cep_session_get_dataset (session));
+  g_assert_false (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_remembers_dataset_and_size (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (CEP_APPLICATION_ID);
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  g_auto (GStrv) recent = NULL;
+  g_autofree char *last = NULL;
+  CepWindow *window;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  window = new_window ();
+  /* The demo's folder opened by path is a dataset like any other. */
+  cep_window_open_dataset (window, demo);
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  g_assert_false (cep_session_is_demo (cep_window_get_session (window)));
+  last = g_settings_get_string (settings, "last-dataset");
+  g_assert_cmpstr (last, ==, demo);
+  recent = g_settings_get_strv (settings, "recent-datasets");
+  g_assert_cmpstr (recent[0], ==, demo);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 720);
+  g_settings_set_string (settings, "last-dataset", "");
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (CEP_APPLICATION_ID);
+  CepWindow *window = new_window ();
+  GtkWidget *preferences;
+  AdwComboRow *style_row;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  preferences = find_toplevel (CEP_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  style_row = ADW_COMBO_ROW (gtk_widget_get_template_child (preferences,
+                                                            CEP_TYPE_PREFERENCES_WINDOW,
+                                                            "style_row"));
+  adw_combo_row_set_selected (style_row, 2);
+  g_assert_cmpint (g_settings_get_enum (settings, "color-scheme"), ==, 2);
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  cep_ui_test_screenshot (preferences, "preferences-dark");
+  adw_combo_row_set_selected (style_row, 1);
+  g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_shortcuts_window (void)
+{
+  CepWindow *window = new_window ();
+  GtkWidget *shortcuts;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  gtk_test_widget_wait_for_draw (shortcuts);
+  cep_ui_test_screenshot (shortcuts, "shortcuts");
+  gtk_window_destroy (GTK_WINDOW (shortcuts));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_accels (void)
+{
+  g_auto (GStrv) open = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                               "win.open-dataset");
+  g_auto (GStrv) train = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                "win.show-page::train");
+  g_auto (GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+
+  g_assert_cmpstr (open[0], ==, "<Control>o");
+  g_assert_cmpstr (train[0], ==, "<Alt>3");
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  cep_ui_test_init (&argc, &argv);
+  app = cep_application_new ();
+  /* Registering runs startup: actions, accelerators, the colour scheme. */
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/ui/window/accels", test_accels);
+  g_test_add_func ("/ui/window/demo-by-default", test_demo_by_default);
+  g_test_add_func ("/ui/window/pages", test_pages);
+  g_test_add_func ("/ui/window/open-missing-folder", test_open_missing_folder);
+  g_test_add_func ("/ui/window/cancel-load", test_cancel_load);
+  g_test_add_func ("/ui/window/remembers-dataset-and-size", test_remembers_dataset_and_size);
+  g_test_add_func ("/ui/window/preferences", test_preferences);
+  g_test_add_func ("/ui/window/shortcuts", test_shortcuts_window);
+  status = g_test_run ();
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
