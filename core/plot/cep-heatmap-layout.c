@@ -173,18 +173,27 @@ layout_cells (const LayoutContext *context,
   layout->rotate_column_labels = rotated;
 }
 
+/* Labels every n-th cell: as dense as fits, or, once some must be skipped anyway ("relaxed"),
+ * a round 1-2-5 stride so they read as 0, 10, 20 rather than 0, 7, 14. */
 static guint
-stride_for (double needed,
-            double cell_size,
-            guint  requested)
+stride_for (double   needed,
+            double   cell_size,
+            guint    requested,
+            gboolean relaxed)
 {
+  guint stride;
+
   if (requested > 0)
     return requested;
-  return MAX (1u, (guint) ceil (needed / MAX (cell_size, 1e-6) - 1e-9));
+  stride = MAX (1u, (guint) ceil (needed / MAX (cell_size, 1e-6) - 1e-9));
+  if (relaxed && stride > 1)
+    stride = (guint) cep_plot_nice_step (stride, 2);
+  return stride;
 }
 
 static void
 choose_strides (const LayoutContext *context,
+                gboolean             relaxed,
                 CepHeatmapLayout    *layout)
 {
   const CepHeatmap *heatmap = context->heatmap;
@@ -195,14 +204,17 @@ choose_strides (const LayoutContext *context,
 
   if (heatmap->column_labels != NULL && !layout->rotate_column_labels)
     column_needed = widest_explicit_label (context->text, layout->column_font,
-                                           heatmap->column_labels, heatmap->n_columns) + line / 2;
-  layout->row_every = stride_for (line, cell_height, heatmap->row_label_every);
-  layout->column_every = stride_for (column_needed, cell_width, heatmap->column_label_every);
+                                           heatmap->column_labels, heatmap->n_columns)
+                    + (relaxed ? line : line / 2);
+  layout->row_every = stride_for (relaxed ? 1.5 * line : line, cell_height,
+                                  heatmap->row_label_every, relaxed);
+  layout->column_every = stride_for (column_needed, cell_width, heatmap->column_label_every,
+                                     relaxed);
 }
 
 static gboolean
-column_labels_fit_flat (const LayoutContext *context,
-                        CepPlotFont          font,
+column_labels_fit_flat (const LayoutContext    *context,
+                        CepPlotFont             font,
                         const CepHeatmapLayout *layout)
 {
   const CepHeatmap *heatmap = context->heatmap;
@@ -217,21 +229,26 @@ column_labels_fit_flat (const LayoutContext *context,
          <= layout->cells.width / heatmap->n_columns;
 }
 
+/* Relaxed: labels are skipped anyway, so they stay flat (easier to read) and sparse. */
 static void
 layout_with_font (const LayoutContext *context,
                   CepPlotFont          font,
+                  gboolean             relaxed,
                   CepHeatmapLayout    *layout)
 {
   layout_cells (context, font, FALSE, layout);
-  if (!column_labels_fit_flat (context, font, layout))
+  if (!relaxed && !column_labels_fit_flat (context, font, layout))
     layout_cells (context, font, TRUE, layout);
-  choose_strides (context, layout);
+  choose_strides (context, relaxed, layout);
 }
 
 static gboolean
-has_explicit_labels (const CepHeatmap *heatmap)
+labels_skipped (const CepHeatmap       *heatmap,
+                const CepHeatmapLayout *layout)
 {
-  return heatmap->row_labels != NULL || heatmap->column_labels != NULL;
+  return (heatmap->row_labels != NULL && heatmap->row_label_every == 0 && layout->row_every > 1)
+         || (heatmap->column_labels != NULL && heatmap->column_label_every == 0
+             && layout->column_every > 1);
 }
 
 static void
@@ -290,10 +307,13 @@ cep_heatmap_compute_layout (const CepHeatmap *heatmap,
   /* A first guess for index axes, whose label widths depend on the axis length. */
   layout->cells = (CepPlotRect) { 0, 0, width, height };
   context_init (&context, heatmap, text, layout);
-  layout_with_font (&context, CEP_PLOT_FONT_BODY, layout);
-  /* Forty phoneme labels would rather be small than skip every other one. */
-  if (has_explicit_labels (heatmap) && (layout->row_every > 1 || layout->column_every > 1))
-    layout_with_font (&context, CEP_PLOT_FONT_SMALL, layout);
+  layout_with_font (&context, CEP_PLOT_FONT_BODY, FALSE, layout);
+  /* Forty phoneme labels would rather be small than skip every other one; two hundred frame
+   * numbers are skipped anyway, and then read best at the body size, flat and round. */
+  if (labels_skipped (heatmap, layout))
+    layout_with_font (&context, CEP_PLOT_FONT_SMALL, FALSE, layout);
+  if (labels_skipped (heatmap, layout))
+    layout_with_font (&context, CEP_PLOT_FONT_BODY, TRUE, layout);
   decide_cell_text (&context, layout);
   place_legend (&context, layout);
 }
