@@ -455,6 +455,10 @@ read_limits (CepVulkanContext *ctx)
   ctx->max_allocation = maintenance3.maxMemoryAllocationSize;
   ctx->max_binding = ctx->properties.limits.maxStorageBufferRange;
   ctx->binding_alignment = MAX (ctx->properties.limits.minStorageBufferOffsetAlignment, 4);
+  const char *limit = g_getenv ("CEPSTRA_VULKAN_MAX_BINDING");
+  guint64 bytes;
+  if (limit != NULL && g_ascii_string_to_unsigned (limit, 10, 4096, G_MAXUINT64, &bytes, NULL))
+    ctx->max_binding = MIN (ctx->max_binding, bytes);
   ctx->vk.GetPhysicalDeviceMemoryProperties (ctx->physical, &ctx->memory_properties);
 }
 

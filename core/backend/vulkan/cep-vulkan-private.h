@@ -78,6 +78,7 @@ typedef struct
   VkFence             fence;
   GArray             *descriptor_pools;   /* VkDescriptorPool */
   guint               pool_index;         /* the pool sets are taken from */
+  guint               pool_sets;          /* sets taken from it */
   CepVulkanHostBuffer staging;
   VkDeviceSize        staging_used;
   gboolean            recording;
@@ -188,6 +189,11 @@ typedef struct
   GArray                          *pipelines;       /* CepVulkanPipeline */
 
   GError                          *error;           /* the first device error */
+
+  /* Test aids, from the environment at creation: CEPSTRA_VULKAN_GEMM_TILE forces one GEMM
+   * tile shape by name; CEPSTRA_VULKAN_MAX_BINDING (bytes) lowers the binding limit so
+   * chunking shows on small tensors. */
+  char                            *forced_gemm_tile;
 } CepVulkanContext;
 
 static inline CepVulkanContext *
@@ -333,10 +339,26 @@ guint    _cep_vulkan_groups          (gsize                  n,
 /* The most words one flat elementwise dispatch may cover (binding range), a multiple of 32. */
 gsize    _cep_vulkan_chunk_words     (CepVulkanContext      *ctx);
 
-/* Operation tables (cep-vulkan-ops*.c) fill the backend's ops. */
-void     _cep_vulkan_fill_ops        (CepBackendOps         *ops);
+/* Calls @func on consecutive pieces [start, start + count) of [0, n), each small enough for
+ * one binding and a multiple of 32 words except the last (so dropout masks split on words). */
+typedef void (*CepVulkanChunkFunc) (CepBackend *backend,
+                                    gsize       start,
+                                    gsize       count,
+                                    gpointer    data);
+void     _cep_vulkan_for_chunks      (CepBackend            *backend,
+                                      gsize                  n,
+                                      CepVulkanChunkFunc     func,
+                                      gpointer               data);
+/* Records target[0] += Σ partials[0..count) (the second stage of a two-stage sum). */
+void     _cep_vulkan_reduce_add      (CepBackend            *backend,
+                                      CepView                partials,
+                                      guint                  count,
+                                      CepView                target);
+
+/* Operation tables (cep-vulkan-ops-*.c) fill the backend's ops. */
+void     _cep_vulkan_fill_vector_ops (CepBackendOps         *ops);
 void     _cep_vulkan_fill_gemm_ops   (CepBackendOps         *ops);
-void     _cep_vulkan_fill_nn_ops     (CepBackendOps         *ops);
-void     _cep_vulkan_fill_optim_ops  (CepBackendOps         *ops);
+void     _cep_vulkan_fill_layer_ops  (CepBackendOps         *ops);
+void     _cep_vulkan_fill_output_ops (CepBackendOps         *ops);
 
 G_END_DECLS

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * vulkan-test-util.c: the shared Vulkan backend of a test program, validation and skips.
+ */
+#include "vulkan-test-util.h"
+
+static CepBackend *shared_backend = NULL;
+
+static gboolean
+validation_required (void)
+{
+  return g_strcmp0 (g_getenv ("CEPSTRA_VULKAN_REQUIRE_VALIDATION"), "1") == 0;
+}
+
+CepBackend *
+vulkan_test_backend_new (CepVulkanValidation validation)
+{
+  g_autoptr (GError) error = NULL;
+  CepVulkanOptions options = { NULL, validation };
+  CepBackend *backend = cep_backend_vulkan_new (&options, &error);
+
+  if (backend == NULL && validation != CEP_VULKAN_VALIDATION_NONE && !validation_required () &&
+      g_strrstr (error->message, "validation") != NULL)
+    {
+      g_test_message ("%s; running without validation", error->message);
+      g_clear_error (&error);
+      options.validation = CEP_VULKAN_VALIDATION_NONE;
+      backend = cep_backend_vulkan_new (&options, &error);
+    }
+  if (backend == NULL)
+    {
+      g_assert_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
+      g_test_skip (error->message);
+      return NULL;
+    }
+  g_test_message ("%s", cep_backend_get_description (backend));
+  return backend;
+}
+
+CepBackend *
+vulkan_test_backend (CepVulkanValidation validation)
+{
+  if (shared_backend == NULL)
+    shared_backend = vulkan_test_backend_new (validation);
+  if (shared_backend == NULL)
+    g_test_skip ("no Vulkan device");
+  return shared_backend;
+}
+
+void
+vulkan_test_assert_clean (CepBackend *backend)
+{
+  g_autoptr (GError) error = NULL;
+
+  cep_backend_synchronize (backend);
+  g_assert_cmpuint (cep_backend_vulkan_get_validation_messages (backend), ==, 0);
+  cep_backend_vulkan_check (backend, &error);
+  g_assert_no_error (error);
+}
+
+void
+vulkan_test_finish (void)
+{
+  if (shared_backend == NULL)
+    return;
+  vulkan_test_assert_clean (shared_backend);
+  g_clear_pointer (&shared_backend, cep_backend_free);
+}
