@@ -13,6 +13,7 @@
 #include "cep-application.h"
 #include "cep-data-page.h"
 #include "cep-file-chooser.h"
+#include "cep-model-page.h"
 
 struct _CepWindow
 {
@@ -31,6 +32,7 @@ struct _CepWindow
   AdwViewStack         *stack;
   GMenu                *recent_section;
   CepDataPage          *data_page;
+  CepModelPage         *model_page;
 };
 
 G_DEFINE_FINAL_TYPE (CepWindow, cep_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -409,6 +411,7 @@ cep_window_class_init (CepWindowClass *klass)
   window_class->close_request = cep_window_close_request;
 
   g_type_ensure (CEP_TYPE_DATA_PAGE);
+  g_type_ensure (CEP_TYPE_MODEL_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CepWindow, toast_overlay);
@@ -419,6 +422,7 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CepWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, model_page);
 
   gtk_widget_class_install_action (widget_class, "win.open-dataset", NULL, open_dataset_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
@@ -434,6 +438,7 @@ connect_session (CepWindow *self)
   g_signal_connect (self->session, "notify::progress", G_CALLBACK (on_progress_changed), self);
   g_signal_connect (self->session, "notify::status", G_CALLBACK (on_progress_changed), self);
   cep_data_page_set_session (self->data_page, self->session);
+  cep_model_page_set_session (self->model_page, self->session);
 }
 
 static void

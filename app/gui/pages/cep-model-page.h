@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-model-page.h: the Model page — edits the session experiment's model spec.
+ *
+ * A preset or a budget-filling shape is the starting point; the hidden layers are then edited
+ * one by one (width, BatchNorm, activation, dropout; added, removed, reordered). The page
+ * shows what core says about the result as it changes: parameters (with the limit's
+ * warning), FLOPs per sample, input size, a diagram of the stack and the PyTorch modules.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cep-session.h"
+
+G_BEGIN_DECLS
+
+#define CEP_TYPE_MODEL_PAGE (cep_model_page_get_type ())
+G_DECLARE_FINAL_TYPE (CepModelPage, cep_model_page, CEP, MODEL_PAGE, GtkWidget)
+
+void        cep_model_page_set_session      (CepModelPage *self,
+                                             CepSession   *session);
+
+/* Index in the preset row: 0 custom, then the named presets, then the shapes. */
+gboolean    cep_model_page_select_preset    (CepModelPage *self,
+                                             const char   *name);
+guint       cep_model_page_get_n_layers     (CepModelPage *self);
+void        cep_model_page_add_layer        (CepModelPage *self);
+void        cep_model_page_remove_layer     (CepModelPage *self,
+                                             guint         index);
+/* Moves layer @index one place up (@delta -1) or down (+1). */
+void        cep_model_page_move_layer       (CepModelPage *self,
+                                             guint         index,
+                                             int           delta);
+void        cep_model_page_set_layer_width  (CepModelPage *self,
+                                             guint         index,
+                                             guint         width);
+guint       cep_model_page_get_layer_width  (CepModelPage *self,
+                                             guint         index);
+/* The texts shown, for tests. */
+const char *cep_model_page_get_params_text  (CepModelPage *self);
+/* The parameter-limit warning, or NULL when there is none. */
+const char *cep_model_page_get_warning      (CepModelPage *self);
+
+G_END_DECLS

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-model-page.c: the Model page edits the session's model, and every number it shows is
+ * core/nn's for the edited spec — presets, budget shapes, layer edits, context, the limit.
+ */
+#include "cep-model-page.h"
+#include "cep-model-presets.h"
+#include "cep-format.h"
+#include "cep-ui-test-util.h"
+
+typedef struct
+{
+  CepSession   *session;
+  CepModelPage *page;
+  GtkWindow    *window;
+} Fixture;
+
+/* No dataset needed: a session starts with the seed notebook's experiment (tiny, D = 28). */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->session = cep_session_new ();
+  fixture->page = g_object_new (CEP_TYPE_MODEL_PAGE, NULL);
+  cep_model_page_set_session (fixture->page, fixture->session);
+  fixture->window = cep_ui_test_window_new (GTK_WIDGET (fixture->page), 1024, 650);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->session);
+}
+
+static CepModelSpec *
+model (Fixture *fixture)
+{
+  return cep_session_get_experiment (fixture->session)->model;
+}
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->page),
+                                                   CEP_TYPE_MODEL_PAGE, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* The big number is the spec's parameter count. */
+static void
+assert_params_shown (Fixture *fixture)
+{
+  g_autofree char *expected = cep_format_count (cep_model_spec_count_params (model (fixture)));
+
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, expected);
+  g_assert_cmpstr (gtk_label_get_label (child (fixture, "params_label")), ==, expected);
+}
+
+static void
+test_presets (Fixture       *fixture,
+              gconstpointer  data)
+{
+  /* The starting experiment is tiny, and the page says so. */
+  g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "preset_row")), ==, 1);
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "1,423,914");
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 3);
+  g_assert_null (cep_model_page_get_warning (fixture->page));
+
+  g_assert_true (cep_model_page_select_preset (fixture->page, "full"));
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "18,864,938");
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 7);
+  g_assert_null (cep_model_page_get_warning (fixture->page));
+  /* Past the limit: the warning core writes. */
+  gtk_spin_button_set_value (child (fixture, "limit_spin"), 15);
+  g_assert_cmpuint (model (fixture)->param_limit, ==, 15000000);
+  g_assert_nonnull (cep_model_page_get_warning (fixture->page));
+  g_assert_nonnull (strstr (cep_model_page_get_warning (fixture->page), "15,000,000"));
+  g_assert_true (gtk_widget_get_visible (child (fixture, "limit_warning")));
+
+  g_assert_true (cep_model_page_select_preset (fixture->page, "baseline"));
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 0);
+  g_assert_cmpuint (model (fixture)->context, ==, 20);
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "48,258");
+  g_assert_cmpuint (model (fixture)->param_limit, ==, 15000000);
+}
+
+static void
+test_shape_budget (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_true (cep_model_page_select_preset (fixture->page, "pyramid"));
+  g_assert_true (gtk_widget_get_visible (child (fixture, "budget_row")));
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 6);
+  g_assert_cmpuint (cep_model_spec_count_params (model (fixture)), <=, 20000000);
+  /* Widest first, narrowing. */
+  g_assert_cmpuint (cep_model_page_get_layer_width (fixture->page, 0), >,
+                    cep_model_page_get_layer_width (fixture->page, 5));
+  gtk_spin_button_set_value (child (fixture, "budget_spin"), 2.0);
+  gtk_spin_button_set_value (child (fixture, "depth_spin"), 3);
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 3);
+  g_assert_cmpuint (cep_model_spec_count_params (model (fixture)), <=, 2000000);
+  g_assert_cmpuint (cep_model_spec_count_params (model (fixture)), >, 1500000);
+  assert_params_shown (fixture);
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "model-page-pyramid");
+}
+
+static void
+test_layer_edits (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  guint64 before = cep_model_spec_count_params (model (fixture));
+
+  /* A new layer copies the last (512, BatchNorm): 512·512 + 512 weights and biases plus
+   * 2·512 BatchNorm parameters more. */
+  cep_model_page_add_layer (fixture->page);
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 4);
+  g_assert_cmpuint (cep_model_spec_count_params (model (fixture)), ==,
+                    before + 512 * 512 + 512 + 2 * 512);
+  g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "preset_row")), ==, 0);
+  assert_params_shown (fixture);
+
+  cep_model_page_set_layer_width (fixture->page, 0, 1024);
+  g_assert_cmpuint (cep_model_spec_get_block (model (fixture), 0)->width, ==, 1024);
+  cep_model_page_move_layer (fixture->page, 0, 1);
+  g_assert_cmpuint (cep_model_page_get_layer_width (fixture->page, 1), ==, 1024);
+  g_assert_cmpuint (cep_model_spec_get_block_input_width (model (fixture), 0), ==, 1708);
+  g_assert_cmpuint (cep_model_spec_get_block (model (fixture), 0)->width, ==, 512);
+  cep_model_page_remove_layer (fixture->page, 1);
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 3);
+  g_assert_true (cep_model_spec_validate (model (fixture), NULL));
+  assert_params_shown (fixture);
+}
+
+static void
+test_context_and_classifier (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  gtk_spin_button_set_value (child (fixture, "context_spin"), 10);
+  g_assert_cmpuint (model (fixture)->context, ==, 10);
+  g_assert_cmpuint (cep_model_spec_get_input_dim (model (fixture)), ==, 21 * 28);
+  g_assert_cmpstr (gtk_label_get_label (child (fixture, "input_label")), ==,
+                   "(2·10 + 1) × 28 = 588");
+  assert_params_shown (fixture);
+  gtk_spin_button_set_value (child (fixture, "smoothing_spin"), 0.1);
+  g_assert_cmpfloat_with_epsilon (model (fixture)->label_smoothing, 0.1, 1e-9);
+  adw_combo_row_set_selected (child (fixture, "init_row"), CEP_INIT_KAIMING_NORMAL);
+  g_assert_cmpint (cep_model_spec_get_block (model (fixture), 0)->init, ==,
+                   CEP_INIT_KAIMING_NORMAL);
+  g_assert_cmpint (model (fixture)->head.init, ==, CEP_INIT_KAIMING_NORMAL);
+}
+
+/* Another page replacing the model (a run's experiment) is shown at once. */
+static void
+test_follows_session (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CepExperiment *experiment = cep_experiment_new ();
+
+  cep_experiment_set_model (experiment, cep_model_preset_new ("full", 28, 42, NULL));
+  cep_session_set_experiment (fixture->session, experiment);
+  g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 7);
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "18,864,938");
+  g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "preset_row")), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cep_ui_test_init (&argc, &argv);
+
+  g_test_add ("/ui/model/presets", Fixture, NULL, fixture_set_up, test_presets,
+              fixture_tear_down);
+  g_test_add ("/ui/model/shape-budget", Fixture, NULL, fixture_set_up, test_shape_budget,
+              fixture_tear_down);
+  g_test_add ("/ui/model/layer-edits", Fixture, NULL, fixture_set_up, test_layer_edits,
+              fixture_tear_down);
+  g_test_add ("/ui/model/context-and-classifier", Fixture, NULL, fixture_set_up,
+              test_context_and_classifier, fixture_tear_down);
+  g_test_add ("/ui/model/follows-session", Fixture, NULL, fixture_set_up, test_follows_session,
+              fixture_tear_down);
+  return g_test_run ();
+}
