@@ -5,7 +5,10 @@ np.load every feature file, per-utterance CMVN (population std, the same 1e-5 fl
 Cepstra), concatenate, and map the transcripts (without [SOS]/[EOS]) to class ids with a
 vectorized lookup. Run with Debian's Python: /usr/bin/python3 bench-load-numpy.py PARTITION
 [--runs N]. Prints one line per run and the medians of wall and CPU time, in seconds.
+With --serve it loads once untimed, then times one load per line read from stdin and
+answers "WALL CPU" (bench-load drives it this way to interleave its runs).
 """
+import sys
 import argparse
 import os
 import statistics
@@ -39,20 +42,36 @@ def load_partition(folder):
     return np.concatenate(features), np.concatenate(labels)
 
 
+def timed_load(folder):
+    start, cpu_start = time.perf_counter(), time.process_time()
+    x, y = load_partition(folder)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return wall, cpu, x.shape[0], y.shape[0]
+
+
+def serve(folder):
+    timed_load(folder)
+    for _ in sys.stdin:
+        wall, cpu, _, _ = timed_load(folder)
+        print(f"{wall:.6f} {cpu:.6f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("partition")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
+    if args.serve:
+        serve(args.partition)
+        return
 
     times, cpu_times = [], []
     for run in range(args.runs):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        x, y = load_partition(args.partition)
-        times.append(time.perf_counter() - start)
-        cpu_times.append(time.process_time() - cpu_start)
-        print(f"numpy run {run}: {times[-1]:.3f} s ({x.shape[0]} frames, {y.shape[0]} labels)")
-        del x, y
+        wall, cpu, n_frames, n_labels = timed_load(args.partition)
+        times.append(wall)
+        cpu_times.append(cpu)
+        print(f"numpy run {run}: {wall:.3f} s ({n_frames} frames, {n_labels} labels)")
     print(f"numpy median: {statistics.median(times):.4f}")
     print(f"numpy median cpu: {statistics.median(cpu_times):.4f}")
 
