@@ -67,7 +67,7 @@ mixed_spec (CepActivation act,
 static void
 test_layout (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     {
       g_autoptr (CepBackend) backend = new_backend (*name);
       g_autoptr (CepModelSpec) spec = mixed_spec (CEP_ACTIVATION_GELU, 0.3f);
@@ -488,7 +488,7 @@ check_forward (const char   *backend_name,
 static void
 test_forward_reference (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     for (CepActivation act = 0; act < CEP_ACTIVATION_COUNT; act++)
       {
         g_test_message ("%s, %s", *name, cep_activation_get_name (act));
@@ -580,7 +580,7 @@ is_smooth (CepActivation act)
 static void
 test_gradients (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     for (CepActivation act = 0; act < CEP_ACTIVATION_COUNT; act++)
       if (is_smooth (act))
       {
@@ -647,7 +647,7 @@ check_input_gradient (const char   *backend_name,
 static void
 test_input_gradient (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     for (CepActivation act = 0; act < CEP_ACTIVATION_COUNT; act++)
       if (is_smooth (act))
       {
@@ -661,7 +661,7 @@ test_input_gradient (void)
 static void
 test_forward_eval_chunks (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     {
       const guint n = 23;
       g_autoptr (CepBackend) backend = new_backend (*name);
@@ -707,7 +707,7 @@ separable_batch (GRand  *rand,
 static void
 test_learns_separable (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     {
       const guint n = 32;
       g_autoptr (CepBackend) backend = new_backend (*name);
@@ -815,7 +815,7 @@ check_round_trip (const char *backend_name,
 static void
 test_checkpoint_round_trip (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     {
       check_round_trip (*name, FALSE);
       check_round_trip (*name, TRUE);
@@ -878,7 +878,7 @@ test_save_fails_cleanly (void)
 static void
 test_non_finite_loss (void)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     {
       g_autoptr (CepBackend) backend = new_backend (*name);
       g_autoptr (CepModelSpec) spec = mixed_spec (CEP_ACTIVATION_RELU, 0.0f);

@@ -253,7 +253,7 @@ test_parity (gconstpointer data)
 {
   const Case *c = data;
 
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     run_case (*name, c);
 }
 

@@ -389,7 +389,7 @@ static void
 test_reproducible (Fixture       *fixture,
                    gconstpointer  data)
 {
-  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
     check_reproducible (fixture, *name);
 }
 

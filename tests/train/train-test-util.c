@@ -9,6 +9,27 @@
 
 #include "cep-npy.h"
 
+const char *const *
+train_test_backends (void)
+{
+  static GPtrArray *usable;
+
+  if (usable != NULL)
+    return (const char *const *) usable->pdata;
+  usable = g_ptr_array_new ();
+  for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CepBackend) backend = cep_backend_new (*name, NULL, &error);
+      if (backend != NULL)
+        g_ptr_array_add (usable, (gpointer) *name);
+      else
+        g_test_message ("backend %s left out: %s", *name, error->message);
+    }
+  g_ptr_array_add (usable, NULL);
+  return (const char *const *) usable->pdata;
+}
+
 char *
 train_test_make_dir (void)
 {

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 #define TRAIN_TEST_TOY_DIM     4
 #define TRAIN_TEST_TOY_CLASSES 4
 
+/* The backends to test on: those of cep_backend_list_available() that can be created here
+ * (a device backend without a device is left out, with a message). */
+const char *const *train_test_backends (void);
+
 /* A fresh temporary folder; remove it with train_test_remove_tree(). */
 char     *train_test_make_dir         (void);
 void      train_test_remove_tree      (const char   *path);
