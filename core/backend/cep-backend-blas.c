@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-backend-blas.c: the CPU backend for training — OpenBLAS for the matrix products, the
+ * cep-backend-blas.c: the CPU backend for training — matrix products on OpenBLAS or, on CPUs
+ * with AVX-512, on the tiled kernel (OpenBLAS 0.3.21 only has AVX2 kernels for AMD Zen), the
  * skinny kernel for products with few output columns, and vectorized loops for the rest.
  *
  * Owns the choice of kernel per call and the split of each operation over the backend's
- * threads (OpenBLAS threads for GEMM, a CepWorkers team for everything else). Splits follow
+ * threads (OpenBLAS threads for its GEMMs, a CepWorkers team for everything else). Splits follow
  * the axis an operation reduces over, so results never depend on the thread count.
  * Operations that cost nothing next to a GEMM (fill, copy, axpy, argmax) and those only the
  * analyses use (softmax probabilities, evaluation-mode batch-norm backward) are left to the
@@ -19,6 +20,7 @@
 #include "cep-backend-private.h"
 #include "cep-blas-kernels.h"
 #include "cep-gemm-skinny.h"
+#include "cep-gemm-tiled.h"
 #include "cep-workers.h"
 
 /* Below this many element-operations an operation runs on the calling thread only. */
@@ -29,7 +31,8 @@
 typedef struct
 {
   CepWorkers      *workers;
-  CepGemmSkinnyIsa skinny;
+  CepGemmSkinnyIsa skinny;     /* CEP_GEMM_SKINNY_NONE: not used */
+  CepGemmTiled    *tiled;      /* NULL: OpenBLAS for the rest */
   guint            threads;
 } BlasContext;
 
@@ -153,6 +156,9 @@ blas_gemm (CepBackend  *backend,
   else if (skinny_pays (ctx, trans_a, m, n, k))
     cep_gemm_skinny (ctx->skinny, ctx->workers, trans_b, m, n, k, alpha, cep_view_floats (a),
                      lda, cep_view_floats (b), ldb, beta, cv, ldc);
+  else if (ctx->tiled != NULL)
+    cep_gemm_tiled_run (ctx->tiled, trans_a, trans_b, m, n, k, alpha, cep_view_floats (a), lda,
+                        cep_view_floats (b), ldb, beta, cv, ldc);
   else
     {
       ensure_openblas_threads (ctx);
@@ -649,6 +655,7 @@ static void
 blas_destroy (CepBackend *backend)
 {
   BlasContext *ctx = context_of (backend);
+  cep_gemm_tiled_free (ctx->tiled);
   cep_workers_free (ctx->workers);
   g_free (ctx);
 }
@@ -677,24 +684,42 @@ static const CepBackendOps blas_ops = {
   .clip_scale = blas_clip_scale,
 };
 
+static char *
+describe (BlasContext *ctx)
+{
+  g_autofree char *config = g_strstrip (g_strdup (openblas_get_config ()));
+  g_autofree char *products = NULL;
+
+  if (ctx->tiled != NULL)
+    products = g_strdup_printf ("AVX-512 tiles, few-column kernel %s",
+                                cep_gemm_skinny_isa_name (ctx->skinny));
+  else if (ctx->skinny != CEP_GEMM_SKINNY_NONE)
+    products = g_strdup_printf ("OpenBLAS, few-column kernel %s",
+                                cep_gemm_skinny_isa_name (ctx->skinny));
+  else
+    products = g_strdup ("OpenBLAS");
+  return g_strdup_printf ("blas: %u threads, GEMM on %s; %s (core %s); dropout masks %s",
+                          ctx->threads, products, config, openblas_get_corename (),
+                          cep_kernel_dropout_isa ());
+}
+
 gboolean
 _cep_backend_blas_setup (CepBackend *backend,
                          GError    **error)
 {
   BlasContext *ctx = g_new0 (BlasContext, 1);
-  g_autofree char *config = g_strstrip (g_strdup (openblas_get_config ()));
+  gboolean own_kernels = backend->gemm == CEP_GEMM_AUTO;
 
   ctx->threads = backend->threads;
   ctx->workers = cep_workers_new (ctx->threads);
-  ctx->skinny = cep_gemm_skinny_detect ();
+  ctx->skinny = own_kernels ? cep_gemm_skinny_detect () : CEP_GEMM_SKINNY_NONE;
+  if (own_kernels && cep_gemm_tiled_supported ())
+    ctx->tiled = cep_gemm_tiled_new (ctx->workers);
   ensure_openblas_threads (ctx);
 
   backend->ops = &blas_ops;
   backend->context = ctx;
   backend->host_memory = TRUE;
-  backend->description =
-    g_strdup_printf ("blas: %s (core %s), %u threads, skinny GEMM %s, dropout masks %s",
-                     config, openblas_get_corename (), ctx->threads,
-                     cep_gemm_skinny_isa_name (ctx->skinny), cep_kernel_dropout_isa ());
+  backend->description = describe (ctx);
   return TRUE;
 }

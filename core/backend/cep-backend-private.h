@@ -107,6 +107,7 @@ struct _CepBackend
   char                *name;
   char                *description;
   guint                threads;
+  CepGemmChoice        gemm;
   gboolean             host_memory;
   guint                n_buffers;     /* live buffers, to catch a backend freed too early */
 };

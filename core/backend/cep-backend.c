@@ -65,6 +65,7 @@ cep_backend_new (const char              *name,
   CepBackend *backend = g_new0 (CepBackend, 1);
   backend->name = g_strdup (entry->name);
   backend->threads = options != NULL ? options->threads : 0;
+  backend->gemm = options != NULL ? options->gemm : CEP_GEMM_AUTO;
   if (backend->threads == 0)
     backend->threads = MAX (1, g_get_num_processors ());
   if (!entry->setup (backend, error))

@@ -39,9 +39,18 @@ typedef enum
 typedef struct _CepBackend CepBackend;
 typedef struct _CepBuffer  CepBuffer;
 
+/* Which matrix-product code the blas backend uses. */
+typedef enum
+{
+  CEP_GEMM_AUTO,       /* the fastest here: AVX-512 tiles where the CPU has AVX-512, OpenBLAS
+                        * elsewhere, and a few-columns kernel for products like {N,784}×{784,10} */
+  CEP_GEMM_OPENBLAS,   /* OpenBLAS for every product (for comparisons) */
+} CepGemmChoice;
+
 typedef struct
 {
-  guint threads;     /* compute threads; 0 = one per processor */
+  guint         threads;   /* compute threads; 0 = one per processor */
+  CepGemmChoice gemm;      /* blas only */
 } CepBackendOptions;
 
 /* A tensor's place: @offset words into @buffer. A view with @buffer NULL means "none" where an

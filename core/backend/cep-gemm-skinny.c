@@ -3,11 +3,14 @@
  * cep-gemm-skinny.c: the few-columns GEMM kernel (see the header for why it exists).
  *
  * Layout: op(B) is packed into n rows of kp floats (k rounded up to a vector, zero-padded),
- * so column j of op(B) is one contiguous, aligned row. For each pair of A rows and a block of
- * up to NB columns, the kernel keeps 2·NB vector accumulators of partial dot products in
- * registers, reads each A element once per block, and reduces the accumulators at the end of
- * the row. NB is a compile-time constant per instantiation (a switch picks it) so the
- * accumulators never spill. It must not be called for shapes it does not claim to handle.
+ * so column j of op(B) is one contiguous, aligned row. For each group of A rows (4 with
+ * AVX-512, 2 with AVX2) and a block of up to 6 columns, the kernel keeps rows × columns vector
+ * accumulators of partial dot products in registers, reads each A element once per block,
+ * and reduces the accumulators at the end of the rows. The rows and the block width are
+ * compile-time constants per instantiation (a switch picks one) so the accumulators never
+ * spill. A is the only large operand and is read from memory exactly once, so the kernel
+ * prefetches the next row groups while it computes. It must not be called for shapes it does
+ * not claim to handle.
  */
 #define G_LOG_DOMAIN "cepstra-backend"
 
@@ -21,7 +24,7 @@
 #define CEP_SKINNY_X86 1
 #endif
 
-/* Rows per part handed to a worker, at least, so that small products stay on one thread. */
+/* FLOPs per part handed to a worker, at least, so that small products stay on one thread. */
 #define MIN_FLOPS_PER_PART (1u << 20)
 
 typedef struct

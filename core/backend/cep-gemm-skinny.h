@@ -4,10 +4,10 @@
  *
  * OpenBLAS is slow on products like {10000, 784} × {784, 10} or a classifier layer's
  * {1024, 512} × {512, 40}: its blocking is built for wide outputs. This kernel packs op(B)
- * column by column (it is small), then streams A once: each pair of A rows is multiplied with
- * every packed column while the partial sums stay in registers. x86-64 only, AVX2+FMA or
- * AVX-512F chosen at run time; elsewhere cep_gemm_skinny_supported() is FALSE and the caller
- * uses OpenBLAS.
+ * column by column (it is small), then streams A once: each small group of A rows is
+ * multiplied with every packed column while the partial sums stay in registers. x86-64 only,
+ * AVX2+FMA or AVX-512F chosen at run time; elsewhere cep_gemm_skinny_detect() answers
+ * CEP_GEMM_SKINNY_NONE and the caller uses another GEMM.
  */
 #pragma once
 

@@ -20,16 +20,18 @@
 
 typedef struct
 {
-  const char *name;
-  guint       threads;
+  const char   *name;
+  guint         threads;
+  CepGemmChoice gemm;
 } Candidate;
 
 /* Everything compared against ref. */
 static const Candidate candidates[] = {
-  { "blas", 2 },
-  { "blas", 1 },
-  { "blas", 3 },
-  { "ref", 1 },
+  { "blas", 2, CEP_GEMM_AUTO },
+  { "blas", 1, CEP_GEMM_AUTO },
+  { "blas", 3, CEP_GEMM_AUTO },
+  { "blas", 2, CEP_GEMM_OPENBLAS },
+  { "ref", 1, CEP_GEMM_AUTO },
 };
 
 static const guint odd_sizes[] = { 1, 3, 17, 129 };
@@ -37,7 +39,12 @@ static const guint odd_sizes[] = { 1, 3, 17, 129 };
 static CepBackend *
 candidate_backend (const Candidate *c)
 {
-  return test_backend_new (c->name, c->threads);
+  g_autoptr (GError) error = NULL;
+  CepBackendOptions options = { .threads = c->threads, .gemm = c->gemm };
+  CepBackend *backend = cep_backend_new (c->name, &options, &error);
+
+  g_assert_no_error (error);
+  return backend;
 }
 
 static char *
@@ -45,7 +52,8 @@ label (const Candidate *c,
        const char      *op,
        const char      *detail)
 {
-  return g_strdup_printf ("%s(%u) %s %s", c->name, c->threads, op, detail);
+  return g_strdup_printf ("%s(%u%s) %s %s", c->name, c->threads,
+                          c->gemm == CEP_GEMM_OPENBLAS ? ", OpenBLAS" : "", op, detail);
 }
 
 /* GEMM */
@@ -171,6 +179,24 @@ test_gemm_skinny (void)
         };
         check_gemm_case (ref, &g, rand);
       }
+}
+
+/* Shapes that cross the tiled kernel's cache blocks (192 rows, 256 deep, 1024 columns) and
+ * its thread split, for each transpose pair. */
+static void
+test_gemm_blocked (void)
+{
+  static const GemmCase cases[] = {
+    { CEP_NO_TRANS, CEP_NO_TRANS, 197, 1037, 263, 1, 0, 3, 1.0f, 0.0f },
+    { CEP_NO_TRANS, CEP_TRANS, 203, 67, 517, 0, 2, 0, 0.5f, 1.0f },
+    { CEP_TRANS, CEP_NO_TRANS, 13, 1029, 300, 3, 0, 1, -1.0f, 0.25f },
+    { CEP_TRANS, CEP_TRANS, 250, 45, 259, 0, 1, 0, 2.0f, -1.0f },
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_gemm_case (ref, &cases[i], rand);
 }
 
 /* beta = 0 never reads C; alpha = 0 and k = 0 never read A or B (NaN must not leak). */
@@ -1021,6 +1047,7 @@ main (int    argc,
 
   g_test_add_func ("/backend-ops/gemm/transposes", test_gemm_transposes);
   g_test_add_func ("/backend-ops/gemm/skinny", test_gemm_skinny);
+  g_test_add_func ("/backend-ops/gemm/blocked", test_gemm_blocked);
   g_test_add_func ("/backend-ops/gemm/blas-semantics", test_gemm_blas_semantics);
   g_test_add_func ("/backend-ops/gemm/nan-propagates", test_gemm_nan_propagates);
   g_test_add_func ("/backend-ops/bias-act/random", test_bias_act);

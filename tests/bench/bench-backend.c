@@ -191,9 +191,12 @@ bench_seed_product (CepBackend *ref,
 
   gemm_bench_init (&g, blas, CEP_NO_TRANS, CEP_NO_TRANS, 10000, 10, 784);
   t = median_seconds (gemm_backend, &g, runs);
-  printf ("%-38s %10.3f %10.2f\n", "blas (auto: skinny kernel)", t * 1e3, flops / t * 1e-9);
-  t = median_seconds (gemm_openblas, &g, runs);
-  g_autofree char *openblas_label = g_strdup_printf ("blas OpenBLAS sgemm path, %u threads",
+  printf ("%-38s %10.3f %10.2f\n", "blas (auto: few-column kernel)", t * 1e3, flops / t * 1e-9);
+  CepBackendOptions options = { .threads = threads, .gemm = CEP_GEMM_OPENBLAS };
+  g.backend = cep_backend_new ("blas", &options, NULL);
+  t = median_seconds (gemm_backend, &g, runs);
+  cep_backend_free (g.backend);
+  g_autofree char *openblas_label = g_strdup_printf ("blas (OpenBLAS sgemm), %u threads",
                                                      threads);
   printf ("%-38s %10.3f %10.2f\n", openblas_label, t * 1e3, flops / t * 1e-9);
 
@@ -205,7 +208,7 @@ bench_seed_product (CepBackend *ref,
         {
           g.workers = variant == 0 ? NULL : team;
           t = median_seconds (gemm_skinny, &g, runs);
-          g_autofree char *name = g_strdup_printf ("blas skinny path %s, %u thread%s",
+          g_autofree char *name = g_strdup_printf ("few-column kernel %s, %u thread%s",
                                                    cep_gemm_skinny_isa_name (g.isa),
                                                    variant == 0 ? 1 : threads,
                                                    variant == 0 ? "" : "s");
@@ -216,7 +219,7 @@ bench_seed_product (CepBackend *ref,
           g.isa = CEP_GEMM_SKINNY_AVX2;
           g.workers = team;
           t = median_seconds (gemm_skinny, &g, runs);
-          g_autofree char *name = g_strdup_printf ("blas skinny path AVX2, %u threads", threads);
+          g_autofree char *name = g_strdup_printf ("few-column kernel AVX2, %u threads", threads);
           printf ("%-38s %10.3f %10.2f\n", name, t * 1e3, flops / t * 1e-9);
         }
     }
@@ -795,12 +798,19 @@ bench_training_step (CepBackend        *backend,
 }
 
 static void
-bench_training_steps (CepBackend *backend)
+bench_training_steps (void)
 {
-  printf ("\n== %s: synthetic training step, batch %u (median of %u) ==\n",
-          cep_backend_get_name (backend), STEP_BATCH, quick ? 3 : runs);
-  bench_training_step (backend, "tiny", tiny_layers, G_N_ELEMENTS (tiny_layers));
-  bench_training_step (backend, "full", full_layers, G_N_ELEMENTS (full_layers));
+  for (guint choice = 0; choice < 2; choice++)
+    {
+      CepBackendOptions options = {
+        .threads = threads, .gemm = choice == 0 ? CEP_GEMM_AUTO : CEP_GEMM_OPENBLAS,
+      };
+      g_autoptr (CepBackend) backend = cep_backend_new ("blas", &options, NULL);
+      printf ("\n== blas, GEMM %s: synthetic training step, batch %u (median of %u) ==\n",
+              choice == 0 ? "auto" : "OpenBLAS only", STEP_BATCH, quick ? 3 : runs);
+      bench_training_step (backend, "tiny", tiny_layers, G_N_ELEMENTS (tiny_layers));
+      bench_training_step (backend, "full", full_layers, G_N_ELEMENTS (full_layers));
+    }
 }
 
 static gboolean
@@ -848,7 +858,7 @@ main (int    argc,
       bench_optimizers (blas);
     }
   if (wanted ("step"))
-    bench_training_steps (blas);
+    bench_training_steps ();
   g_free (only);
   return 0;
 }
