@@ -21,6 +21,7 @@ typedef struct
   int       threads;
   int       batch;
   char     *backend;
+  char     *model;
 } BenchFlags;
 
 typedef struct
@@ -268,6 +269,8 @@ run_models (const BenchFlags  *flags,
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
     for (guint i = 0; i < backends->len; i++)
       {
+        if (flags->model != NULL && !g_str_equal (flags->model, presets[p]))
+          continue;
         if (!bench_model (flags, presets[p], g_ptr_array_index (backends, i), &result, error))
           return FALSE;
         if (builder != NULL)
@@ -328,6 +331,8 @@ cep_cli_bench_run (int    argc,
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &flags.quick, "Fewer repetitions", NULL },
     { "all", 0, 0, G_OPTION_ARG_NONE, &flags.all, "Also full on the ref backend (slow)", NULL },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Only this backend", "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &flags.model, "Only this model: tiny or full",
+      "NAME" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
       "Compute threads (default: one per core)", "N" },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch, "Batch size (default 1024)", "B" },
@@ -350,10 +355,14 @@ cep_cli_bench_run (int    argc,
     exit_code = cep_cli_usage_error ("bench", "unexpected argument “%s”", rest[0]);
   else if (flags.threads < 0 || flags.batch < 2)
     exit_code = cep_cli_usage_error ("bench", "--threads ≥ 0 and --batch ≥ 2 are required");
+  else if (flags.model != NULL && !g_str_equal (flags.model, "tiny")
+           && !g_str_equal (flags.model, "full"))
+    exit_code = cep_cli_usage_error ("bench", "--model is tiny or full, not “%s”", flags.model);
   else
     exit_code = run_bench (&flags);
 
 out:
   g_free (flags.backend);
+  g_free (flags.model);
   return exit_code;
 }

@@ -388,10 +388,11 @@ static void
 test_bench (void)
 {
   g_autoptr(CepCliResult) result = cep_cli_test_run ("bench", "--quick", "--backend", "blas",
-                                                     "--batch", "16", "--threads", "1",
-                                                     "--json", NULL);
+                                                     "--model", "tiny", "--batch", "16",
+                                                     "--threads", "1", "--json", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonArray *seed, *models;
+  JsonObject *model;
 
   g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
   root = cep_cli_result_get_json (result);
@@ -404,17 +405,14 @@ test_bench (void)
                                                   "backend"), ==, "openblas-sgemm");
   g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (seed, 0),
                                                     "milliseconds"), >, 0);
-  g_assert_cmpuint (json_array_get_length (models), ==, 2);
-  for (guint i = 0; i < 2; i++)
-    {
-      JsonObject *model = json_array_get_object_element (models, i);
-
-      g_assert_cmpstr (json_object_get_string_member (model, "model"), ==, i ? "full" : "tiny");
-      g_assert_cmpfloat (json_object_get_double_member (model, "train_samples_per_second"), >,
-                         0);
-      g_assert_cmpfloat (json_object_get_double_member (model, "inference_gflops"), >, 0);
-      g_assert_cmpfloat (json_object_get_double_member (model, "sgemm_gflops"), >, 0);
-    }
+  g_assert_cmpuint (json_array_get_length (models), ==, 1);
+  model = json_array_get_object_element (models, 0);
+  g_assert_cmpstr (json_object_get_string_member (model, "model"), ==, "tiny");
+  g_assert_cmpstr (json_object_get_string_member (model, "backend"), ==, "blas");
+  g_assert_cmpfloat (json_object_get_double_member (model, "train_samples_per_second"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (model, "train_gflops"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (model, "inference_gflops"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (model, "sgemm_gflops"), >, 0);
 }
 
 static void
@@ -422,9 +420,11 @@ test_bench_bad_input (void)
 {
   const char *backend[] = { "bench", "--backend", "abacus", NULL };
   const char *batch[] = { "bench", "--batch", "1", NULL };
+  const char *model[] = { "bench", "--model", "huge", NULL };
 
   expect_failure (CEP_CLI_EXIT_USAGE, "abacus", backend);
   expect_failure (CEP_CLI_EXIT_USAGE, "--batch", batch);
+  expect_failure (CEP_CLI_EXIT_USAGE, "huge", model);
 }
 
 int
