@@ -226,6 +226,75 @@ cep_dependency_matrix_compute_utterance (CepNetwork                  *network,
                                         options, cancellable, error);
 }
 
+typedef struct
+{
+  CepNetwork           *network;
+  CepPartition         *partition;
+  guint                 utterance;
+  CepDependencyOptions  options;
+} ComputeJob;
+
+static void
+compute_job_free (gpointer data)
+{
+  ComputeJob *job = data;
+
+  g_object_unref (job->partition);
+  g_free (job);
+}
+
+static void
+compute_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  ComputeJob *job = data;
+  GError *error = NULL;
+  CepDependencyMatrix *matrix;
+
+  matrix = cep_dependency_matrix_compute_utterance (job->network, job->partition,
+                                                    job->utterance, &job->options, cancellable,
+                                                    &error);
+  if (matrix == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, matrix, (GDestroyNotify) cep_dependency_matrix_free);
+}
+
+void
+cep_dependency_matrix_compute_utterance_async (CepNetwork                 *network,
+                                               CepPartition               *partition,
+                                               guint                       utterance,
+                                               const CepDependencyOptions *options,
+                                               GCancellable               *cancellable,
+                                               GAsyncReadyCallback         callback,
+                                               gpointer                    user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ComputeJob *job = g_new0 (ComputeJob, 1);
+
+  g_return_if_fail (network != NULL && CEP_IS_PARTITION (partition));
+  job->network = network;
+  job->partition = g_object_ref (partition);
+  job->utterance = utterance;
+  if (options != NULL)
+    job->options = *options;
+  else
+    cep_dependency_options_init (&job->options);
+  g_task_set_source_tag (task, cep_dependency_matrix_compute_utterance_async);
+  g_task_set_task_data (task, job, compute_job_free);
+  g_task_run_in_thread (task, compute_in_thread);
+}
+
+CepDependencyMatrix *
+cep_dependency_matrix_compute_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 cep_dependency_matrix_free (CepDependencyMatrix *matrix)
 {

@@ -164,6 +164,21 @@ CepDependencyMatrix *cep_dependency_matrix_compute_utterance
                                                          GError                     **error);
 void                 cep_dependency_matrix_free         (CepDependencyMatrix         *matrix);
 
+/* cep_dependency_matrix_compute_utterance() on a worker thread (GTask), for a GUI. The options
+ * are copied (their progress callback then runs on the worker thread); @partition is kept
+ * alive; @network is used by the worker until @callback runs, so leave it alone until then. */
+void                 cep_dependency_matrix_compute_utterance_async
+                                                        (CepNetwork                  *network,
+                                                         CepPartition                *partition,
+                                                         guint                        utterance,
+                                                         const CepDependencyOptions  *options,
+                                                         GCancellable                *cancellable,
+                                                         GAsyncReadyCallback          callback,
+                                                         gpointer                     user_data);
+CepDependencyMatrix *cep_dependency_matrix_compute_finish
+                                                        (GAsyncResult                *result,
+                                                         GError                     **error);
+
 /* Frame index (within the utterance) of row @input and column @output. */
 gsize    cep_dependency_matrix_get_input_frame  (const CepDependencyMatrix *matrix,
                                                  guint                      input);

@@ -626,6 +626,57 @@ test_partition_utterance (void)
 }
 
 static void
+on_computed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CepDependencyMatrix **matrix = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *matrix = cep_dependency_matrix_compute_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The GTask variant gives the same matrix as the synchronous call. */
+static void
+test_async (void)
+{
+  Fixture fixture;
+  CepDependencyOptions options;
+  CepLoadOptions load;
+  g_autofree char *root = g_dir_make_tmp ("cep-depmatrix-XXXXXX", NULL);
+  g_autofree char *mfcc = g_build_filename (root, "mfcc", NULL);
+  g_autofree char *file = g_build_filename (mfcc, "u.npy", NULL);
+  g_autoptr(CepPartition) partition = NULL;
+  g_autoptr(CepDependencyMatrix) sync = NULL;
+  CepDependencyMatrix *async = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize shape[2] = { 25, DIM };
+
+  fixture_init (&fixture, "ref", 3, 25);
+  g_assert_cmpint (g_mkdir (mfcc, 0755), ==, 0);
+  g_assert_true (cep_npy_write_float32 (file, fixture.frames, 2, shape, &error));
+  cep_load_options_init (&load);
+  partition = cep_partition_load (root, &load, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cep_dependency_options_init (&options);
+  options.mode = CEP_DEPENDENCY_MODE_SENSITIVITY;
+  sync = cep_dependency_matrix_compute_utterance (fixture.network, partition, 0, &options, NULL,
+                                                  &error);
+  g_assert_no_error (error);
+  cep_dependency_matrix_compute_utterance_async (fixture.network, partition, 0, &options, NULL,
+                                                 on_computed, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  assert_same_matrix (sync, async);
+  cep_dependency_matrix_free (async);
+  g_unlink (file);
+  g_rmdir (mfcc);
+  g_rmdir (root);
+  fixture_clear (&fixture);
+}
+
+static void
 test_mode_names (void)
 {
   CepDependencyMode mode;
@@ -656,6 +707,7 @@ main (int    argc,
   g_test_add_func ("/dependency/cancel", test_cancel);
   g_test_add_func ("/dependency/csv", test_csv_and_floats);
   g_test_add_func ("/dependency/partition", test_partition_utterance);
+  g_test_add_func ("/dependency/async", test_async);
   g_test_add_func ("/dependency/mode-names", test_mode_names);
   return g_test_run ();
 }
