@@ -248,6 +248,13 @@ _cep_vulkan_create_instance (CepVulkanContext   *ctx,
   if (debug && !request_validation (ctx, validation, &req, error))
     return FALSE;
   VkResult result = ctx->vk.CreateInstance (&req.info, NULL, &ctx->instance);
+  if (result == VK_ERROR_INCOMPATIBLE_DRIVER)
+    {
+      g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED,
+                   "vulkan: no Vulkan driver found (the loader has no usable driver); "
+                   "install one for your GPU, or use the blas backend");
+      return FALSE;
+    }
   if (result != VK_SUCCESS)
     {
       g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED,

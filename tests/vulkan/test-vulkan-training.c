@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-vulkan-training.c: training parity between blas and vulkan, through the network
+ * runtime (core/train/cep-network.h) as the trainer uses it.
+ *
+ * A generated partition (40 classes, 13 features, phoneme-like runs of frames, class means
+ * plus noise, so that one epoch reaches a middling accuracy rather than 100 %) trains a
+ * tiny-like model — Linear → BatchNorm → GELU → Dropout, three times, narrowed to 64 units,
+ * label smoothing 0.1, AdamW — for one epoch with the same seed and batches on both
+ * backends. Stated tolerances: every step's loss within 2e-3 relative of blas's (float
+ * summation orders differ between OpenBLAS and the shaders; dropout masks are identical),
+ * the step's correct count within 2 % of the batch, and the dev-set accuracy after the epoch
+ * within 0.5 points. The run also checks that a training step is submitted to the device
+ * once, and that a device error ends a step with an error instead of a crash.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VK_NO_PROTOTYPES
+#include <vulkan/vulkan.h>
+
+#include "cep-batch-producer.h"
+#include "cep-network.h"
+#include "cep-npy.h"
+#include "cep-phoneme-table.h"
+#include "train-test-util.h"
+#include "vulkan-test-util.h"
+
+#define DIM        13
+#define CLASSES    40
+#define CONTEXT    3
+#define BATCH      128
+#define LOSS_RTOL  2e-3
+#define ACC_POINTS 0.5
+
+typedef struct
+{
+  char         *root;
+  CepPartition *train;
+  CepPartition *dev;
+} Data;
+
+static Data data;
+
+/* Class c's mean: a fixed random vector; frames are mean + noise + an utterance offset. */
+static void
+write_utterance (const char  *folder,
+                 guint        index,
+                 const float *means,
+                 GRand       *rand)
+{
+  g_autoptr (CepPhonemeTable) table = cep_phoneme_table_new_default ();
+  g_autofree char *name = g_strdup_printf ("utt-%03u.npy", index);
+  g_autofree char *mfcc = g_build_filename (folder, "mfcc", name, NULL);
+  g_autofree char *transcript = g_build_filename (folder, "transcript", name, NULL);
+  gsize frames = (gsize) g_rand_int_range (rand, 60, 140), shape[2] = { frames, DIM };
+  g_autofree float *x = g_new (float, frames * DIM);
+  g_autofree const char **symbols = g_new (const char *, frames);
+  g_autoptr (GError) error = NULL;
+  float offset = (float) g_rand_double_range (rand, -3.0, 3.0);
+  guint label = 0, left = 0;
+
+  for (gsize t = 0; t < frames; t++, left--)
+    {
+      if (left == 0)
+        {
+          label = (guint) g_rand_int_range (rand, 0, CLASSES);
+          left = (guint) g_rand_int_range (rand, 3, 9);
+        }
+      symbols[t] = cep_phoneme_table_get_name (table, label);
+      for (guint d = 0; d < DIM; d++)
+        x[t * DIM + d] = means[label * DIM + d] + offset +
+                         (float) g_rand_double_range (rand, -1.6, 1.6);
+    }
+  cep_npy_write_float32 (mfcc, x, 2, shape, &error);
+  g_assert_no_error (error);
+  cep_npy_write_strings (transcript, symbols, frames, &error);
+  g_assert_no_error (error);
+}
+
+static CepPartition *
+make_partition (const char  *name,
+                guint        n_utterances,
+                const float *means,
+                guint32      seed)
+{
+  g_autofree char *folder = g_build_filename (data.root, name, NULL);
+  g_autofree char *mfcc = g_build_filename (folder, "mfcc", NULL);
+  g_autofree char *transcript = g_build_filename (folder, "transcript", NULL);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr (GError) error = NULL;
+  CepLoadOptions options;
+
+  g_assert_cmpint (g_mkdir_with_parents (mfcc, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (transcript, 0755), ==, 0);
+  for (guint i = 0; i < n_utterances; i++)
+    write_utterance (folder, i, means, rand);
+  cep_load_options_init (&options);
+  options.context_max = CONTEXT;
+  CepPartition *partition = cep_partition_load (folder, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return partition;
+}
+
+static void
+data_set_up (void)
+{
+  g_autofree float *means = train_test_random_floats (5, CLASSES * DIM, 1.0f);
+
+  data.root = train_test_make_dir ();
+  data.train = make_partition ("train-clean-100", 50, means, 1);
+  data.dev = make_partition ("dev-clean", 20, means, 2);
+}
+
+static void
+data_tear_down (void)
+{
+  g_clear_object (&data.train);
+  g_clear_object (&data.dev);
+  train_test_remove_tree (data.root);
+  g_free (data.root);
+}
+
+static CepModelSpec *
+tiny_like_spec (void)
+{
+  static const double dropouts[] = { 0.35, 0.3, 0.25 };
+  CepModelSpec *spec = cep_model_spec_new (CONTEXT, DIM, CLASSES);
+
+  cep_model_spec_set_name (spec, "tiny-64");
+  for (guint i = 0; i < G_N_ELEMENTS (dropouts); i++)
+    {
+      cep_model_spec_add (spec, cep_block_linear (64));
+      if (i != 1)
+        cep_model_spec_add (spec, cep_block_batch_norm ());
+      cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+      cep_model_spec_add (spec, cep_block_dropout (dropouts[i]));
+    }
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
+static CepNetwork *
+new_network (CepBackend *backend)
+{
+  g_autoptr (CepModelSpec) spec = tiny_like_spec ();
+  g_autoptr (GError) error = NULL;
+  CepNetwork *network = cep_network_new (spec, backend, BATCH, &error);
+
+  g_assert_no_error (error);
+  cep_network_init_parameters (network, 17);
+  return network;
+}
+
+static CepBatchProducer *
+new_producer (void)
+{
+  g_autoptr (GError) error = NULL;
+  CepBatchOptions options;
+
+  cep_batch_options_init (&options);
+  options.context = CONTEXT;
+  options.batch_size = BATCH;
+  options.seed = 23;
+  options.drop_last = TRUE;
+  CepBatchProducer *producer = cep_batch_producer_new (data.train, &options, &error);
+  g_assert_no_error (error);
+  return producer;
+}
+
+/* One epoch; the step statistics into @stats (n_batches entries). */
+static void
+train_epoch (CepNetwork   *network,
+             CepStepStats *stats,
+             guint64       n_batches)
+{
+  g_autoptr (CepBatchProducer) producer = new_producer ();
+  CepBatch *batch = cep_batch_producer_batch_new (producer);
+
+  for (guint64 i = 0; i < n_batches; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      cep_batch_producer_fill (producer, 0, i, batch);
+      cep_network_train_step (network, batch->inputs, batch->labels, batch->n_samples, i + 1,
+                              1e-2, &stats[i], &error);
+      g_assert_no_error (error);
+    }
+  cep_batch_producer_batch_free (batch);
+}
+
+static double
+dev_accuracy (CepNetwork *network)
+{
+  g_autoptr (GError) error = NULL;
+  CepEvalResult result;
+
+  cep_network_evaluate (network, data.dev, NULL, &result, &error);
+  g_assert_no_error (error);
+  return 100.0 * result.accuracy;
+}
+
+static void
+test_parity (void)
+{
+  CepBackend *vulkan = vulkan_test_backend (CEP_VULKAN_VALIDATION_STANDARD);
+  g_autoptr (CepBackend) blas = NULL;
+  g_autoptr (CepBatchProducer) producer = NULL;
+
+  if (vulkan == NULL)
+    return;
+  blas = cep_backend_new ("blas", NULL, NULL);
+  producer = new_producer ();
+  guint64 n_batches = cep_batch_producer_get_n_batches (producer);
+  g_autofree CepStepStats *want = g_new0 (CepStepStats, n_batches);
+  g_autofree CepStepStats *got = g_new0 (CepStepStats, n_batches);
+  g_autoptr (CepNetwork) reference = new_network (blas);
+  g_autoptr (CepNetwork) network = new_network (vulkan);
+
+  train_epoch (reference, want, n_batches);
+  train_epoch (network, got, n_batches);
+  double worst = 0.0;
+  for (guint64 i = 0; i < n_batches; i++)
+    {
+      worst = MAX (worst, fabs (got[i].loss - want[i].loss) / want[i].loss);
+      if (fabs (got[i].loss - want[i].loss) > LOSS_RTOL * want[i].loss)
+        g_error ("step %" G_GUINT64_FORMAT ": loss %.7g on vulkan, %.7g on blas", i + 1,
+                 got[i].loss, want[i].loss);
+      g_assert_cmpint (abs ((int) got[i].correct - (int) want[i].correct), <=, BATCH / 50);
+    }
+  double acc_blas = dev_accuracy (reference), acc_vulkan = dev_accuracy (network);
+  g_test_message ("%" G_GUINT64_FORMAT " steps: loss %.4f -> %.4f (blas %.4f -> %.4f); dev "
+                  "accuracy %.2f %% (blas %.2f %%); largest relative loss difference %.2g",
+                  n_batches, got[0].loss, got[n_batches - 1].loss, want[0].loss,
+                  want[n_batches - 1].loss, acc_vulkan, acc_blas, worst);
+  g_assert_cmpfloat (got[n_batches - 1].loss, <, 0.8 * got[0].loss);
+  g_assert_cmpfloat (fabs (acc_vulkan - acc_blas), <=, ACC_POINTS);
+  vulkan_test_assert_clean (vulkan);
+}
+
+/* A training step records everything and submits once: the scalars' download. */
+static void
+test_one_submit_per_step (void)
+{
+  CepBackend *vulkan = vulkan_test_backend (CEP_VULKAN_VALIDATION_STANDARD);
+
+  if (vulkan == NULL)
+    return;
+  g_autoptr (CepNetwork) network = new_network (vulkan);
+  guint dim = cep_network_get_input_dim (network);
+  g_autofree float *inputs = train_test_random_floats (3, BATCH * dim, 1.0f);
+  g_autofree gint32 *labels = train_test_random_labels (4, BATCH, CLASSES);
+  cep_backend_synchronize (vulkan);
+  for (guint step = 1; step <= 3; step++)
+    {
+      g_autoptr (GError) error = NULL;
+      guint64 before = cep_backend_vulkan_get_submits (vulkan);
+      cep_network_train_step (network, inputs, labels, BATCH, step, 1e-3, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (cep_backend_vulkan_get_submits (vulkan) - before, ==, 1);
+    }
+}
+
+/* After a device loss, the step fails with an error (the scalars read back as NaN) and the
+ * backend reports the loss; freeing everything still works. */
+static void
+test_device_lost_ends_run (void)
+{
+  g_autoptr (CepBackend) vulkan = vulkan_test_backend_new (CEP_VULKAN_VALIDATION_NONE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) device_error = NULL;
+
+  if (vulkan == NULL)
+    return;
+  CepNetwork *network = new_network (vulkan);
+  guint dim = cep_network_get_input_dim (network);
+  g_autofree float *inputs = train_test_random_floats (3, BATCH * dim, 1.0f);
+  g_autofree gint32 *labels = train_test_random_labels (4, BATCH, CLASSES);
+  cep_network_train_step (network, inputs, labels, BATCH, 1, 1e-3, NULL, &error);
+  g_assert_no_error (error);
+  cep_backend_vulkan_inject_error (vulkan, VK_ERROR_DEVICE_LOST);
+  g_assert_false (cep_network_train_step (network, inputs, labels, BATCH, 2, 1e-3, NULL,
+                                          &error));
+  g_assert_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_NON_FINITE);
+  g_assert_false (cep_backend_vulkan_check (vulkan, &device_error));
+  g_assert_error (device_error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
+  g_assert_nonnull (strstr (device_error->message, "device lost"));
+  cep_network_free (network);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  data_set_up ();
+
+  g_test_add_func ("/vulkan-training/parity", test_parity);
+  g_test_add_func ("/vulkan-training/one-submit-per-step", test_one_submit_per_step);
+  g_test_add_func ("/vulkan-training/device-lost", test_device_lost_ends_run);
+
+  status = g_test_run ();
+  vulkan_test_finish ();
+  data_tear_down ();
+  return status;
+}
