@@ -256,7 +256,15 @@ micro_kernel (gsize        kc,
   __m512 acc[MR][2];
 
   for (guint r = 0; r < MR; r++)
-    acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
+    {
+      acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
+      if (r < rows)
+        {
+          _mm_prefetch ((const char *) (c + r * ldc), _MM_HINT_T0);
+          _mm_prefetch ((const char *) (c + r * ldc + 16), _MM_HINT_T0);
+        }
+    }
+#pragma GCC unroll 4
   for (gsize p = 0; p < kc; p++)
     {
       __m512 b0 = _mm512_load_ps (bp);

@@ -36,15 +36,39 @@ static const Candidate candidates[] = {
 
 static const guint odd_sizes[] = { 1, 3, 17, 129 };
 
+/* Backends live for the whole run (creating one starts threads): borrowed, not freed. */
+static CepBackend *candidate_cache[G_N_ELEMENTS (candidates)];
+static CepBackend *ref_cache;
+
 static CepBackend *
 candidate_backend (const Candidate *c)
 {
-  g_autoptr (GError) error = NULL;
-  CepBackendOptions options = { .threads = c->threads, .gemm = c->gemm };
-  CepBackend *backend = cep_backend_new (c->name, &options, &error);
+  gsize index = (gsize) (c - candidates);
 
-  g_assert_no_error (error);
-  return backend;
+  if (candidate_cache[index] == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      CepBackendOptions options = { .threads = c->threads, .gemm = c->gemm };
+      candidate_cache[index] = cep_backend_new (c->name, &options, &error);
+      g_assert_no_error (error);
+    }
+  return candidate_cache[index];
+}
+
+static CepBackend *
+ref_backend (void)
+{
+  if (ref_cache == NULL)
+    ref_cache = test_backend_new ("ref", 1);
+  return ref_cache;
+}
+
+static void
+close_backends (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    g_clear_pointer (&candidate_cache[i], cep_backend_free);
+  g_clear_pointer (&ref_cache, cep_backend_free);
 }
 
 static char *
@@ -124,7 +148,7 @@ check_gemm_case (CepBackend     *ref,
 
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       g_autofree float *got = run_gemm (backend, g, a, b, c);
       g_autofree char *detail = g_strdup_printf ("%c%c m=%u n=%u k=%u alpha=%g beta=%g",
                                                  g->ta == CEP_TRANS ? 'T' : 'N',
@@ -140,7 +164,7 @@ test_gemm_transposes (void)
 {
   static const float scalars[][2] = { { 1.0f, 0.0f }, { 0.5f, -1.25f }, { -1.0f, 1.0f } };
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint t = 0; t < 4; t++)
     for (guint mi = 0; mi < G_N_ELEMENTS (odd_sizes); mi++)
@@ -166,7 +190,7 @@ test_gemm_skinny (void)
   static const guint ns[] = { 1, 10, 12, 13, 40, 42, 64, 65 };
   static const guint ks[] = { 16, 17, 31, 784 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (12);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint mi = 0; mi < G_N_ELEMENTS (ms); mi++)
     for (guint ni = 0; ni < G_N_ELEMENTS (ns); ni++)
@@ -193,7 +217,7 @@ test_gemm_blocked (void)
     { CEP_TRANS, CEP_TRANS, 250, 45, 259, 0, 1, 0, 2.0f, -1.0f },
   };
   g_autoptr (GRand) rand = g_rand_new_with_seed (14);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     check_gemm_case (ref, &cases[i], rand);
@@ -205,7 +229,7 @@ test_gemm_blas_semantics (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       float a[6 * 5], b[5 * 4], c[6 * 4];
       for (guint j = 0; j < G_N_ELEMENTS (a); j++)
         a[j] = (float) j / 7.0f;
@@ -243,7 +267,7 @@ test_gemm_nan_propagates (void)
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     for (guint n = 8; n <= 80; n += 72)
       {
-        g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+        CepBackend *backend = candidate_backend (&candidates[i]);
         GemmCase g = { .tb = CEP_TRANS, .m = 33, .n = n, .k = 40, .alpha = 1.0f };
         g_autofree float *a = test_random_floats (rand, gemm_a_size (&g), -1.0f, 1.0f);
         g_autofree float *b = test_random_floats (rand, gemm_b_size (&g), -1.0f, 1.0f);
@@ -325,7 +349,7 @@ compare_bias_act (CepBackend    *ref,
   run_bias_act_backward (ref, ac, pre, dy, &ref_dpre, &ref_dbias);
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       g_autofree float *got_pre = NULL, *got_out = NULL, *got_dpre = NULL, *got_dbias = NULL;
       g_autofree char *detail = g_strdup_printf ("%s %ux%u bias=%d in-place=%d", act,
                                                  ac->rows, ac->cols, ac->with_bias,
@@ -346,7 +370,7 @@ static void
 test_bias_act (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (21);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint act = 0; act < CEP_ACTIVATION_COUNT; act++)
     for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
@@ -367,13 +391,13 @@ static void
 test_bias_act_special_values (void)
 {
   static const float specials[] = { 0.0f, -0.0f, 1e-30f, -1e-30f, 90.0f, -90.0f, 1e4f, -1e4f };
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
   guint n = G_N_ELEMENTS (specials);
 
   for (guint act = 0; act < CEP_ACTIVATION_COUNT; act++)
     for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
       {
-        g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+        CepBackend *backend = candidate_backend (&candidates[i]);
         ActCase ac = { .rows = 1, .cols = n, .act = (CepActivation) act };
         g_autofree float *rp = NULL, *ro = NULL, *gp = NULL, *go = NULL;
         g_autofree char *what = label (&candidates[i], "bias_act special",
@@ -390,7 +414,6 @@ static void
 test_column_sums (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (22);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
 
   for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
     for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
@@ -403,8 +426,8 @@ test_column_sums (void)
 
         for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
           {
-            g_autoptr (CepBackend) backend = i == 0 ? test_backend_new ("ref", 1)
-                                                    : candidate_backend (&candidates[i - 1]);
+            CepBackend *backend = i == 0 ? ref_backend ()
+                                              : candidate_backend (&candidates[i - 1]);
             g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, (gsize) rows * cols);
             g_autoptr (TestTensor) to = test_tensor_new_from (backend, start, cols);
             cep_backend_column_sums (backend, rows, cols, tx->view, beta, to->view);
@@ -519,7 +542,7 @@ compare_batchnorm (CepBackend   *ref,
   dx_scale *= test_norm (dy, size);
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       g_autofree char *detail = g_strdup_printf ("%ux%u affine=%d in-place=%d", bc->rows,
                                                  bc->cols, bc->affine, bc->in_place);
       g_autofree char *what = label (&candidates[i], "batchnorm", detail);
@@ -548,7 +571,7 @@ test_batchnorm (void)
 {
   static const guint rows[] = { 2, 3, 17, 129 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (31);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
     for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
@@ -612,7 +635,7 @@ test_dropout_identical (void)
   static const gsize sizes[] = { 1, 31, 32, 33, 127, 128, 129, 4095, 4097, 100003 };
   static const float ps[] = { 0.0f, 0.1f, 0.35f, 0.5f, 0.999f, 1.0f };
   g_autoptr (GRand) rand = g_rand_new_with_seed (41);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -628,7 +651,7 @@ test_dropout_identical (void)
       run_dropout (ref, n, p, key, FALSE, x, dy, &expected);
       for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
         {
-          g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+          CepBackend *backend = candidate_backend (&candidates[i]);
           DropoutResults got;
           run_dropout (backend, n, p, key, (s + i) % 2 == 1, x, dy, &got);
           g_assert_cmpmem (got.mask, CEP_DROPOUT_MASK_WORDS (n) * 4,
@@ -716,7 +739,7 @@ test_softmax_ce (void)
   static const guint rows[] = { 1, 3, 129, 1000 };
   static const guint classes[] = { 1, 2, 40, 42, 129 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (51);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
     for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
@@ -734,7 +757,7 @@ test_softmax_ce (void)
         run_softmax_ce (ref, &cc, logits, labels, &expected_loss, &expected);
         for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
           {
-            g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+            CepBackend *backend = candidate_backend (&candidates[i]);
             g_autofree float *got = NULL;
             float got_loss;
             g_autofree char *detail = g_strdup_printf ("%ux%u eps=%g", cc.rows, cc.classes,
@@ -770,8 +793,8 @@ test_analysis_ops (void)
 
         for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
           {
-            g_autoptr (CepBackend) backend = i == 0 ? test_backend_new ("ref", 1)
-                                                    : candidate_backend (&candidates[i - 1]);
+            CepBackend *backend = i == 0 ? ref_backend ()
+                                              : candidate_backend (&candidates[i - 1]);
             g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
             g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
             g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
@@ -816,7 +839,7 @@ test_argmax (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       g_autoptr (TestTensor) tl = test_tensor_new_from (backend, logits, 16);
       g_autoptr (TestTensor) tlab = test_tensor_new_from (backend, labels, 4);
       g_autoptr (TestTensor) tp = test_tensor_new (backend, 4);
@@ -871,7 +894,7 @@ test_optimizers_identical (void)
   const gsize n = 70001;
   g_autoptr (GRand) rand = g_rand_new_with_seed (61);
   g_autofree float *state = test_random_floats (rand, 4 * n, -1.0f, 1.0f);
-  g_autoptr (CepBackend) ref = test_backend_new ("ref", 1);
+  CepBackend *ref = ref_backend ();
 
   for (gsize i = 3 * n; i < 4 * n; i++)
     state[i] = fabsf (state[i]) * 1e-3f;   /* v >= 0 */
@@ -881,7 +904,7 @@ test_optimizers_identical (void)
       g_autofree float *expected = run_optimizer (ref, adam, n, state, 3, flag, flag);
       for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
         {
-          g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+          CepBackend *backend = candidate_backend (&candidates[i]);
           g_autofree float *got = run_optimizer (backend, adam, n, state, 3, flag, flag);
           g_assert_cmpmem (got, 4 * n * 4, expected, 4 * n * 4);
         }
@@ -907,8 +930,8 @@ test_norms (void)
         sum += (double) x[i] * x[i];
       for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
         {
-          g_autoptr (CepBackend) backend = i == 0 ? test_backend_new ("ref", 1)
-                                                  : candidate_backend (&candidates[i - 1]);
+          CepBackend *backend = i == 0 ? ref_backend ()
+                                            : candidate_backend (&candidates[i - 1]);
           float got[2], start[2] = { 1.5f, 0.0f };
           g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
           g_autoptr (TestTensor) ts = test_tensor_new_from (backend, start, 2);
@@ -946,7 +969,7 @@ test_utilities (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
-      g_autoptr (CepBackend) backend = candidate_backend (&candidates[i]);
+      CepBackend *backend = candidate_backend (&candidates[i]);
       g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
       g_autoptr (TestTensor) ty = test_tensor_new_from (backend, y, n);
       g_autoptr (TestTensor) tz = test_tensor_new (backend, n);
@@ -1064,5 +1087,7 @@ main (int    argc,
   g_test_add_func ("/backend-ops/utilities", test_utilities);
   g_test_add_func ("/backend-ops/threads-agree", test_threads_agree);
 
-  return g_test_run ();
+  int status = g_test_run ();
+  close_backends ();
+  return status;
 }
