@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-run-item.c: run-history list items and their column texts.
+ *
+ * Owns one CepRunInfo and the "compared" flag. Must not read files (the history does).
+ */
+#define G_LOG_DOMAIN "cepstra-run-item"
+
+#include "cep-run-item.h"
+
+#include "cep-format.h"
+
+struct _CepRunItem
+{
+  GObject     parent_instance;
+
+  CepRunInfo *info;
+  gboolean    compared;
+};
+
+enum
+{
+  PROP_0,
+  PROP_COMPARED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (CepRunItem, cep_run_item, G_TYPE_OBJECT)
+
+CepRunItem *
+cep_run_item_new (CepRunInfo *info)
+{
+  CepRunItem *self = g_object_new (CEP_TYPE_RUN_ITEM, NULL);
+
+  self->info = info;
+  return self;
+}
+
+const CepRunInfo *
+cep_run_item_get_info (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NULL);
+  return self->info;
+}
+
+gboolean
+cep_run_item_get_compared (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), FALSE);
+  return self->compared;
+}
+
+void
+cep_run_item_set_compared (CepRunItem *self,
+                           gboolean    compared)
+{
+  g_return_if_fail (CEP_IS_RUN_ITEM (self));
+
+  compared = !!compared;
+  if (self->compared == compared)
+    return;
+  self->compared = compared;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARED]);
+}
+
+char *
+cep_run_item_describe_model (CepRunItem *self)
+{
+  const CepModelSpec *model = self->info->experiment->model;
+  g_autofree char *params = cep_format_short (cep_model_spec_count_params (model));
+
+  return g_strdup_printf ("%s, K %u, %s", model->name != NULL ? model->name : "custom",
+                          model->context, params);
+}
+
+char *
+cep_run_item_describe_optimizer (CepRunItem *self)
+{
+  const CepExperimentTrain *train = &self->info->experiment->train;
+
+  return g_strdup_printf ("%s %g, batch %u",
+                          cep_experiment_optimizer_get_name (train->optimizer.kind),
+                          train->optimizer.lr, train->batch_size);
+}
+
+char *
+cep_run_item_describe_epochs (CepRunItem *self)
+{
+  return g_strdup_printf ("%u / %u", self->info->epochs_done,
+                          self->info->experiment->train.epochs);
+}
+
+char *
+cep_run_item_describe_accuracy (CepRunItem *self)
+{
+  return cep_format_percent (cep_run_curves_best_accuracy (self->info->curves));
+}
+
+static void
+cep_run_item_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  CepRunItem *self = CEP_RUN_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPARED:
+      g_value_set_boolean (value, self->compared);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cep_run_item_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  CepRunItem *self = CEP_RUN_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPARED:
+      cep_run_item_set_compared (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cep_run_item_finalize (GObject *object)
+{
+  cep_run_info_free (CEP_RUN_ITEM (object)->info);
+  G_OBJECT_CLASS (cep_run_item_parent_class)->finalize (object);
+}
+
+static void
+cep_run_item_class_init (CepRunItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = cep_run_item_get_property;
+  object_class->set_property = cep_run_item_set_property;
+  object_class->finalize = cep_run_item_finalize;
+  properties[PROP_COMPARED] = g_param_spec_boolean ("compared", NULL, NULL, FALSE,
+                                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+                                                    | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cep_run_item_init (CepRunItem *self)
+{
+}

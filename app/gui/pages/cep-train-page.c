@@ -1,0 +1,1333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-train-page.c: the Train page.
+ *
+ * Owns the training form, the run controller, the history list and the three plots. The
+ * numbers come from core: the trainer's events (through the controller) and the run folders
+ * (through the history reader). The one thing computed here is the display smoothing of the
+ * per-step loss (an exponential moving average, like TensorBoard's slider).
+ */
+#define G_LOG_DOMAIN "cepstra-train-page"
+
+#include "cep-train-page.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "cep-application.h"
+#include "cep-backend.h"
+#include "cep-colormap.h"
+#include "cep-curve-view.h"
+#include "cep-file-chooser.h"
+#include "cep-format.h"
+#include "cep-gui-util.h"
+#include "cep-run-item.h"
+#include "cep-window.h"
+
+/* The batch-size experiment trains on this many frames (a fixed random subset), so that a
+ * full batch is a few thousand rows and an epoch of one-sample steps takes seconds. */
+#define BATCH_EXPERIMENT_FRAMES 2048
+
+typedef enum
+{
+  AXIS_STEPS,
+  AXIS_EPOCHS,
+  AXIS_TIME,
+} CompareAxis;
+
+struct _CepTrainPage
+{
+  GtkWidget           parent_instance;
+
+  CepSession         *session;
+  GSettings          *settings;
+  CepTrainController  *controller;
+  GListStore         *history;           /* of CepRunItem */
+  GtkSingleSelection *history_selection;
+  GCancellable       *history_cancellable;
+  GtkStringList      *backend_labels;
+  GStrv               backend_names;
+  GQueue              queue;             /* CepExperiment*: batch-size runs to come */
+  GPtrArray          *batch_runs;        /* run folders of the batch-size experiment */
+  gboolean            updating;
+  gboolean            dirty;
+  guint               tick_id;
+  guint64             n_ui_updates;
+
+  /* template */
+  AdwComboRow        *backend_row;
+  AdwComboRow        *optimizer_row;
+  GtkSpinButton      *lr_spin;
+  GtkSpinButton      *weight_decay_spin;
+  GtkWidget          *momentum_row;
+  GtkSpinButton      *momentum_spin;
+  GtkSpinButton      *clip_spin;
+  AdwComboRow        *schedule_row;
+  GtkSpinButton      *warmup_spin;
+  GtkWidget          *step_size_row;
+  GtkSpinButton      *step_size_spin;
+  GtkWidget          *gamma_row;
+  GtkSpinButton      *gamma_spin;
+  GtkWidget          *t_max_row;
+  GtkSpinButton      *t_max_spin;
+  GtkWidget          *factor_row;
+  GtkSpinButton      *factor_spin;
+  GtkWidget          *patience_row;
+  GtkSpinButton      *patience_spin;
+  GtkSpinButton      *batch_spin;
+  GtkSpinButton      *epochs_spin;
+  GtkSpinButton      *subset_spin;
+  GtkSwitch          *augment_switch;
+  GtkSpinButton      *seed_spin;
+  GtkButton          *pause_button;
+  GtkProgressBar     *progress_bar;
+  GtkLabel           *status_label;
+  GtkStack           *view_stack;
+  CepCurveView       *loss_view;
+  CepCurveView       *lr_view;
+  GtkColumnView      *history_view;
+  GtkDropDown        *axis_dropdown;
+  CepCurveView       *compare_view;
+};
+
+enum
+{
+  SIGNAL_HISTORY_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CepTrainPage, cep_train_page, GTK_TYPE_WIDGET)
+
+static void update_actions       (CepTrainPage *self);
+static void rebuild_comparison   (CepTrainPage *self);
+
+CepTrainController *
+cep_train_page_get_controller (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), NULL);
+  return self->controller;
+}
+
+guint64
+cep_train_page_get_n_ui_updates (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), 0);
+  return self->n_ui_updates;
+}
+
+guint
+cep_train_page_get_n_queued (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), 0);
+  return self->queue.length;
+}
+
+static void
+report (CepTrainPage *self,
+        const char   *message)
+{
+  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
+
+  if (window != NULL)
+    cep_window_add_toast (window, message);
+  else
+    g_message ("%s", message);
+}
+
+static void
+report_error (CepTrainPage *self,
+              const char   *heading,
+              const GError *error)
+{
+  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
+
+  if (window != NULL)
+    cep_window_show_error (window, heading, error);
+  else
+    g_message ("%s: %s", heading, error->message);
+}
+
+static CepExperiment *
+experiment (CepTrainPage *self)
+{
+  return self->session != NULL ? cep_session_get_experiment (self->session) : NULL;
+}
+
+/* ---- the form <-> the experiment ---- */
+
+static void
+show_kind_rows (CepTrainPage *self)
+{
+  guint schedule = adw_combo_row_get_selected (self->schedule_row);
+
+  gtk_widget_set_visible (self->momentum_row, adw_combo_row_get_selected (self->optimizer_row)
+                                              == CEP_EXPERIMENT_OPTIMIZER_SGD);
+  gtk_widget_set_visible (self->step_size_row, schedule == CEP_EXPERIMENT_SCHEDULE_STEP);
+  gtk_widget_set_visible (self->gamma_row, schedule == CEP_EXPERIMENT_SCHEDULE_STEP);
+  gtk_widget_set_visible (self->t_max_row, schedule == CEP_EXPERIMENT_SCHEDULE_COSINE);
+  gtk_widget_set_visible (self->factor_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
+  gtk_widget_set_visible (self->patience_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
+}
+
+static void
+select_backend (CepTrainPage *self,
+                const char   *name)
+{
+  for (guint i = 0; self->backend_names != NULL && self->backend_names[i] != NULL; i++)
+    if (g_strcmp0 (self->backend_names[i], name) == 0)
+      adw_combo_row_set_selected (self->backend_row, i);
+}
+
+static void
+write_form (CepTrainPage *self)
+{
+  CepExperiment *e = experiment (self);
+  const CepExperimentTrain *train = &e->train;
+
+  self->updating = TRUE;
+  select_backend (self, train->backend);
+  adw_combo_row_set_selected (self->optimizer_row, train->optimizer.kind);
+  gtk_spin_button_set_value (self->lr_spin, train->optimizer.lr);
+  gtk_spin_button_set_value (self->weight_decay_spin, train->optimizer.weight_decay);
+  gtk_spin_button_set_value (self->momentum_spin, train->optimizer.momentum);
+  gtk_spin_button_set_value (self->clip_spin, train->grad_clip_norm);
+  adw_combo_row_set_selected (self->schedule_row, train->schedule.kind);
+  gtk_spin_button_set_value (self->warmup_spin, train->schedule.warmup_steps);
+  gtk_spin_button_set_value (self->step_size_spin, train->schedule.step_size);
+  gtk_spin_button_set_value (self->gamma_spin, train->schedule.gamma);
+  gtk_spin_button_set_value (self->t_max_spin, train->schedule.t_max);
+  gtk_spin_button_set_value (self->factor_spin, train->schedule.factor);
+  gtk_spin_button_set_value (self->patience_spin, train->schedule.patience);
+  gtk_spin_button_set_value (self->batch_spin, train->batch_size);
+  gtk_spin_button_set_value (self->epochs_spin, train->epochs);
+  gtk_spin_button_set_value (self->subset_spin, e->data.subset_fraction * 100);
+  gtk_switch_set_active (self->augment_switch, e->augment.enabled);
+  gtk_spin_button_set_value (self->seed_spin, (double) e->seed);
+  show_kind_rows (self);
+  self->updating = FALSE;
+}
+
+static void
+read_optimizer (CepTrainPage           *self,
+                CepExperimentOptimizer *optimizer)
+{
+  optimizer->kind = (CepExperimentOptimizerKind) adw_combo_row_get_selected (self->optimizer_row);
+  optimizer->lr = gtk_spin_button_get_value (self->lr_spin);
+  optimizer->weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
+  optimizer->momentum = gtk_spin_button_get_value (self->momentum_spin);
+  /* Nesterov needs momentum; keep the experiment valid when momentum goes back to 0. */
+  if (optimizer->momentum == 0)
+    optimizer->nesterov = FALSE;
+}
+
+static void
+read_schedule (CepTrainPage          *self,
+               CepExperimentSchedule *schedule)
+{
+  schedule->kind = (CepExperimentScheduleKind) adw_combo_row_get_selected (self->schedule_row);
+  schedule->warmup_steps = gtk_spin_button_get_value_as_int (self->warmup_spin);
+  schedule->step_size = gtk_spin_button_get_value_as_int (self->step_size_spin);
+  schedule->gamma = gtk_spin_button_get_value (self->gamma_spin);
+  schedule->t_max = gtk_spin_button_get_value_as_int (self->t_max_spin);
+  schedule->factor = gtk_spin_button_get_value (self->factor_spin);
+  schedule->patience = gtk_spin_button_get_value_as_int (self->patience_spin);
+}
+
+static void
+read_form (CepTrainPage *self)
+{
+  CepExperiment *e = experiment (self);
+  guint backend = adw_combo_row_get_selected (self->backend_row);
+
+  read_optimizer (self, &e->train.optimizer);
+  read_schedule (self, &e->train.schedule);
+  e->train.grad_clip_norm = gtk_spin_button_get_value (self->clip_spin);
+  e->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
+  e->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  e->data.subset_fraction = gtk_spin_button_get_value (self->subset_spin) / 100.0;
+  e->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  e->augment.enabled = gtk_switch_get_active (self->augment_switch);
+  if (self->backend_names != NULL && backend < g_strv_length (self->backend_names))
+    {
+      g_free (e->train.backend);
+      e->train.backend = g_strdup (self->backend_names[backend]);
+    }
+}
+
+static void
+on_form_changed (CepTrainPage *self)
+{
+  show_kind_rows (self);
+  if (self->updating || self->session == NULL)
+    return;
+  read_form (self);
+  self->updating = TRUE;
+  cep_session_experiment_changed (self->session,
+                                  CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT);
+  self->updating = FALSE;
+}
+
+/* ---- backends ---- */
+
+/* Backend descriptions name the device (Vulkan's GPU): creating each backend takes a moment
+ * (a device probe), so it happens on a worker once per page. */
+static void
+describe_backends_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  const char * const *names = task_data;
+  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CepBackend *backend = cep_backend_new (names[i], NULL, NULL);
+
+      g_ptr_array_add (labels, backend != NULL
+                               ? g_strdup (cep_backend_get_description (backend))
+                               : g_strdup (names[i]));
+      if (backend != NULL)
+        cep_backend_free (backend);
+    }
+  g_ptr_array_add (labels, NULL);
+  g_task_return_pointer (task, g_ptr_array_free (labels, FALSE), (GDestroyNotify) g_strfreev);
+}
+
+static void
+on_backends_described (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (CepTrainPage) self = user_data;
+  g_auto (GStrv) labels = g_task_propagate_pointer (G_TASK (result), NULL);
+  guint selected = adw_combo_row_get_selected (self->backend_row);
+  guint n;
+
+  if (labels == NULL || self->backend_labels == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
+  self->updating = TRUE;
+  gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) labels);
+  adw_combo_row_set_selected (self->backend_row, selected);
+  self->updating = FALSE;
+}
+
+static void
+setup_backends (CepTrainPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  self->backend_names = g_strdupv ((char **) cep_backend_list_available ());
+  self->backend_labels = gtk_string_list_new ((const char * const *) self->backend_names);
+  adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (self->backend_labels));
+  task = g_task_new (NULL, NULL, on_backends_described, g_object_ref (self));
+  g_task_set_task_data (task, g_strdupv (self->backend_names), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, describe_backends_thread);
+}
+
+/* ---- the live plots ---- */
+
+static CepLineSeries
+series_style (const char *name,
+              guint       panel,
+              guint       color,
+              double      alpha,
+              gboolean    markers,
+              double      width)
+{
+  CepLineSeries style = { 0 };
+
+  style.name = name;
+  style.panel = panel;
+  style.color = cep_palette_get_series_color (color);
+  style.color.alpha = alpha;
+  style.markers = markers;
+  style.line_width = width;
+  return style;
+}
+
+#define DATA(array) ((const double *) (array)->data)
+
+/* The per-step loss smoothed for reading (bias-corrected exponential moving average). */
+static GArray *
+smoothed_loss (const GArray *loss,
+               double        weight)
+{
+  GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (double), loss->len);
+  double average = 0, correction = 1;
+
+  for (guint i = 0; i < loss->len; i++)
+    {
+      double value = g_array_index (loss, double, i);
+      double smoothed;
+
+      if (isfinite (value))
+        {
+          average = weight * average + (1 - weight) * value;
+          correction *= weight;
+        }
+      smoothed = average / (1 - correction);
+      g_array_append_val (out, smoothed);
+    }
+  return out;
+}
+
+static void
+fill_loss_view (CepTrainPage       *self,
+                const CepRunCurves *curves)
+{
+  CepCurveView *view = self->loss_view;
+  CepLineSeries style;
+  g_autoptr (GArray) smooth = smoothed_loss (curves->step_loss,
+                                             g_settings_get_double (self->settings,
+                                                                    "loss-smoothing"));
+  guint n_steps = curves->step->len, n_epochs = curves->epoch_step->len;
+
+  cep_curve_view_clear (view);
+  cep_line_plot_init_training (cep_curve_view_get_plot (view),
+                               g_settings_get_boolean (self->settings, "log-loss-axis"));
+  cep_curve_view_get_plot (view)->x_label = "Step";
+  style = series_style ("per step", 0, 0, 0.3, FALSE, 1.0);
+  cep_curve_view_add_series (view, &style, DATA (curves->step), DATA (curves->step_loss), n_steps);
+  style = series_style ("smoothed", 0, 0, 1.0, FALSE, 2.0);
+  cep_curve_view_add_series (view, &style, DATA (curves->step), DATA (smooth), n_steps);
+  style = series_style ("train (epoch)", 0, 1, 1.0, TRUE, 1.5);
+  cep_curve_view_add_series (view, &style, DATA (curves->epoch_step), DATA (curves->epoch_loss),
+                             n_epochs);
+  style.panel = 1;
+  cep_curve_view_add_series (view, &style, DATA (curves->epoch_step),
+                             DATA (curves->epoch_accuracy), n_epochs);
+  style = series_style ("dev", 0, 2, 1.0, TRUE, 1.5);
+  cep_curve_view_add_series (view, &style, DATA (curves->epoch_step), DATA (curves->dev_loss),
+                             n_epochs);
+  style.panel = 1;
+  cep_curve_view_add_series (view, &style, DATA (curves->epoch_step),
+                             DATA (curves->dev_accuracy), n_epochs);
+  cep_curve_view_set_epoch_marks (view, DATA (curves->epoch_step), n_epochs);
+}
+
+static void
+fill_lr_view (CepTrainPage       *self,
+              const CepRunCurves *curves)
+{
+  CepLinePlot *plot = cep_curve_view_get_plot (self->lr_view);
+  CepLineSeries style = series_style ("learning rate", 0, 3, 1.0, FALSE, 1.5);
+
+  cep_curve_view_clear (self->lr_view);
+  cep_line_plot_init (plot);
+  plot->x_label = "Step";
+  plot->panels[0].y_label = "Learning rate";
+  plot->show_legend = FALSE;
+  cep_curve_view_add_series (self->lr_view, &style, DATA (curves->step), DATA (curves->step_lr),
+                             curves->step->len);
+}
+
+/* ---- progress ---- */
+
+static char *
+format_eta (const CepTrainProgress *progress,
+            double                  done)
+{
+  double remaining;
+
+  if (done <= 0 || progress->elapsed <= 0)
+    return g_strdup ("–");
+  remaining = progress->elapsed * (1 - done) / done;
+  return cep_format_duration (remaining);
+}
+
+static void
+update_progress (CepTrainPage *self)
+{
+  const CepTrainProgress *p = cep_train_controller_get_progress (self->controller);
+  double epoch_part = p->n_batches > 0 ? (double) p->batch / p->n_batches : 0;
+  double done = p->n_epochs > 0 ? MIN ((p->epoch + epoch_part) / p->n_epochs, 1.0) : 0;
+  g_autofree char *text = NULL, *status = NULL, *eta = NULL, *rate = NULL;
+
+  if (cep_train_controller_get_state (self->controller) == CEP_TRAIN_STATE_IDLE)
+    return;
+  eta = format_eta (p, done);
+  rate = cep_format_count ((guint64) p->samples_per_second);
+  text = g_strdup_printf ("Epoch %u of %u · batch %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+                          MIN (p->epoch + 1, p->n_epochs), p->n_epochs, p->batch, p->n_batches);
+  status = g_strdup_printf ("Step %" G_GUINT64_FORMAT " · %s samples/s · ETA %s · loss %.4f · "
+                            "lr %.3g", p->step, rate, eta, p->loss, p->lr);
+  gtk_progress_bar_set_fraction (self->progress_bar, done);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_label_set_label (self->status_label, status);
+}
+
+/* Everything the events changed, applied once per frame (the tick) however many arrived. */
+static gboolean
+apply_updates (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  const CepRunCurves *curves = cep_train_controller_get_curves (self->controller);
+
+  self->tick_id = 0;
+  if (!self->dirty)
+    return G_SOURCE_REMOVE;
+  self->dirty = FALSE;
+  self->n_ui_updates++;
+  fill_loss_view (self, curves);
+  fill_lr_view (self, curves);
+  update_progress (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_update (CepTrainPage *self)
+{
+  self->dirty = TRUE;
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_updates, NULL, NULL);
+}
+
+static void
+on_controller_updated (CepTrainController *controller,
+                       CepTrainPage       *self)
+{
+  schedule_update (self);
+}
+
+/* ---- starting and finishing runs ---- */
+
+static CepPartition *
+partition_for (CepTrainPage *self,
+               const char   *chosen,
+               const char   *role_default)
+{
+  return cep_session_get_partition (self->session, chosen != NULL ? chosen : role_default);
+}
+
+static gboolean
+start_experiment (CepTrainPage         *self,
+                  const CepExperiment  *e,
+                  gboolean              with_dev,
+                  const char           *run_dir,
+                  gboolean              resume,
+                  GError              **error)
+{
+  CepDataset *dataset = self->session != NULL ? cep_session_get_dataset (self->session) : NULL;
+  CepPartition *train, *dev = NULL;
+
+  if (dataset == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No dataset is open");
+      return FALSE;
+    }
+  if (!cep_experiment_validate (e, error))
+    return FALSE;
+  train = partition_for (self, e->data.train_partition, cep_dataset_get_train_name (dataset));
+  if (train == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no training partition",
+                   cep_dataset_get_root (dataset));
+      return FALSE;
+    }
+  if (with_dev)
+    dev = partition_for (self, e->data.dev_partition, cep_dataset_get_dev_name (dataset));
+  if (!cep_train_controller_start (self->controller, e, train, dev, run_dir, e->train.backend,
+                                   resume, error))
+    return FALSE;
+  gtk_stack_set_visible_child_name (self->view_stack, "current");
+  gtk_label_set_label (self->status_label, "Starting…");
+  schedule_update (self);
+  return TRUE;
+}
+
+gboolean
+cep_train_page_start (CepTrainPage  *self,
+                      GError       **error)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+  read_form (self);
+  return start_experiment (self, experiment (self), TRUE, NULL, FALSE, error);
+}
+
+static void start_next_queued (CepTrainPage *self);
+
+static void
+on_controller_finished (CepTrainController *controller,
+                        guint               status,
+                        const GError       *error,
+                        CepTrainPage       *self)
+{
+  const char *run_dir = cep_train_controller_get_run_dir (controller);
+  g_autofree char *id = g_path_get_basename (run_dir);
+  g_autofree char *message = NULL;
+
+  schedule_update (self);
+  if (status == CEP_RUN_STATUS_FAILED && error != NULL)
+    report_error (self, "Training Failed", error);
+  message = g_strdup_printf ("%s: %s", id, cep_run_status_get_label (status));
+  gtk_label_set_label (self->status_label, message);
+  if (status == CEP_RUN_STATUS_FINISHED && self->batch_runs != NULL)
+    g_ptr_array_add (self->batch_runs, g_strdup (run_dir));
+  if (status == CEP_RUN_STATUS_FINISHED && self->queue.length > 0)
+    start_next_queued (self);
+  else
+    g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  cep_train_page_refresh_history (self);
+  update_actions (self);
+}
+
+static void
+on_controller_state (CepTrainController *controller,
+                     GParamSpec         *pspec,
+                     CepTrainPage       *self)
+{
+  update_actions (self);
+}
+
+/* ---- the batch-size experiment (Programming Machine Learning, ch. 13) ---- */
+
+static gboolean
+has_batch_norm (const CepModelSpec *spec)
+{
+  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
+    if (cep_model_spec_get_block (spec, i)->kind == CEP_BLOCK_BATCH_NORM)
+      return TRUE;
+  return FALSE;
+}
+
+static CepExperiment *
+batch_variant (const CepExperiment *base,
+               const char          *name,
+               guint                batch_size,
+               guint                epochs,
+               double               subset)
+{
+  CepExperiment *e = cep_experiment_copy (base);
+
+  g_free (e->name);
+  e->name = g_strdup (name);
+  e->train.optimizer.kind = CEP_EXPERIMENT_OPTIMIZER_SGD;
+  e->train.optimizer.lr = 0.05;
+  e->train.optimizer.momentum = 0;
+  e->train.optimizer.nesterov = FALSE;
+  e->train.optimizer.weight_decay = 0;
+  e->train.schedule.kind = CEP_EXPERIMENT_SCHEDULE_CONSTANT;
+  e->train.schedule.warmup_steps = 0;
+  e->train.batch_size = batch_size;
+  e->train.epochs = epochs;
+  e->data.subset_fraction = subset;
+  e->data.subset_every = 1;
+  e->augment.enabled = FALSE;
+  return e;
+}
+
+static void
+queue_batch_experiment (CepTrainPage *self)
+{
+  const CepExperiment *base = experiment (self);
+  CepDataset *dataset = cep_session_get_dataset (self->session);
+  CepPartition *train = partition_for (self, base->data.train_partition,
+                                       cep_dataset_get_train_name (dataset));
+  gsize frames = cep_partition_get_n_frames (train);
+  guint subset = (guint) MIN (frames, BATCH_EXPERIMENT_FRAMES);
+  double fraction = (double) subset / MAX (frames, 1);
+  /* BatchNorm needs two rows to normalize over: the "stochastic" batch is then 2. */
+  guint smallest = has_batch_norm (base->model) ? 2 : 1;
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  g_queue_push_tail (&self->queue, batch_variant (base, "sgd", smallest, 1, fraction));
+  g_queue_push_tail (&self->queue, batch_variant (base, "mini-batch-128", 128, 8, fraction));
+  g_queue_push_tail (&self->queue, batch_variant (base, "full-batch", MAX (subset, 2), 20,
+                                                  fraction));
+}
+
+static void
+start_next_queued (CepTrainPage *self)
+{
+  g_autoptr (CepExperiment) next = g_queue_pop_head (&self->queue);
+  g_autoptr (GError) error = NULL;
+
+  if (next == NULL)
+    return;
+  /* Loss against seconds compares training itself: no dev evaluation in between. */
+  if (!start_experiment (self, next, FALSE, NULL, FALSE, &error))
+    {
+      g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+      report_error (self, "Could Not Start the Run", error);
+    }
+}
+
+/* ---- the history ---- */
+
+static gboolean
+is_batch_run (CepTrainPage     *self,
+              const CepRunInfo *info)
+{
+  for (guint i = 0; self->batch_runs != NULL && i < self->batch_runs->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->batch_runs, i), info->dir) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_item_compared (CepRunItem   *item,
+                  GParamSpec   *pspec,
+                  CepTrainPage *self)
+{
+  rebuild_comparison (self);
+}
+
+static void
+on_history_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (CepTrainPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) runs = cep_run_history_list_finish (result, &error);
+  gboolean batch_done = self->batch_runs != NULL && self->batch_runs->len == 3;
+
+  if (runs == NULL)
+    return;
+  g_list_store_remove_all (self->history);
+  g_ptr_array_set_free_func (runs, NULL);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      g_autoptr (CepRunItem) item = cep_run_item_new (g_ptr_array_index (runs, i));
+      const CepRunInfo *info = cep_run_item_get_info (item);
+
+      /* The newest run is compared by default; after the batch-size experiment, its three. */
+      cep_run_item_set_compared (item, batch_done ? is_batch_run (self, info) : i == 0);
+      g_signal_connect (item, "notify::compared", G_CALLBACK (on_item_compared), self);
+      g_list_store_append (self->history, item);
+    }
+  if (batch_done)
+    {
+      g_clear_pointer (&self->batch_runs, g_ptr_array_unref);
+      gtk_drop_down_set_selected (self->axis_dropdown, AXIS_TIME);
+      gtk_stack_set_visible_child_name (self->view_stack, "history");
+    }
+  rebuild_comparison (self);
+  update_actions (self);
+  g_signal_emit (self, signals[SIGNAL_HISTORY_LOADED], 0);
+}
+
+void
+cep_train_page_refresh_history (CepTrainPage *self)
+{
+  g_autofree char *runs_root = cep_run_history_get_root ();
+
+  g_return_if_fail (CEP_IS_TRAIN_PAGE (self));
+
+  if (self->session == NULL)
+    return;
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  self->history_cancellable = g_cancellable_new ();
+  cep_run_history_list_async (runs_root, experiment (self)->data.root, self->history_cancellable,
+                              on_history_listed, g_object_ref (self));
+}
+
+guint
+cep_train_page_get_n_history (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->history));
+}
+
+void
+cep_train_page_compare_run (CepTrainPage *self,
+                            guint         index,
+                            gboolean      compared)
+{
+  g_autoptr (CepRunItem) item = NULL;
+
+  g_return_if_fail (CEP_IS_TRAIN_PAGE (self));
+
+  item = g_list_model_get_item (G_LIST_MODEL (self->history), index);
+  if (item != NULL)
+    cep_run_item_set_compared (item, compared);
+}
+
+/* One run's curves against the chosen axis: loss on top, dev (or train) accuracy below. */
+static void
+add_compared_run (CepTrainPage     *self,
+                  const CepRunInfo *info,
+                  guint             color,
+                  CompareAxis       axis)
+{
+  const CepRunCurves *c = info->curves;
+  CepLineSeries style = series_style (info->id, 0, color, 1.0, axis == AXIS_EPOCHS, 1.5);
+  g_autoptr (GArray) epochs = g_array_new (FALSE, FALSE, sizeof (double));
+  gboolean has_dev = c->dev_accuracy->len > 0
+                     && !isnan (g_array_index (c->dev_accuracy, double, 0));
+  const GArray *accuracy = has_dev ? c->dev_accuracy : c->epoch_accuracy;
+  const GArray *epoch_x;
+
+  for (guint i = 0; i < c->epoch_step->len; i++)
+    g_array_append_val (epochs, (double) { i + 1 });
+  epoch_x = axis == AXIS_EPOCHS ? epochs : axis == AXIS_TIME ? c->epoch_time : c->epoch_step;
+  if (axis == AXIS_EPOCHS)
+    cep_curve_view_add_series (self->compare_view, &style, DATA (epochs), DATA (c->epoch_loss),
+                               c->epoch_loss->len);
+  else
+    cep_curve_view_add_series (self->compare_view, &style,
+                               DATA (axis == AXIS_TIME ? c->step_time : c->step),
+                               DATA (c->step_loss), c->step->len);
+  style.panel = 1;
+  style.markers = TRUE;
+  cep_curve_view_add_series (self->compare_view, &style, DATA (epoch_x), DATA (accuracy),
+                             accuracy->len);
+}
+
+static void
+rebuild_comparison (CepTrainPage *self)
+{
+  CompareAxis axis = (CompareAxis) gtk_drop_down_get_selected (self->axis_dropdown);
+  static const char *axis_labels[] = { "Step", "Epoch", "Wall time (s)" };
+  CepLinePlot *plot = cep_curve_view_get_plot (self->compare_view);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history)), color = 0;
+
+  cep_curve_view_clear (self->compare_view);
+  cep_line_plot_init_training (plot, g_settings_get_boolean (self->settings, "log-loss-axis"));
+  plot->x_label = axis_labels[MIN (axis, AXIS_TIME)];
+  plot->x_kind = axis == AXIS_TIME ? CEP_PLOT_TICKS_NUMBER : CEP_PLOT_TICKS_INTEGER;
+  plot->panels[1].y_label = "Dev accuracy (%)";
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CepRunItem) item = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+
+      if (cep_run_item_get_compared (item))
+        add_compared_run (self, cep_run_item_get_info (item), color++, axis);
+    }
+  cep_curve_view_changed (self->compare_view);
+}
+
+static void
+on_axis_changed (CepTrainPage *self)
+{
+  rebuild_comparison (self);
+}
+
+/* Column cells: a label per column, filled by describe functions of the item. */
+typedef char *(*DescribeFunc) (CepRunItem *item);
+
+static char *
+describe_id (CepRunItem *item)
+{
+  return g_strdup (cep_run_item_get_info (item)->id);
+}
+
+static char *
+describe_status (CepRunItem *item)
+{
+  return g_strdup (cep_run_status_get_label (cep_run_item_get_info (item)->status));
+}
+
+static void
+setup_label_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *cell,
+                  gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (cell, label);
+}
+
+static void
+bind_label_cell (GtkSignalListItemFactory *factory,
+                 GtkListItem              *cell,
+                 gpointer                  user_data)
+{
+  DescribeFunc describe = user_data;
+  g_autofree char *text = describe (gtk_list_item_get_item (cell));
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (cell)), text);
+}
+
+static void
+setup_check_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *cell,
+                  gpointer                  user_data)
+{
+  GtkWidget *check = gtk_check_button_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Compare this run", -1);
+  gtk_list_item_set_child (cell, check);
+}
+
+static void
+bind_check_cell (GtkSignalListItemFactory *factory,
+                 GtkListItem              *cell,
+                 gpointer                  user_data)
+{
+  GObject *item = gtk_list_item_get_item (cell);
+  GtkWidget *check = gtk_list_item_get_child (cell);
+  GBinding *binding = g_object_bind_property (item, "compared", check, "active",
+                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  g_object_set_data (G_OBJECT (cell), "binding", binding);
+}
+
+static void
+unbind_check_cell (GtkSignalListItemFactory *factory,
+                   GtkListItem              *cell,
+                   gpointer                  user_data)
+{
+  GBinding *binding = g_object_get_data (G_OBJECT (cell), "binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+  g_object_set_data (G_OBJECT (cell), "binding", NULL);
+}
+
+static void
+add_column (CepTrainPage *self,
+            const char   *title,
+            DescribeFunc  describe,
+            gboolean      expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  if (describe != NULL)
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cell), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cell), describe);
+    }
+  else
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_check_cell), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_check_cell), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_check_cell), NULL);
+    }
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->history_view, column);
+  g_object_unref (column);
+}
+
+static void
+setup_history (CepTrainPage *self)
+{
+  self->history = g_list_store_new (CEP_TYPE_RUN_ITEM);
+  self->history_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->history)));
+  gtk_column_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
+  add_column (self, "", NULL, FALSE);
+  add_column (self, "Run", describe_id, TRUE);
+  add_column (self, "Model", cep_run_item_describe_model, FALSE);
+  add_column (self, "Optimizer", cep_run_item_describe_optimizer, FALSE);
+  add_column (self, "Epochs", cep_run_item_describe_epochs, FALSE);
+  add_column (self, "Best accuracy", cep_run_item_describe_accuracy, FALSE);
+  add_column (self, "Status", describe_status, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Runs of this dataset", -1);
+  g_signal_connect_swapped (self->history_selection, "notify::selected",
+                            G_CALLBACK (update_actions), self);
+}
+
+static const CepRunInfo *
+selected_run (CepTrainPage *self)
+{
+  CepRunItem *item = gtk_single_selection_get_selected_item (self->history_selection);
+
+  return item != NULL ? cep_run_item_get_info (item) : NULL;
+}
+
+/* ---- actions ---- */
+
+static void
+update_actions (CepTrainPage *self)
+{
+  CepTrainState state = cep_train_controller_get_state (self->controller);
+  gboolean idle = state == CEP_TRAIN_STATE_IDLE;
+  gboolean has_data = self->session != NULL && cep_session_get_dataset (self->session) != NULL;
+  const CepRunInfo *selected = selected_run (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "train.start", idle && has_data);
+  gtk_widget_action_set_enabled (widget, "train.pause", state == CEP_TRAIN_STATE_RUNNING
+                                                        || state == CEP_TRAIN_STATE_PAUSED);
+  gtk_widget_action_set_enabled (widget, "train.stop", state == CEP_TRAIN_STATE_RUNNING
+                                                       || state == CEP_TRAIN_STATE_PAUSED);
+  gtk_widget_action_set_enabled (widget, "train.batch-experiment", idle && has_data);
+  gtk_widget_action_set_enabled (widget, "train.resume-run",
+                                 idle && has_data && selected != NULL
+                                 && cep_run_info_can_resume (selected));
+  gtk_widget_action_set_enabled (widget, "train.open-run-folder", selected != NULL);
+  gtk_widget_action_set_enabled (widget, "train.open-folder",
+                                 cep_train_controller_get_run_dir (self->controller) != NULL);
+  gtk_button_set_label (self->pause_button, state == CEP_TRAIN_STATE_PAUSED ? "_Resume"
+                                                                           : "_Pause");
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  if (!cep_train_page_start (self, &error))
+    report_error (self, "Could Not Start Training", error);
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+
+  if (cep_train_controller_get_state (self->controller) == CEP_TRAIN_STATE_PAUSED)
+    cep_train_controller_unpause (self->controller);
+  else
+    cep_train_controller_pause (self->controller);
+  gtk_label_set_label (self->status_label,
+                       cep_train_controller_get_state (self->controller) == CEP_TRAIN_STATE_PAUSED
+                       ? "Paused" : "Running");
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  cep_train_controller_stop (self->controller);
+  gtk_label_set_label (self->status_label, "Stopping after this step…");
+}
+
+static void
+batch_experiment_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+
+  read_form (self);
+  queue_batch_experiment (self);
+  g_clear_pointer (&self->batch_runs, g_ptr_array_unref);
+  self->batch_runs = g_ptr_array_new_with_free_func (g_free);
+  start_next_queued (self);
+}
+
+static void
+resume_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  const CepRunInfo *info = selected_run (self);
+  g_autoptr (GError) error = NULL;
+
+  if (info == NULL)
+    return;
+  if (!start_experiment (self, info->experiment, TRUE, info->dir, TRUE, &error))
+    report_error (self, "Could Not Resume the Run", error);
+}
+
+static void
+open_folder (CepTrainPage *self,
+             const char   *dir)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (dir);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s", dir, error->message);
+
+      report (self, message);
+    }
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  const CepRunInfo *info = selected_run (self);
+  const char *dir = g_str_equal (action_name, "train.open-run-folder")
+                    ? (info != NULL ? info->dir : NULL)
+                    : cep_train_controller_get_run_dir (self->controller);
+
+  if (dir != NULL)
+    open_folder (self, dir);
+}
+
+typedef struct
+{
+  CepTrainPage *page;
+  CepCurveView *view;
+  gboolean      metrics;
+} ExportRequest;
+
+static void
+on_export_chosen (GPtrArray *files,
+                  gpointer   user_data)
+{
+  ExportRequest *request = user_data;
+  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (path != NULL && request->metrics)
+    ok = cep_run_curves_write_csv (cep_train_controller_get_curves (request->page->controller),
+                                   path, &error);
+  else if (path != NULL)
+    ok = cep_plot_widget_export (CEP_PLOT_WIDGET (request->view), path, 1200, 800, &error);
+  if (!ok)
+    report_error (request->page, "Could Not Export", error);
+  else if (path != NULL)
+    report (request->page, "Exported");
+  g_object_unref (request->page);
+  g_free (request);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  ExportRequest *request = g_new0 (ExportRequest, 1);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const char *name = "curves.png";
+
+  request->page = g_object_ref (self);
+  request->view = self->loss_view;
+  if (g_str_equal (action_name, "train.export-metrics"))
+    request->metrics = TRUE, name = "metrics.csv";
+  else if (g_str_equal (action_name, "train.export-comparison"))
+    request->view = self->compare_view, name = "comparison.png";
+  cep_choose_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, "Export", name,
+                   on_export_chosen, request);
+}
+
+static void
+refresh_history_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  cep_train_page_refresh_history (CEP_TRAIN_PAGE (widget));
+}
+
+/* ---- the session ---- */
+
+static void
+on_experiment_changed (CepSession   *session,
+                       guint         what,
+                       CepTrainPage *self)
+{
+  if (!self->updating && (what & (CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT)))
+    write_form (self);
+  if (what & CEP_SESSION_CHANGED_DATA)
+    cep_train_page_refresh_history (self);
+  update_actions (self);
+}
+
+static void
+apply_backend_preference (CepTrainPage *self)
+{
+  g_autofree char *preferred = g_settings_get_string (self->settings, "default-backend");
+  CepExperiment *e = experiment (self);
+
+  if (*preferred == '\0' || !g_strv_contains ((const char * const *) self->backend_names,
+                                              preferred))
+    return;
+  g_free (e->train.backend);
+  e->train.backend = g_strdup (preferred);
+}
+
+void
+cep_train_page_set_session (CepTrainPage *self,
+                            CepSession   *session)
+{
+  g_return_if_fail (CEP_IS_TRAIN_PAGE (self));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session == NULL)
+    return;
+  g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
+  apply_backend_preference (self);
+  write_form (self);
+  update_actions (self);
+  cep_train_page_refresh_history (self);
+}
+
+/* ---- GObject ---- */
+
+static void
+cep_train_page_dispose (GObject *object)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (object);
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->controller);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CEP_TYPE_TRAIN_PAGE);
+  cep_widget_unparent_children (GTK_WIDGET (self));
+  g_clear_object (&self->history_selection);
+  g_clear_object (&self->history);
+  g_clear_object (&self->backend_labels);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->backend_names, g_strfreev);
+  g_clear_pointer (&self->batch_runs, g_ptr_array_unref);
+  G_OBJECT_CLASS (cep_train_page_parent_class)->dispose (object);
+}
+
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CepTrainPage, name)
+
+static void
+bind_template (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/cepstra/Cepstra/cep-train-page.ui");
+  BIND (backend_row);
+  BIND (optimizer_row);
+  BIND (lr_spin);
+  BIND (weight_decay_spin);
+  BIND (momentum_row);
+  BIND (momentum_spin);
+  BIND (clip_spin);
+  BIND (schedule_row);
+  BIND (warmup_spin);
+  BIND (step_size_row);
+  BIND (step_size_spin);
+  BIND (gamma_row);
+  BIND (gamma_spin);
+  BIND (t_max_row);
+  BIND (t_max_spin);
+  BIND (factor_row);
+  BIND (factor_spin);
+  BIND (patience_row);
+  BIND (patience_spin);
+  BIND (batch_spin);
+  BIND (epochs_spin);
+  BIND (subset_spin);
+  BIND (augment_switch);
+  BIND (seed_spin);
+  BIND (pause_button);
+  BIND (progress_bar);
+  BIND (status_label);
+  BIND (view_stack);
+  BIND (loss_view);
+  BIND (lr_view);
+  BIND (history_view);
+  BIND (axis_dropdown);
+  BIND (compare_view);
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "train.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "train.batch-experiment", NULL,
+                                   batch_experiment_action);
+  gtk_widget_class_install_action (widget_class, "train.resume-run", NULL, resume_run_action);
+  gtk_widget_class_install_action (widget_class, "train.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "train.open-run-folder", NULL,
+                                   open_folder_action);
+  gtk_widget_class_install_action (widget_class, "train.export-plot", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.export-metrics", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.export-comparison", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.refresh-history", NULL,
+                                   refresh_history_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "train.pause",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK,
+                                       "train.stop", NULL);
+}
+
+static void
+cep_train_page_class_init (CepTrainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cep_train_page_dispose;
+  g_type_ensure (CEP_TYPE_CURVE_VIEW);
+  bind_template (widget_class);
+  install_actions (widget_class);
+  /* The run folders were read again (after a refresh or a finished run). */
+  signals[SIGNAL_HISTORY_LOADED] = g_signal_new ("history-loaded", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 0);
+}
+
+static void
+connect_form (CepTrainPage *self)
+{
+  GtkSpinButton *spins[] = {
+    self->lr_spin, self->weight_decay_spin, self->momentum_spin, self->clip_spin,
+    self->warmup_spin, self->step_size_spin, self->gamma_spin, self->t_max_spin,
+    self->factor_spin, self->patience_spin, self->batch_spin, self->epochs_spin,
+    self->subset_spin, self->seed_spin,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (on_form_changed), self);
+  g_signal_connect_swapped (self->backend_row, "notify::selected", G_CALLBACK (on_form_changed),
+                            self);
+  g_signal_connect_swapped (self->optimizer_row, "notify::selected",
+                            G_CALLBACK (on_form_changed), self);
+  g_signal_connect_swapped (self->schedule_row, "notify::selected",
+                            G_CALLBACK (on_form_changed), self);
+  g_signal_connect_swapped (self->augment_switch, "notify::active", G_CALLBACK (on_form_changed),
+                            self);
+  g_signal_connect_swapped (self->axis_dropdown, "notify::selected", G_CALLBACK (on_axis_changed),
+                            self);
+}
+
+static void
+cep_train_page_init (CepTrainPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (CEP_APPLICATION_ID);
+  self->controller = cep_train_controller_new ();
+  g_queue_init (&self->queue);
+  g_signal_connect (self->controller, "updated", G_CALLBACK (on_controller_updated), self);
+  g_signal_connect (self->controller, "finished", G_CALLBACK (on_controller_finished), self);
+  g_signal_connect (self->controller, "notify::state", G_CALLBACK (on_controller_state), self);
+  setup_backends (self);
+  setup_history (self);
+  connect_form (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Loss and accuracy", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->lr_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Learning rate", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->compare_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Compared runs", -1);
+  schedule_update (self);
+  update_actions (self);
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-train-page.c: the Train page on the demo dataset — the form edits the experiment, a
+ * short real run updates the progress and the plots (at most once per frame), pause holds
+ * it, stop ends it, the history lists it, resume finishes it, runs are compared, and the
+ * batch-size experiment queues its three runs.
+ */
+#include "cep-curve-view.h"
+#include "cep-run-item.h"
+#include "cep-train-page.h"
+#include "cep-ui-test-util.h"
+
+typedef struct
+{
+  CepSession   *session;
+  CepTrainPage *page;
+  GtkWindow    *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  CepExperiment *experiment;
+
+  fixture->session = cep_ui_test_load_demo ();
+  if (fixture->session == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  /* A short run: 2 % of the frames, 4 epochs, small batches so there are many steps. */
+  experiment = cep_session_get_experiment (fixture->session);
+  experiment->train.epochs = 4;
+  experiment->train.batch_size = 64;
+  experiment->data.subset_fraction = 0.02;
+  fixture->page = g_object_new (CEP_TYPE_TRAIN_PAGE, NULL);
+  cep_train_page_set_session (fixture->page, fixture->session);
+  fixture->window = cep_ui_test_window_new (GTK_WIDGET (fixture->page), 1024, 650);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->session);
+}
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->page),
+                                                   CEP_TYPE_TRAIN_PAGE, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static CepTrainController *
+controller (Fixture *fixture)
+{
+  return cep_train_page_get_controller (fixture->page);
+}
+
+static gboolean
+has_epoch (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return cep_train_controller_get_curves (controller (fixture))->epoch_step->len >= 1
+         && cep_curve_view_get_n_points (child (fixture, "loss_view"), 0) >= 5;
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return cep_train_controller_get_state (controller (data)) == CEP_TRAIN_STATE_IDLE;
+}
+
+static gboolean
+history_loaded (gpointer data)
+{
+  gboolean *loaded = data;
+
+  return *loaded;
+}
+
+static void
+on_history_loaded (CepTrainPage *page,
+                   gboolean     *loaded)
+{
+  *loaded = TRUE;
+}
+
+/* Runs the page's history refresh (started by a finished run) to its end. */
+static void
+wait_for_history (Fixture *fixture)
+{
+  gboolean loaded = FALSE;
+  gulong handler = g_signal_connect (fixture->page, "history-loaded",
+                                     G_CALLBACK (on_history_loaded), &loaded);
+
+  cep_train_page_refresh_history (fixture->page);
+  g_assert_true (cep_ui_test_wait_for (history_loaded, &loaded, 20000));
+  g_signal_handler_disconnect (fixture->page, handler);
+}
+
+static CepRunItem *
+history_item (Fixture *fixture,
+              guint    index)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (child (fixture, "history_view")));
+  CepRunItem *item = g_list_model_get_item (model, index);
+
+  g_object_unref (item);   /* the list keeps it */
+  return item;
+}
+
+static void
+test_form (Fixture       *fixture,
+           gconstpointer  data)
+{
+  CepExperiment *experiment;
+
+  if (fixture->page == NULL)
+    return;
+  experiment = cep_session_get_experiment (fixture->session);
+  gtk_spin_button_set_value (child (fixture, "lr_spin"), 0.01);
+  g_assert_cmpfloat_with_epsilon (experiment->train.optimizer.lr, 0.01, 1e-12);
+  g_assert_false (gtk_widget_get_visible (child (fixture, "momentum_row")));
+  adw_combo_row_set_selected (child (fixture, "optimizer_row"), CEP_EXPERIMENT_OPTIMIZER_SGD);
+  g_assert_cmpint (experiment->train.optimizer.kind, ==, CEP_EXPERIMENT_OPTIMIZER_SGD);
+  g_assert_true (gtk_widget_get_visible (child (fixture, "momentum_row")));
+  adw_combo_row_set_selected (child (fixture, "schedule_row"), CEP_EXPERIMENT_SCHEDULE_STEP);
+  g_assert_true (gtk_widget_get_visible (child (fixture, "gamma_row")));
+  gtk_spin_button_set_value (child (fixture, "gamma_spin"), 0.5);
+  g_assert_cmpfloat_with_epsilon (experiment->train.schedule.gamma, 0.5, 1e-12);
+  gtk_spin_button_set_value (child (fixture, "subset_spin"), 50);
+  g_assert_cmpfloat_with_epsilon (experiment->data.subset_fraction, 0.5, 1e-12);
+  /* The augmentation switch is the Data page's too: one experiment. */
+  gtk_switch_set_active (child (fixture, "augment_switch"), TRUE);
+  g_assert_true (experiment->augment.enabled);
+  g_assert_true (cep_experiment_validate (experiment, NULL));
+}
+
+static void
+start_and_wait_for_an_epoch (Fixture *fixture)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->page));
+  gint64 frames_before = gdk_frame_clock_get_frame_counter (clock);
+  guint64 updates;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.start", NULL));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_RUNNING);
+  g_assert_true (cep_ui_test_wait_for (has_epoch, fixture, 60000));
+  /* The plots follow the events, never more often than frames are drawn. */
+  updates = cep_train_page_get_n_ui_updates (fixture->page);
+  g_assert_cmpuint (updates, >, 0);
+  g_assert_cmpint ((gint64) updates, <=,
+                   gdk_frame_clock_get_frame_counter (clock) - frames_before + 1);
+  g_assert_cmpuint (cep_train_controller_get_n_drains (controller (fixture)), <=,
+                    cep_train_controller_get_n_events (controller (fixture)));
+}
+
+static void
+pause_holds (Fixture *fixture)
+{
+  guint64 events;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.pause", NULL));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_PAUSED);
+  /* The step (or evaluation) in flight may still arrive, then nothing. */
+  cep_ui_test_run_for (1500);
+  events = cep_train_controller_get_n_events (controller (fixture));
+  cep_ui_test_run_for (500);
+  g_assert_cmpuint (cep_train_controller_get_n_events (controller (fixture)), ==, events);
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-paused");
+}
+
+static void
+test_run_pause_stop_resume (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const CepRunInfo *info;
+  CepRunCurves *curves;
+
+  if (fixture->page == NULL)
+    return;
+  start_and_wait_for_an_epoch (fixture);
+  pause_holds (fixture);
+
+  /* Stop (from paused): the run ends as stopped, with its finished epochs saved. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.stop", NULL));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
+  wait_for_history (fixture);
+  g_assert_cmpuint (cep_train_page_get_n_history (fixture->page), ==, 1);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_CANCELLED);
+  g_assert_cmpstr (info->dir, ==, cep_train_controller_get_run_dir (controller (fixture)));
+  g_assert_cmpuint (info->epochs_done, >=, 1);
+  g_assert_cmpuint (info->epochs_done, <, 4);
+  g_assert_true (cep_run_info_can_resume (info));
+
+  /* Resume the selected run: it continues to its last epoch. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
+                                             NULL));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), !=,
+                   CEP_TRAIN_STATE_IDLE);
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 120000));
+  curves = cep_train_controller_get_curves (controller (fixture));
+  g_assert_cmpuint (curves->epoch_step->len, ==, 4);
+  wait_for_history (fixture);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_FINISHED);
+  g_assert_cmpuint (info->epochs_done, ==, 4);
+  g_assert_cmpfloat (cep_run_curves_best_accuracy (info->curves), >, 0.3);
+
+  /* Compared against wall time: one loss and one accuracy series for the run. */
+  gtk_stack_set_visible_child_name (child (fixture, "view_stack"), "history");
+  cep_train_page_compare_run (fixture->page, 0, TRUE);
+  gtk_drop_down_set_selected (child (fixture, "axis_dropdown"), 2);
+  g_assert_cmpuint (cep_curve_view_get_n_series (child (fixture, "compare_view")), ==, 2);
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-history");
+}
+
+static void
+test_batch_experiment (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const CepExperiment *running;
+  CepPartition *train;
+
+  if (fixture->page == NULL)
+    return;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "train.batch-experiment", NULL));
+  /* Three runs: the first started, two waiting. */
+  g_assert_cmpuint (cep_train_page_get_n_queued (fixture->page), ==, 2);
+  running = cep_train_controller_get_experiment (controller (fixture));
+  g_assert_cmpint (running->train.optimizer.kind, ==, CEP_EXPERIMENT_OPTIMIZER_SGD);
+  /* tiny has BatchNorm: the smallest batch it can take is 2. */
+  g_assert_cmpuint (running->train.batch_size, ==, 2);
+  train = cep_session_get_partition (fixture->session, "train-clean-100");
+  g_assert_cmpfloat_with_epsilon (running->data.subset_fraction,
+                                  2048.0 / cep_partition_get_n_frames (train), 1e-9);
+  /* Stopping ends the whole experiment. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.stop", NULL));
+  g_assert_cmpuint (cep_train_page_get_n_queued (fixture->page), ==, 0);
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cep_ui_test_init (&argc, &argv);
+
+  g_test_add ("/ui/train/form", Fixture, NULL, fixture_set_up, test_form, fixture_tear_down);
+  g_test_add ("/ui/train/run-pause-stop-resume", Fixture, NULL, fixture_set_up,
+              test_run_pause_stop_resume, fixture_tear_down);
+  g_test_add ("/ui/train/batch-experiment", Fixture, NULL, fixture_set_up,
+              test_batch_experiment, fixture_tear_down);
+  return g_test_run ();
+}
