@@ -24,6 +24,7 @@
 #endif
 
 #include "cep-npy.h"
+#include "cep-window.h"
 
 /* More threads than this only add contention on the page cache for files of ~100 KB. */
 #define CEP_PARTITION_LOAD_THREADS 4
@@ -771,7 +772,12 @@ cep_partition_get_window (CepPartition *self,
   g_return_val_if_fail (CEP_IS_PARTITION (self), NULL);
   g_return_val_if_fail (frame < self->n_frames, NULL);
   g_return_val_if_fail (k <= self->context_max, NULL);
-  return self->store + (store_row (self, frame) - k) * self->dim;
+
+  guint utterance = cep_partition_find_utterance (self, frame);
+  gsize start = self->starts[utterance];
+  /* The utterance's block begins with the padding shared with the previous utterance. */
+  const float *padded = self->store + ((gsize) self->context_max * utterance + start) * self->dim;
+  return cep_window_start (padded, self->context_max, self->dim, frame - start, k);
 }
 
 const float *
