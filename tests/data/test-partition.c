@@ -1321,6 +1321,7 @@ test_progress (void)
   g_autoptr(CepPartition) partition = cep_partition_load (corpus->dir, &options, NULL,
                                                           record_progress, &log, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (cep_partition_get_n_utterances (partition), ==, MANY);
   g_assert_cmpuint (log.calls, >, 0);
   g_assert_cmpuint (log.last_done, ==, MANY);
   g_assert_cmpuint (log.total, ==, MANY);
