@@ -93,9 +93,33 @@ run_fuzz() {
   done
 }
 
+# The main job: the workbench window when there is a display and it was built, else the
+# headless demo.
 run_demo() {
-  log "Cepstra on the embedded demo dataset"
-  "$BUILD_DIR/app/cli/cepstra-cli" inspect
+  local gui="$BUILD_DIR/app/gui/cepstra"
+  if [ -x "$gui" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+    log "Cepstra on the embedded demo dataset"
+    exec "$gui"
+  fi
+  run_cli_demo
+}
+
+# Headless: train `tiny` on the demo dataset and write what the window would show.
+run_cli_demo() {
+  local cli="$BUILD_DIR/app/cli/cepstra-cli" out="$BUILD_DIR/demo"
+  local run="$out/run" utterance
+  log "No display: the headless demo on the embedded demo dataset"
+  "$cli" inspect
+  rm -rf "$out"
+  mkdir -p "$out"
+  log "Training tiny (${CEPSTRA_DEMO_EPOCHS:-5} epochs)"
+  "$cli" train --preset tiny --epochs "${CEPSTRA_DEMO_EPOCHS:-5}" --out "$run"
+  "$cli" plot "$run" --png "$out/curves.png"
+  "$cli" confusion "$run" --normalize --png "$out/confusion.png" >"$out/confusion.txt"
+  utterance=$(basename "$(find data/demo/dataset/dev-clean/mfcc -name '*.npy' | sort | head -n 1)" .npy)
+  "$cli" depmatrix "$run" --utterance "$utterance" --png "$out/depmatrix.png" >/dev/null
+  "$cli" predict "$run" --partition test-clean --csv "$out/submission.csv"
+  log "Written to $out: curves.png, confusion.png (and .txt), depmatrix.png, submission.csv"
 }
 
 main() {
