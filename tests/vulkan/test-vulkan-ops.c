@@ -10,8 +10,8 @@
  * transcendental functions (float arithmetic and the shaders' own erf/tanh against ref's
  * double), 1e-6 for the optimizer steps (the same float operations; a GPU's division and
  * square root may differ by an ulp), and bit-identical results for dropout (masks, values,
- * gradients), argmax and the plain utilities. Every GEMM tile shape is forced in turn
- * (CEPSTRA_VULKAN_GEMM_TILE) so each is checked on odd shapes, and a backend with a tiny
+ * gradients), argmax and the plain utilities. Every GEMM tile shape (of the GPU and the CPU
+ * sets) is forced in turn (CEPSTRA_VULKAN_GEMM_TILE) so each is checked on odd shapes, and a backend with a tiny
  * binding limit (CEPSTRA_VULKAN_MAX_BINDING) checks the chunking of long vectors.
  */
 #include <math.h>
@@ -121,7 +121,9 @@ backend_with_tile (const char *tile)
 static void
 test_gemm_tiles (void)
 {
-  static const char *const tiles[] = { NULL, "large", "medium", "few-columns", "few-rows" };
+  static const char *const tiles[] = { NULL, "gpu:large", "gpu:medium", "gpu:few-columns",
+                                       "gpu:few-rows", "cpu:large", "cpu:few-columns",
+                                       "cpu:few-rows" };
   static const guint shapes[][3] = {
     { 1, 1, 1 }, { 3, 17, 5 }, { 17, 129, 33 }, { 129, 3, 130 }, { 200, 70, 9 }, { 33, 16, 300 },
   };

@@ -3,11 +3,11 @@
  * cep-vulkan-ops-gemm.c: the matrix product — which tile shape of shaders/gemm.comp each
  * call gets, and the empty products (alpha = 0 or k = 0) that only scale C.
  *
- * Tile shapes: large (128 × 128 tiles, 8 × 8 per invocation) when the product has enough
- * tiles to fill a GPU, medium (64 × 64, 4 × 4) otherwise, and skinny shapes for the
- * products with few columns (the logits layer, the seed product {10000, 784} × {784, 10}) or
- * few rows (its weight gradient), where a square tile would mostly compute padding. All use
- * 256 invocations. It must not change the product's semantics (cep-backend.h).
+ * Tile shapes on GPUs: large (128 × 128 tiles, 8 × 8 per invocation) when the product has
+ * enough tiles to fill the device, medium (64 × 64, 4 × 4) otherwise, and skinny shapes for
+ * the products with few columns (the seed product {10000, 784} × {784, 10}) or few rows,
+ * where a square tile would mostly compute padding. CPU implementations get their own set.
+ * It must not change the product's semantics (cep-backend.h).
  */
 #define G_LOG_DOMAIN "cepstra-vulkan"
 
@@ -18,50 +18,79 @@ typedef struct
   guint32 bm, bn, bk, tm, tn;
 } GemmTile;
 
-static const GemmTile tile_large = { 128, 128, 8, 8, 8 };
-static const GemmTile tile_medium = { 64, 64, 16, 4, 4 };
-static const GemmTile tile_few_columns = { 64, 16, 16, 4, 1 };
-static const GemmTile tile_few_rows = { 16, 64, 16, 1, 4 };
+/* The tile shapes of one kind of device. */
+typedef struct
+{
+  GemmTile large, medium, few_columns, few_rows;
+} GemmTileSet;
+
+/* GPUs: the classic shapes, 256 invocations each. */
+static const GemmTileSet gpu_tiles = {
+  .large = { 128, 128, 8, 8, 8 },
+  .medium = { 64, 64, 16, 4, 4 },
+  .few_columns = { 64, 16, 16, 4, 1 },
+  .few_rows = { 16, 64, 16, 1, 4 },
+};
+
+/* CPU implementations (lavapipe) run a workgroup as a loop over SIMD batches, where shared
+ * memory reads are gathers: more work per invocation pays (measured on lavapipe). */
+static const GemmTileSet cpu_tiles = {
+  .large = { 128, 128, 16, 8, 8 },
+  .medium = { 128, 128, 16, 8, 8 },
+  .few_columns = { 128, 16, 32, 8, 4 },
+  .few_rows = { 16, 128, 16, 2, 8 },
+};
 
 /* Large tiles only pay when there are enough of them to occupy every compute unit. */
 #define LARGE_TILES_MIN 64
 
 static guint
-tiles (guint m,
-       guint n,
+tiles (guint           m,
+       guint           n,
        const GemmTile *tile)
 {
   return ((m + tile->bm - 1) / tile->bm) * ((n + tile->bn - 1) / tile->bn);
 }
 
-typedef struct
+/* CEPSTRA_VULKAN_GEMM_TILE (tests) picks one shape by name, of this device's set or of the
+ * one named by a "gpu:" or "cpu:" prefix, so every shape is tested on any device. */
+static const GemmTile *
+forced_tile (const GemmTileSet *set,
+             const char        *name)
 {
-  const char     *name;
-  const GemmTile *tile;
-} NamedTile;
-
-static const NamedTile named_tiles[] = {
-  { "large", &tile_large },
-  { "medium", &tile_medium },
-  { "few-columns", &tile_few_columns },
-  { "few-rows", &tile_few_rows },
-};
+  if (name != NULL && g_str_has_prefix (name, "gpu:"))
+    return forced_tile (&gpu_tiles, name + 4);
+  if (name != NULL && g_str_has_prefix (name, "cpu:"))
+    return forced_tile (&cpu_tiles, name + 4);
+  if (g_strcmp0 (name, "large") == 0)
+    return &set->large;
+  if (g_strcmp0 (name, "medium") == 0)
+    return &set->medium;
+  if (g_strcmp0 (name, "few-columns") == 0)
+    return &set->few_columns;
+  if (g_strcmp0 (name, "few-rows") == 0)
+    return &set->few_rows;
+  return NULL;
+}
 
 static const GemmTile *
 choose_tile (CepVulkanContext *ctx,
              guint             m,
              guint             n)
 {
-  for (guint i = 0; ctx->forced_gemm_tile != NULL && i < G_N_ELEMENTS (named_tiles); i++)
-    if (g_str_equal (ctx->forced_gemm_tile, named_tiles[i].name))
-      return named_tiles[i].tile;
+  gboolean cpu = ctx->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  const GemmTileSet *set = cpu ? &cpu_tiles : &gpu_tiles;
+  const GemmTile *forced = forced_tile (set, ctx->forced_gemm_tile);
+
+  if (forced != NULL)
+    return forced;
   if (n <= 16)
-    return &tile_few_columns;
+    return &set->few_columns;
   if (m <= 16)
-    return &tile_few_rows;
-  if (tiles (m, n, &tile_large) >= LARGE_TILES_MIN)
-    return &tile_large;
-  return &tile_medium;
+    return &set->few_rows;
+  if (tiles (m, n, &set->large) >= LARGE_TILES_MIN)
+    return &set->large;
+  return &set->medium;
 }
 
 /* Words from a matrix view's first element to its last: @rows rows of @cols, stride @ld. */
