@@ -11,8 +11,9 @@
  * double), 1e-6 for the optimizer steps (the same float operations; a GPU's division and
  * square root may differ by an ulp), and bit-identical results for dropout (masks, values,
  * gradients), argmax and the plain utilities. Every GEMM tile shape (of the GPU and the CPU
- * sets) is forced in turn (CEPSTRA_VULKAN_GEMM_TILE) so each is checked on odd shapes, and a backend with a tiny
- * binding limit (CEPSTRA_VULKAN_MAX_BINDING) checks the chunking of long vectors.
+ * sets) is forced in turn (CEPSTRA_VULKAN_GEMM_TILE) so each is checked on odd shapes, and
+ * a backend with a tiny binding limit (CEPSTRA_VULKAN_MAX_BINDING) checks the chunking of
+ * long vectors.
  */
 #include <math.h>
 #include <string.h>
