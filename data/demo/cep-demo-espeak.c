@@ -243,42 +243,33 @@ read_speech (int             fd,
          && read_all (fd, speech->events, header.n_events * sizeof (CepDemoEvent));
 }
 
-/* Synthesizes in a child and reads its answer; on failure, @code and @message say what the
- * child reported (they stay unset if it died). */
-static CepDemoSpeech *
-run_child (const char  *voice,
-           guint        rate,
-           const char  *text,
-           int         *code,
-           char       **message)
+/* One running child. */
+typedef struct
 {
-  g_autoptr(CepDemoSpeech) speech = g_new0 (CepDemoSpeech, 1);
-  int fds[2];
-  gboolean ok;
-  pid_t pid;
-  int status = 0;
+  pid_t  pid;
+  int    fd;        /* read end of the child's pipe */
+  char  *voice;
+  guint  rate;
+  char  *text;
+} CepDemoSynthesis;
 
-  if (pipe2 (fds, O_CLOEXEC) != 0)
-    return NULL;
-  if ((pid = fork ()) < 0)
-    {
-      close (fds[0]);
-      close (fds[1]);
-      return NULL;
-    }
-  if (pid == 0)
-    {
-      close (fds[0]);
-      child_synthesize (fds[1], voice, rate, text);
-    }
-  close (fds[1]);
-  ok = read_speech (fds[0], speech, code, message);
-  close (fds[0]);
-  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+static void
+synthesis_reap (CepDemoSynthesis *synthesis,
+                int              *status)
+{
+  if (synthesis->fd >= 0)
+    close (synthesis->fd);
+  synthesis->fd = -1;
+  while (waitpid (synthesis->pid, status, 0) < 0 && errno == EINTR)
     ;
-  if (!ok || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return NULL;
-  return g_steal_pointer (&speech);
+}
+
+static void
+synthesis_free (CepDemoSynthesis *synthesis)
+{
+  g_free (synthesis->voice);
+  g_free (synthesis->text);
+  g_free (synthesis);
 }
 
 static gboolean
@@ -293,31 +284,98 @@ check_rate (guint    rate,
   return FALSE;
 }
 
+static void
+set_fork_error (GError **error)
+{
+  int saved = errno;
+
+  g_set_error (error, CEP_DEMO_ESPEAK_ERROR, CEP_DEMO_ESPEAK_ERROR_SYNTH,
+               "could not start a synthesis process: %s", g_strerror (saved));
+}
+
+static CepDemoSynthesis *
+synthesis_start (const char  *voice,
+                 guint        rate,
+                 const char  *text,
+                 GError     **error)
+{
+  CepDemoSynthesis *synthesis;
+  int fds[2];
+  pid_t pid;
+
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    {
+      set_fork_error (error);
+      return NULL;
+    }
+  if ((pid = fork ()) < 0)
+    {
+      set_fork_error (error);
+      close (fds[0]);
+      close (fds[1]);
+      return NULL;
+    }
+  if (pid == 0)
+    {
+      close (fds[0]);
+      child_synthesize (fds[1], voice, rate, text);
+    }
+  close (fds[1]);
+  synthesis = g_new0 (CepDemoSynthesis, 1);
+  *synthesis = (CepDemoSynthesis) { pid, fds[0], g_strdup (voice), rate, g_strdup (text) };
+  return synthesis;
+}
+
+static void
+set_synthesis_error (const CepDemoSynthesis  *synthesis,
+                     int                      code,
+                     const char              *message,
+                     GError                 **error)
+{
+  if (code == CEP_DEMO_ESPEAK_ERROR_VOICE)
+    g_set_error (error, CEP_DEMO_ESPEAK_ERROR, CEP_DEMO_ESPEAK_ERROR_VOICE,
+                 "espeak-ng has no voice '%s'", synthesis->voice);
+  else
+    g_set_error (error, CEP_DEMO_ESPEAK_ERROR, CEP_DEMO_ESPEAK_ERROR_SYNTH,
+                 "espeak-ng failed to speak \"%s\" with %s at %u wpm: %s", synthesis->text,
+                 synthesis->voice, synthesis->rate,
+                 message != NULL ? message : "no audio, no phoneme events, or the child died");
+}
+
+/* Reads the child's answer and reaps it; frees @synthesis either way. */
+static CepDemoSpeech *
+synthesis_finish (CepDemoSynthesis  *synthesis,
+                  GError           **error)
+{
+  g_autoptr(CepDemoSpeech) speech = g_new0 (CepDemoSpeech, 1);
+  g_autofree char *message = NULL;
+  int code = CEP_DEMO_ESPEAK_ERROR_SYNTH;
+  int status = 0;
+  gboolean ok;
+
+  ok = read_speech (synthesis->fd, speech, &code, &message);
+  synthesis_reap (synthesis, &status);
+  ok = ok && WIFEXITED (status) && WEXITSTATUS (status) == 0
+       && speech->n_samples > 0 && speech->n_events > 0;
+  if (!ok)
+    set_synthesis_error (synthesis, code, message, error);
+  synthesis_free (synthesis);
+  return ok ? g_steal_pointer (&speech) : NULL;
+}
+
 CepDemoSpeech *
 cep_demo_espeak_synthesize (const char  *voice,
                             guint        rate,
                             const char  *text,
                             GError     **error)
 {
-  g_autofree char *message = NULL;
-  int code = CEP_DEMO_ESPEAK_ERROR_SYNTH;
-  CepDemoSpeech *speech;
+  CepDemoSynthesis *synthesis;
 
   g_return_val_if_fail (voice != NULL && text != NULL, NULL);
-  if (!cep_demo_espeak_init (error) || !check_rate (rate, error))
+  if (!cep_demo_espeak_init (error) || !check_rate (rate, error)
+      || (synthesis = synthesis_start (voice, rate, text, error)) == NULL)
     return NULL;
-  speech = run_child (voice, rate, text, &code, &message);
-  if (speech != NULL && speech->n_samples > 0 && speech->n_events > 0)
-    return speech;
-  g_clear_pointer (&speech, cep_demo_speech_free);
-  if (code == CEP_DEMO_ESPEAK_ERROR_VOICE)
-    g_set_error (error, CEP_DEMO_ESPEAK_ERROR, CEP_DEMO_ESPEAK_ERROR_VOICE,
-                 "espeak-ng has no voice '%s'", voice);
-  else
-    g_set_error (error, CEP_DEMO_ESPEAK_ERROR, CEP_DEMO_ESPEAK_ERROR_SYNTH,
-                 "espeak-ng failed to speak \"%s\" with %s at %u wpm: %s", text, voice, rate,
-                 message != NULL ? message : "no audio, no phoneme events, or the child died");
-  return NULL;
+  return synthesis_finish (synthesis, error);
 }
 
 gboolean

@@ -74,24 +74,49 @@ open_uniform (CepRng *rng)
   return ((double) cep_rng_next_u32 (rng) + 0.5) / 4294967296.0;
 }
 
+/* Box-Muller: each pair of uniforms gives two independent normals, used in turn. */
+typedef struct
+{
+  CepRng   rng;
+  double   spare;
+  gboolean has_spare;
+} Gaussian;
+
+static void
+gaussian_init (Gaussian *gaussian,
+               guint64   seed)
+{
+  cep_rng_init (&gaussian->rng, seed, CEP_RNG_STREAM_DEMO, DRAW_NOISE, 0);
+  gaussian->has_spare = FALSE;
+}
+
+static double
+gaussian_next (Gaussian *gaussian)
+{
+  double radius, angle;
+
+  if (gaussian->has_spare)
+    {
+      gaussian->has_spare = FALSE;
+      return gaussian->spare;
+    }
+  radius = sqrt (-2.0 * log (open_uniform (&gaussian->rng)));
+  angle = 2.0 * G_PI * open_uniform (&gaussian->rng);
+  gaussian->spare = radius * sin (angle);
+  gaussian->has_spare = TRUE;
+  return radius * cos (angle);
+}
+
 void
 cep_demo_signal_gaussian (guint64  seed,
                           double  *out,
                           gsize    n)
 {
-  CepRng rng;
+  Gaussian gaussian;
 
-  cep_rng_init (&rng, seed, CEP_RNG_STREAM_DEMO, DRAW_NOISE, 0);
-  /* Box-Muller: each pair of uniforms gives two independent normals. */
-  for (gsize i = 0; i < n; i += 2)
-    {
-      double radius = sqrt (-2.0 * log (open_uniform (&rng)));
-      double angle = 2.0 * G_PI * open_uniform (&rng);
-
-      out[i] = radius * cos (angle);
-      if (i + 1 < n)
-        out[i + 1] = radius * sin (angle);
-    }
+  gaussian_init (&gaussian, seed);
+  for (gsize i = 0; i < n; i++)
+    out[i] = gaussian_next (&gaussian);
 }
 
 float *
@@ -103,15 +128,15 @@ cep_demo_signal_assemble (const gint16              *samples,
 {
   gsize n = n_samples + (gsize) params->lead_in;
   double scale = speech_rms * pow (10.0, -params->noise_db / 20.0);
-  g_autofree double *noise = g_new (double, n);
   float *signal = g_new (float, n);
+  Gaussian gaussian;
 
-  cep_demo_signal_gaussian (seed, noise, n);
+  gaussian_init (&gaussian, seed);
   for (gsize i = 0; i < n; i++)
     {
       double clean = i < (gsize) params->lead_in ? 0.0 : samples[i - params->lead_in];
 
-      signal[i] = (float) (clean + scale * noise[i]);
+      signal[i] = (float) (clean + scale * gaussian_next (&gaussian));
     }
   return signal;
 }
