@@ -988,8 +988,8 @@ test_utilities (void)
     }
 }
 
-/* Outside GEMM, the blas backend splits work along the axis it does not reduce over, so
- * 1, 2 and 3 threads give bit-identical results; so does the few-columns GEMM kernel. */
+/* Outside OpenBLAS, the blas backend splits work along the axis it does not reduce over, so
+ * 1, 2 and 3 threads give bit-identical results, its own GEMM kernels included. */
 static void
 run_thread_sensitive_ops (CepBackend  *backend,
                           const float *x,
@@ -1002,7 +1002,7 @@ run_thread_sensitive_ops (CepBackend  *backend,
   enum {
     GELU = 0, MISH_BACK = GELU + SIZE, BN = MISH_BACK + SIZE, BN_BACK = BN + SIZE,
     CE_BACK = BN_BACK + SIZE, PRODUCT = CE_BACK + CE_ROWS * CLASSES,
-    VECTORS = PRODUCT + ROWS * 10, TOTAL = VECTORS + 8 * COLS + 2,
+    WIDE = PRODUCT + ROWS * 10, VECTORS = WIDE + ROWS * 300, TOTAL = VECTORS + 8 * COLS + 2,
   };
   g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, SIZE);
   g_autoptr (TestTensor) tw = test_tensor_new_from (backend, w, SIZE);
@@ -1032,6 +1032,9 @@ run_thread_sensitive_ops (CepBackend  *backend,
                                    labels->view, cep_view_at (o, CE_BACK));
   cep_backend_gemm (backend, CEP_NO_TRANS, CEP_NO_TRANS, ROWS, 10, COLS, 1.0f, tx->view, COLS,
                     tw->view, 10, 0.0f, cep_view_at (o, PRODUCT), 10);
+  /* And a wide one (the tiled kernel where the CPU has AVX-512): [ROWS × 270] · [300 × 270]ᵀ. */
+  cep_backend_gemm (backend, CEP_NO_TRANS, CEP_TRANS, ROWS, 300, 270, 1.0f, tx->view, 270,
+                    tw->view, 270, 0.0f, cep_view_at (o, WIDE), 300);
   *n_out = tout->n;
   *out = test_tensor_floats (tout);
 }
