@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-analyze-page.h: the Analyze page — what a trained run does on a partition.
+ *
+ * For a chosen run (its best checkpoint, opened by core/analysis exactly as training saw the
+ * data) and partition: accuracy and loss, the confusion matrix (counts or per cent of the
+ * true class, hover read-out, per-class accuracy), the predictions as a second label track
+ * under the spectrogram with mistakes marked, the dependency matrix of an utterance (boolean,
+ * sensitivity or gradient; stride; the ±K band), and submission.csv. Every job is a
+ * cancellable GTask.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cep-session.h"
+
+G_BEGIN_DECLS
+
+#define CEP_TYPE_ANALYZE_PAGE (cep_analyze_page_get_type ())
+G_DECLARE_FINAL_TYPE (CepAnalyzePage, cep_analyze_page, CEP, ANALYZE_PAGE, GtkWidget)
+
+void        cep_analyze_page_set_session       (CepAnalyzePage *self,
+                                                CepSession     *session);
+/* Re-lists the runs of the session's dataset; "runs-loaded" follows. */
+void        cep_analyze_page_refresh_runs      (CepAnalyzePage *self);
+guint       cep_analyze_page_get_n_runs        (CepAnalyzePage *self);
+gboolean    cep_analyze_page_select_partition  (CepAnalyzePage *self,
+                                                const char     *name);
+/* Starts the evaluation of the selected run on the selected partition; "job-done" follows. */
+gboolean    cep_analyze_page_evaluate          (CepAnalyzePage *self);
+/* Starts the dependency analysis of the selected utterance; "job-done" follows. */
+gboolean    cep_analyze_page_compute_dependencies (CepAnalyzePage *self);
+gboolean    cep_analyze_page_is_busy           (CepAnalyzePage *self);
+/* Results of the last evaluation (NULL / NaN before one). */
+const guint8 *cep_analyze_page_get_predictions (CepAnalyzePage *self);
+CepPartition *cep_analyze_page_get_partition   (CepAnalyzePage *self);
+double      cep_analyze_page_get_accuracy      (CepAnalyzePage *self);
+/* Writes submission.csv of the last predictions. */
+gboolean    cep_analyze_page_write_submission  (CepAnalyzePage *self,
+                                                const char     *path,
+                                                GError        **error);
+
+G_END_DECLS
