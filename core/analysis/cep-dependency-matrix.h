@@ -41,10 +41,12 @@
  * evaluations of T rows for a context-K model instead of T), and calls with nothing changed
  * are skipped. So each changed window is evaluated exactly as the full recomputation
  * evaluates it, and the result is bit-identical, not an approximation, provided a row's logits
- * do not depend on the other rows' contents. The determinism check verifies that, as well as
- * SpeechBrain's condition: the unperturbed windows are evaluated twice (the runs must agree bit
- * for bit), then twice more with every other row replaced by another window (the rest must
- * keep their logits); otherwise the analysis refuses to run. options->naive runs the full
+ * do not depend on the other rows' contents. That is verified as it goes: rows an evaluation
+ * leaves unchanged but computes anyway must reproduce their earlier logits bit for bit, beside
+ * new neighbours. Before anything, SpeechBrain's determinism check runs: the unperturbed
+ * windows are evaluated twice and the runs must agree bit for bit (the naive method also
+ * checks neighbours there, twice with every other row replaced). Any difference makes the
+ * analysis refuse with CEP_DEPENDENCY_ERROR_NOT_DETERMINISTIC. options->naive runs the full
  * recomputation instead (all T windows of every perturbation), the reference the fast path is
  * tested against.
  */

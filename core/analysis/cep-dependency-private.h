@@ -63,6 +63,16 @@ gboolean     _cep_dependency_forward            (CepDependencyAnalysis  *analysi
 gboolean     _cep_dependency_forward_rows       (CepDependencyAnalysis  *analysis,
                                                  const guint8           *active,
                                                  GError                **error);
+/* Refuses (CEP_DEPENDENCY_ERROR_NOT_DETERMINISTIC) unless the logits of output @column are the
+ * same bits @before and @after; @circumstance says what changed between the two, for the
+ * message. */
+#define CEP_DEPENDENCY_NEIGHBOURS "when the other rows of its batch held other windows"
+gboolean     _cep_dependency_check_same_logits  (CepDependencyAnalysis  *analysis,
+                                                 guint                   column,
+                                                 const float            *before,
+                                                 const float            *after,
+                                                 const char             *circumstance,
+                                                 GError                **error);
 /* Puts the unperturbed window of output @column back into its row. */
 void         _cep_dependency_restore_row        (CepDependencyAnalysis  *analysis,
                                                  guint                   column);
