@@ -16,6 +16,7 @@
 #include "cep-model-page.h"
 #include "cep-train-page.h"
 #include "cep-analyze-page.h"
+#include "cep-backends-page.h"
 
 struct _CepWindow
 {
@@ -37,6 +38,7 @@ struct _CepWindow
   CepModelPage         *model_page;
   CepTrainPage         *train_page;
   CepAnalyzePage       *analyze_page;
+  CepBackendsPage      *backends_page;
 };
 
 G_DEFINE_FINAL_TYPE (CepWindow, cep_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -418,6 +420,7 @@ cep_window_class_init (CepWindowClass *klass)
   g_type_ensure (CEP_TYPE_MODEL_PAGE);
   g_type_ensure (CEP_TYPE_TRAIN_PAGE);
   g_type_ensure (CEP_TYPE_ANALYZE_PAGE);
+  g_type_ensure (CEP_TYPE_BACKENDS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CepWindow, toast_overlay);
@@ -431,6 +434,7 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CepWindow, model_page);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, analyze_page);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, backends_page);
 
   gtk_widget_class_install_action (widget_class, "win.open-dataset", NULL, open_dataset_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
@@ -449,6 +453,7 @@ connect_session (CepWindow *self)
   cep_model_page_set_session (self->model_page, self->session);
   cep_train_page_set_session (self->train_page, self->session);
   cep_analyze_page_set_session (self->analyze_page, self->session);
+  cep_backends_page_set_session (self->backends_page, self->session);
 }
 
 static void
