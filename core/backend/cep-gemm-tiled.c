@@ -7,7 +7,7 @@
  * aligned vectors); for each MC-row block, pack op(A)[MC × KC] into slivers of MR rows
  * (k-major, one scalar per row); then run the MR × NR micro-kernel over every pair of
  * slivers. A B sliver (KC · NR floats, 32 KiB) stays in L1 while the A slivers of the block
- * (MC · KC floats, 192 KiB) stream from L2. Slivers past the matrix edge are zero-padded and
+ * (MC · KC floats, 384 KiB) stream from L2. Slivers past the matrix edge are zero-padded and
  * their tiles stored with masks, so any shape works. It must not be called without AVX-512F.
  */
 #define G_LOG_DOMAIN "cepstra-backend"
@@ -25,7 +25,7 @@
 #define MR 12     /* rows of the C tile: one broadcast A scalar each */
 #define NR 32     /* columns of the C tile: two vectors */
 #define KC 256
-#define MC (MR * 16)
+#define MC (MR * 32)
 #define NC (NR * 32)
 
 /* Below this many FLOPs a product stays on the calling thread. */

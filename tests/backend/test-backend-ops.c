@@ -205,16 +205,16 @@ test_gemm_skinny (void)
       }
 }
 
-/* Shapes that cross the tiled kernel's cache blocks (192 rows, 256 deep, 1024 columns) and
+/* Shapes that cross the tiled kernel's cache blocks (384 rows, 256 deep, 1024 columns) and
  * its thread split, for each transpose pair. */
 static void
 test_gemm_blocked (void)
 {
   static const GemmCase cases[] = {
-    { CEP_NO_TRANS, CEP_NO_TRANS, 197, 1037, 263, 1, 0, 3, 1.0f, 0.0f },
-    { CEP_NO_TRANS, CEP_TRANS, 203, 67, 517, 0, 2, 0, 0.5f, 1.0f },
+    { CEP_NO_TRANS, CEP_NO_TRANS, 389, 70, 263, 1, 0, 3, 1.0f, 0.0f },
+    { CEP_NO_TRANS, CEP_TRANS, 203, 1037, 100, 0, 2, 0, 0.5f, 1.0f },
     { CEP_TRANS, CEP_NO_TRANS, 13, 1029, 300, 3, 0, 1, -1.0f, 0.25f },
-    { CEP_TRANS, CEP_TRANS, 250, 45, 259, 0, 1, 0, 2.0f, -1.0f },
+    { CEP_TRANS, CEP_TRANS, 400, 45, 517, 0, 1, 0, 2.0f, -1.0f },
   };
   g_autoptr (GRand) rand = g_rand_new_with_seed (14);
   CepBackend *ref = ref_backend ();
