@@ -118,7 +118,8 @@ run_fill (CepBatchProducer *producer,
   return samples / seconds;
 }
 
-/* Samples per second a consumer receives from the thread; it reads one value per sample. */
+/* Samples per second a consumer receives from the thread in steady state (the clock starts
+ * at the first batch, after the epoch's shuffle); it reads one value per sample. */
 static double
 run_threaded (CepBatchProducer *producer,
               guint             epoch,
@@ -126,22 +127,24 @@ run_threaded (CepBatchProducer *producer,
               double           *checksum)
 {
   guint64 samples = 0;
+  gint64 start = 0;
   GError *error = NULL;
   CepBatch *batch;
 
-  gint64 start = g_get_monotonic_time ();
   cep_batch_producer_start_epoch (producer, epoch);
-  for (guint64 b = 0; b < n_batches && (batch = cep_batch_producer_next (producer, NULL, &error));
+  for (guint64 b = 0; b <= n_batches && (batch = cep_batch_producer_next (producer, NULL, &error));
        b++)
     {
       for (guint i = 0; i < batch->n_samples; i++)
         *checksum += batch->inputs[(gsize) i * batch->window_floats + CONTEXT * DIM];
-      samples += batch->n_samples;
+      if (b == 0)
+        start = g_get_monotonic_time ();
+      else
+        samples += batch->n_samples;
       cep_batch_producer_release (producer, batch);
     }
   die_on_error (error);
-  double seconds = (g_get_monotonic_time () - start) / 1e6;
-  return samples / seconds;
+  return samples / ((g_get_monotonic_time () - start) / 1e6);
 }
 
 static void
