@@ -6,7 +6,9 @@
  * utterances of 300..1500 frames, D = 28 float32 features, '<U5' transcripts with [SOS] and
  * [EOS]. Then, with a warm page cache, times `cat` of all its files to /dev/null, Cepstra's
  * load (CMVN and label mapping on) and bench-load-numpy.py, and measures the peak memory a
- * load adds (VmHWM growth in a fresh child process) against the frame store's size.
+ * load adds (VmHWM growth in a fresh child process) against the frame store's size. Loads
+ * are timed both repeated in one process and once in a fresh process each (on a VM that hands
+ * freed memory back to its host, new memory costs much more than reused memory).
  *
  * A second I/O reference is a plain read loop (open, read into one reused 1 MiB buffer,
  * close), the floor for getting the bytes out of the page cache: `cat` can cost more than
@@ -252,40 +254,69 @@ read_vm_hwm_kib (void)
   return (gsize) g_ascii_strtoull (line + 6, NULL, 10);
 }
 
-/* Child mode: one load in a fresh process, peak RSS growth against the store's size. */
+/* Child mode: one load in a fresh process; prints the store's size, the peak RSS growth, the
+ * frame count and the load's wall and CPU time. */
 static int
-measure_memory (const char *partition)
+measure_fresh_load (const char *partition)
 {
   gsize before = read_vm_hwm_kib ();
+  Timing start = timing_start (RUSAGE_SELF);
   CepPartition *result = load (partition);
+  Timing spent = timing_stop (start, RUSAGE_SELF);
   gsize after = read_vm_hwm_kib ();
   gsize store = cep_partition_get_store_size (result);
 
-  printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "\n", store,
-          (after - before) * 1024, cep_partition_get_n_frames (result));
+  printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %.6f %.6f\n", store,
+          (after - before) * 1024, cep_partition_get_n_frames (result), spent.wall, spent.cpu);
   g_object_unref (result);
   return 0;
 }
 
-static void
-report_memory (const char *self_path,
-               const char *partition)
+typedef struct
 {
-  const char *argv[] = { self_path, "--memory-child", partition, NULL };
+  Timing  timing;
+  guint64 store;
+  guint64 growth;
+  guint64 frames;
+} FreshLoad;
+
+static FreshLoad
+run_fresh_load (const char *self_path,
+                const char *partition)
+{
+  const char *argv[] = { self_path, "--fresh-child", partition, NULL };
+  FreshLoad result = { { -1, -1 }, 0, 0, 0 };
   g_autofree char *output = NULL;
   GError *error = NULL;
-  guint64 store, growth, frames;
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL, NULL,
                 &error);
   die_on_error (error);
-  if (sscanf (output, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-              &store, &growth, &frames) != 3)
-    return;
-  printf ("frames: %" G_GUINT64_FORMAT ", store (frames x D x 4 + padding): %.1f MB\n", frames,
-          store / 1e6);
-  printf ("peak RSS growth of one load: %.1f MB, ratio to store: %.3f\n", growth / 1e6,
-          (double) growth / (double) store);
+  if (sscanf (output, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %lf %lf",
+              &result.store, &result.growth, &result.frames, &result.timing.wall,
+              &result.timing.cpu) != 5)
+    result.timing.wall = result.timing.cpu = -1;
+  return result;
+}
+
+/* numpy in a fresh interpreter, one timed load (imports and start-up not timed). */
+static Timing
+run_fresh_numpy (const char *partition)
+{
+  g_autofree char *script = g_build_filename (CEP_BENCH_SOURCE_DIR, "bench-load-numpy.py", NULL);
+  const char *argv[] = { "/usr/bin/python3", script, partition, "--runs", "1", NULL };
+  Timing result = { -1, -1 };
+  g_autofree char *output = NULL;
+  const char *line;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL,
+                     NULL, NULL))
+    return result;
+  if ((line = strstr (output, "numpy median: ")) != NULL)
+    result.wall = g_ascii_strtod (line + 14, NULL);
+  if ((line = strstr (output, "numpy median cpu: ")) != NULL)
+    result.cpu = g_ascii_strtod (line + 18, NULL);
+  return result;
 }
 
 /* The numpy baseline as a server process: loaded once untimed, then one timed load per
@@ -341,6 +372,36 @@ numpy_stop (GSubprocess *process)
   g_object_unref (process);
 }
 
+static void
+print_comparison (const char *what,
+                  Timing      loading,
+                  Timing      cat,
+                  Timing      reading,
+                  Timing      numpy)
+{
+  printf ("%s\n", what);
+  printf ("  load:  %.4f s / %.4f s   (wall: %.2fx cat, target <= 2x; %.2fx the read loop)\n",
+          loading.wall, loading.cpu, loading.wall / cat.wall, loading.wall / reading.wall);
+  if (numpy.wall > 0)
+    printf ("  numpy: %.4f s / %.4f s   (load is %.2fx faster in wall time, target >= 4x; "
+            "%.2fx in cpu)\n", numpy.wall, numpy.cpu, numpy.wall / loading.wall,
+            numpy.cpu / loading.cpu);
+}
+
+static void
+print_memory (const FreshLoad *fresh,
+              guint            runs)
+{
+  g_autofree double *ratios = g_new (double, runs);
+
+  for (guint i = 0; i < runs; i++)
+    ratios[i] = (double) fresh[i].growth / (double) MAX (fresh[i].store, 1);
+  printf ("frames: %" G_GUINT64_FORMAT ", store (frames x D x 4 + padding): %.1f MB\n",
+          fresh[0].frames, fresh[0].store / 1e6);
+  printf ("peak RSS growth of one load / store: median %.3f (fresh process, VmHWM)\n",
+          median (ratios, runs));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,12 +409,12 @@ main (int    argc,
   g_autofree char *dir = NULL;
   gint runs = 7;
   gboolean no_numpy = FALSE;
-  g_autofree char *memory_child = NULL;
+  g_autofree char *fresh_child = NULL;
   GOptionEntry entries[] = {
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Where to generate (and keep) the data", "DIR" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Timed runs of each (default 7)", "N" },
     { "no-numpy", 0, 0, G_OPTION_ARG_NONE, &no_numpy, "Skip the numpy baseline", NULL },
-    { "memory-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &memory_child, NULL, NULL },
+    { "fresh-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &fresh_child, NULL, NULL },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- partition loading benchmark");
@@ -362,8 +423,9 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_parse (context, &argc, &argv, &error);
   die_on_error (error);
-  if (memory_child != NULL)
-    return measure_memory (memory_child);
+  if (fresh_child != NULL)
+    return measure_fresh_load (fresh_child);
+  runs = CLAMP (runs, 1, 1000);
 
   gboolean temporary = dir == NULL;
   if (temporary)
@@ -374,12 +436,17 @@ main (int    argc,
 
   g_autoptr(GPtrArray) cat_argv = list_files (partition);
   g_autofree Timing *cat_times = g_new (Timing, runs);
-  g_autofree Timing *load_times = g_new (Timing, runs);
   g_autofree Timing *read_times = g_new (Timing, runs);
+  g_autofree Timing *load_times = g_new (Timing, runs);
   g_autofree Timing *numpy_times = g_new (Timing, runs);
+  g_autofree FreshLoad *fresh_loads = g_new (FreshLoad, runs);
+  g_autofree Timing *fresh_load_times = g_new (Timing, runs);
+  g_autofree Timing *fresh_numpy_times = g_new (Timing, runs);
 
-  /* Warm the page cache (and the allocator) before timing anything. Runs of the four are
-   * interleaved so a change in the machine's load hits them alike. */
+  /* Warm the page cache (and the allocator) before timing anything. Runs of all kinds are
+   * interleaved so a change in the machine's load hits them alike. "Warm process": repeated
+   * loads in one process (numpy through a --serve process); "fresh process": one load per
+   * new process, what a command-line run does, where all memory is new. */
   GSubprocess *numpy_process = no_numpy ? NULL : numpy_start (partition);
   time_cat (cat_argv);
   time_load (partition);
@@ -389,22 +456,23 @@ main (int    argc,
       read_times[i] = time_read_loop (cat_argv);
       load_times[i] = time_load (partition);
       numpy_times[i] = numpy_run (numpy_process);
+      fresh_loads[i] = run_fresh_load (argv[0], partition);
+      fresh_load_times[i] = fresh_loads[i].timing;
+      fresh_numpy_times[i] = no_numpy ? (Timing) { -1, -1 } : run_fresh_numpy (partition);
     }
   numpy_stop (numpy_process);
-  Timing cat = median_timing (cat_times, runs), loading = median_timing (load_times, runs);
-  Timing reading = median_timing (read_times, runs);
-  Timing numpy = median_timing (numpy_times, runs);
+
+  Timing cat = median_timing (cat_times, runs), reading = median_timing (read_times, runs);
   printf ("files: %u, threads available: %u, medians of %d runs (wall / cpu)\n",
           cat_argv->len - 2, g_get_num_processors (), runs);
-  printf ("cat:       %.4f s / %.4f s\n", cat.wall, cat.cpu);
-  printf ("read loop: %.4f s / %.4f s\n", reading.wall, reading.cpu);
-  printf ("load:      %.4f s / %.4f s   (wall %.2fx cat, target <= 2x; %.2fx the read loop)\n",
-          loading.wall, loading.cpu, loading.wall / cat.wall, loading.wall / reading.wall);
-  if (numpy.wall > 0)
-    printf ("numpy:     %.4f s / %.4f s   (load is %.2fx faster in wall time, target >= 4x;"
-            " %.2fx in cpu)\n", numpy.wall, numpy.cpu, numpy.wall / loading.wall,
-            numpy.cpu / loading.cpu);
-  report_memory (argv[0], partition);
+  printf ("  cat:       %.4f s / %.4f s\n", cat.wall, cat.cpu);
+  printf ("  read loop: %.4f s / %.4f s   (open, read into one reused buffer, close)\n",
+          reading.wall, reading.cpu);
+  print_comparison ("warm process:", median_timing (load_times, runs), cat, reading,
+                    median_timing (numpy_times, runs));
+  print_comparison ("fresh process:", median_timing (fresh_load_times, runs), cat, reading,
+                    median_timing (fresh_numpy_times, runs));
+  print_memory (fresh_loads, runs);
   if (temporary)
     {
       g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
