@@ -382,7 +382,8 @@ read_event (Reader     *reader,
 /* One object per line; a line that does not parse (being written) ends the reading. */
 static void
 read_metrics (CepRunInfo *info,
-              const char *path)
+              const char *path,
+              guint64     max_lines)
 {
   g_autofree char *text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -392,7 +393,7 @@ read_metrics (CepRunInfo *info,
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return;
   lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; lines[i] != NULL && i < max_lines; i++)
     {
       JsonNode *root;
 
@@ -411,6 +412,14 @@ CepRunInfo *
 cep_run_info_load (const char  *dir,
                    GError     **error)
 {
+  return cep_run_info_load_lines (dir, G_MAXUINT64, error);
+}
+
+CepRunInfo *
+cep_run_info_load_lines (const char  *dir,
+                         guint64      max_lines,
+                         GError     **error)
+{
   g_autofree char *experiment = g_build_filename (dir, CEP_RUN_EXPERIMENT_FILE, NULL);
   g_autofree char *metrics = g_build_filename (dir, CEP_RUN_METRICS_FILE, NULL);
   g_autoptr (CepRunInfo) info = g_new0 (CepRunInfo, 1);
@@ -423,7 +432,7 @@ cep_run_info_load (const char  *dir,
   info->dir = g_strdup (dir);
   info->id = g_path_get_basename (dir);
   info->curves = cep_run_curves_new ();
-  read_metrics (info, metrics);
+  read_metrics (info, metrics, max_lines);
   return g_steal_pointer (&info);
 }
 

@@ -80,6 +80,10 @@ typedef struct
  * tolerated: a live run may be writing it). */
 CepRunInfo   *cep_run_info_load           (const char            *dir,
                                            GError               **error);
+/* The same with only the first @max_lines lines of metrics.jsonl (what a resume keeps). */
+CepRunInfo   *cep_run_info_load_lines     (const char            *dir,
+                                           guint64                max_lines,
+                                           GError               **error);
 void          cep_run_info_free           (CepRunInfo            *info);
 /* Whether the run trained on the dataset at @root (NULL: the demo dataset). */
 gboolean      cep_run_info_uses_dataset   (const CepRunInfo      *info,

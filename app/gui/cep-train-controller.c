@@ -9,9 +9,20 @@
 
 #include "cep-train-controller.h"
 
+#include <errno.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+#include <json-glib/json-glib.h>
 
 #include "cep-run.h"
+#include "cep-safetensors.h"
+
+/* Nice value of the trainer's threads (see lower_priority). */
+#define CEP_TRAIN_NICE 5
 
 /* An event copied out of the trainer's callback (its pointers are only valid there). */
 typedef struct
@@ -19,6 +30,8 @@ typedef struct
   CepTrainerEvent event;
   char           *path;
   GError         *error;
+  CepRunCurves   *resumed;       /* not an event: the resumed run's curves, posted first */
+  double          time_offset;
 } QueuedEvent;
 
 /* Shared by the trainer thread and the main thread; reference-counted so a controller can
@@ -46,12 +59,16 @@ struct _CepTrainController
   guint64           n_events;
   guint64           n_drains;
   double            time_offset;   /* a resumed run's earlier training time */
+  gboolean          stop_requested;  /* while starting */
+  gboolean          pause_requested;
+  gboolean          finished_early;  /* the last event came before the start completed */
 };
 
 enum
 {
   SIGNAL_UPDATED,
   SIGNAL_FINISHED,
+  SIGNAL_START_FAILED,
   N_SIGNALS
 };
 
@@ -82,6 +99,7 @@ queued_event_clear (gpointer data)
 
   g_free (queued->path);
   g_clear_error (&queued->error);
+  cep_run_curves_free (queued->resumed);
 }
 
 static Mailbox *
@@ -139,18 +157,13 @@ on_mail (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* THE TRAINER THREAD: copy, queue, and wake the main loop once per batch of events. */
 static void
-on_trainer_event (const CepTrainerEvent *event,
-                  gpointer               user_data)
+mailbox_post (Mailbox     *mailbox,
+              QueuedEvent *queued_in)
 {
-  Mailbox *mailbox = user_data;
-  QueuedEvent queued = { *event, g_strdup (event->path),
-                         event->error != NULL ? g_error_copy (event->error) : NULL };
+  QueuedEvent queued = *queued_in;
   gboolean post;
 
-  queued.event.path = NULL;
-  queued.event.error = NULL;
   g_mutex_lock (&mailbox->lock);
   g_array_append_val (mailbox->queue, queued);
   post = !mailbox->idle_pending;
@@ -158,6 +171,19 @@ on_trainer_event (const CepTrainerEvent *event,
   g_mutex_unlock (&mailbox->lock);
   if (post)
     g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_mail, mailbox_ref (mailbox), mailbox_unref);
+}
+
+/* THE TRAINER THREAD: copy, queue, and wake the main loop once per batch of events. */
+static void
+on_trainer_event (const CepTrainerEvent *event,
+                  gpointer               user_data)
+{
+  QueuedEvent queued = { *event, g_strdup (event->path),
+                         event->error != NULL ? g_error_copy (event->error) : NULL };
+
+  queued.event.path = NULL;
+  queued.event.error = NULL;
+  mailbox_post (user_data, &queued);
 }
 
 /* ---- the main thread ---- */
@@ -234,6 +260,8 @@ static void
 finish (CepTrainController *self,
         const QueuedEvent  *queued)
 {
+  if (self->trainer == NULL)
+    self->finished_early = TRUE;
   release_trainer (self);
   set_state (self, CEP_TRAIN_STATE_IDLE);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, (guint) final_status (queued->event.kind),
@@ -248,10 +276,16 @@ drain (CepTrainController *self,
 
   for (guint i = 0; i < events->len; i++)
     {
-      const QueuedEvent *queued = &g_array_index (events, QueuedEvent, i);
-
+      QueuedEvent *queued = &g_array_index (events, QueuedEvent, i);
       CepTrainerEvent event = queued->event;
 
+      if (queued->resumed != NULL)
+        {
+          cep_run_curves_free (self->curves);
+          self->curves = g_steal_pointer (&queued->resumed);
+          self->time_offset = queued->time_offset;
+          continue;
+        }
       /* A resumed process counts its elapsed time from 0; the curves continue the run's. */
       event.elapsed += self->time_offset;
       self->n_events++;
@@ -284,31 +318,169 @@ unused_run_dir (const CepExperiment *experiment)
   return dir;
 }
 
-/* A resumed run continues from its last checkpoint, written after its last complete epoch:
- * the trainer cuts metrics.jsonl back to that point, and the curves are cut the same way. */
-static void
-load_resumed_curves (CepTrainController *self,
-                     const char         *run_dir)
+/* The metrics lines a resume keeps: the count the trainer stored in the last checkpoint's
+ * state (everything after it is cut when the run continues). */
+static guint64
+resume_point (const char *run_dir)
 {
-  g_autoptr (CepRunInfo) info = cep_run_info_load (run_dir, NULL);
-  CepRunCurves *curves;
-  double last = 0;
-  guint keep = 0;
+  g_autofree char *path = g_build_filename (run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
+  g_autoptr (CepSafetensors) file = cep_safetensors_open (path, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *state = file != NULL ? cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE)
+                                   : NULL;
+  JsonNode *root;
 
+  if (state == NULL || !json_parser_load_from_data (parser, state, -1, NULL))
+    return G_MAXUINT64;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return G_MAXUINT64;
+  return (guint64) json_object_get_int_member_with_default (json_node_get_object (root),
+                                                             "metrics_lines", G_MAXINT64);
+}
+
+/* A resumed run's curves continue from its checkpoint, exactly where its metrics will. */
+static CepRunCurves *
+load_resumed_curves (const char *run_dir,
+                     double     *time_offset)
+{
+  g_autoptr (CepRunInfo) info = cep_run_info_load_lines (run_dir, resume_point (run_dir), NULL);
+  CepRunCurves *curves;
+
+  *time_offset = 0;
   if (info == NULL)
-    return;
-  cep_run_curves_free (self->curves);
-  self->curves = curves = g_steal_pointer (&info->curves);
-  if (curves->epoch_step->len > 0)
-    last = g_array_index (curves->epoch_step, double, curves->epoch_step->len - 1);
-  while (keep < curves->step->len && g_array_index (curves->step, double, keep) <= last)
-    keep++;
-  g_array_set_size (curves->step, keep);
-  g_array_set_size (curves->step_time, keep);
-  g_array_set_size (curves->step_loss, keep);
-  g_array_set_size (curves->step_lr, keep);
+    return cep_run_curves_new ();
+  curves = g_steal_pointer (&info->curves);
   if (curves->epoch_time->len > 0)
-    self->time_offset = g_array_index (curves->epoch_time, double, curves->epoch_time->len - 1);
+    *time_offset = g_array_index (curves->epoch_time, double, curves->epoch_time->len - 1);
+  return curves;
+}
+
+/* Setting a run up (backend, network, batch producer, run folder with a synced
+ * experiment.json) takes a noticeable moment: it happens on a worker, like the run. */
+typedef struct
+{
+  CepExperiment *experiment;
+  CepPartition  *train;
+  CepPartition  *dev;
+  char          *run_dir;
+  char          *backend;
+  gboolean       resume;
+  Mailbox       *mailbox;
+  CepTrainer    *trainer;
+} StartJob;
+
+static void
+start_job_free (gpointer data)
+{
+  StartJob *job = data;
+
+  cep_experiment_free (job->experiment);
+  g_clear_object (&job->train);
+  g_clear_object (&job->dev);
+  g_free (job->run_dir);
+  g_free (job->backend);
+  mailbox_unref (job->mailbox);
+  g_clear_pointer (&job->trainer, cep_trainer_free);
+  g_free (job);
+}
+
+static gboolean
+start_trainer (StartJob  *job,
+               GError   **error)
+{
+  CepTrainerOptions options;
+
+  cep_trainer_options_init (&options);
+  options.backend = job->backend;
+  options.resume = job->resume;
+  options.callback = on_trainer_event;
+  options.user_data = job->mailbox;
+  if (job->resume)
+    {
+      /* Ahead of the run's first event in the same queue, so no event is drawn without it. */
+      QueuedEvent queued = { { 0 } };
+
+      queued.resumed = load_resumed_curves (job->run_dir, &queued.time_offset);
+      mailbox_post (job->mailbox, &queued);
+    }
+  job->trainer = cep_trainer_new (job->experiment, job->train, job->dev, job->run_dir, &options,
+                                  error);
+  return job->trainer != NULL && cep_trainer_start (job->trainer, error);
+}
+
+/* The trainer, its batch producer and its backend's workers are created by the thread that
+ * sets the run up, and inherit its scheduling priority. A slightly nicer value keeps the
+ * window responsive when the run and the main loop compete for the same cores; on an
+ * otherwise idle machine it costs the run nothing. */
+static void
+lower_priority (void)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, (id_t) gettid (), CEP_TRAIN_NICE) != 0)
+    g_debug ("could not lower the trainer's priority: %s", g_strerror (errno));
+#endif
+}
+
+typedef struct
+{
+  StartJob *job;
+  GError   *error;
+} SetupData;
+
+static gpointer
+setup_thread (gpointer data)
+{
+  SetupData *setup = data;
+
+  lower_priority ();
+  return GINT_TO_POINTER (start_trainer (setup->job, &setup->error));
+}
+
+static void
+start_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SetupData setup = { task_data, NULL };
+  /* Its own short-lived thread, so the pool thread keeps its priority. */
+  GThread *thread = g_thread_new ("cep-train-setup", setup_thread, &setup);
+
+  if (GPOINTER_TO_INT (g_thread_join (thread)))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, setup.error);
+}
+
+static void
+on_started (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (CepTrainController) self = user_data;
+  StartJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      set_state (self, CEP_TRAIN_STATE_IDLE);
+      g_signal_emit (self, signals[SIGNAL_START_FAILED], 0, error);
+      return;
+    }
+  self->trainer = g_steal_pointer (&job->trainer);
+  if (self->finished_early)
+    {
+      /* The whole run (a tiny one, or one stopped at once) ended before this callback. */
+      release_trainer (self);
+      return;
+    }
+  if (self->stop_requested)
+    cep_trainer_cancel (self->trainer);
+  else if (self->pause_requested)
+    cep_trainer_pause (self->trainer);
+  set_state (self, self->stop_requested ? CEP_TRAIN_STATE_STOPPING
+                   : self->pause_requested ? CEP_TRAIN_STATE_PAUSED : CEP_TRAIN_STATE_RUNNING);
 }
 
 gboolean
@@ -318,43 +490,38 @@ cep_train_controller_start (CepTrainController   *self,
                             CepPartition         *dev,
                             const char           *run_dir,
                             const char           *backend,
-                            gboolean              resume,
-                            GError              **error)
+                            gboolean              resume)
 {
-  CepTrainerOptions options;
-  g_autofree char *dir = NULL;
-  CepTrainer *trainer;
+  g_autoptr (GTask) task = NULL;
+  StartJob *job;
 
   g_return_val_if_fail (CEP_IS_TRAIN_CONTROLLER (self), FALSE);
   g_return_val_if_fail (experiment != NULL && train != NULL, FALSE);
-  g_return_val_if_fail (self->state == CEP_TRAIN_STATE_IDLE, FALSE);
 
-  dir = run_dir != NULL ? g_strdup (run_dir) : unused_run_dir (experiment);
-  cep_trainer_options_init (&options);
-  options.backend = backend;
-  options.resume = resume;
-  options.callback = on_trainer_event;
-  options.user_data = self->mailbox;
-  trainer = cep_trainer_new (experiment, train, dev, dir, &options, error);
-  if (trainer == NULL)
+  if (self->state != CEP_TRAIN_STATE_IDLE)
     return FALSE;
+  job = g_new0 (StartJob, 1);
+  job->experiment = cep_experiment_copy (experiment);
+  job->train = g_object_ref (train);
+  job->dev = dev != NULL ? g_object_ref (dev) : NULL;
+  job->run_dir = run_dir != NULL ? g_strdup (run_dir) : unused_run_dir (experiment);
+  job->backend = g_strdup (backend);
+  job->resume = resume;
+  job->mailbox = mailbox_ref (self->mailbox);
+  /* The run's identity is known now; its curves start over (or from the resumed run's). */
+  g_free (self->run_dir);
+  self->run_dir = g_strdup (job->run_dir);
+  g_clear_pointer (&self->experiment, cep_experiment_free);
+  self->experiment = cep_experiment_copy (experiment);
   cep_run_curves_clear (self->curves);
   self->time_offset = 0;
-  if (resume)
-    load_resumed_curves (self, dir);
   memset (&self->progress, 0, sizeof self->progress);
   self->progress.n_epochs = experiment->train.epochs;
-  if (!cep_trainer_start (trainer, error))
-    {
-      cep_trainer_free (trainer);
-      return FALSE;
-    }
-  self->trainer = trainer;
-  g_free (self->run_dir);
-  self->run_dir = g_strdup (cep_trainer_get_run_dir (trainer));
-  g_clear_pointer (&self->experiment, cep_experiment_free);
-  self->experiment = cep_experiment_copy (cep_trainer_get_experiment (trainer));
-  set_state (self, CEP_TRAIN_STATE_RUNNING);
+  self->stop_requested = self->pause_requested = self->finished_early = FALSE;
+  task = g_task_new (NULL, NULL, on_started, g_object_ref (self));
+  g_task_set_task_data (task, job, start_job_free);
+  set_state (self, CEP_TRAIN_STATE_STARTING);
+  g_task_run_in_thread (task, start_thread);
   return TRUE;
 }
 
@@ -363,10 +530,13 @@ cep_train_controller_pause (CepTrainController *self)
 {
   g_return_if_fail (CEP_IS_TRAIN_CONTROLLER (self));
 
-  if (self->state != CEP_TRAIN_STATE_RUNNING)
-    return;
-  cep_trainer_pause (self->trainer);
-  set_state (self, CEP_TRAIN_STATE_PAUSED);
+  if (self->state == CEP_TRAIN_STATE_STARTING)
+    self->pause_requested = TRUE;
+  else if (self->state == CEP_TRAIN_STATE_RUNNING)
+    {
+      cep_trainer_pause (self->trainer);
+      set_state (self, CEP_TRAIN_STATE_PAUSED);
+    }
 }
 
 void
@@ -374,10 +544,13 @@ cep_train_controller_unpause (CepTrainController *self)
 {
   g_return_if_fail (CEP_IS_TRAIN_CONTROLLER (self));
 
-  if (self->state != CEP_TRAIN_STATE_PAUSED)
-    return;
-  cep_trainer_unpause (self->trainer);
-  set_state (self, CEP_TRAIN_STATE_RUNNING);
+  if (self->state == CEP_TRAIN_STATE_STARTING)
+    self->pause_requested = FALSE;
+  else if (self->state == CEP_TRAIN_STATE_PAUSED)
+    {
+      cep_trainer_unpause (self->trainer);
+      set_state (self, CEP_TRAIN_STATE_RUNNING);
+    }
 }
 
 void
@@ -385,11 +558,13 @@ cep_train_controller_stop (CepTrainController *self)
 {
   g_return_if_fail (CEP_IS_TRAIN_CONTROLLER (self));
 
-  if (self->trainer == NULL || self->state == CEP_TRAIN_STATE_STOPPING
-      || self->state == CEP_TRAIN_STATE_IDLE)
-    return;
-  cep_trainer_cancel (self->trainer);
-  set_state (self, CEP_TRAIN_STATE_STOPPING);
+  if (self->state == CEP_TRAIN_STATE_STARTING)
+    self->stop_requested = TRUE;
+  else if (self->state == CEP_TRAIN_STATE_RUNNING || self->state == CEP_TRAIN_STATE_PAUSED)
+    {
+      cep_trainer_cancel (self->trainer);
+      set_state (self, CEP_TRAIN_STATE_STOPPING);
+    }
 }
 
 CepTrainState
@@ -496,7 +671,7 @@ cep_train_controller_class_init (CepTrainControllerClass *klass)
   object_class->dispose = cep_train_controller_dispose;
   object_class->finalize = cep_train_controller_finalize;
 
-  properties[PROP_STATE] = g_param_spec_uint ("state", NULL, NULL, 0, CEP_TRAIN_STATE_STOPPING,
+  properties[PROP_STATE] = g_param_spec_uint ("state", NULL, NULL, 0, CEP_TRAIN_STATE_STARTING,
                                               CEP_TRAIN_STATE_IDLE,
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
                                               | G_PARAM_EXPLICIT_NOTIFY);
@@ -510,6 +685,10 @@ cep_train_controller_class_init (CepTrainControllerClass *klass)
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ERROR);
+  /* The run could not be set up (the error names the partition or folder); it never ran. */
+  signals[SIGNAL_START_FAILED] = g_signal_new ("start-failed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void

@@ -23,6 +23,7 @@ typedef enum
   CEP_TRAIN_STATE_RUNNING,
   CEP_TRAIN_STATE_PAUSED,
   CEP_TRAIN_STATE_STOPPING,
+  CEP_TRAIN_STATE_STARTING,   /* the run is being set up on a worker */
 } CepTrainState;
 
 /* The latest numbers of the running run. */
@@ -45,17 +46,17 @@ G_DECLARE_FINAL_TYPE (CepTrainController, cep_train_controller, CEP, TRAIN_CONTR
 CepTrainController *cep_train_controller_new          (void);
 
 /* Starts @experiment on @train (and @dev, may be NULL) in @run_dir (NULL: a new default
- * folder named after the experiment). With @resume, @run_dir's last checkpoint continues and
- * the curves are first read back from its metrics. FALSE with an error when the trainer
- * refuses (the message names the partition or folder). */
+ * folder named after the experiment), or with @resume continues @run_dir from its last
+ * checkpoint. The setup (backend, network, run folder) happens on a worker: the state is
+ * STARTING until it is done, then RUNNING, or back to IDLE with "start-failed" and an error
+ * naming the partition or folder. FALSE only when a run is already under way. */
 gboolean            cep_train_controller_start        (CepTrainController   *self,
                                                        const CepExperiment  *experiment,
                                                        CepPartition         *train,
                                                        CepPartition         *dev,
                                                        const char           *run_dir,
                                                        const char           *backend,
-                                                       gboolean              resume,
-                                                       GError              **error);
+                                                       gboolean              resume);
 void                cep_train_controller_pause        (CepTrainController   *self);
 void                cep_train_controller_unpause      (CepTrainController   *self);
 /* Asks the run to stop; "finished" follows with CEP_RUN_STATUS_CANCELLED. */

@@ -154,8 +154,9 @@ start_and_wait_for_an_epoch (Fixture *fixture)
   guint64 updates;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.start", NULL));
+  /* Set up on a worker, then running. */
   g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
-                   CEP_TRAIN_STATE_RUNNING);
+                   CEP_TRAIN_STATE_STARTING);
   g_assert_true (cep_ui_test_wait_for (has_epoch, fixture, 60000));
   /* The plots follow the events, never more often than frames are drawn. */
   updates = cep_train_page_get_n_ui_updates (fixture->page);
@@ -171,6 +172,8 @@ pause_holds (Fixture *fixture)
 {
   guint64 events;
 
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_RUNNING);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.pause", NULL));
   g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
                    CEP_TRAIN_STATE_PAUSED);
@@ -230,6 +233,25 @@ test_run_pause_stop_resume (Fixture       *fixture,
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-history");
 }
 
+/* A run the trainer refuses (wider windows than the loaded data has) comes back as an error
+ * naming the partition, and the page is ready again. */
+static void
+test_start_refused (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CepExperiment *experiment;
+
+  if (fixture->page == NULL)
+    return;
+  experiment = cep_session_get_experiment (fixture->session);
+  experiment->model->context = 60;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.start", NULL));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
+  g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "status_label")),
+                            "train-clean-100"));
+  g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "status_label")), "60"));
+}
+
 static void
 test_batch_experiment (Fixture       *fixture,
                        gconstpointer  data)
@@ -241,8 +263,10 @@ test_batch_experiment (Fixture       *fixture,
     return;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
                                              "train.batch-experiment", NULL));
-  /* Three runs: the first started, two waiting. */
+  /* Three runs: the first starting, two waiting. */
   g_assert_cmpuint (cep_train_page_get_n_queued (fixture->page), ==, 2);
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_STARTING);
   running = cep_train_controller_get_experiment (controller (fixture));
   g_assert_cmpint (running->train.optimizer.kind, ==, CEP_EXPERIMENT_OPTIMIZER_SGD);
   /* tiny has BatchNorm: the smallest batch it can take is 2. */
@@ -265,6 +289,8 @@ main (int   argc,
   g_test_add ("/ui/train/form", Fixture, NULL, fixture_set_up, test_form, fixture_tear_down);
   g_test_add ("/ui/train/run-pause-stop-resume", Fixture, NULL, fixture_set_up,
               test_run_pause_stop_resume, fixture_tear_down);
+  g_test_add ("/ui/train/start-refused", Fixture, NULL, fixture_set_up, test_start_refused,
+              fixture_tear_down);
   g_test_add ("/ui/train/batch-experiment", Fixture, NULL, fixture_set_up,
               test_batch_experiment, fixture_tear_down);
   return g_test_run ();

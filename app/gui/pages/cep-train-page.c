@@ -533,10 +533,13 @@ start_experiment (CepTrainPage         *self,
   if (with_dev)
     dev = partition_for (self, e->data.dev_partition, cep_dataset_get_dev_name (dataset));
   if (!cep_train_controller_start (self->controller, e, train, dev, run_dir, e->train.backend,
-                                   resume, error))
-    return FALSE;
+                                   resume))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A run is already under way");
+      return FALSE;
+    }
   gtk_stack_set_visible_child_name (self->view_stack, "current");
-  gtk_label_set_label (self->status_label, "Starting…");
+  gtk_label_set_label (self->status_label, "Setting up the run…");
   schedule_update (self);
   return TRUE;
 }
@@ -577,6 +580,17 @@ on_controller_finished (CepTrainController *controller,
   else
     g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
   cep_train_page_refresh_history (self);
+  update_actions (self);
+}
+
+static void
+on_controller_start_failed (CepTrainController *controller,
+                            const GError       *error,
+                            CepTrainPage       *self)
+{
+  g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
+  gtk_label_set_label (self->status_label, error->message);
+  report_error (self, "Could Not Start Training", error);
   update_actions (self);
 }
 
@@ -957,7 +971,8 @@ update_actions (CepTrainPage *self)
   gtk_widget_action_set_enabled (widget, "train.pause", state == CEP_TRAIN_STATE_RUNNING
                                                         || state == CEP_TRAIN_STATE_PAUSED);
   gtk_widget_action_set_enabled (widget, "train.stop", state == CEP_TRAIN_STATE_RUNNING
-                                                       || state == CEP_TRAIN_STATE_PAUSED);
+                                                       || state == CEP_TRAIN_STATE_PAUSED
+                                                       || state == CEP_TRAIN_STATE_STARTING);
   gtk_widget_action_set_enabled (widget, "train.batch-experiment", idle && has_data);
   gtk_widget_action_set_enabled (widget, "train.resume-run",
                                  idle && has_data && selected != NULL
@@ -1319,6 +1334,8 @@ cep_train_page_init (CepTrainPage *self)
   g_signal_connect (self->controller, "updated", G_CALLBACK (on_controller_updated), self);
   g_signal_connect (self->controller, "finished", G_CALLBACK (on_controller_finished), self);
   g_signal_connect (self->controller, "notify::state", G_CALLBACK (on_controller_state), self);
+  g_signal_connect (self->controller, "start-failed", G_CALLBACK (on_controller_start_failed),
+                    self);
   setup_backends (self);
   setup_history (self);
   connect_form (self);

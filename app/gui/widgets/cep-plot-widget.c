@@ -18,6 +18,7 @@ typedef struct
   int            node_width;
   int            node_height;
   gboolean       node_dark;
+  int            node_scale;
   CepPlotStyle   style;
   guint          n_renders;
   gulong         dark_handler;
@@ -93,20 +94,87 @@ cep_plot_widget_draw (CepPlotWidget      *self,
     klass->draw (self, cr, style, width, height);
 }
 
+/* The figure is rendered once into pixels at the widget's scale and kept: replaying a
+ * recorded cairo drawing on every frame costs a renderer as much as drawing it again (a
+ * spectrogram's scaled cell image, hundreds of glyphs); pixels cost one blit. */
+static cairo_surface_t *
+render_figure (CepPlotWidget *self,
+               int            width,
+               int            height,
+               int            scale)
+{
+  CepPlotWidgetPrivate *priv = cep_plot_widget_get_instance_private (self);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
+                                                         height * scale);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  update_style (self);
+  cep_plot_widget_draw (self, cr, &priv->style, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  priv->n_renders++;
+  return surface;
+}
+
+/* GL and Vulkan renderers upload a texture once and keep it on the GPU; GTK 4.8's cairo
+ * renderer converts a texture pixel by pixel on every frame, but blits a cairo node that
+ * paints an image surface. Each gets the node it draws fastest. */
+static gboolean
+uses_cairo_renderer (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer);
+}
+
+static GskRenderNode *
+surface_node (cairo_surface_t *surface,
+              int              width,
+              int              height,
+              gboolean         cairo_renderer)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  cairo_t *cr;
+  GskRenderNode *node;
+
+  if (cairo_renderer)
+    {
+      node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
+      cr = gsk_cairo_node_get_draw_context (node);
+      cairo_set_source_surface (cr, surface, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      return node;
+    }
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface)
+                                      * cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy,
+                                      cairo_surface_reference (surface));
+  /* CAIRO_FORMAT_ARGB32 is GDK_MEMORY_DEFAULT on either byte order. */
+  texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                    cairo_image_surface_get_height (surface),
+                                    GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 static GskRenderNode *
 record_figure (CepPlotWidget *self,
                int            width,
                int            height)
 {
-  CepPlotWidgetPrivate *priv = cep_plot_widget_get_instance_private (self);
-  GtkSnapshot *recorder = gtk_snapshot_new ();
-  cairo_t *cr = gtk_snapshot_append_cairo (recorder, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  int scale = MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
+  cairo_surface_t *surface = render_figure (self, width, height, scale);
+  GskRenderNode *node = surface_node (surface, width, height,
+                                      uses_cairo_renderer (GTK_WIDGET (self)));
 
-  update_style (self);
-  cep_plot_widget_draw (self, cr, &priv->style, width, height);
-  cairo_destroy (cr);
-  priv->n_renders++;
-  return gtk_snapshot_free_to_node (recorder);
+  cairo_surface_destroy (surface);
+  return node;
 }
 
 static void
@@ -118,12 +186,14 @@ cep_plot_widget_snapshot (GtkWidget   *widget,
   CepPlotWidgetClass *klass = CEP_PLOT_WIDGET_GET_CLASS (self);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
   gboolean dark = cep_plot_widget_is_dark (self);
 
   if (width < 1 || height < 1)
     return;
   if (priv->node != NULL
-      && (priv->node_width != width || priv->node_height != height || priv->node_dark != dark))
+      && (priv->node_width != width || priv->node_height != height || priv->node_dark != dark
+          || priv->node_scale != scale))
     g_clear_pointer (&priv->node, gsk_render_node_unref);
   if (priv->node == NULL)
     {
@@ -131,6 +201,7 @@ cep_plot_widget_snapshot (GtkWidget   *widget,
       priv->node_width = width;
       priv->node_height = height;
       priv->node_dark = dark;
+      priv->node_scale = scale;
     }
   if (priv->node != NULL)
     gtk_snapshot_append_node (snapshot, priv->node);

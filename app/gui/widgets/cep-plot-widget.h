@@ -3,7 +3,7 @@
  * cep-plot-widget.h: the base of every drawing widget — a core/plot figure inside snapshot.
  *
  * A subclass draws its figure with a core/plot renderer in the draw vfunc; the base class
- * records that drawing once into a render node and replays the node on every frame until the
+ * renders that drawing once into a texture and shows it on every frame until the
  * size, the style (light or dark) or the subclass's data changes (cep_plot_widget_invalidate).
  * Cheap, fast-changing marks (a hover cross-hair) go on top in snapshot_overlay, so moving the
  * pointer never re-runs the renderer. It computes nothing: the figure's numbers come from core.
