@@ -46,11 +46,22 @@ compare_doubles (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* CPU time of all the process's threads: on a machine shared with other work, wall time
+ * measures the load as much as the code, CPU time much less. */
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 typedef void (*BenchFunc) (gpointer data);
 
-/* The fastest run of the last median_seconds() call: on a busy machine the median moves with
- * the load, the minimum much less. */
+/* The fastest run and the median CPU time of the last median_seconds() call: on a busy
+ * machine the median moves with the load, the minimum and the CPU time much less. */
 static double last_best;
+static double last_cpu;
 
 /* Median seconds of @runs calls after one warm-up call. */
 static double
@@ -59,16 +70,20 @@ median_seconds (BenchFunc func,
                 guint     n_runs)
 {
   g_autofree double *times = g_new (double, n_runs);
+  g_autofree double *cpu = g_new (double, n_runs);
 
   func (data);
   for (guint i = 0; i < n_runs; i++)
     {
-      double start = now_seconds ();
+      double start = now_seconds (), cpu_start = cpu_seconds ();
       func (data);
       times[i] = now_seconds () - start;
+      cpu[i] = cpu_seconds () - cpu_start;
     }
   qsort (times, n_runs, sizeof (double), compare_doubles);
+  qsort (cpu, n_runs, sizeof (double), compare_doubles);
   last_best = times[0];
+  last_cpu = cpu[n_runs / 2];
   return times[n_runs / 2];
 }
 
@@ -251,8 +266,9 @@ bench_training_gemms (CepBackend *blas)
   static const char *const kinds[] = { "fwd  Y=X·Wt ", "bwd dX=dY·W ", "bwd dW=dYt·X" };
 
   printf ("\n== GEMM on training shapes, batch 1024 (GFLOP/s, median of %u) ==\n", runs);
-  printf ("%-14s %-12s %16s %9s %9s %9s\n", "layer in>out", "product", "M x N x K",
-          "ms", "blas", "OpenBLAS");
+  printf ("GFLOP/s by wall time, and by CPU time per core (steadier on a shared machine)\n");
+  printf ("%-14s %-12s %16s %9s %9s %9s %10s %10s\n", "layer in>out", "product", "M x N x K",
+          "ms", "blas", "OpenBLAS", "blas/core", "OB/core");
   for (guint l = 0; l < G_N_ELEMENTS (layers); l++)
     for (guint kind = 0; kind < 3; kind++)
       {
@@ -266,11 +282,14 @@ bench_training_gemms (CepBackend *blas)
           gemm_bench_init (&g, blas, CEP_TRANS, CEP_NO_TRANS, out, in, 1024);
         double flops = 2.0 * g.m * g.n * g.k;
         double t = median_seconds (gemm_backend, &g, quick ? 3 : runs);
+        double cpu = last_cpu;
         double t_raw = median_seconds (gemm_openblas, &g, quick ? 3 : runs);
+        double cpu_raw = last_cpu;
         g_autofree char *layer = g_strdup_printf ("%u>%u", in, out);
         g_autofree char *shape = g_strdup_printf ("%ux%ux%u", g.m, g.n, g.k);
-        printf ("%-14s %-12s %16s %9.3f %9.1f %9.1f\n", layer, kinds[kind], shape, t * 1e3,
-                flops / t * 1e-9, flops / t_raw * 1e-9);
+        printf ("%-14s %-12s %16s %9.3f %9.1f %9.1f %10.1f %10.1f\n", layer, kinds[kind],
+                shape, t * 1e3, flops / t * 1e-9, flops / t_raw * 1e-9, flops / cpu * 1e-9,
+                flops / cpu_raw * 1e-9);
         gemm_bench_clear (&g);
       }
 }
@@ -789,15 +808,26 @@ bench_training_step (CepBackend        *backend,
 
   training_step (&sb);
   sb.gemm_seconds = sb.gemm_flops = 0.0;
-  double t = median_seconds (training_step, &sb, n_runs);
-  double best = last_best;
-  double gemm_per_step = sb.gemm_seconds / (n_runs + 1);
-  double flops_per_step = sb.gemm_flops / (n_runs + 1);
-  printf ("%-6s %8.2f M params  step %8.2f ms  %9.0f samples/s  GEMM %7.2f ms (%5.1f GFLOP/s "
-          "inside)  other %6.2f ms  GEMM-equivalent %6.1f GFLOP/s  best %9.0f samples/s\n",
-          name, sb.n_params * 1e-6, t * 1e3, STEP_BATCH / t, gemm_per_step * 1e3,
-          flops_per_step / gemm_per_step * 1e-9, (t - gemm_per_step) * 1e3,
-          flops_per_step / t * 1e-9, STEP_BATCH / best);
+  g_autofree double *times = g_new (double, n_runs);
+  double total = 0.0, cpu_start = cpu_seconds ();
+  for (guint i = 0; i < n_runs; i++)
+    {
+      double start = now_seconds ();
+      training_step (&sb);
+      times[i] = now_seconds () - start;
+      total += times[i];
+    }
+  double cpu = (cpu_seconds () - cpu_start) / n_runs;
+  qsort (times, n_runs, sizeof (double), compare_doubles);
+  double t = times[n_runs / 2], mean = total / n_runs;
+  double gemm = sb.gemm_seconds / n_runs, flops = sb.gemm_flops / n_runs;
+  printf ("%-6s %6.2f M params: median step %8.2f ms = %7.0f samples/s (best %7.0f); "
+          "GEMM %5.1f%% of the time at %6.1f GFLOP/s, GEMM-equivalent %6.1f GFLOP/s; "
+          "CPU %8.2f ms/step = %7.0f samples/s on %u uncontended cores\n",
+          name, sb.n_params * 1e-6, t * 1e3, STEP_BATCH / t, STEP_BATCH / times[0],
+          100.0 * gemm / mean, flops / gemm * 1e-9, flops / t * 1e-9, cpu * 1e3,
+          STEP_BATCH / (cpu / cep_backend_get_threads (backend)),
+          cep_backend_get_threads (backend));
 
   cep_buffer_free (sb.params);
   cep_buffer_free (sb.grads);
