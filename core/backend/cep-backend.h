@@ -4,10 +4,10 @@
  * an MLP's training step on them.
  *
  * A CepBackend is created by name ("ref": plain C, the oracle; "blas": the CPU backend for
- * training — AVX-512 or OpenBLAS matrix products and vectorized, fused loops). Its memory is opaque CepBuffers; an operation addresses a tensor as a view
- * (buffer, offset) and takes shapes and scalars by value, never a host pointer, so a device
- * backend can keep parameters, optimizer state and activations resident and record a whole
- * step before running it. Per step the host only downloads small scalars (the loss sum, the
+ * training — AVX-512 or OpenBLAS matrix products and vectorized, fused loops). Its memory is
+ * opaque CepBuffers; an operation addresses a tensor as a view (buffer, offset) and takes
+ * shapes and scalars by value, never a host pointer, so a device backend can keep parameters,
+ * optimizer state and activations resident and record a whole step before running it. Per step the host only downloads small scalars (the loss sum, the
  * correct count). Operations are queued in call order; cep_backend_synchronize() waits for
  * them (downloads do so implicitly).
  *
