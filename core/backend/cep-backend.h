@@ -7,9 +7,10 @@
  * training — AVX-512 or OpenBLAS matrix products and vectorized, fused loops). Its memory is
  * opaque CepBuffers; an operation addresses a tensor as a view (buffer, offset) and takes
  * shapes and scalars by value, never a host pointer, so a device backend can keep parameters,
- * optimizer state and activations resident and record a whole step before running it. Per step the host only downloads small scalars (the loss sum, the
- * correct count). Operations are queued in call order; cep_backend_synchronize() waits for
- * them (downloads do so implicitly).
+ * optimizer state and activations resident and record a whole step before running it. Per
+ * step the host only downloads small scalars (the loss sum, the correct count). Operations
+ * are queued in call order; cep_backend_synchronize() waits for them (downloads do so
+ * implicitly).
  *
  * Conventions: float32, row-major. Activations are [rows × cols] (a batch of rows), Linear
  * weights [out × in] as torch.nn.Linear. Buffers hold 4-byte words: floats, or int32 where an
