@@ -5,8 +5,9 @@
  * skinny kernel for products with few output columns, and vectorized loops for the rest.
  *
  * Owns the choice of kernel per call and the split of each operation over the backend's
- * threads (OpenBLAS threads for its GEMMs, a CepWorkers team for everything else). Splits follow
- * the axis an operation reduces over, so results never depend on the thread count.
+ * threads (OpenBLAS threads for its GEMMs, a CepWorkers team for everything else). A split
+ * never cuts the axis an operation reduces over, so results do not depend on the thread
+ * count (OpenBLAS's own GEMMs aside).
  * Operations that cost nothing next to a GEMM (fill, copy, axpy, argmax) and those only the
  * analyses use (softmax probabilities, evaluation-mode batch-norm backward) are left to the
  * ref fallback. It must not change any numerical definition: those belong to cep-backend.h and
