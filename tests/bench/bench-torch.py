@@ -178,18 +178,24 @@ def dependency_speechbrain(torch, model, frames):
 
 
 def dependency_batched(torch, model, frames, chunk=25):
-    """All T perturbed copies through the model in batches of @chunk copies."""
+    """All T perturbed copies through the model in batches of @chunk copies. Each copy is
+    compared with the unperturbed sequence evaluated at the same place of a batch of the same
+    size: a row's rounding may depend on its place (as in OpenBLAS's edge tiles), and
+    torch.allclose would then see dependencies that are not there."""
     base_sequence = torch.rand(1, frames, FEATURES)
     with torch.no_grad():
-        base = model(base_sequence)
-        if not torch.equal(model(base_sequence), base):
+        base = model(base_sequence.repeat(chunk, 1, 1))
+        if not torch.equal(model(base_sequence.repeat(chunk, 1, 1)), base):
             raise ValueError("the model is not deterministic")
         sequences = base_sequence.repeat(frames, 1, 1)
         index = torch.arange(frames)
         sequences[index, index, :] = torch.rand(frames, FEATURES)
-        outs = torch.cat([model(sequences[s:s + chunk]) for s in range(0, frames, chunk)])
-        close = torch.isclose(outs, base.expand_as(outs)).all(dim=2)
-    return ~close
+        deps = []
+        for start in range(0, frames, chunk):
+            out = model(sequences[start:start + chunk])
+            close = torch.isclose(out, base[:out.shape[0]]).all(dim=2)
+            deps.append(~close)
+    return torch.cat(deps)
 
 
 def bench_dependency(torch, frames, runs):
@@ -204,7 +210,8 @@ def bench_dependency(torch, frames, runs):
                              for i in range(frames)])
         median, fastest = timed(lambda: function(torch, model, frames), runs, warmup=1)
         results.append({"method": name, "frames": frames, "seconds": median,
-                        "fastest_seconds": fastest, "matches_band": bool(torch.equal(deps, band))})
+                        "fastest_seconds": fastest, "matches_band": bool(torch.equal(deps, band)),
+                        "cells_off_band": int((deps != band).sum())})
     return results
 
 
@@ -252,7 +259,8 @@ def print_text(report):
         print(f"\nDependency matrix, tiny, T = {report['dependency_matrix'][0]['frames']}, median:")
         for row in report["dependency_matrix"]:
             print(f"  {row['method']:17} {row['seconds']:7.3f} s (fastest "
-                  f"{row['fastest_seconds']:.3f} s), band |i-j| <= 30: {row['matches_band']}")
+                  f"{row['fastest_seconds']:.3f} s), band |i-j| <= 30: {row['matches_band']} "
+                  f"({row['cells_off_band']} cells differ)")
 
 
 def main():
