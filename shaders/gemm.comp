@@ -10,6 +10,7 @@
 // large, a medium or a skinny shape per call (cep-vulkan-gemm.c). Loads of A and B walk the
 // contiguous dimension with adjacent invocations. Out-of-range elements load as zero.
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 layout (local_size_x_id = 0) in;
 layout (constant_id = 1) const uint BM = 64;
@@ -67,6 +68,7 @@ load_b (uint kk, uint col, uint k0, uint n0)
 void
 load_tiles (uint lid, uint m0, uint n0, uint k0)
 {
+  [[dont_unroll]]
   for (uint idx = lid; idx < BM * BK; idx += THREADS)
     {
       // Adjacent invocations take adjacent addresses of A.
@@ -74,6 +76,7 @@ load_tiles (uint lid, uint m0, uint n0, uint k0)
       uint kk = TRANS_A != 0 ? idx / BM : idx % BK;
       tile_a[kk * BM + row] = load_a (row, kk, m0, k0);
     }
+  [[dont_unroll]]
   for (uint idx = lid; idx < BK * BN; idx += THREADS)
     {
       uint col = TRANS_B != 0 ? idx / BK : idx % BN;
@@ -98,6 +101,7 @@ main ()
     {
       load_tiles (lid, m0, n0, k0);
       barrier ();
+      [[dont_unroll]]
       for (uint kk = 0; kk < BK; kk++)
         {
           for (uint i = 0; i < TM; i++)
