@@ -7,8 +7,11 @@
 // and op(B) in shared memory; each invocation keeps a TM × TN block of C in registers (rows
 // and columns strided by the thread grid, so shared reads are conflict-free and C's writes
 // coalesce). Tile sizes and the transposes are specialization constants: the host picks a
-// large, a medium or a skinny shape per call (cep-vulkan-gemm.c). Loads of A and B walk the
-// contiguous dimension with adjacent invocations. Out-of-range elements load as zero.
+// large, a medium or a skinny shape per call (cep-vulkan-ops-gemm.c). Loads of A and B walk
+// the contiguous dimension with adjacent invocations. Out-of-range elements load as zero.
+// The k loop and the tile loads stay rolled: unrolled, they tripled lavapipe's compile time
+// for no speed; the loops over the register block unroll, or the block would not live in
+// registers.
 #version 450
 #extension GL_EXT_control_flow_attributes : require
 
