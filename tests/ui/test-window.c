@@ -99,6 +99,9 @@ test_pages (void)
     }
   window = new_window_with_demo ();
   g_assert_cmpstr (cep_window_get_visible_page (window), ==, "data");
+  /* With augmentation on, the Data page shows its masks in the screenshot. */
+  cep_session_get_experiment (cep_window_get_session (window))->augment.enabled = TRUE;
+  cep_session_experiment_changed (cep_window_get_session (window), CEP_SESSION_CHANGED_AUGMENT);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *target = g_strdup_printf ("'%s'", pages[i]);

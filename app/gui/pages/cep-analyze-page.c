@@ -745,6 +745,12 @@ on_runs_listed (GObject      *source,
       g_ptr_array_add (self->runs, g_strdup (info->dir));
       gtk_string_list_append (self->run_names, label);
     }
+  if (self->runs->len == 0)
+    gtk_label_set_label (self->summary_label,
+                         "No run of this dataset has a checkpoint yet: train one on the Train "
+                         "page, then evaluate it here.");
+  else if (self->predictions == NULL && self->job == NULL)
+    gtk_label_set_label (self->summary_label, "Choose a run and a partition, then Evaluate.");
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_RUNS_LOADED], 0);
 }
