@@ -13,7 +13,7 @@
 #include "cep-workers.h"
 
 /* How long an idle worker polls before it sleeps. */
-#define SPIN_USEC 50
+#define SPIN_USEC 20
 
 typedef struct
 {
