@@ -29,7 +29,7 @@ import sys
 # number in utterance names. HELD_OUT reads dev-clean and test-clean; the others train.
 VOICES = ['en-us', 'en-us+m1', 'en-us+m3', 'en-us+m7',
           'en-us+f1', 'en-us+Annie', 'en-us+belinda', 'en-us+steph']
-HELD_OUT = 'en-us+f1'
+HELD_OUT = 'en-us+m7'
 PER_TRAIN_VOICE = 40
 PER_DEV = 40
 PER_TEST = 40

@@ -14,7 +14,7 @@
 #include "cep-phoneme-table.h"
 #include "demo-test-util.h"
 
-#define HELD_OUT_VOICE "en-us+f1"
+#define HELD_OUT_VOICE "en-us+m7"
 
 static const char *
 dataset_dir (void)

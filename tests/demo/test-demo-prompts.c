@@ -123,9 +123,9 @@ test_committed_list (void)
     }
   g_assert_cmpuint (g_hash_table_size (counts), ==, 9);
   g_hash_table_foreach (counts, assert_forty_each, NULL);
-  g_assert_true (g_hash_table_contains (counts, "dev-clean en-us+f1"));
-  g_assert_true (g_hash_table_contains (counts, "test-clean en-us+f1"));
-  g_assert_false (g_hash_table_contains (counts, "train-clean-100 en-us+f1"));
+  g_assert_true (g_hash_table_contains (counts, "dev-clean en-us+m7"));
+  g_assert_true (g_hash_table_contains (counts, "test-clean en-us+m7"));
+  g_assert_false (g_hash_table_contains (counts, "train-clean-100 en-us+m7"));
 }
 
 static void
