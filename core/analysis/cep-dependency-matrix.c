@@ -9,7 +9,7 @@
 #define G_LOG_DOMAIN "cepstra-analysis"
 
 #include "cep-dependency-private.h"
-#include "cep-window.h"
+#include "cep-context-window.h"
 
 #include <string.h>
 
@@ -45,7 +45,7 @@ cep_dependency_dataset_window (const float *padded,
                                guint        k,
                                gpointer     user_data)
 {
-  return cep_window_start (padded, pad, dim, t, k);
+  return cep_context_window_start (padded, pad, dim, t, k);
 }
 
 void

@@ -11,7 +11,7 @@
  *
  * The pipeline under test is the dataset's own: the utterance (normalized, as stored in its
  * partition) is copied into a private zero-padded block laid out like the partition's frame
- * store, windows are taken from it with the extraction the store uses (cep_window_start, or
+ * store, windows are taken from it with the extraction the store uses (cep_context_window_start, or
  * a replacement given in the options, which is how the tests prove that a leaky extraction is
  * caught), and the logits come from cep_network_forward_eval().
  *
@@ -84,7 +84,7 @@ gboolean    cep_dependency_mode_from_name (const char        *name,
 
 /* Where the (2k+1)·@dim floats of the window of frame @t start, in a block that holds the
  * utterance with @pad zero frames on each side (@padded points at the first padding frame):
- * the shape of cep_window_start(). The analysis gives @pad >= 2k + 8, so an extraction that
+ * the shape of cep_context_window_start(). The analysis gives @pad >= 2k + 8, so an extraction that
  * strays up to k + 8 frames past a correct window still reads the private copy. */
 typedef const float *(*CepWindowFunc) (const float *padded,
                                        guint        pad,
@@ -93,7 +93,7 @@ typedef const float *(*CepWindowFunc) (const float *padded,
                                        guint        k,
                                        gpointer     user_data);
 
-/* The dataset's extraction, cep_window_start(), as a CepWindowFunc. */
+/* The dataset's extraction, cep_context_window_start(), as a CepWindowFunc. */
 const float *cep_dependency_dataset_window (const float *padded,
                                             guint        pad,
                                             guint        dim,

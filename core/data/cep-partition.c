@@ -24,7 +24,7 @@
 #endif
 
 #include "cep-npy.h"
-#include "cep-window.h"
+#include "cep-context-window.h"
 
 /* More threads than this only add contention on the page cache for files of ~100 KB. */
 #define CEP_PARTITION_LOAD_THREADS 4
@@ -777,7 +777,7 @@ cep_partition_get_window (CepPartition *self,
   gsize start = self->starts[utterance];
   /* The utterance's block begins with the padding shared with the previous utterance. */
   const float *padded = self->store + ((gsize) self->context_max * utterance + start) * self->dim;
-  return cep_window_start (padded, self->context_max, self->dim, frame - start, k);
+  return cep_context_window_start (padded, self->context_max, self->dim, frame - start, k);
 }
 
 const float *

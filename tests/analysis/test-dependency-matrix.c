@@ -9,7 +9,7 @@
 #include "cep-model-presets.h"
 #include "cep-npy.h"
 #include "cep-rng.h"
-#include "cep-window.h"
+#include "cep-context-window.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -142,7 +142,7 @@ leaky_window (const float *padded,
               guint        k,
               gpointer     user_data)
 {
-  return cep_window_start (padded, pad, dim, t, k) + 3 * dim;
+  return cep_context_window_start (padded, pad, dim, t, k) + 3 * dim;
 }
 
 static void
@@ -303,10 +303,10 @@ numeric_jacobian_norm (Fixture *fixture,
       float saved = *value;
 
       *value = saved + h;
-      memcpy (window, cep_window_start (padded, pad, DIM, output, k), input_dim * sizeof (float));
+      memcpy (window, cep_context_window_start (padded, pad, DIM, output, k), input_dim * sizeof (float));
       g_assert_true (cep_network_forward_eval (fixture->network, window, 1, plus, NULL));
       *value = saved - h;
-      memcpy (window, cep_window_start (padded, pad, DIM, output, k), input_dim * sizeof (float));
+      memcpy (window, cep_context_window_start (padded, pad, DIM, output, k), input_dim * sizeof (float));
       g_assert_true (cep_network_forward_eval (fixture->network, window, 1, minus, NULL));
       *value = saved;
       for (guint c = 0; c < CLASSES; c++)
@@ -448,7 +448,7 @@ wild_window (const float *padded,
              guint        k,
              gpointer     user_data)
 {
-  return cep_window_start (padded, pad, dim, t, k) + (gsize) (pad + 2) * dim;
+  return cep_context_window_start (padded, pad, dim, t, k) + (gsize) (pad + 2) * dim;
 }
 
 static void

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-window.h: where the context window of a frame starts in a zero-padded frame block.
+ * cep-context-window.h: where the context window of a frame starts in a zero-padded frame block.
  *
  * The one definition of "the window of frame t": frames t-K .. t+K of an utterance stored with
  * @pad >= K zero frames on each side, as (2K+1)*dim contiguous floats. The partition's frame
@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 
 /* @padded points at the first padding frame before the utterance's frame 0. */
 static inline const float *
-cep_window_start (const float *padded,
-                  guint        pad,
-                  guint        dim,
-                  gsize        t,
-                  guint        k)
+cep_context_window_start (const float *padded,
+                          guint        pad,
+                          guint        dim,
+                          gsize        t,
+                          guint        k)
 {
   g_assert (k <= pad);
   return padded + ((gsize) pad + t - k) * dim;
