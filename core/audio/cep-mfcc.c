@@ -31,7 +31,7 @@
 /* Dither noise is counter-based: frame t always gets the same noise, so features stay
  * reproducible even with dither on. */
 #define CEP_MFCC_DITHER_SEED 0x6d666363u
-#define CEP_MFCC_DITHER_STREAM 0x4du
+#define CEP_MFCC_DITHER_STREAM CEP_RNG_STREAM_DITHER
 
 G_DEFINE_QUARK (cep-mfcc-error-quark, cep_mfcc_error)
 

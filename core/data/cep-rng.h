@@ -21,6 +21,7 @@ typedef enum
   CEP_RNG_STREAM_DROPOUT = 4,
   CEP_RNG_STREAM_INIT    = 5,
   CEP_RNG_STREAM_DEMO    = 6,
+  CEP_RNG_STREAM_DITHER  = 7,
 } CepRngStream;
 
 /* Philox4x32-10 on a 128-bit counter and a 64-bit key; writes four 32-bit words. */
