@@ -5,6 +5,7 @@
 #include "vulkan-test-util.h"
 
 static CepBackend *shared_backend = NULL;
+static gboolean shared_failed = FALSE;
 
 static gboolean
 validation_required (void)
@@ -40,8 +41,11 @@ vulkan_test_backend_new (CepVulkanValidation validation)
 CepBackend *
 vulkan_test_backend (CepVulkanValidation validation)
 {
-  if (shared_backend == NULL)
-    shared_backend = vulkan_test_backend_new (validation);
+  if (shared_backend == NULL && !shared_failed)
+    {
+      shared_backend = vulkan_test_backend_new (validation);
+      shared_failed = shared_backend == NULL;
+    }
   if (shared_backend == NULL)
     g_test_skip ("no Vulkan device");
   return shared_backend;

@@ -130,7 +130,9 @@ has_layer (CepVulkanFunctions *vk,
   return found;
 }
 
-/* Every validation message is a failure of ours: count it and warn (fatal in tests). */
+/* Every validation (or performance) message is a failure of ours: count it and warn (fatal
+ * in tests). General messages come from the loader — "Found no drivers!" while the instance
+ * is created on a machine without Vulkan — and are only passed on. */
 static VkBool32 VKAPI_PTR
 on_validation_message (VkDebugUtilsMessageSeverityFlagBitsEXT      severity,
                        VkDebugUtilsMessageTypeFlagsEXT             types,
@@ -138,9 +140,16 @@ on_validation_message (VkDebugUtilsMessageSeverityFlagBitsEXT      severity,
                        void                                       *user_data)
 {
   CepVulkanContext *ctx = user_data;
+  const char *text = data->pMessage != NULL ? data->pMessage : "(no text)";
 
+  if ((types & (VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT)) == 0)
+    {
+      g_message ("vulkan: %s", text);
+      return VK_FALSE;
+    }
   ctx->validation_messages++;
-  g_warning ("vulkan validation: %s", data->pMessage != NULL ? data->pMessage : "(no text)");
+  g_warning ("vulkan validation: %s", text);
   return VK_FALSE;
 }
 
