@@ -32,7 +32,7 @@ train_a_run (void)
 
   experiment->train.epochs = 1;
   experiment->train.batch_size = 256;
-  experiment->data.subset_fraction = 0.1;
+  experiment->data.subset_fraction = 0.05;
   g_assert_true (cep_train_controller_start (controller, experiment,
                                              cep_session_get_partition (
                                                session, cep_dataset_get_train_name (dataset)),

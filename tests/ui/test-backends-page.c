@@ -28,6 +28,7 @@ test_benchmark (void)
   /* A small model keeps the plain-C reference quick. */
   cep_experiment_set_model (experiment, cep_model_preset_new ("baseline", 28, 42, NULL));
   cep_backends_page_set_session (page, session);
+  cep_backends_page_set_repeat (page, 1);
   window = cep_ui_test_window_new (GTK_WIDGET (page), 1024, 650);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (
     GTK_WIDGET (page), CEP_TYPE_BACKENDS_PAGE, "run_button"))));

@@ -123,6 +123,14 @@ test_pages (void)
       g_assert_cmpint (cairo_image_surface_get_width (shot), >=, 1024);
       cairo_surface_destroy (shot);
     }
+  /* The dark style, on the page with the most colour. */
+  cep_window_show_page (window, "data");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  cep_ui_test_run_for (300);
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (window), "page-data-dark"));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -43,6 +43,7 @@ typedef struct
   CepModelSpec  *spec;
   GWeakRef       page;
   GCancellable  *cancellable;
+  guint          repeat;         /* timed runs per measurement (the ref backend's fewer) */
   gint           done;
   gint           total;
 } BenchJob;
@@ -61,6 +62,7 @@ struct _CepBackendsPage
   GArray         *rows;             /* of BenchRow */
   BenchJob       *job;              /* running, or NULL */
   guint           progress_id;
+  guint           repeat;
 
   /* template */
   GtkProgressBar *progress_bar;
@@ -297,7 +299,7 @@ measure_openblas (BenchJob *job)
   BenchRow row = { g_strdup (OPENBLAS_ROW), g_strdup ("cblas_sgemm, no backend around it") };
   g_autoptr (GError) error = NULL;
 
-  row.has_seed = cep_benchmark_seed_product (NULL, 0, 20, &row.seed, &error);
+  row.has_seed = cep_benchmark_seed_product (NULL, 0, job->repeat * 4, &row.seed, &error);
   if (!row.has_seed)
     row.error = g_strdup (error->message);
   step_done (job);
@@ -312,7 +314,7 @@ measure_backend (BenchJob   *job,
   g_autoptr (GError) error = NULL;
   CepBackend *backend = cep_backend_new (name, NULL, &error);
   /* The plain-C oracle is slow by design: fewer repetitions. */
-  guint runs = g_str_equal (name, "ref") ? 2 : 5;
+  guint runs = g_str_equal (name, "ref") ? MAX (job->repeat / 2, 1) : job->repeat;
 
   if (backend != NULL)
     {
@@ -378,6 +380,14 @@ on_bench_done (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
+void
+cep_backends_page_set_repeat (CepBackendsPage *self,
+                              guint            repeat)
+{
+  g_return_if_fail (CEP_IS_BACKENDS_PAGE (self));
+  self->repeat = MAX (repeat, 1);
+}
+
 gboolean
 cep_backends_page_is_running (CepBackendsPage *self)
 {
@@ -398,6 +408,7 @@ cep_backends_page_run (CepBackendsPage *self)
   rebuild_table (self);
   rebuild_chart (self);
   self->job = bench_job_new (self, cep_session_get_experiment (self->session)->model);
+  self->job->repeat = self->repeat;
   task = g_task_new (NULL, self->job->cancellable, on_bench_done, g_object_ref (self));
   g_task_set_task_data (task, g_atomic_rc_box_acquire (self->job), bench_job_unref);
   g_task_run_in_thread (task, bench_thread);
@@ -534,6 +545,7 @@ cep_backends_page_init (CepBackendsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_array_new (FALSE, TRUE, sizeof (BenchRow));
+  self->repeat = 5;
   g_array_set_clear_func (self->rows, bench_row_clear);
   cep_bar_chart_set_title (self->throughput_chart, "Training throughput (samples/s)");
   cep_bar_chart_set_y_label (self->throughput_chart, "samples/s");

@@ -24,6 +24,10 @@ void     cep_backends_page_set_session (CepBackendsPage *self,
 /* Starts the measurements (FALSE when they are already running); "finished" follows. */
 gboolean cep_backends_page_run         (CepBackendsPage *self);
 gboolean cep_backends_page_is_running  (CepBackendsPage *self);
+/* Timed runs per measurement (default 5; the seed product takes 4 times as many). Medians of
+ * fewer runs are noisier: tests use 1. */
+void     cep_backends_page_set_repeat  (CepBackendsPage *self,
+                                        guint            repeat);
 /* Rows measured so far (backends, plus the direct OpenBLAS row). */
 guint    cep_backends_page_get_n_rows  (CepBackendsPage *self);
 
