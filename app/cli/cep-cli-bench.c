@@ -215,6 +215,24 @@ add_seed_json (JsonBuilder     *builder,
 
 /* Running */
 
+/* Whether a backend that was built can run here (a Vulkan build on a machine without a
+ * device cannot); says why not on stderr. Only asked for backends nobody named: a backend
+ * named with --backend that cannot run is an error. */
+static gboolean
+backend_runs_here (const BenchFlags *flags,
+                   const char       *name)
+{
+  g_autoptr(CepBackend) backend = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (name, "blas") || g_str_equal (name, "ref"))
+    return TRUE;
+  backend = open_backend (name, flags, &error);
+  if (backend == NULL)
+    g_printerr ("cepstra-cli bench: skipping %s: %s\n", name, error->message);
+  return backend != NULL;
+}
+
 static GPtrArray *
 chosen_backends (const BenchFlags *flags)
 {
@@ -222,8 +240,13 @@ chosen_backends (const BenchFlags *flags)
   const char *const *available = cep_backend_list_available ();
 
   for (guint i = 0; available[i] != NULL; i++)
-    if (flags->backend == NULL || g_str_equal (flags->backend, available[i]))
+    {
+      if (flags->backend != NULL && !g_str_equal (flags->backend, available[i]))
+        continue;
+      if (flags->backend == NULL && !backend_runs_here (flags, available[i]))
+        continue;
       g_ptr_array_add (names, (gpointer) available[i]);
+    }
   return names;
 }
 

@@ -431,6 +431,8 @@ run_train (const TrainFlags *flags)
   trainer = cep_trainer_new (experiment, train_partition, dev_partition,
                              flags->resume != NULL ? flags->resume : flags->out, &options,
                              &error);
+  if (trainer != NULL && cep_trainer_get_backend_notice (trainer) != NULL)
+    g_printerr ("cepstra-cli train: %s\n", cep_trainer_get_backend_notice (trainer));
   if (trainer == NULL || !train (trainer, &error))
     exit_code = cep_cli_fail ("train", error, trainer_exit_code (error));
   else
@@ -464,8 +466,8 @@ cep_cli_train_run (int    argc,
     { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment, "SpecAugment time and frequency "
       "masks (the seed notebook's)", NULL },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed (default 0)", "S" },
-    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas or ref "
-      "(default blas)", "NAME" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas, ref or "
+      "vulkan (default blas; vulkan falls back to blas without a device)", "NAME" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
       "Compute threads (default: one per core)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, "Run directory (default "

@@ -9,6 +9,9 @@
 #include "cep-cli.h"
 #include "cep-dataset.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -178,36 +181,55 @@ cep_cli_get_cancellable (void)
   return cancellable;
 }
 
-/* Signals are taken by one thread with sigwait(), so cancelling happens in ordinary thread
- * context (GCancellable is not async-signal-safe). A second signal exits at once. */
+/* SIGINT and SIGTERM cancel the running command; a second one exits at once. A handler for
+ * the whole process, not a sigwait() thread with the signals blocked: libraries start threads
+ * before main() (OpenBLAS's pool does), and a signal delivered to one of those would still
+ * kill the process. The handler only writes to a pipe (async-signal-safe); a thread reads it
+ * and cancels in ordinary thread context, since GCancellable is not async-signal-safe. */
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t signals_received;
+
+static void
+on_signal (int signal_number)
+{
+  unsigned char byte = (unsigned char) signal_number;
+  int saved_errno = errno;
+
+  if (++signals_received > 1)
+    _exit (CEP_CLI_EXIT_CANCELLED);
+  if (write (signal_pipe[1], &byte, 1) < 0)
+    _exit (CEP_CLI_EXIT_CANCELLED);
+  errno = saved_errno;
+}
+
 static gpointer
 signal_thread (gpointer data)
 {
-  sigset_t *set = data;
-  int signal_number;
-  guint received = 0;
+  unsigned char byte;
 
-  while (sigwait (set, &signal_number) == 0)
+  for (;;)
     {
-      if (++received > 1)
-        _exit (CEP_CLI_EXIT_CANCELLED);
-      g_cancellable_cancel (cep_cli_get_cancellable ());
+      ssize_t n = read (signal_pipe[0], &byte, 1);
+
+      if (n == 1)
+        g_cancellable_cancel (cep_cli_get_cancellable ());
+      else if (n == 0 || errno != EINTR)
+        return NULL;
     }
-  return NULL;
 }
 
 void
 cep_cli_install_signal_handlers (void)
 {
-  static sigset_t set;
+  struct sigaction action = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
   cep_cli_get_cancellable ();
-  sigemptyset (&set);
-  sigaddset (&set, SIGINT);
-  sigaddset (&set, SIGTERM);
-  /* Block before any other thread exists, so every thread inherits the mask. */
-  pthread_sigmask (SIG_BLOCK, &set, NULL);
-  g_thread_unref (g_thread_new ("cep-cli-signals", signal_thread, &set));
+  if (signal_pipe[0] >= 0 || !g_unix_open_pipe (signal_pipe, FD_CLOEXEC, NULL))
+    return;
+  g_thread_unref (g_thread_new ("cep-cli-signals", signal_thread, NULL));
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
 }
 
 char *

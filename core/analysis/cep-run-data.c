@@ -69,9 +69,15 @@ open_backend (const CepExperiment  *experiment,
   CepBackendOptions options = {
     .threads = threads != 0 ? threads : experiment->train.threads,
   };
+  g_autofree char *notice = NULL;
+  CepBackend *opened;
 
-  return cep_backend_new (backend != NULL ? backend : experiment->train.backend, &options,
-                          error);
+  /* A run trained on a GPU is still analysed on a machine without one. */
+  opened = cep_backend_new_or_fallback (backend != NULL ? backend : experiment->train.backend,
+                                        &options, &notice, error);
+  if (notice != NULL)
+    g_message ("%s", notice);
+  return opened;
 }
 
 /* The experiment of a checkpoint (its metadata), to know which backend to build on. */

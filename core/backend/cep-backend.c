@@ -12,7 +12,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "cep-config.h"
 #include "cep-backend-private.h"
+#if CEP_HAVE_VULKAN
+#include "vulkan/cep-backend-vulkan.h"
+#endif
 
 G_DEFINE_QUARK (cep-backend-error-quark, cep_backend_error)
 
@@ -22,13 +26,23 @@ typedef struct
   gboolean  (*setup) (CepBackend *backend, GError **error);
 } BackendEntry;
 
-/* The default first. */
+/* The default first. "vulkan" is listed whenever it is built; whether this machine has a
+ * device shows only when it is opened (cep_backend_new_or_fallback()). */
 static const BackendEntry backend_entries[] = {
   { "blas", _cep_backend_blas_setup },
   { "ref", _cep_backend_ref_setup },
+#if CEP_HAVE_VULKAN
+  { "vulkan", _cep_backend_vulkan_setup },
+#endif
 };
 
-static const char *const backend_names[] = { "blas", "ref", NULL };
+static const char *const backend_names[] = {
+  "blas", "ref",
+#if CEP_HAVE_VULKAN
+  "vulkan",
+#endif
+  NULL
+};
 
 const char *const *
 cep_backend_list_available (void)
@@ -76,6 +90,33 @@ cep_backend_new (const char              *name,
       return NULL;
     }
   g_assert (backend->ops != NULL && backend->description != NULL);
+  return backend;
+}
+
+CepBackend *
+cep_backend_new_or_fallback (const char              *name,
+                             const CepBackendOptions *options,
+                             char                   **notice,
+                             GError                 **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CepBackend *backend;
+
+  g_return_val_if_fail (notice != NULL && *notice == NULL, NULL);
+
+  backend = cep_backend_new (name, options, &local_error);
+  if (backend != NULL)
+    return backend;
+  if (!g_error_matches (local_error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED) ||
+      g_str_equal (name, backend_names[0]))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  backend = cep_backend_new (backend_names[0], options, error);
+  if (backend != NULL)
+    *notice = g_strdup_printf ("the %s backend is not available here (%s); using %s instead",
+                               name, local_error->message, backend_names[0]);
   return backend;
 }
 

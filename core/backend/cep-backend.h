@@ -94,6 +94,14 @@ const char *const *cep_backend_list_available (void);
 CepBackend  *cep_backend_new              (const char              *name,
                                            const CepBackendOptions *options,
                                            GError                 **error);
+/* As cep_backend_new(), but when @name exists yet cannot be set up on this machine (a Vulkan
+ * build without a loader or device: CEP_BACKEND_ERROR_FAILED) opens the default backend
+ * instead and sets @notice (free it) to a sentence saying why; @notice stays NULL otherwise.
+ * An unknown name still fails. */
+CepBackend  *cep_backend_new_or_fallback  (const char              *name,
+                                           const CepBackendOptions *options,
+                                           char                   **notice,
+                                           GError                 **error);
 /* Every buffer of the backend must be freed before it. */
 void         cep_backend_free             (CepBackend  *backend);
 const char  *cep_backend_get_name         (CepBackend  *backend);

@@ -25,6 +25,7 @@ struct _CepTrainer
   char               *run_dir;
   CepTrainerOptions   options;
   CepBackend         *backend;
+  char               *backend_notice; /* why @backend is not the one asked for, or NULL */
   CepNetwork         *network;
   CepBatchProducer   *producer;
   GCancellable       *cancellable;

@@ -154,7 +154,8 @@ create_engine (CepTrainer *self,
 
   backend_options.threads = self->options.threads != 0 ? self->options.threads
                                                        : train->threads;
-  self->backend = cep_backend_new (name, &backend_options, error);
+  self->backend = cep_backend_new_or_fallback (name, &backend_options,
+                                               &self->backend_notice, error);
   if (self->backend == NULL)
     return FALSE;
   self->network = cep_network_new (self->experiment->model, self->backend,
@@ -230,6 +231,7 @@ cep_trainer_free (CepTrainer *self)
   g_clear_pointer (&self->producer, cep_batch_producer_free);
   g_clear_pointer (&self->network, cep_network_free);
   g_clear_pointer (&self->backend, cep_backend_free);
+  g_clear_pointer (&self->backend_notice, g_free);
   g_clear_pointer (&self->metrics, cep_metrics_log_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->train);
@@ -371,6 +373,13 @@ cep_trainer_get_run_dir (CepTrainer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->run_dir;
+}
+
+const char *
+cep_trainer_get_backend_notice (CepTrainer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->backend_notice;
 }
 
 const CepExperiment *

@@ -146,6 +146,8 @@ gboolean      cep_trainer_wait         (CepTrainer               *self,
 
 const char   *cep_trainer_get_run_dir  (CepTrainer               *self);
 const CepExperiment *cep_trainer_get_experiment (CepTrainer      *self);
+/* Why the run uses another backend than it asked for (no Vulkan device here), or NULL. */
+const char   *cep_trainer_get_backend_notice (CepTrainer         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepTrainer, cep_trainer_free)
 

@@ -80,6 +80,9 @@ void        test_assert_close_scaled (const char  *what,
 double      test_norm             (const float  *a,
                                    gsize         n);
 
+/* NULL (with a test message) when @name is a device backend this machine cannot open. */
+CepBackend *test_backend_try_new  (const char   *name,
+                                   guint         threads);
 /* A backend by name, failing the test if it cannot be created. */
 CepBackend *test_backend_new      (const char   *name,
                                    guint         threads);

@@ -20,11 +20,15 @@ test_list_available (void)
   g_assert_true (g_strv_contains (names, "blas"));
   for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autoptr (CepBackend) backend = test_backend_new (names[i], 0);
+      g_autoptr (CepBackend) backend = test_backend_try_new (names[i], 0);
+      gboolean host = g_str_equal (names[i], "ref") || g_str_equal (names[i], "blas");
+
+      if (backend == NULL)
+        continue;
       g_assert_cmpstr (cep_backend_get_name (backend), ==, names[i]);
       g_assert_true (g_str_has_prefix (cep_backend_get_description (backend), names[i]));
       g_assert_cmpuint (cep_backend_get_threads (backend), >=, 1);
-      g_assert_true (cep_backend_is_host_memory (backend));
+      g_assert_true (cep_backend_is_host_memory (backend) == host);
       cep_backend_synchronize (backend);
     }
 }
@@ -63,9 +67,13 @@ test_buffer_round_trip (void)
 {
   for (const char *const *name = cep_backend_list_available (); *name != NULL; name++)
     {
-      g_autoptr (CepBackend) backend = test_backend_new (*name, 2);
+      g_autoptr (CepBackend) backend = test_backend_try_new (*name, 2);
       g_autoptr (GError) error = NULL;
-      g_autoptr (CepBuffer) buffer = cep_buffer_new (backend, 100, &error);
+      g_autoptr (CepBuffer) buffer = NULL;
+
+      if (backend == NULL)
+        continue;
+      buffer = cep_buffer_new (backend, 100, &error);
       float zeros[100], data[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, back[12];
       gint32 ints[3] = { -1, 0, G_MAXINT32 }, ints_back[3];
 
@@ -85,7 +93,11 @@ test_buffer_round_trip (void)
       cep_buffer_upload (buffer, 97, ints, 3);
       cep_buffer_download (buffer, 97, ints_back, 3);
       g_assert_cmpmem (ints_back, sizeof ints_back, ints, sizeof ints);
-      g_assert_nonnull (cep_buffer_get_host_data (buffer));
+      /* Host backends expose their words; a device backend has none on the host. */
+      if (cep_backend_is_host_memory (backend))
+        g_assert_nonnull (cep_buffer_get_host_data (buffer));
+      else
+        g_assert_null (cep_buffer_get_host_data (buffer));
     }
 }
 

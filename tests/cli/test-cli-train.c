@@ -3,10 +3,13 @@
  * `cepstra-cli train` end to end on a small generated dataset: a run from flags, from an
  * experiment file, resumed, and refused for bad input with the documented exit codes.
  */
+#include "cep-config.h"
+
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #define DIM 13
@@ -248,6 +251,65 @@ test_train_bad_input (Fixture       *fixture,
                   "quantum", "--epochs", "1", "--out", run, NULL);
 }
 
+/* Ctrl-C (SIGINT) or SIGTERM in the middle of a long run: the run stops within a batch, says
+ * so, keeps the checkpoints of the epochs it completed and exits 130. Sent after the first
+ * epoch's checkpoint exists, so the signal lands while compute threads are busy. */
+static void
+test_train_signal (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  int signal_number = GPOINTER_TO_INT (data);
+  g_autofree char *run = g_build_filename (fixture->work, "signalled", NULL);
+  g_autofree char *metrics = g_build_filename (run, "metrics.jsonl", NULL);
+  g_autofree char *last = g_build_filename (run, "checkpoints", "last.safetensors", NULL);
+  const char *argv[] = { g_getenv ("CEPSTRA_CLI"), "train", "--data", fixture->root,
+                         "--preset", "tiny", "--context", "2", "--epochs", "100000",
+                         "--batch", "16", "--out", run, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  while (!g_file_test (last, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (20 * 1000);
+  g_assert_true (g_file_test (last, G_FILE_TEST_EXISTS));
+  g_subprocess_send_signal (process, signal_number);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, CEP_CLI_EXIT_CANCELLED);
+  g_assert_nonnull (strstr (err, "cancelled"));
+  g_assert_cmpuint (count_lines_with (metrics, "\"event\": \"cancelled\""), ==, 1);
+  g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
+}
+
+/* --backend vulkan on a machine without Vulkan (here: a loader that cannot be found) trains on
+ * blas and says so, rather than failing. */
+static void
+test_train_vulkan_fallback (Fixture       *fixture,
+                            gconstpointer  data)
+{
+#if CEP_HAVE_VULKAN
+  g_autofree char *run = g_build_filename (fixture->work, "fallback", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+
+  g_setenv ("CEPSTRA_VULKAN_LIBRARY", "libvulkan-not-installed.so.1", TRUE);
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                             "--context", "2", "--epochs", "1", "--backend", "vulkan",
+                             "--out", run, NULL);
+  g_unsetenv ("CEPSTRA_VULKAN_LIBRARY");
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (result->err, "vulkan backend is not available here"));
+  g_assert_nonnull (strstr (result->err, "using blas instead"));
+  g_assert_true (exists_in (run, "checkpoints/last.safetensors"));
+#else
+  g_test_skip ("built without Vulkan");
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
@@ -263,5 +325,11 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);
+  g_test_add ("/cli/train/signal/interrupt", Fixture, GINT_TO_POINTER (SIGINT),
+              fixture_set_up, test_train_signal, fixture_tear_down);
+  g_test_add ("/cli/train/signal/terminate", Fixture, GINT_TO_POINTER (SIGTERM),
+              fixture_set_up, test_train_signal, fixture_tear_down);
+  g_test_add ("/cli/train/vulkan-fallback", Fixture, NULL, fixture_set_up,
+              test_train_vulkan_fallback, fixture_tear_down);
   return g_test_run ();
 }
