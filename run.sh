@@ -12,12 +12,25 @@ cd "$(dirname "$0")"
 
 BUILD_DIR=${CEPSTRA_BUILD_DIR:-build}
 
-# Debian 12 packages the build and the tests need.
+# Debian 12 packages that build and run everything: core, CLI, the GTK workbench, the Vulkan
+# backend (headers, glslc, and lavapipe so it runs without a GPU) and the demo generator.
 PACKAGES=(
   gcc meson ninja-build pkg-config python3
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsndfile1-dev
   libopenblas-dev libcairo2-dev libpango1.0-dev
+  libgtk-4-dev libadwaita-1-dev librsvg2-common fonts-cantarell
+  libvulkan-dev glslc mesa-vulkan-drivers
   libespeak-ng-dev espeak-ng-data
+)
+
+# What only the tests need: an X server and a D-Bus session for the window tests, the desktop
+# file and AppStream validators, the Vulkan validation layer, and Debian's PyTorch for the
+# checkpoint test (it loads a Cepstra checkpoint into torch.nn.Sequential).
+TEST_PACKAGES=(
+  xvfb xauth dbus-daemon at-spi2-core
+  desktop-file-utils appstream
+  vulkan-validationlayers
+  python3-numpy python3-torch
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -39,7 +52,9 @@ install_missing_packages() {
 
 build() {
   # shellcheck disable=SC2086 # CEPSTRA_MESON_ARGS is a list of words on purpose
-  local args=(-Dwerror=true ${CEPSTRA_MESON_ARGS:-})
+  # Every part is required: a missing package must fail the build, not drop a test suite.
+  local args=(-Dwerror=true -Dgui=enabled -Dvulkan=enabled -Ddemo_generator=enabled
+              ${CEPSTRA_MESON_ARGS:-})
   if [ -f "$BUILD_DIR/build.ninja" ]; then
     meson setup --reconfigure "$BUILD_DIR" "${args[@]}" >/dev/null
   else
@@ -127,7 +142,7 @@ main() {
   [ $# -gt 0 ] && shift
   case "$command" in
     run) install_missing_packages; build; run_demo ;;
-    test) install_missing_packages; build; run_tests "$@" ;;
+    test) install_missing_packages "${TEST_PACKAGES[@]}"; build; run_tests "$@" ;;
     fuzz) run_fuzz "$@" ;;
     -h|--help|help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "run.sh: unknown command “$command” (try ./run.sh --help)" >&2; exit 1 ;;

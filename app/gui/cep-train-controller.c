@@ -69,6 +69,7 @@ enum
   SIGNAL_UPDATED,
   SIGNAL_FINISHED,
   SIGNAL_START_FAILED,
+  SIGNAL_NOTICE,
   N_SIGNALS
 };
 
@@ -469,6 +470,9 @@ on_started (GObject      *source,
       return;
     }
   self->trainer = g_steal_pointer (&job->trainer);
+  if (cep_trainer_get_backend_notice (self->trainer) != NULL)
+    g_signal_emit (self, signals[SIGNAL_NOTICE], 0,
+                   cep_trainer_get_backend_notice (self->trainer));
   if (self->finished_early)
     {
       /* The whole run (a tiny one, or one stopped at once) ended before this callback. */
@@ -689,6 +693,11 @@ cep_train_controller_class_init (CepTrainControllerClass *klass)
   signals[SIGNAL_START_FAILED] = g_signal_new ("start-failed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* Something the user should know about a run that did start (it runs on another backend
+   * than the one chosen). */
+  signals[SIGNAL_NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

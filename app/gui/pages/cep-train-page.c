@@ -271,8 +271,23 @@ on_form_changed (CepTrainPage *self)
 
 /* ---- backends ---- */
 
-/* Backend descriptions name the device (Vulkan's GPU): creating each backend takes a moment
- * (a device probe), so it happens on a worker once per page. */
+/* The backends this machine can run, with descriptions that name the device (Vulkan's GPU).
+ * Opening each takes a moment (a device probe), so it happens on a worker once per page; a
+ * backend that cannot open here (Vulkan without a device) leaves the list. */
+typedef struct
+{
+  GStrv names;
+  GStrv labels;
+} BackendChoices;
+
+static void
+backend_choices_free (BackendChoices *choices)
+{
+  g_strfreev (choices->names);
+  g_strfreev (choices->labels);
+  g_free (choices);
+}
+
 static void
 describe_backends_thread (GTask        *task,
                           gpointer      source_object,
@@ -280,20 +295,27 @@ describe_backends_thread (GTask        *task,
                           GCancellable *cancellable)
 {
   const char * const *names = task_data;
-  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GStrvBuilder) usable = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
+  BackendChoices *choices = g_new0 (BackendChoices, 1);
 
   for (guint i = 0; names[i] != NULL; i++)
     {
-      CepBackend *backend = cep_backend_new (names[i], NULL, NULL);
+      g_autoptr (GError) error = NULL;
+      CepBackend *backend = cep_backend_new (names[i], NULL, &error);
 
-      g_ptr_array_add (labels, backend != NULL
-                               ? g_strdup (cep_backend_get_description (backend))
-                               : g_strdup (names[i]));
-      if (backend != NULL)
-        cep_backend_free (backend);
+      if (backend == NULL)
+        {
+          g_debug ("backend %s is not available: %s", names[i], error->message);
+          continue;
+        }
+      g_strv_builder_add (usable, names[i]);
+      g_strv_builder_add (labels, cep_backend_get_description (backend));
+      cep_backend_free (backend);
     }
-  g_ptr_array_add (labels, NULL);
-  g_task_return_pointer (task, g_ptr_array_free (labels, FALSE), (GDestroyNotify) g_strfreev);
+  choices->names = g_strv_builder_end (usable);
+  choices->labels = g_strv_builder_end (labels);
+  g_task_return_pointer (task, choices, (GDestroyNotify) backend_choices_free);
 }
 
 static void
@@ -302,17 +324,29 @@ on_backends_described (GObject      *source,
                         gpointer      user_data)
 {
   g_autoptr (CepTrainPage) self = user_data;
-  g_auto (GStrv) labels = g_task_propagate_pointer (G_TASK (result), NULL);
-  guint selected = adw_combo_row_get_selected (self->backend_row);
+  BackendChoices *choices = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autofree char *selected = NULL;
+  guint index = adw_combo_row_get_selected (self->backend_row);
   guint n;
 
-  if (labels == NULL || self->backend_labels == NULL)
-    return;
+  if (choices == NULL || self->backend_labels == NULL)
+    {
+      g_clear_pointer (&choices, backend_choices_free);
+      return;
+    }
+  if (self->backend_names != NULL && index < g_strv_length (self->backend_names))
+    selected = g_strdup (self->backend_names[index]);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
   self->updating = TRUE;
-  gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) labels);
-  adw_combo_row_set_selected (self->backend_row, selected);
+  g_strfreev (self->backend_names);
+  self->backend_names = g_steal_pointer (&choices->names);
+  gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) choices->labels);
+  /* The choice stays; a backend that left the list gives way to the default (blas). */
+  adw_combo_row_set_selected (self->backend_row, 0);
+  if (selected != NULL)
+    select_backend (self, selected);
   self->updating = FALSE;
+  backend_choices_free (choices);
 }
 
 static void
@@ -592,6 +626,14 @@ on_controller_start_failed (CepTrainController *controller,
   gtk_label_set_label (self->status_label, error->message);
   report_error (self, "Could Not Start Training", error);
   update_actions (self);
+}
+
+static void
+on_controller_notice (CepTrainController *controller,
+                      const char         *message,
+                      CepTrainPage       *self)
+{
+  report (self, message);
 }
 
 static void
@@ -1336,6 +1378,7 @@ cep_train_page_init (CepTrainPage *self)
   g_signal_connect (self->controller, "notify::state", G_CALLBACK (on_controller_state), self);
   g_signal_connect (self->controller, "start-failed", G_CALLBACK (on_controller_start_failed),
                     self);
+  g_signal_connect (self->controller, "notice", G_CALLBACK (on_controller_notice), self);
   setup_backends (self);
   setup_history (self);
   connect_form (self);
