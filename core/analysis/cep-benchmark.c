@@ -12,8 +12,6 @@
 #include <cblas.h>
 
 #define WARMUP_RUNS 2u
-/* Stream of the benchmark's random inputs (not one of cep-rng.h's well-known ones). */
-#define BENCHMARK_RNG_STREAM 17u
 
 typedef gboolean (*TimedFunc) (gpointer data, guint run, GError **error);
 
@@ -63,7 +61,7 @@ fill_random (float *values,
 {
   CepRng rng;
 
-  cep_rng_init (&rng, 1, BENCHMARK_RNG_STREAM, c0, 0);
+  cep_rng_init (&rng, 1, CEP_RNG_STREAM_BENCHMARK, c0, 0);
   for (gsize i = 0; i < n; i++)
     values[i] = 2.0f * cep_rng_uniform (&rng) - 1.0f;
 }

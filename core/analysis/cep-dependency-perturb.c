@@ -25,10 +25,6 @@
 #include <math.h>
 #include <string.h>
 
-/* A Philox stream of its own, so perturbations never share numbers with shuffles, masks or
- * dropout drawn from the same seed (the well-known streams of cep-rng.h stay below 16). */
-#define DEPENDENCY_RNG_STREAM 16u
-
 /* An output window that a perturbation changed, and where it starts in the work copy. */
 typedef struct
 {
@@ -96,7 +92,7 @@ perturb_frame (CepDependencyAnalysis *analysis,
   float *values = analysis->work + (analysis->pad + frame) * analysis->dim;
   CepRng rng;
 
-  cep_rng_init (&rng, analysis->options->seed, DEPENDENCY_RNG_STREAM, (guint32) frame,
+  cep_rng_init (&rng, analysis->options->seed, CEP_RNG_STREAM_DEPENDENCY, (guint32) frame,
                 (guint32) ((guint64) frame >> 32));
   for (guint d = 0; d < analysis->dim; d++)
     {

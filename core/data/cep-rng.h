@@ -22,6 +22,9 @@ typedef enum
   CEP_RNG_STREAM_INIT    = 5,
   CEP_RNG_STREAM_DEMO    = 6,
   CEP_RNG_STREAM_DITHER  = 7,
+  /* The analyses' inputs: perturbation noise of the dependency matrix, benchmark batches. */
+  CEP_RNG_STREAM_DEPENDENCY = 16,
+  CEP_RNG_STREAM_BENCHMARK  = 17,
 } CepRngStream;
 
 /* Philox4x32-10 on a 128-bit counter and a 64-bit key; writes four 32-bit words. */

@@ -69,6 +69,7 @@ struct _CepBackendsPage
   GtkLabel       *model_label;
   GtkGrid        *table;
   CepBarChart    *throughput_chart;
+  GtkWidget      *empty_status;
 };
 
 enum
@@ -213,6 +214,11 @@ rebuild_table (CepBackendsPage *self)
     attach_label (self, headings[i], i, 0, TRUE);
   for (guint i = 0; i < self->rows->len; i++)
     attach_row (self, &g_array_index (self->rows, BenchRow, i), reference, i + 1);
+  /* Until the first backend reports, a status page says what the button does instead of an
+   * empty table and chart. */
+  gtk_widget_set_visible (self->empty_status, self->rows->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->table), self->rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->throughput_chart), self->rows->len > 0);
 }
 
 static void
@@ -530,6 +536,7 @@ cep_backends_page_class_init (CepBackendsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, model_label);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, table);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, throughput_chart);
+  gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, empty_status);
   /* Not used by the code, but reachable for tests (gtk_widget_get_template_child). */
   gtk_widget_class_bind_template_child_full (widget_class, "run_button", FALSE, 0);
   gtk_widget_class_install_action (widget_class, "backends.run", NULL, run_action);
