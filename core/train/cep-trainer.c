@@ -141,6 +141,20 @@ optimizer_config_of (const CepExperimentTrain *train,
   };
 }
 
+/* experiment.json (and the checkpoints' copy of it) names the backend the run really trains
+ * on: an override from the caller, or blas after a fallback. Reproducing a run needs that one,
+ * and the run history must not credit a device the run never touched. */
+static void
+record_backend_used (CepTrainer *self)
+{
+  const char *used = cep_backend_get_name (self->backend);
+
+  if (g_strcmp0 (self->experiment->train.backend, used) == 0)
+    return;
+  g_free (self->experiment->train.backend);
+  self->experiment->train.backend = g_strdup (used);
+}
+
 /* The backend, network and producer the thread will use (created here so that a bad backend
  * name or too little memory fails the call, not the run). */
 static gboolean
@@ -158,6 +172,7 @@ create_engine (CepTrainer *self,
                                                &self->backend_notice, error);
   if (self->backend == NULL)
     return FALSE;
+  record_backend_used (self);
   self->network = cep_network_new (self->experiment->model, self->backend,
                                    train->batch_size, error);
   if (self->network == NULL)

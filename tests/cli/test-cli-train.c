@@ -305,6 +305,12 @@ test_train_vulkan_fallback (Fixture       *fixture,
   g_assert_nonnull (strstr (result->err, "vulkan backend is not available here"));
   g_assert_nonnull (strstr (result->err, "using blas instead"));
   g_assert_true (exists_in (run, "checkpoints/last.safetensors"));
+  /* The run's record names the backend it trained on, not the one it asked for. */
+  g_autofree char *experiment_path = g_build_filename (run, "experiment.json", NULL);
+  g_autofree char *experiment = NULL;
+  g_assert_true (g_file_get_contents (experiment_path, &experiment, NULL, NULL));
+  g_assert_nonnull (strstr (experiment, "\"backend\": \"blas\""));
+  g_assert_null (strstr (experiment, "vulkan"));
 #else
   g_test_skip ("built without Vulkan");
 #endif
