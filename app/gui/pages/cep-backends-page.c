@@ -67,6 +67,7 @@ struct _CepBackendsPage
   /* template */
   GtkProgressBar *progress_bar;
   GtkLabel       *model_label;
+  GtkWidget      *table_heading;
   GtkGrid        *table;
   CepBarChart    *throughput_chart;
   GtkWidget      *empty_status;
@@ -217,6 +218,7 @@ rebuild_table (CepBackendsPage *self)
   /* Until the first backend reports, a status page says what the button does instead of an
    * empty table and chart. */
   gtk_widget_set_visible (self->empty_status, self->rows->len == 0);
+  gtk_widget_set_visible (self->table_heading, self->rows->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->table), self->rows->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->throughput_chart), self->rows->len > 0);
 }
@@ -534,6 +536,7 @@ cep_backends_page_class_init (CepBackendsPageClass *klass)
                                                "/io/github/cepstra/Cepstra/cep-backends-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, model_label);
+  gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, table_heading);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, table);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, throughput_chart);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, empty_status);
