@@ -6,8 +6,11 @@
  * first, the lowest, the highest (where they really are, in their order) and the last. Sparse
  * series are then stroked as a path, in short pieces, because cairo's stroker slows down
  * steeply on one long self-overlapping path. Dense series (several points per pixel column)
- * are drawn as what their stroke would cover anyway: per column, one filled span from the
- * lowest to the highest value, joined halfway to the neighbouring columns. NaN (and values a
+ * are drawn as what their stroke would cover anyway: per column, one span from the lowest to
+ * the highest value, joined halfway to the neighbouring columns, and each run of adjacent
+ * columns filled as one outline (tops left to right, bottoms back) rather than a rectangle
+ * per column, whose two full-height edges per column make cairo's scan converter walk
+ * thousands of edges on every row of a noisy curve. NaN (and values a
  * log axis cannot show) break the line between pixel columns. Must not decide colours or
  * clipping.
  */
@@ -47,22 +50,19 @@ typedef struct
   gsize    chunk_segments;
   double   run_x, run_y;
   double   last_x, last_y;
-  /* Dense: the span of the previous column, not yet filled. */
-  gboolean pending;
-  long     pending_column;
-  double   pending_top, pending_bottom, pending_last_x, pending_last_y;
-  GArray  *gaps;         /* segments between non-adjacent dense columns (x0, y0, x1, y1) */
+  /* Dense: the run of adjacent columns not yet outlined (of Span), where its last column's
+   * last point was, and the segments between runs (x0, y0, x1, y1). */
+  GArray  *run;
+  double   run_last_x, run_last_y;
+  GArray  *gaps;
 } PathState;
 
-gboolean
-_cep_line_point_visible (const CepPlotAxis *y_axis,
-                         double             x,
-                         double             y)
+/* One dense column: the pixels its points cover, in device y (top < bottom). */
+typedef struct
 {
-  if (!isfinite (x) || !isfinite (y))
-    return FALSE;
-  return y_axis->scale != CEP_PLOT_SCALE_LOG10 || y > 0.0;
-}
+  long   column;
+  double top, bottom;
+} Span;
 
 /* ---- sparse: a stroked path ---- */
 
@@ -134,16 +134,30 @@ sparse_flush (const Bucket *bucket,
 
 /* ---- dense: spans per pixel column ---- */
 
+/* Outlines the run: along the tops, then back along the bottoms. Adjacent spans overlap (they
+ * share the halfway point), so the outline is simple and covers exactly their union. */
 static void
-dense_fill_pending (PathState *state)
+dense_outline_run (PathState *state)
 {
   double half = state->line_width / 2;
+  guint n = state->run->len;
+  const Span *spans = (const Span *) state->run->data;
 
-  if (!state->pending)
+  if (n == 0)
     return;
-  cairo_rectangle (state->cr, state->pending_column, state->pending_top - half, 1.0,
-                   state->pending_bottom - state->pending_top + 2 * half);
-  state->pending = FALSE;
+  cairo_move_to (state->cr, spans[0].column, spans[0].top - half);
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_line_to (state->cr, spans[i].column, spans[i].top - half);
+      cairo_line_to (state->cr, spans[i].column + 1, spans[i].top - half);
+    }
+  for (guint i = n; i-- > 0;)
+    {
+      cairo_line_to (state->cr, spans[i].column + 1, spans[i].bottom + half);
+      cairo_line_to (state->cr, spans[i].column, spans[i].bottom + half);
+    }
+  cairo_close_path (state->cr);
+  g_array_set_size (state->run, 0);
 }
 
 static void
@@ -151,7 +165,7 @@ dense_add_gap (PathState *state,
                double     first_x,
                double     first_y)
 {
-  double segment[4] = { state->pending_last_x, state->pending_last_y, first_x, first_y };
+  double segment[4] = { state->run_last_x, state->run_last_y, first_x, first_y };
 
   if (state->gaps == NULL)
     state->gaps = g_array_new (FALSE, FALSE, sizeof segment);
@@ -164,34 +178,36 @@ dense_flush (const Bucket *bucket,
 {
   double low = to_pixel_y (state, bucket->min_y), high = to_pixel_y (state, bucket->max_y);
   double first_y = to_pixel_y (state, bucket->first_y);
-  double top = MIN (low, high), bottom = MAX (low, high);
+  Span span = { bucket->column, MIN (low, high), MAX (low, high) };
+  Span *previous = state->run->len > 0 ? &g_array_index (state->run, Span, state->run->len - 1)
+                                       : NULL;
 
-  if (state->pending && state->pending_column == bucket->column - 1)
+  if (previous != NULL && previous->column == bucket->column - 1)
     {
       /* Neighbours meet halfway between the last point of one and the first of the next. */
-      double middle = (state->pending_last_y + first_y) / 2;
+      double middle = (state->run_last_y + first_y) / 2;
 
-      state->pending_top = MIN (state->pending_top, middle);
-      state->pending_bottom = MAX (state->pending_bottom, middle);
-      top = MIN (top, middle);
-      bottom = MAX (bottom, middle);
+      previous->top = MIN (previous->top, middle);
+      previous->bottom = MAX (previous->bottom, middle);
+      span.top = MIN (span.top, middle);
+      span.bottom = MAX (span.bottom, middle);
     }
-  else if (state->pending)
-    dense_add_gap (state, bucket->first_x, first_y);
-  dense_fill_pending (state);
-  state->pending = TRUE;
-  state->pending_column = bucket->column;
-  state->pending_top = top;
-  state->pending_bottom = bottom;
-  state->pending_last_x = bucket->last_x;
-  state->pending_last_y = to_pixel_y (state, bucket->last_y);
+  else if (previous != NULL)
+    {
+      dense_add_gap (state, bucket->first_x, first_y);
+      dense_outline_run (state);
+    }
+  g_array_append_val (state->run, span);
+  state->run_last_x = bucket->last_x;
+  state->run_last_y = to_pixel_y (state, bucket->last_y);
 }
 
 static void
 dense_finish (PathState *state)
 {
-  dense_fill_pending (state);
+  dense_outline_run (state);
   cairo_fill (state->cr);
+  g_array_unref (state->run);
   if (state->gaps == NULL)
     return;
   for (guint i = 0; i < state->gaps->len; i++)
@@ -224,7 +240,7 @@ static void
 pen_up (PathState *state)
 {
   if (state->dense)
-    dense_fill_pending (state);
+    dense_outline_run (state);
   else
     sparse_pen_up (state);
 }
@@ -265,6 +281,14 @@ bucket_add (Bucket *bucket,
   bucket->n++;
 }
 
+/* floor() as a cast where the cast is floor (a call per point costs more than the rest of
+ * the walk). */
+static inline long
+pixel_column (double px)
+{
+  return px >= 0.0 ? (long) px : (long) floor (px);
+}
+
 /* Gaps narrower than a pixel column cannot be seen; ignoring them keeps a series that is
  * invalid at every other point (a log axis under noise around zero) at one bucket per
  * column instead of one per point. */
@@ -283,6 +307,7 @@ walk_series (const CepLineSeries *series,
     {
       double x = _cep_line_series_x (series, i), y = series->y[i];
       double px;
+      long column;
 
       if (!_cep_line_point_visible (y_axis, x, y))
         {
@@ -290,14 +315,15 @@ walk_series (const CepLineSeries *series,
           continue;
         }
       px = x_axis->pixel_min + (x - x_axis->min) * scale;
-      if (bucket.n > 0 && (long) floor (px) == bucket.column)
+      column = pixel_column (px);
+      if (bucket.n > 0 && column == bucket.column)
         bucket_add (&bucket, px, y);
       else
         {
           bucket_flush (&bucket, state);
           if (broken)
             pen_up (state);
-          bucket_start (&bucket, (long) floor (px), px, y);
+          bucket_start (&bucket, column, px, y);
         }
       broken = FALSE;
     }
@@ -317,7 +343,10 @@ _cep_line_series_draw_path (const CepLineSeries *series,
 
   state.dense = series->n > DENSE_POINTS_PER_PIXEL * MAX (pixels, 1.0);
   if (state.dense)
-    cairo_set_dash (cr, NULL, 0, 0.0);
+    {
+      cairo_set_dash (cr, NULL, 0, 0.0);
+      state.run = g_array_sized_new (FALSE, FALSE, sizeof (Span), (guint) MIN (pixels, 1e5) + 1);
+    }
   walk_series (series, x_axis, y_axis, &state);
   if (state.dense)
     dense_finish (&state);

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include "cep-line-plot.h"
 #include "cep-plot-axis.h"
 #include "cep-plot-text.h"
@@ -17,9 +19,6 @@ G_BEGIN_DECLS
 
 const CepPlotStyle *_cep_line_plot_get_style       (const CepLinePlot *plot);
 double              _cep_line_plot_padding         (const CepLinePlot *plot);
-/* x of point @i of @series (its index when the series has no x array). */
-double              _cep_line_series_x             (const CepLineSeries *series,
-                                                    gsize                i);
 /* TRUE if series @index is the first of its name (the one that gets a legend entry). */
 gboolean            _cep_line_plot_is_legend_entry (const CepLinePlot *plot,
                                                     guint              index);
@@ -34,10 +33,6 @@ const char         *_cep_line_plot_epoch_label     (CepPlotText       *text,
                                                     char              *buffer,
                                                     gsize              size);
 
-/* TRUE if a point can be drawn on @y_axis (finite, and positive on a log axis). */
-gboolean            _cep_line_point_visible        (const CepPlotAxis   *y_axis,
-                                                    double               x,
-                                                    double               y);
 /* Draws the line of @series with the source, width and dash already set on @cr (clipped to
  * its panel by the caller). */
 void                _cep_line_series_draw_path     (const CepLineSeries *series,
@@ -45,5 +40,26 @@ void                _cep_line_series_draw_path     (const CepLineSeries *series,
                                                     const CepPlotAxis   *x_axis,
                                                     const CepPlotAxis   *y_axis,
                                                     double               line_width);
+
+/* Inline: both run once per point of 100k-point series on every redraw. */
+
+/* x of point @i of @series (its index when the series has no x array). */
+static inline double
+_cep_line_series_x (const CepLineSeries *series,
+                    gsize                i)
+{
+  return series->x != NULL ? series->x[i] : (double) i;
+}
+
+/* TRUE if a point can be drawn on @y_axis (finite, and positive on a log axis). */
+static inline gboolean
+_cep_line_point_visible (const CepPlotAxis *y_axis,
+                         double             x,
+                         double             y)
+{
+  if (!isfinite (x) || !isfinite (y))
+    return FALSE;
+  return y_axis->scale != CEP_PLOT_SCALE_LOG10 || y > 0.0;
+}
 
 G_END_DECLS

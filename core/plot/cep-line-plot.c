@@ -60,13 +60,6 @@ _cep_line_plot_padding (const CepLinePlot *plot)
   return round (_cep_line_plot_get_style (plot)->font_size * 0.75);
 }
 
-double
-_cep_line_series_x (const CepLineSeries *series,
-                    gsize                i)
-{
-  return series->x != NULL ? series->x[i] : (double) i;
-}
-
 static gboolean
 same_name (const char *a,
            const char *b)
@@ -186,8 +179,19 @@ fit_x_range (const CepLinePlot *plot,
   *low = INFINITY;
   *high = -INFINITY;
   for (guint s = 0; s < plot->n_series; s++)
-    for (gsize i = 0; i < plot->series[s].n; i++)
-      include_range (low, high, _cep_line_series_x (&plot->series[s], i), FALSE);
+    {
+      const CepLineSeries *series = &plot->series[s];
+
+      /* Implicit x (0, 1, 2, ...) spans its ends; only given x need the scan. */
+      if (series->x == NULL && series->n > 0)
+        {
+          include_range (low, high, 0.0, FALSE);
+          include_range (low, high, (double) (series->n - 1), FALSE);
+          continue;
+        }
+      for (gsize i = 0; i < series->n; i++)
+        include_range (low, high, _cep_line_series_x (series, i), FALSE);
+    }
   if (*low > *high)
     {
       *low = 0.0;
