@@ -30,6 +30,7 @@ typedef struct
   gboolean  augment;
   gint64    seed;
   char     *backend;
+  char     *device;
   int       threads;
   char     *out;
   char     *resume;
@@ -77,8 +78,8 @@ check_flags (const TrainFlags  *flags,
   if (flags->resume != NULL && flags->out != NULL)
     problem = "--resume continues a run in its own folder; --out is not allowed with it";
   else if (flags->resume != NULL && flags_change_model_or_data (flags))
-    problem = "a resumed run keeps its experiment: only --epochs, --backend and --threads may "
-              "be given with --resume";
+    problem = "a resumed run keeps its experiment: only --epochs, --backend, --device and "
+              "--threads may be given with --resume";
   else if (flags->context > CEP_MODEL_MAX_CONTEXT)
     problem = "--context must be at most 128";
   else if (flags->threads < 0)
@@ -157,6 +158,13 @@ apply_flags (CepExperiment     *experiment,
     {
       g_free (experiment->train.backend);
       experiment->train.backend = g_strdup (flags->backend);
+      /* A device recorded for the experiment's backend is not this one's. */
+      g_clear_pointer (&experiment->train.device, g_free);
+    }
+  if (flags->device != NULL)
+    {
+      g_free (experiment->train.device);
+      experiment->train.device = g_strdup (flags->device);
     }
   if (flags->threads > 0)
     experiment->train.threads = (guint) flags->threads;
@@ -468,6 +476,9 @@ cep_cli_train_run (int    argc,
     { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed (default 0)", "S" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas, ref or "
       "vulkan (default blas; vulkan falls back to blas without a device)", "NAME" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device, "The vulkan backend's device: an "
+      "index or part of its name (default: $CEPSTRA_VULKAN_DEVICE, else the best GPU)",
+      "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
       "Compute threads (default: one per core)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, "Run directory (default "
@@ -500,6 +511,7 @@ out:
   g_free (flags.data);
   g_free (flags.preset);
   g_free (flags.backend);
+  g_free (flags.device);
   g_free (flags.out);
   g_free (flags.resume);
   g_free (flags.name);

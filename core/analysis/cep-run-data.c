@@ -68,6 +68,8 @@ open_backend (const CepExperiment  *experiment,
 {
   CepBackendOptions options = {
     .threads = threads != 0 ? threads : experiment->train.threads,
+    /* The run's device goes with the run's backend; another backend picks its own. */
+    .device = backend == NULL ? experiment->train.device : NULL,
   };
   g_autofree char *notice = NULL;
   CepBackend *opened;

@@ -705,8 +705,9 @@ describe (BlasContext *ctx)
 }
 
 gboolean
-_cep_backend_blas_setup (CepBackend *backend,
-                         GError    **error)
+_cep_backend_blas_setup (CepBackend              *backend,
+                         const CepBackendOptions *options,
+                         GError                 **error)
 {
   BlasContext *ctx = g_new0 (BlasContext, 1);
   gboolean own_kernels = backend->gemm == CEP_GEMM_AUTO;

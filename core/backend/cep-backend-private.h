@@ -106,6 +106,7 @@ struct _CepBackend
   gpointer             context;       /* the implementation's state */
   char                *name;
   char                *description;
+  char                *device_name;   /* device backends: the device, as its driver names it */
   guint                threads;
   CepGemmChoice        gemm;
   gboolean             host_memory;
@@ -160,11 +161,14 @@ void     _cep_host_buffer_download (CepBackend *backend,
                                     void       *data,
                                     gsize       n_words);
 
-/* Constructors, called by cep_backend_new() with the name, description and threads set;
- * each sets ops, context, host_memory (and may extend the description). */
-gboolean _cep_backend_ref_setup  (CepBackend *backend,
-                                  GError    **error);
-gboolean _cep_backend_blas_setup (CepBackend *backend,
-                                  GError    **error);
+/* Constructors, called by cep_backend_new() with the name, description and threads set
+ * (@options may be NULL); each sets ops, context, host_memory (and may extend the
+ * description). */
+gboolean _cep_backend_ref_setup  (CepBackend              *backend,
+                                  const CepBackendOptions *options,
+                                  GError                 **error);
+gboolean _cep_backend_blas_setup (CepBackend              *backend,
+                                  const CepBackendOptions *options,
+                                  GError                 **error);
 
 G_END_DECLS

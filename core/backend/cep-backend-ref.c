@@ -709,8 +709,9 @@ const CepBackendOps cep_backend_ref_ops = {
 };
 
 gboolean
-_cep_backend_ref_setup (CepBackend *backend,
-                        GError    **error)
+_cep_backend_ref_setup (CepBackend              *backend,
+                        const CepBackendOptions *options,
+                        GError                 **error)
 {
   backend->ops = &cep_backend_ref_ops;
   backend->host_memory = TRUE;

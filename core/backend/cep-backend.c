@@ -23,7 +23,7 @@ G_DEFINE_QUARK (cep-backend-error-quark, cep_backend_error)
 typedef struct
 {
   const char *name;
-  gboolean  (*setup) (CepBackend *backend, GError **error);
+  gboolean  (*setup) (CepBackend *backend, const CepBackendOptions *options, GError **error);
 } BackendEntry;
 
 /* The default first. "vulkan" is listed whenever it is built; whether this machine has a
@@ -59,6 +59,43 @@ find_entry (const char *name)
   return NULL;
 }
 
+GStrv
+cep_backend_list_devices (const char *name,
+                          GStrv      *device_names)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (device_names != NULL)
+    *device_names = NULL;
+#if CEP_HAVE_VULKAN
+  if (g_str_equal (name, "vulkan"))
+    {
+      g_autoptr (GPtrArray) devices = cep_backend_vulkan_list_devices (NULL);
+      g_autoptr (GStrvBuilder) indices = g_strv_builder_new ();
+      g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+      guint n_usable = 0;
+
+      for (guint i = 0; devices != NULL && i < devices->len; i++)
+        {
+          const CepVulkanDevice *device = devices->pdata[i];
+          g_autofree char *index = g_strdup_printf ("%u", device->index);
+
+          if (!device->usable)
+            continue;
+          g_strv_builder_add (indices, index);
+          g_strv_builder_add (names, device->name);
+          n_usable++;
+        }
+      if (n_usable == 0)
+        return NULL;
+      if (device_names != NULL)
+        *device_names = g_strv_builder_end (names);
+      return g_strv_builder_end (indices);
+    }
+#endif
+  return NULL;
+}
+
 CepBackend *
 cep_backend_new (const char              *name,
                  const CepBackendOptions *options,
@@ -82,7 +119,7 @@ cep_backend_new (const char              *name,
   backend->gemm = options != NULL ? options->gemm : CEP_GEMM_AUTO;
   if (backend->threads == 0)
     backend->threads = MAX (1, g_get_num_processors ());
-  if (!entry->setup (backend, error))
+  if (!entry->setup (backend, options, error))
     {
       g_free (backend->name);
       g_free (backend->description);
@@ -131,6 +168,7 @@ cep_backend_free (CepBackend *backend)
     backend->ops->destroy (backend);
   g_free (backend->name);
   g_free (backend->description);
+  g_free (backend->device_name);
   g_free (backend);
 }
 
@@ -146,6 +184,13 @@ cep_backend_get_description (CepBackend *backend)
 {
   g_return_val_if_fail (backend != NULL, NULL);
   return backend->description;
+}
+
+const char *
+cep_backend_get_device_name (CepBackend *backend)
+{
+  g_return_val_if_fail (backend != NULL, NULL);
+  return backend->device_name;
 }
 
 guint

@@ -52,6 +52,8 @@ typedef struct
 {
   guint         threads;   /* compute threads; 0 = one per processor */
   CepGemmChoice gemm;      /* blas only */
+  const char   *device;    /* vulkan only: an index into its device list or part of a device
+                            * name; NULL = CEPSTRA_VULKAN_DEVICE, else the best device */
 } CepBackendOptions;
 
 /* A tensor's place: @offset words into @buffer. A view with @buffer NULL means "none" where an
@@ -89,6 +91,12 @@ cep_view_is_set (CepView view)
 
 /* The names cep_backend_new() accepts, NULL-terminated, the default first. */
 const char *const *cep_backend_list_available (void);
+/* The usable devices of backend @name as CepBackendOptions.device accepts them: their indices
+ * ("0", "1", ...; NULL-terminated), and in *@device_names (may be NULL) what their drivers
+ * call them. NULL for a backend without devices (the CPU ones) or where none works. Probes the
+ * driver: call it off the main thread. */
+GStrv        cep_backend_list_devices     (const char              *name,
+                                           GStrv                   *device_names);
 /* @options may be NULL. An unknown name fails with CEP_BACKEND_ERROR_UNKNOWN and a message that
  * lists the available backends. */
 CepBackend  *cep_backend_new              (const char              *name,
@@ -107,6 +115,9 @@ void         cep_backend_free             (CepBackend  *backend);
 const char  *cep_backend_get_name         (CepBackend  *backend);
 /* One line for logs and benchmarks, e.g. "blas: OpenBLAS 0.3.21 (Zen), 2 threads, AVX-512". */
 const char  *cep_backend_get_description  (CepBackend  *backend);
+/* The device a device backend runs on ("NVIDIA H100 80GB HBM3"); NULL on CPU backends. As a
+ * CepBackendOptions.device it picks the same device again. */
+const char  *cep_backend_get_device_name  (CepBackend  *backend);
 guint        cep_backend_get_threads      (CepBackend  *backend);
 /* TRUE when buffers live in host memory (CPU backends), FALSE for a device. */
 gboolean     cep_backend_is_host_memory   (CepBackend  *backend);

@@ -58,6 +58,7 @@ static const CepField train_fields[] = {
   { "grad_clip_norm", CEP_FIELD_DOUBLE, TRAIN (grad_clip_norm), CEP_CHECK_NON_NEGATIVE, NULL,
     NULL },
   { "backend", CEP_FIELD_STRING, TRAIN (backend), CEP_CHECK_NOT_NULL, NULL, NULL },
+  { "device", CEP_FIELD_STRING, TRAIN (device), CEP_CHECK_ANY, NULL, NULL },
   { "threads", CEP_FIELD_UINT, TRAIN (threads), CEP_CHECK_ANY, NULL, NULL },
 };
 

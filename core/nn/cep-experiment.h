@@ -124,6 +124,8 @@ typedef struct
   CepExperimentSchedule  schedule;
   double                 grad_clip_norm;  /* clip the global gradient norm; 0 = off */
   char                  *backend;         /* "ref", "blas", ... (default "blas") */
+  char                  *device;          /* vulkan: device index or part of its name;
+                                           * NULL = CEPSTRA_VULKAN_DEVICE or the best */
   guint                  threads;         /* 0 = one per core */
 } CepExperimentTrain;
 

@@ -141,18 +141,19 @@ optimizer_config_of (const CepExperimentTrain *train,
   };
 }
 
-/* experiment.json (and the checkpoints' copy of it) names the backend the run really trains
- * on: an override from the caller, or blas after a fallback. Reproducing a run needs that one,
- * and the run history must not credit a device the run never touched. */
+/* experiment.json (and the checkpoints' copy of it) names the backend and device the run
+ * really trains on: an override from the caller, the device picked automatically, or blas
+ * after a fallback. Reproducing a run needs those, and the run history must not credit a
+ * device the run never touched. */
 static void
 record_backend_used (CepTrainer *self)
 {
-  const char *used = cep_backend_get_name (self->backend);
+  CepExperimentTrain *train = &self->experiment->train;
 
-  if (g_strcmp0 (self->experiment->train.backend, used) == 0)
-    return;
-  g_free (self->experiment->train.backend);
-  self->experiment->train.backend = g_strdup (used);
+  g_free (train->backend);
+  train->backend = g_strdup (cep_backend_get_name (self->backend));
+  g_free (train->device);
+  train->device = g_strdup (cep_backend_get_device_name (self->backend));
 }
 
 /* The backend, network and producer the thread will use (created here so that a bad backend
@@ -164,8 +165,10 @@ create_engine (CepTrainer *self,
   const CepExperimentTrain *train = &self->experiment->train;
   CepBackendOptions backend_options = { 0 };
   CepOptimizerConfig optimizer;
-  const char *name = self->options.backend != NULL ? self->options.backend : train->backend;
+  gboolean overridden = self->options.backend != NULL;
+  const char *name = overridden ? self->options.backend : train->backend;
 
+  backend_options.device = overridden ? self->options.device : train->device;
   backend_options.threads = self->options.threads != 0 ? self->options.threads
                                                        : train->threads;
   self->backend = cep_backend_new_or_fallback (name, &backend_options,
@@ -208,8 +211,12 @@ cep_trainer_new (const CepExperiment     *experiment,
     cep_trainer_options_init (&self->options);
   self->options.log_every = MAX (self->options.log_every, 1);
   self->options.backend = NULL;
+  self->options.device = NULL;
   if (options != NULL && options->backend != NULL)
-    self->options.backend = g_intern_string (options->backend);
+    {
+      self->options.backend = g_intern_string (options->backend);
+      self->options.device = g_intern_string (options->device);
+    }
   self->experiment = cep_experiment_copy (experiment);
   self->train = g_object_ref (train);
   self->dev = dev != NULL ? g_object_ref (dev) : NULL;

@@ -104,7 +104,8 @@ typedef void (*CepTrainerEventFunc) (const CepTrainerEvent *event,
 
 typedef struct
 {
-  const char          *backend;      /* cep_backend_new() name; NULL = the default */
+  const char          *backend;      /* cep_backend_new() name; NULL = the experiment's */
+  const char          *device;       /* with @backend: its device (CepBackendOptions.device) */
   guint                threads;      /* backend threads; 0 = one per processor */
   gboolean             resume;       /* continue the run in run_dir from its last checkpoint */
   guint                log_every;    /* a metrics.jsonl line every n steps (default 1) */

@@ -286,6 +286,16 @@ test_train_signal (Fixture       *fixture,
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
 }
 
+static char *
+read_experiment_of (const char *run)
+{
+  g_autofree char *path = g_build_filename (run, "experiment.json", NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
 /* --backend vulkan on a machine without Vulkan (here: a loader that cannot be found) trains on
  * blas and says so, rather than failing. */
 static void
@@ -306,11 +316,55 @@ test_train_vulkan_fallback (Fixture       *fixture,
   g_assert_nonnull (strstr (result->err, "using blas instead"));
   g_assert_true (exists_in (run, "checkpoints/last.safetensors"));
   /* The run's record names the backend it trained on, not the one it asked for. */
-  g_autofree char *experiment_path = g_build_filename (run, "experiment.json", NULL);
-  g_autofree char *experiment = NULL;
-  g_assert_true (g_file_get_contents (experiment_path, &experiment, NULL, NULL));
+  g_autofree char *experiment = read_experiment_of (run);
   g_assert_nonnull (strstr (experiment, "\"backend\": \"blas\""));
   g_assert_null (strstr (experiment, "vulkan"));
+#else
+  g_test_skip ("built without Vulkan");
+#endif
+}
+
+/* --device picks the vulkan device; the run records the device it trained on (its full name,
+ * which picks it again on --resume), and a device that is not here is a fallback whose notice
+ * lists the devices there are. */
+static void
+test_train_vulkan_device (Fixture       *fixture,
+                          gconstpointer  data)
+{
+#if CEP_HAVE_VULKAN
+  g_autofree char *run = g_build_filename (fixture->work, "device", NULL);
+  g_autofree char *missing = g_build_filename (fixture->work, "missing", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) absent = NULL;
+  g_autofree char *experiment = NULL;
+  g_autofree char *fallback_experiment = NULL;
+
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                             "--context", "2", "--epochs", "1", "--backend", "vulkan",
+                             "--device", "0", "--out", run, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  experiment = read_experiment_of (run);
+  if (strstr (result->err, "using blas instead") != NULL)
+    {
+      /* No Vulkan device on this machine: the run says so and records what it used. */
+      g_assert_nonnull (strstr (experiment, "\"device\": null"));
+      g_test_message ("no Vulkan device here: %s", result->err);
+    }
+  else
+    {
+      g_assert_nonnull (strstr (experiment, "\"backend\": \"vulkan\""));
+      g_assert_null (strstr (experiment, "\"device\": null"));
+      g_assert_null (strstr (experiment, "\"device\": \"0\""));
+    }
+
+  absent = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                             "--context", "2", "--epochs", "1", "--backend", "vulkan",
+                             "--device", "no such gpu 9000", "--out", missing, NULL);
+  g_assert_cmpint (absent->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (absent->err, "using blas instead"));
+  fallback_experiment = read_experiment_of (missing);
+  g_assert_nonnull (strstr (fallback_experiment, "\"backend\": \"blas\""));
+  g_assert_nonnull (strstr (fallback_experiment, "\"device\": null"));
 #else
   g_test_skip ("built without Vulkan");
 #endif
@@ -337,5 +391,7 @@ main (int    argc,
               fixture_set_up, test_train_signal, fixture_tear_down);
   g_test_add ("/cli/train/vulkan-fallback", Fixture, NULL, fixture_set_up,
               test_train_vulkan_fallback, fixture_tear_down);
+  g_test_add ("/cli/train/vulkan-device", Fixture, NULL, fixture_set_up,
+              test_train_vulkan_device, fixture_tear_down);
   return g_test_run ();
 }

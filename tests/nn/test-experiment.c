@@ -37,6 +37,7 @@ test_defaults (void)
   g_assert_cmpfloat (optimizer->beta2, ==, 0.999);
   g_assert_cmpint (experiment->train.schedule.kind, ==, CEP_EXPERIMENT_SCHEDULE_CONSTANT);
   g_assert_cmpstr (experiment->train.backend, ==, "blas");
+  g_assert_null (experiment->train.device);
   g_assert_null (experiment->data.root);
   g_assert_true (experiment->data.normalize);
   g_assert_false (experiment->augment.enabled);
@@ -212,6 +213,7 @@ make_unusual (guint variant)
   experiment->train.grad_clip_norm = 5.0;
   g_free (experiment->train.backend);
   experiment->train.backend = g_strdup ("ref");
+  experiment->train.device = g_strdup ("llvmpipe (LLVM 15.0.6, 256 bits)");
   experiment->train.threads = 2;
 
   experiment->augment.enabled = TRUE;
@@ -454,6 +456,8 @@ static const BadCase bad_cases[] = {
     "train.backend: expected a non-empty string" },
   { "backend-empty", EXP "\"train\": {\"backend\": \"\"}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.backend: expected a non-empty string" },
+  { "device-number", EXP "\"train\": {\"device\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "train.device: expected a string or null" },
   { "train-not-object", EXP "\"train\": 5}", CEP_EXPERIMENT_ERROR_INVALID,
     "train: expected an object" },
   { "subset-zero", EXP "\"data\": {\"subset_fraction\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,

@@ -146,6 +146,76 @@ test_form (Fixture       *fixture,
   g_assert_true (cep_experiment_validate (experiment, NULL));
 }
 
+/* The backend row's labels once the worker has opened every backend: descriptions
+ * ("blas: OpenBLAS …"), not the bare names shown until then. */
+static gboolean
+backends_described (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *labels = adw_combo_row_get_model (child (fixture, "backend_row"));
+  const char *first = gtk_string_list_get_string (GTK_STRING_LIST (labels), 0);
+
+  return first != NULL && g_str_has_prefix (first, "blas:");
+}
+
+static guint
+row_naming (GListModel *labels,
+            const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (strstr (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), text) != NULL)
+      return i;
+  return G_MAXUINT;
+}
+
+/* The backend row offers every backend that opens here, a device backend once per device and
+ * labelled with its name; choosing one sets the experiment's backend and device, and an
+ * experiment that names its device by name (as a finished run records it) selects that row. */
+static void
+test_backend_devices (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CepExperiment *experiment;
+  AdwComboRow *row;
+  GListModel *labels;
+  g_auto (GStrv) names = NULL;
+  g_auto (GStrv) devices = NULL;
+
+  if (fixture->page == NULL)
+    return;
+  experiment = cep_session_get_experiment (fixture->session);
+  row = child (fixture, "backend_row");
+  g_assert_true (cep_ui_test_wait_for (backends_described, fixture, 60000));
+  labels = adw_combo_row_get_model (row);
+  g_assert_cmpuint (row_naming (labels, "ref:"), !=, G_MAXUINT);
+  devices = cep_backend_list_devices ("vulkan", &names);
+  if (devices == NULL)
+    {
+      /* Vulkan not built, or no device here: not offered at all. */
+      g_assert_cmpuint (row_naming (labels, "vulkan"), ==, G_MAXUINT);
+      g_test_message ("no Vulkan device: only CPU backends are offered");
+      return;
+    }
+  for (guint d = 0; devices[d] != NULL; d++)
+    {
+      guint index = row_naming (labels, names[d]);
+
+      g_assert_cmpuint (index, !=, G_MAXUINT);
+      adw_combo_row_set_selected (row, index);
+      g_assert_cmpstr (experiment->train.backend, ==, "vulkan");
+      g_assert_cmpstr (experiment->train.device, ==, devices[d]);
+    }
+  adw_combo_row_set_selected (row, row_naming (labels, "blas:"));
+  g_assert_cmpstr (experiment->train.backend, ==, "blas");
+  g_assert_null (experiment->train.device);
+
+  g_free (experiment->train.backend);
+  experiment->train.backend = g_strdup ("vulkan");
+  experiment->train.device = g_strdup (names[0]);
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_TRAIN);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, row_naming (labels, names[0]));
+}
+
 static void
 start_and_wait_for_an_epoch (Fixture *fixture)
 {
@@ -287,6 +357,8 @@ main (int   argc,
   cep_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/train/form", Fixture, NULL, fixture_set_up, test_form, fixture_tear_down);
+  g_test_add ("/ui/train/backend-devices", Fixture, NULL, fixture_set_up, test_backend_devices,
+              fixture_tear_down);
   g_test_add ("/ui/train/run-pause-stop-resume", Fixture, NULL, fixture_set_up,
               test_run_pause_stop_resume, fixture_tear_down);
   g_test_add ("/ui/train/start-refused", Fixture, NULL, fixture_set_up, test_start_refused,

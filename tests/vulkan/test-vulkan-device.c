@@ -94,9 +94,52 @@ test_choice (void)
   g_assert_null (backend_for ("no such gpu 9000", &error));
   g_assert_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "no such gpu 9000"));
+  /* The message lists what could have been named. */
+  g_autofree char *listed = g_strdup_printf ("0 “%s”", name);
+  g_assert_nonnull (strstr (error->message, listed));
   g_clear_error (&error);
   g_assert_null (backend_for ("99", &error));
   g_assert_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
+}
+
+/* The generic constructor takes the device in CepBackendOptions, as the trainer passes an
+ * experiment's train.device; the backend names it back, and that name picks it again. */
+static void
+test_options_device (void)
+{
+  g_autofree char *name = device_name (0);
+  g_autoptr (GError) error = NULL;
+  CepBackendOptions options = { .device = "0" };
+
+  if (name == NULL)
+    {
+      g_test_skip ("no Vulkan device");
+      return;
+    }
+  g_autoptr (CepBackend) by_index = cep_backend_new ("vulkan", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cep_backend_get_device_name (by_index), ==, name);
+  options.device = cep_backend_get_device_name (by_index);
+  g_autoptr (CepBackend) by_name = cep_backend_new ("vulkan", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cep_backend_get_device_name (by_name), ==, name);
+
+  options.device = "no such gpu 9000";
+  g_assert_null (cep_backend_new ("vulkan", &options, &error));
+  g_assert_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
+  g_clear_error (&error);
+  /* The generic device list names the same device, and CPU backends have none. */
+  g_auto (GStrv) names = NULL;
+  g_auto (GStrv) indices = cep_backend_list_devices ("vulkan", &names);
+  g_assert_nonnull (indices);
+  g_assert_cmpuint (g_strv_length (indices), ==, g_strv_length (names));
+  g_assert_true (g_strv_contains ((const char * const *) names, name));
+  g_assert_null (cep_backend_list_devices ("blas", NULL));
+  g_assert_null (cep_backend_list_devices ("ref", NULL));
+  /* CPU backends have no device, whatever the options say. */
+  g_autoptr (CepBackend) blas = cep_backend_new ("blas", &options, &error);
+  g_assert_no_error (error);
+  g_assert_null (cep_backend_get_device_name (blas));
 }
 
 static void
@@ -143,6 +186,7 @@ run_without_vulkan (const char *variable,
   g_autoptr (GPtrArray) devices = cep_backend_vulkan_list_devices (&error);
   g_assert_true (devices == NULL || devices->len == 0);
   g_clear_error (&error);
+  g_assert_null (cep_backend_list_devices ("vulkan", NULL));
   if (g_strv_contains (cep_backend_list_available (), "vulkan"))
     {
       g_assert_null (cep_backend_new ("vulkan", NULL, &error));
@@ -382,6 +426,7 @@ main (int    argc,
   g_test_add_func ("/vulkan-device/list", test_list);
   g_test_add_func ("/vulkan-device/choice", test_choice);
   g_test_add_func ("/vulkan-device/environment-choice", test_environment_choice);
+  g_test_add_func ("/vulkan-device/options-device", test_options_device);
   g_test_add_func ("/vulkan-device/no-driver", test_no_driver);
   g_test_add_func ("/vulkan-device/no-loader", test_no_loader);
   g_test_add_func ("/vulkan-device/out-of-memory", test_out_of_memory);

@@ -46,7 +46,7 @@ struct _CepTrainPage
   GtkSingleSelection *history_selection;
   GCancellable       *history_cancellable;
   GtkStringList      *backend_labels;
-  GStrv               backend_names;
+  GPtrArray          *backend_choices;   /* of BackendChoice, in the order of the labels */
   GQueue              queue;             /* CepExperiment*: batch-size runs to come */
   GPtrArray          *batch_runs;        /* run folders of the batch-size experiment */
   gboolean            updating;
@@ -171,13 +171,78 @@ show_kind_rows (CepTrainPage *self)
   gtk_widget_set_visible (self->patience_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
 }
 
+/* One entry of the backend chooser: a backend and, for a device backend, one of its devices
+ * (as an index, which stays unambiguous between two identical GPUs, and by name). */
+typedef struct
+{
+  char *backend;
+  char *device;        /* NULL for CPU backends */
+  char *device_name;
+} BackendChoice;
+
+static void
+backend_choice_free (BackendChoice *choice)
+{
+  g_free (choice->backend);
+  g_free (choice->device);
+  g_free (choice->device_name);
+  g_free (choice);
+}
+
+static BackendChoice *
+backend_choice_new (const char *backend,
+                    const char *device,
+                    const char *device_name)
+{
+  BackendChoice *choice = g_new0 (BackendChoice, 1);
+
+  choice->backend = g_strdup (backend);
+  choice->device = g_strdup (device);
+  choice->device_name = g_strdup (device_name);
+  return choice;
+}
+
+static const BackendChoice *
+backend_choice_at (CepTrainPage *self,
+                   guint         index)
+{
+  if (self->backend_choices == NULL || index >= self->backend_choices->len)
+    return NULL;
+  return g_ptr_array_index (self->backend_choices, index);
+}
+
+/* The entry of @backend on @device (its index or its name, as a run records it), else the
+ * first entry of @backend; G_MAXUINT when the backend is not in the list. */
+static guint
+find_backend_choice (CepTrainPage *self,
+                     const char   *backend,
+                     const char   *device)
+{
+  guint first = G_MAXUINT;
+
+  for (guint i = 0; self->backend_choices != NULL && i < self->backend_choices->len; i++)
+    {
+      const BackendChoice *choice = backend_choice_at (self, i);
+
+      if (g_strcmp0 (choice->backend, backend) != 0)
+        continue;
+      if (device != NULL && (g_strcmp0 (choice->device, device) == 0 ||
+                             g_strcmp0 (choice->device_name, device) == 0))
+        return i;
+      first = MIN (first, i);
+    }
+  return first;
+}
+
 static void
 select_backend (CepTrainPage *self,
-                const char   *name)
+                const char   *backend,
+                const char   *device)
 {
-  for (guint i = 0; self->backend_names != NULL && self->backend_names[i] != NULL; i++)
-    if (g_strcmp0 (self->backend_names[i], name) == 0)
-      adw_combo_row_set_selected (self->backend_row, i);
+  guint index = find_backend_choice (self, backend, device);
+
+  if (index != G_MAXUINT)
+    adw_combo_row_set_selected (self->backend_row, index);
 }
 
 static void
@@ -187,7 +252,7 @@ write_form (CepTrainPage *self)
   const CepExperimentTrain *train = &e->train;
 
   self->updating = TRUE;
-  select_backend (self, train->backend);
+  select_backend (self, train->backend, train->device);
   adw_combo_row_set_selected (self->optimizer_row, train->optimizer.kind);
   gtk_spin_button_set_value (self->lr_spin, train->optimizer.lr);
   gtk_spin_button_set_value (self->weight_decay_spin, train->optimizer.weight_decay);
@@ -239,7 +304,8 @@ static void
 read_form (CepTrainPage *self)
 {
   CepExperiment *e = experiment (self);
-  guint backend = adw_combo_row_get_selected (self->backend_row);
+  const BackendChoice *choice = backend_choice_at (self,
+                                                   adw_combo_row_get_selected (self->backend_row));
 
   read_optimizer (self, &e->train.optimizer);
   read_schedule (self, &e->train.schedule);
@@ -249,10 +315,12 @@ read_form (CepTrainPage *self)
   e->data.subset_fraction = gtk_spin_button_get_value (self->subset_spin) / 100.0;
   e->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   e->augment.enabled = gtk_switch_get_active (self->augment_switch);
-  if (self->backend_names != NULL && backend < g_strv_length (self->backend_names))
+  if (choice != NULL)
     {
       g_free (e->train.backend);
-      e->train.backend = g_strdup (self->backend_names[backend]);
+      e->train.backend = g_strdup (choice->backend);
+      g_free (e->train.device);
+      e->train.device = g_strdup (choice->device);
     }
 }
 
@@ -271,21 +339,45 @@ on_form_changed (CepTrainPage *self)
 
 /* ---- backends ---- */
 
-/* The backends this machine can run, with descriptions that name the device (Vulkan's GPU).
- * Opening each takes a moment (a device probe), so it happens on a worker once per page; a
- * backend that cannot open here (Vulkan without a device) leaves the list. */
+/* The backends this machine can run, one entry per device of a device backend, labelled with
+ * descriptions that name the device (Vulkan's GPU). Opening each takes a moment (a device
+ * probe), so it happens on a worker once per page; a backend or device that cannot open here
+ * (Vulkan without a device) leaves the list. */
 typedef struct
 {
-  GStrv names;
-  GStrv labels;
+  GPtrArray *choices;   /* of BackendChoice */
+  GStrv      labels;
 } BackendChoices;
 
 static void
 backend_choices_free (BackendChoices *choices)
 {
-  g_strfreev (choices->names);
+  g_clear_pointer (&choices->choices, g_ptr_array_unref);
   g_strfreev (choices->labels);
   g_free (choices);
+}
+
+/* Opens @backend on @device (NULL: its own choice); on success adds the entry and its label. */
+static void
+add_backend_choice (BackendChoices *choices,
+                    GStrvBuilder   *labels,
+                    const char     *backend,
+                    const char     *device)
+{
+  g_autoptr (GError) error = NULL;
+  CepBackendOptions options = { .device = device };
+  CepBackend *opened = cep_backend_new (backend, &options, &error);
+
+  if (opened == NULL)
+    {
+      g_debug ("backend %s (device %s) is not available: %s", backend,
+               device != NULL ? device : "any", error->message);
+      return;
+    }
+  g_ptr_array_add (choices->choices,
+                   backend_choice_new (backend, device, cep_backend_get_device_name (opened)));
+  g_strv_builder_add (labels, cep_backend_get_description (opened));
+  cep_backend_free (opened);
 }
 
 static void
@@ -295,25 +387,19 @@ describe_backends_thread (GTask        *task,
                           GCancellable *cancellable)
 {
   const char * const *names = task_data;
-  g_autoptr (GStrvBuilder) usable = g_strv_builder_new ();
   g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
   BackendChoices *choices = g_new0 (BackendChoices, 1);
 
+  choices->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) backend_choice_free);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autoptr (GError) error = NULL;
-      CepBackend *backend = cep_backend_new (names[i], NULL, &error);
+      g_auto (GStrv) devices = cep_backend_list_devices (names[i], NULL);
 
-      if (backend == NULL)
-        {
-          g_debug ("backend %s is not available: %s", names[i], error->message);
-          continue;
-        }
-      g_strv_builder_add (usable, names[i]);
-      g_strv_builder_add (labels, cep_backend_get_description (backend));
-      cep_backend_free (backend);
+      if (devices == NULL)
+        add_backend_choice (choices, labels, names[i], NULL);
+      for (guint d = 0; devices != NULL && devices[d] != NULL; d++)
+        add_backend_choice (choices, labels, names[i], devices[d]);
     }
-  choices->names = g_strv_builder_end (usable);
   choices->labels = g_strv_builder_end (labels);
   g_task_return_pointer (task, choices, (GDestroyNotify) backend_choices_free);
 }
@@ -325,8 +411,8 @@ on_backends_described (GObject      *source,
 {
   g_autoptr (CepTrainPage) self = user_data;
   BackendChoices *choices = g_task_propagate_pointer (G_TASK (result), NULL);
-  g_autofree char *selected = NULL;
-  guint index = adw_combo_row_get_selected (self->backend_row);
+  const CepExperiment *e = experiment (self);
+  const BackendChoice *shown;
   guint n;
 
   if (choices == NULL || self->backend_labels == NULL)
@@ -334,31 +420,37 @@ on_backends_described (GObject      *source,
       g_clear_pointer (&choices, backend_choices_free);
       return;
     }
-  if (self->backend_names != NULL && index < g_strv_length (self->backend_names))
-    selected = g_strdup (self->backend_names[index]);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
   self->updating = TRUE;
-  g_strfreev (self->backend_names);
-  self->backend_names = g_steal_pointer (&choices->names);
+  g_clear_pointer (&self->backend_choices, g_ptr_array_unref);
+  self->backend_choices = g_steal_pointer (&choices->choices);
   gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) choices->labels);
-  /* The choice stays; a backend that left the list gives way to the default (blas). */
+  /* The experiment's choice stays; a backend that left the list gives way to the default
+   * (blas), and the experiment follows what the row shows. */
   adw_combo_row_set_selected (self->backend_row, 0);
-  if (selected != NULL)
-    select_backend (self, selected);
+  if (e != NULL)
+    select_backend (self, e->train.backend, e->train.device);
   self->updating = FALSE;
   backend_choices_free (choices);
+  shown = backend_choice_at (self, adw_combo_row_get_selected (self->backend_row));
+  if (e != NULL && shown != NULL && g_strcmp0 (shown->backend, e->train.backend) != 0)
+    on_form_changed (self);
 }
 
 static void
 setup_backends (CepTrainPage *self)
 {
+  const char * const *names = cep_backend_list_available ();
   g_autoptr (GTask) task = NULL;
 
-  self->backend_names = g_strdupv ((char **) cep_backend_list_available ());
-  self->backend_labels = gtk_string_list_new ((const char * const *) self->backend_names);
+  /* Until the worker reports, the names alone. */
+  self->backend_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) backend_choice_free);
+  for (guint i = 0; names[i] != NULL; i++)
+    g_ptr_array_add (self->backend_choices, backend_choice_new (names[i], NULL, NULL));
+  self->backend_labels = gtk_string_list_new (names);
   adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (self->backend_labels));
   task = g_task_new (NULL, NULL, on_backends_described, g_object_ref (self));
-  g_task_set_task_data (task, g_strdupv (self->backend_names), (GDestroyNotify) g_strfreev);
+  g_task_set_task_data (task, g_strdupv ((char **) names), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, describe_backends_thread);
 }
 
@@ -566,8 +658,9 @@ start_experiment (CepTrainPage         *self,
     }
   if (with_dev)
     dev = partition_for (self, e->data.dev_partition, cep_dataset_get_dev_name (dataset));
-  if (!cep_train_controller_start (self->controller, e, train, dev, run_dir, e->train.backend,
-                                   resume))
+  /* No override: the run trains on the experiment's backend and device (a resumed run on
+   * the ones it recorded). */
+  if (!cep_train_controller_start (self->controller, e, train, dev, run_dir, NULL, resume))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A run is already under way");
       return FALSE;
@@ -1204,11 +1297,11 @@ apply_backend_preference (CepTrainPage *self)
   g_autofree char *preferred = g_settings_get_string (self->settings, "default-backend");
   CepExperiment *e = experiment (self);
 
-  if (*preferred == '\0' || !g_strv_contains ((const char * const *) self->backend_names,
-                                              preferred))
+  if (*preferred == '\0' || find_backend_choice (self, preferred, NULL) == G_MAXUINT)
     return;
   g_free (e->train.backend);
   e->train.backend = g_strdup (preferred);
+  g_clear_pointer (&e->train.device, g_free);
 }
 
 void
@@ -1254,7 +1347,7 @@ cep_train_page_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->backend_labels);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->backend_names, g_strfreev);
+  g_clear_pointer (&self->backend_choices, g_ptr_array_unref);
   g_clear_pointer (&self->batch_runs, g_ptr_array_unref);
   G_OBJECT_CLASS (cep_train_page_parent_class)->dispose (object);
 }

@@ -272,16 +272,20 @@ vulkan_setup (CepBackend             *backend,
   ctx->forced_gemm_tile = g_strdup (g_getenv ("CEPSTRA_VULKAN_GEMM_TILE"));
   backend->threads = 1;
   backend->description = _cep_vulkan_describe_device (ctx);
+  backend->device_name = g_strdup (ctx->properties.deviceName);
   return TRUE;
 }
 
 gboolean
-_cep_backend_vulkan_setup (CepBackend *backend,
-                           GError    **error)
+_cep_backend_vulkan_setup (CepBackend              *backend,
+                           const CepBackendOptions *options,
+                           GError                 **error)
 {
-  CepVulkanOptions options = { NULL, CEP_VULKAN_VALIDATION_NONE };
+  CepVulkanOptions vulkan_options = {
+    options != NULL ? options->device : NULL, CEP_VULKAN_VALIDATION_NONE
+  };
 
-  return vulkan_setup (backend, &options, error);
+  return vulkan_setup (backend, &vulkan_options, error);
 }
 
 CepBackend *

@@ -76,8 +76,9 @@ void        cep_backend_vulkan_inject_error     (CepBackend             *backend
                                                  gint                    vk_result);
 
 /* The constructor cep_backend_new() calls (cep-backend-private.h's convention). */
-gboolean    _cep_backend_vulkan_setup           (CepBackend             *backend,
-                                                 GError                **error);
+gboolean    _cep_backend_vulkan_setup           (CepBackend              *backend,
+                                                 const CepBackendOptions *options,
+                                                 GError                 **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepVulkanDevice, cep_vulkan_device_free)
 

@@ -419,6 +419,22 @@ chosen_device (CepVulkanContext *ctx,
   return -1;
 }
 
+/* "0 “llvmpipe (LLVM 15.0.6, 256 bits)”, 1 “…”": what a choice can name. */
+static char *
+describe_choices (CepVulkanContext *ctx,
+                  GPtrArray        *devices)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      VkPhysicalDeviceProperties props;
+      ctx->vk.GetPhysicalDeviceProperties (devices->pdata[i], &props);
+      g_string_append_printf (list, "%s%u “%s”", i > 0 ? ", " : "", i, props.deviceName);
+    }
+  return g_string_free (list, FALSE);
+}
+
 static gboolean
 pick_device (CepVulkanContext *ctx,
              const char       *choice,
@@ -440,9 +456,12 @@ pick_device (CepVulkanContext *ctx,
   if (index < 0 || !device_usable (&ctx->vk, devices->pdata[index]))
     {
       if (choice != NULL)
-        g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED,
-                     "vulkan: no usable device matches “%s” (%u devices; see the device "
-                     "list)", choice, devices->len);
+        {
+          g_autofree char *choices = describe_choices (ctx, devices);
+          g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED,
+                       "vulkan: no usable device matches “%s” (devices here: %s)", choice,
+                       choices);
+        }
       else
         g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED,
                      "vulkan: none of the %u devices has compute queues and Vulkan 1.1",
