@@ -33,8 +33,8 @@ cep_cli_open_run (const char             *command,
 
   if (flags->threads < 0)
     return cep_cli_usage_error (command, "--threads must be 0 (one per core) or more");
-  *run = cep_run_data_open (run_dir, flags->checkpoint, flags->backend, (guint) flags->threads,
-                            0, &error);
+  *run = cep_run_data_open (run_dir, flags->checkpoint, flags->backend, flags->device,
+                            (guint) flags->threads, 0, &error);
   if (*run == NULL)
     return cep_cli_fail (command, error, open_exit_code (error));
   progress = cep_cli_progress_new ("loading", "files");
@@ -55,6 +55,7 @@ cep_cli_run_flags_clear (CepCliRunFlags *flags)
 {
   g_clear_pointer (&flags->checkpoint, g_free);
   g_clear_pointer (&flags->backend, g_free);
+  g_clear_pointer (&flags->device, g_free);
   g_clear_pointer (&flags->partition, g_free);
 }
 
@@ -129,6 +130,9 @@ cep_cli_eval_run (int    argc,
       "best or last (default: best if saved)", "WHICH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend,
       "Backend (default: the run's)", "NAME" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device,
+      "The vulkan backend's device, an index or part of its name (default: the run's)",
+      "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
       "Compute threads (default: the run's)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (accuracy, loss, frames)", NULL },

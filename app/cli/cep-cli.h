@@ -91,6 +91,7 @@ typedef struct
 {
   char *checkpoint;   /* "best", "last" or NULL */
   char *backend;      /* NULL: the run's */
+  char *device;       /* NULL: the run's (with the run's backend), else the backend's choice */
   int   threads;      /* 0: the run's */
   char *partition;    /* NULL: the dev partition */
 } CepCliRunFlags;

@@ -63,13 +63,14 @@ check_run_dir (const char  *run_dir,
 static CepBackend *
 open_backend (const CepExperiment  *experiment,
               const char           *backend,
+              const char           *device,
               guint                 threads,
               GError              **error)
 {
   CepBackendOptions options = {
     .threads = threads != 0 ? threads : experiment->train.threads,
     /* The run's device goes with the run's backend; another backend picks its own. */
-    .device = backend == NULL ? experiment->train.device : NULL,
+    .device = device != NULL ? device : backend == NULL ? experiment->train.device : NULL,
   };
   g_autofree char *notice = NULL;
   CepBackend *opened;
@@ -106,6 +107,7 @@ CepRunData *
 cep_run_data_open (const char  *run_dir,
                    const char  *which,
                    const char  *backend,
+                   const char  *device,
                    guint        threads,
                    guint        max_batch,
                    GError     **error)
@@ -126,7 +128,7 @@ cep_run_data_open (const char  *run_dir,
       return NULL;
     }
   if ((self->experiment = read_experiment (self->checkpoint, error)) == NULL
-      || (self->backend = open_backend (self->experiment, backend, threads, error)) == NULL)
+      || (self->backend = open_backend (self->experiment, backend, device, threads, error)) == NULL)
     return NULL;
   rows = max_batch != 0 ? max_batch : self->experiment->train.batch_size;
   self->network = cep_run_load_network (self->checkpoint, self->backend, rows, NULL, error);

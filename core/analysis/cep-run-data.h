@@ -34,11 +34,13 @@ CepDataset   *cep_experiment_open_dataset    (const CepExperiment  *experiment,
 typedef struct _CepRunData CepRunData;
 
 /* @which: "best", "last" or NULL (best if it exists). @backend: a backend name or NULL for the
- * experiment's; @threads 0 = the experiment's. The network evaluates up to @max_batch rows
+ * experiment's; @device: its device (CepBackendOptions.device), NULL for the experiment's
+ * when @backend is NULL, else the backend's own choice; @threads 0 = the experiment's. The network evaluates up to @max_batch rows
  * per pass (0 = the experiment's batch size). The dataset is opened, not yet loaded. */
 CepRunData   *cep_run_data_open              (const char           *run_dir,
                                               const char           *which,
                                               const char           *backend,
+                                              const char           *device,
                                               guint                 threads,
                                               guint                 max_batch,
                                               GError              **error);

@@ -5,6 +5,7 @@
  * and write (JSON keys, CSV headers and rows, PNG and SVG files), and their exit codes for
  * bad input.
  */
+#include "cep-config.h"
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
 
@@ -135,6 +136,40 @@ test_eval (void)
   g_assert_true (g_str_has_suffix (json_object_get_string_member (object_of (last_root),
                                                                   "checkpoint"),
                                    "last.safetensors"));
+}
+
+static double
+accuracy_of (CepCliResult *result)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  return json_object_get_double_member (object_of (root), "accuracy");
+}
+
+/* --device picks the vulkan device an analysis runs on; a device that is not here is a
+ * fallback to blas that says so, with the same result as blas. */
+static void
+test_eval_device (void)
+{
+#if CEP_HAVE_VULKAN
+  g_autoptr(CepCliResult) on_device = cep_cli_test_run ("eval", run_dir, "--backend", "vulkan",
+                                                        "--device", "0", "--json", NULL);
+  g_autoptr(CepCliResult) absent = cep_cli_test_run ("eval", run_dir, "--backend", "vulkan",
+                                                     "--device", "no such gpu 9000", "--json",
+                                                     NULL);
+
+  /* Within one frame of blas's: float sums in another order may flip a near tie. */
+  g_assert_cmpfloat (fabs (accuracy_of (on_device) - best_dev_accuracy), <=, 1.0 / 120 + 1e-9);
+  if (strstr (on_device->err, "using blas instead") != NULL)
+    g_test_message ("no Vulkan device here: %s", on_device->err);
+  g_assert_cmpfloat (accuracy_of (absent), ==, best_dev_accuracy);
+  g_assert_nonnull (strstr (absent->err, "no such gpu 9000"));
+  g_assert_nonnull (strstr (absent->err, "using blas instead"));
+#else
+  g_test_skip ("built without Vulkan");
+#endif
 }
 
 static void
@@ -436,6 +471,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/eval", test_eval);
   g_test_add_func ("/cli/eval/bad-input", test_eval_bad_input);
+  g_test_add_func ("/cli/eval/device", test_eval_device);
   g_test_add_func ("/cli/predict", test_predict);
   g_test_add_func ("/cli/predict/bad-input", test_predict_bad_input);
   g_test_add_func ("/cli/depmatrix", test_depmatrix);

@@ -230,7 +230,7 @@ evaluate (EvaluateJob   *job,
 
   /* Evaluation batches of 1024 rows whatever batch the run trained with (an SGD run's 2
    * would make prediction crawl). */
-  job->run_data = cep_run_data_open (job->run_dir, NULL, NULL, 0, 1024, error);
+  job->run_data = cep_run_data_open (job->run_dir, NULL, NULL, NULL, 0, 1024, error);
   if (job->run_data == NULL)
     return FALSE;
   partition = cep_run_data_load_partition (job->run_data, job->partition_name, FALSE,
