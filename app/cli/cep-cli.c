@@ -38,6 +38,8 @@ static const CepCliCommand commands[] = {
   { "plot", "Draw a run's loss and accuracy curves (PNG or SVG)", cep_cli_plot_run },
   { "bench", "Benchmark the backends: seed product, training and inference throughput",
     cep_cli_bench_run },
+  { "backends", "List the backends and devices this machine can train on",
+    cep_cli_backends_run },
   { NULL, NULL, NULL },
 };
 

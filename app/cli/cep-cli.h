@@ -84,6 +84,7 @@ int           cep_cli_depmatrix_run        (int argc, char **argv);
 int           cep_cli_confusion_run        (int argc, char **argv);
 int           cep_cli_plot_run             (int argc, char **argv);
 int           cep_cli_bench_run            (int argc, char **argv);
+int           cep_cli_backends_run         (int argc, char **argv);
 
 /* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
  * threads and partition. */

@@ -462,6 +462,58 @@ test_bench_bad_input (void)
   expect_failure (CEP_CLI_EXIT_USAGE, "huge", model);
 }
 
+/* backends: blas first, every entry opens here and says so in its description, and the vulkan
+ * backend appears once per usable device with the --device value that picks it. */
+static void
+test_backends (void)
+{
+  g_autoptr(CepCliResult) result = cep_cli_test_run ("backends", "--json", NULL);
+  g_autoptr(CepCliResult) table = cep_cli_test_run ("backends", NULL);
+  g_auto(GStrv) devices = cep_backend_list_devices ("vulkan", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *backends;
+  guint n_vulkan = 0;
+
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  backends = json_object_get_array_member (object_of (root), "backends");
+  g_assert_cmpuint (json_array_get_length (backends), >=, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (backends, 0),
+                                                  "backend"), ==, "blas");
+  for (guint i = 0; i < json_array_get_length (backends); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (backends, i);
+      const char *name = json_object_get_string_member (entry, "backend");
+      g_autofree char *prefix = g_strconcat (name, ":", NULL);
+      gboolean on_device = !json_object_get_null_member (entry, "device");
+
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (entry, "description"),
+                                       prefix));
+      g_assert_cmpint (on_device, ==, !json_object_get_null_member (entry, "device_name"));
+      if (g_str_equal (name, "vulkan"))
+        {
+          g_assert_true (on_device);
+          g_assert_cmpstr (json_object_get_string_member (entry, "device"), ==,
+                           devices[n_vulkan]);
+          n_vulkan++;
+        }
+      else
+        g_assert_false (on_device);
+    }
+  g_assert_cmpuint (n_vulkan, ==, devices != NULL ? g_strv_length (devices) : 0);
+  g_assert_cmpint (table->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_str_has_prefix (table->out, "BACKEND"));
+  g_assert_nonnull (strstr (table->out, "\nblas "));
+}
+
+static void
+test_backends_bad_input (void)
+{
+  const char *extra[] = { "backends", "blas", NULL };
+
+  expect_failure (CEP_CLI_EXIT_USAGE, "expected no arguments", extra);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -483,6 +535,8 @@ main (int    argc,
   g_test_add_func ("/cli/plot/bad-input", test_plot_bad_input);
   g_test_add_func ("/cli/bench", test_bench);
   g_test_add_func ("/cli/bench/bad-input", test_bench_bad_input);
+  g_test_add_func ("/cli/backends", test_backends);
+  g_test_add_func ("/cli/backends/bad-input", test_backends_bad_input);
   train_run ();
   status = g_test_run ();
   cep_cli_test_remove_tree (data_root);

@@ -305,12 +305,18 @@ test_train_vulkan_fallback (Fixture       *fixture,
 #if CEP_HAVE_VULKAN
   g_autofree char *run = g_build_filename (fixture->work, "fallback", NULL);
   g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) listed = NULL;
 
   g_setenv ("CEPSTRA_VULKAN_LIBRARY", "libvulkan-not-installed.so.1", TRUE);
   result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
                              "--context", "2", "--epochs", "1", "--backend", "vulkan",
                              "--out", run, NULL);
+  /* Nor is it offered. */
+  listed = cep_cli_test_run ("backends", NULL);
   g_unsetenv ("CEPSTRA_VULKAN_LIBRARY");
+  g_assert_cmpint (listed->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (listed->out, "blas"));
+  g_assert_null (strstr (listed->out, "vulkan"));
   g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
   g_assert_nonnull (strstr (result->err, "vulkan backend is not available here"));
   g_assert_nonnull (strstr (result->err, "using blas instead"));

@@ -16,6 +16,7 @@
 
 #include "cep-application.h"
 #include "cep-backend.h"
+#include "cep-backend-choice.h"
 #include "cep-colormap.h"
 #include "cep-curve-view.h"
 #include "cep-file-chooser.h"
@@ -46,7 +47,7 @@ struct _CepTrainPage
   GtkSingleSelection *history_selection;
   GCancellable       *history_cancellable;
   GtkStringList      *backend_labels;
-  GPtrArray          *backend_choices;   /* of BackendChoice, in the order of the labels */
+  GPtrArray          *backend_choices;   /* of CepBackendChoice, in the order of the labels */
   GQueue              queue;             /* CepExperiment*: batch-size runs to come */
   GPtrArray          *batch_runs;        /* run folders of the batch-size experiment */
   gboolean            updating;
@@ -171,38 +172,7 @@ show_kind_rows (CepTrainPage *self)
   gtk_widget_set_visible (self->patience_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
 }
 
-/* One entry of the backend chooser: a backend and, for a device backend, one of its devices
- * (as an index, which stays unambiguous between two identical GPUs, and by name). */
-typedef struct
-{
-  char *backend;
-  char *device;        /* NULL for CPU backends */
-  char *device_name;
-} BackendChoice;
-
-static void
-backend_choice_free (BackendChoice *choice)
-{
-  g_free (choice->backend);
-  g_free (choice->device);
-  g_free (choice->device_name);
-  g_free (choice);
-}
-
-static BackendChoice *
-backend_choice_new (const char *backend,
-                    const char *device,
-                    const char *device_name)
-{
-  BackendChoice *choice = g_new0 (BackendChoice, 1);
-
-  choice->backend = g_strdup (backend);
-  choice->device = g_strdup (device);
-  choice->device_name = g_strdup (device_name);
-  return choice;
-}
-
-static const BackendChoice *
+static const CepBackendChoice *
 backend_choice_at (CepTrainPage *self,
                    guint         index)
 {
@@ -222,7 +192,7 @@ find_backend_choice (CepTrainPage *self,
 
   for (guint i = 0; self->backend_choices != NULL && i < self->backend_choices->len; i++)
     {
-      const BackendChoice *choice = backend_choice_at (self, i);
+      const CepBackendChoice *choice = backend_choice_at (self, i);
 
       if (g_strcmp0 (choice->backend, backend) != 0)
         continue;
@@ -304,7 +274,7 @@ static void
 read_form (CepTrainPage *self)
 {
   CepExperiment *e = experiment (self);
-  const BackendChoice *choice = backend_choice_at (self,
+  const CepBackendChoice *choice = backend_choice_at (self,
                                                    adw_combo_row_get_selected (self->backend_row));
 
   read_optimizer (self, &e->train.optimizer);
@@ -339,69 +309,17 @@ on_form_changed (CepTrainPage *self)
 
 /* ---- backends ---- */
 
-/* The backends this machine can run, one entry per device of a device backend, labelled with
+/* The backends and devices this machine can run (cep_backend_list_choices()), labelled with
  * descriptions that name the device (Vulkan's GPU). Opening each takes a moment (a device
- * probe), so it happens on a worker once per page; a backend or device that cannot open here
- * (Vulkan without a device) leaves the list. */
-typedef struct
-{
-  GPtrArray *choices;   /* of BackendChoice */
-  GStrv      labels;
-} BackendChoices;
-
+ * probe), so it happens on a worker once per page; one that cannot open here (Vulkan without
+ * a device) is not offered. */
 static void
-backend_choices_free (BackendChoices *choices)
+list_choices_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
-  g_clear_pointer (&choices->choices, g_ptr_array_unref);
-  g_strfreev (choices->labels);
-  g_free (choices);
-}
-
-/* Opens @backend on @device (NULL: its own choice); on success adds the entry and its label. */
-static void
-add_backend_choice (BackendChoices *choices,
-                    GStrvBuilder   *labels,
-                    const char     *backend,
-                    const char     *device)
-{
-  g_autoptr (GError) error = NULL;
-  CepBackendOptions options = { .device = device };
-  CepBackend *opened = cep_backend_new (backend, &options, &error);
-
-  if (opened == NULL)
-    {
-      g_debug ("backend %s (device %s) is not available: %s", backend,
-               device != NULL ? device : "any", error->message);
-      return;
-    }
-  g_ptr_array_add (choices->choices,
-                   backend_choice_new (backend, device, cep_backend_get_device_name (opened)));
-  g_strv_builder_add (labels, cep_backend_get_description (opened));
-  cep_backend_free (opened);
-}
-
-static void
-describe_backends_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  const char * const *names = task_data;
-  g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
-  BackendChoices *choices = g_new0 (BackendChoices, 1);
-
-  choices->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) backend_choice_free);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_auto (GStrv) devices = cep_backend_list_devices (names[i], NULL);
-
-      if (devices == NULL)
-        add_backend_choice (choices, labels, names[i], NULL);
-      for (guint d = 0; devices != NULL && devices[d] != NULL; d++)
-        add_backend_choice (choices, labels, names[i], devices[d]);
-    }
-  choices->labels = g_strv_builder_end (labels);
-  g_task_return_pointer (task, choices, (GDestroyNotify) backend_choices_free);
+  g_task_return_pointer (task, cep_backend_list_choices (), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -410,28 +328,29 @@ on_backends_described (GObject      *source,
                         gpointer      user_data)
 {
   g_autoptr (CepTrainPage) self = user_data;
-  BackendChoices *choices = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GPtrArray) choices = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
+  g_auto (GStrv) label_strv = NULL;
   const CepExperiment *e = experiment (self);
-  const BackendChoice *shown;
+  const CepBackendChoice *shown;
   guint n;
 
   if (choices == NULL || self->backend_labels == NULL)
-    {
-      g_clear_pointer (&choices, backend_choices_free);
-      return;
-    }
+    return;
+  for (guint i = 0; i < choices->len; i++)
+    g_strv_builder_add (labels, ((CepBackendChoice *) choices->pdata[i])->description);
+  label_strv = g_strv_builder_end (labels);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
   self->updating = TRUE;
   g_clear_pointer (&self->backend_choices, g_ptr_array_unref);
-  self->backend_choices = g_steal_pointer (&choices->choices);
-  gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) choices->labels);
+  self->backend_choices = g_steal_pointer (&choices);
+  gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) label_strv);
   /* The experiment's choice stays; a backend that left the list gives way to the default
    * (blas), and the experiment follows what the row shows. */
   adw_combo_row_set_selected (self->backend_row, 0);
   if (e != NULL)
     select_backend (self, e->train.backend, e->train.device);
   self->updating = FALSE;
-  backend_choices_free (choices);
   shown = backend_choice_at (self, adw_combo_row_get_selected (self->backend_row));
   if (e != NULL && shown != NULL && g_strcmp0 (shown->backend, e->train.backend) != 0)
     on_form_changed (self);
@@ -444,14 +363,20 @@ setup_backends (CepTrainPage *self)
   g_autoptr (GTask) task = NULL;
 
   /* Until the worker reports, the names alone. */
-  self->backend_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) backend_choice_free);
+  self->backend_choices =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) cep_backend_choice_free);
   for (guint i = 0; names[i] != NULL; i++)
-    g_ptr_array_add (self->backend_choices, backend_choice_new (names[i], NULL, NULL));
+    {
+      CepBackendChoice *choice = g_new0 (CepBackendChoice, 1);
+
+      choice->backend = g_strdup (names[i]);
+      choice->description = g_strdup (names[i]);
+      g_ptr_array_add (self->backend_choices, choice);
+    }
   self->backend_labels = gtk_string_list_new (names);
   adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (self->backend_labels));
   task = g_task_new (NULL, NULL, on_backends_described, g_object_ref (self));
-  g_task_set_task_data (task, g_strdupv ((char **) names), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, describe_backends_thread);
+  g_task_run_in_thread (task, list_choices_thread);
 }
 
 /* ---- the live plots ---- */
