@@ -222,12 +222,9 @@ static gboolean
 backend_runs_here (const BenchFlags *flags,
                    const char       *name)
 {
-  g_autoptr(CepBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CepBackend) backend = open_backend (name, flags, &error);
 
-  if (g_str_equal (name, "blas") || g_str_equal (name, "ref"))
-    return TRUE;
-  backend = open_backend (name, flags, &error);
   if (backend == NULL)
     g_printerr ("cepstra-cli bench: skipping %s: %s\n", name, error->message);
   return backend != NULL;
