@@ -69,12 +69,14 @@ open_backend (const CepExperiment  *experiment,
 {
   CepBackendOptions options = {
     .threads = threads != 0 ? threads : experiment->train.threads,
-    /* The run's device goes with the run's backend; another backend picks its own. */
-    .device = device != NULL ? device : backend == NULL ? experiment->train.device : NULL,
+    .device = device,
   };
   g_autofree char *notice = NULL;
   CepBackend *opened;
 
+  /* The run's device goes with the run's backend; another backend picks its own. */
+  if (device == NULL && backend == NULL)
+    options.device = experiment->train.device;
   /* A run trained on a GPU is still analysed on a machine without one. */
   opened = cep_backend_new_or_fallback (backend != NULL ? backend : experiment->train.backend,
                                         &options, &notice, error);

@@ -34,9 +34,11 @@ CepDataset   *cep_experiment_open_dataset    (const CepExperiment  *experiment,
 typedef struct _CepRunData CepRunData;
 
 /* @which: "best", "last" or NULL (best if it exists). @backend: a backend name or NULL for the
- * experiment's; @device: its device (CepBackendOptions.device), NULL for the experiment's
- * when @backend is NULL, else the backend's own choice; @threads 0 = the experiment's. The network evaluates up to @max_batch rows
- * per pass (0 = the experiment's batch size). The dataset is opened, not yet loaded. */
+ * experiment's; @device: its device (CepBackendOptions.device), or NULL: the experiment's
+ * device when @backend is NULL too, else the backend's own pick; @threads 0 = the
+ * experiment's. The network evaluates up to @max_batch rows per pass (0 = the experiment's
+ * batch size). The dataset is opened, not yet loaded. If the backend cannot open here, the
+ * default one is used and a message says so. */
 CepRunData   *cep_run_data_open              (const char           *run_dir,
                                               const char           *which,
                                               const char           *backend,
