@@ -145,7 +145,7 @@ dense_outline_run (PathState *state)
 
   if (n == 0)
     return;
-  cairo_move_to (state->cr, spans[0].column, spans[0].top - half);
+  cairo_new_sub_path (state->cr);
   for (guint i = 0; i < n; i++)
     {
       cairo_line_to (state->cr, spans[i].column, spans[i].top - half);
