@@ -181,6 +181,12 @@ backend_choice_at (CepTrainPage *self,
   return g_ptr_array_index (self->backend_choices, index);
 }
 
+static const CepBackendChoice *
+selected_backend_choice (CepTrainPage *self)
+{
+  return backend_choice_at (self, adw_combo_row_get_selected (self->backend_row));
+}
+
 /* The entry of @backend on @device (its index or its name, as a run records it), else the
  * first entry of @backend; G_MAXUINT when the backend is not in the list. */
 static guint
@@ -274,8 +280,7 @@ static void
 read_form (CepTrainPage *self)
 {
   CepExperiment *e = experiment (self);
-  const CepBackendChoice *choice = backend_choice_at (self,
-                                                   adw_combo_row_get_selected (self->backend_row));
+  const CepBackendChoice *choice = selected_backend_choice (self);
 
   read_optimizer (self, &e->train.optimizer);
   read_schedule (self, &e->train.schedule);
@@ -294,10 +299,24 @@ read_form (CepTrainPage *self)
     }
 }
 
+/* The chosen backend's description (threads, kernels, device memory) under the row, its start
+ * in two lines and the whole of it as a tooltip; the list itself names only the backend and
+ * the device. */
+static void
+show_backend_description (CepTrainPage *self)
+{
+  const CepBackendChoice *choice = selected_backend_choice (self);
+  const char *description = choice != NULL ? choice->description : "";
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->backend_row), description);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_row), description);
+}
+
 static void
 on_form_changed (CepTrainPage *self)
 {
   show_kind_rows (self);
+  show_backend_description (self);
   if (self->updating || self->session == NULL)
     return;
   read_form (self);
@@ -338,7 +357,14 @@ on_backends_described (GObject      *source,
   if (choices == NULL || self->backend_labels == NULL)
     return;
   for (guint i = 0; i < choices->len; i++)
-    g_strv_builder_add (labels, ((CepBackendChoice *) choices->pdata[i])->description);
+    {
+      const CepBackendChoice *choice = choices->pdata[i];
+      g_autofree char *label = choice->device_name != NULL
+                               ? g_strdup_printf ("%s: %s", choice->backend, choice->device_name)
+                               : g_strdup (choice->backend);
+
+      g_strv_builder_add (labels, label);
+    }
   label_strv = g_strv_builder_end (labels);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
   self->updating = TRUE;
@@ -351,7 +377,8 @@ on_backends_described (GObject      *source,
   if (e != NULL)
     select_backend (self, e->train.backend, e->train.device);
   self->updating = FALSE;
-  shown = backend_choice_at (self, adw_combo_row_get_selected (self->backend_row));
+  show_backend_description (self);
+  shown = selected_backend_choice (self);
   if (e != NULL && shown != NULL && g_strcmp0 (shown->backend, e->train.backend) != 0)
     on_form_changed (self);
 }
