@@ -173,6 +173,17 @@ cep_run_curves_add_event (CepRunCurves          *curves,
                event->has_dev ? event->dev_accuracy : NAN);
 }
 
+gboolean
+cep_run_curves_has_dev (const CepRunCurves *curves)
+{
+  g_return_val_if_fail (curves != NULL, FALSE);
+
+  for (guint i = 0; i < curves->dev_accuracy->len; i++)
+    if (!isnan (AT (curves->dev_accuracy, i)))
+      return TRUE;
+  return FALSE;
+}
+
 double
 cep_run_curves_best_accuracy (const CepRunCurves *curves)
 {

@@ -45,6 +45,8 @@ void          cep_run_curves_clear        (CepRunCurves          *curves);
 /* Adds what a STEP or EPOCH event carries; other events are ignored. */
 void          cep_run_curves_add_event    (CepRunCurves          *curves,
                                            const CepTrainerEvent *event);
+/* Whether any epoch has a dev evaluation (the batch-size experiment's runs have none). */
+gboolean      cep_run_curves_has_dev      (const CepRunCurves    *curves);
 /* Best dev accuracy (training accuracy without dev), NaN before the first epoch. */
 double        cep_run_curves_best_accuracy (const CepRunCurves   *curves);
 /* Writes the per-epoch curves to @path ("epoch,step,time,train_loss,train_accuracy,dev_loss,

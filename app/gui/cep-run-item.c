@@ -8,6 +8,8 @@
 
 #include "cep-run-item.h"
 
+#include <glib/gi18n.h>
+
 #include "cep-format.h"
 
 struct _CepRunItem
@@ -95,7 +97,12 @@ cep_run_item_describe_epochs (CepRunItem *self)
 char *
 cep_run_item_describe_accuracy (CepRunItem *self)
 {
-  return cep_format_percent (cep_run_curves_best_accuracy (self->info->curves));
+  g_autofree char *best = cep_format_percent (cep_run_curves_best_accuracy (self->info->curves));
+
+  /* Without a dev evaluation the number is training accuracy: say so. */
+  if (self->info->curves->epoch_step->len > 0 && !cep_run_curves_has_dev (self->info->curves))
+    return g_strdup_printf (_("%s (training)"), best);
+  return g_steal_pointer (&best);
 }
 
 static void

@@ -306,8 +306,7 @@ drain (CepTrainController *self,
 static char *
 unused_run_dir (const CepExperiment *experiment)
 {
-  char *dir = cep_run_dir_new_default (experiment->name != NULL ? experiment->name
-                                                                : experiment->model->name);
+  char *dir = cep_run_dir_new_default (cep_experiment_get_display_name (experiment));
 
   /* Two runs started within a second would share a folder. */
   for (guint i = 2; g_file_test (dir, G_FILE_TEST_EXISTS); i++)

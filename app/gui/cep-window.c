@@ -97,6 +97,27 @@ cep_window_show_error (CepWindow    *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  cep_window_add_toast (CEP_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  const char *heading, *message;
+  g_autoptr (GError) error = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &heading, &message);
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, message);
+  cep_window_show_error (CEP_WINDOW (widget), heading, error);
+}
+
 /* ---- pages ---- */
 
 void
@@ -441,6 +462,9 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  /* How pages report without knowing the window (cep_widget_report*). */
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)", show_error_action);
 }
 
 static void

@@ -207,6 +207,34 @@ cep_experiment_to_json (const CepExperiment *experiment)
   return _cep_experiment_write (experiment);
 }
 
+gboolean
+cep_experiment_check_param_limit (const CepExperiment  *experiment,
+                                  GError              **error)
+{
+  g_autofree char *over = NULL;
+
+  g_return_val_if_fail (experiment != NULL, FALSE);
+
+  over = cep_model_spec_check_param_limit (experiment->model);
+  if (over == NULL)
+    return TRUE;
+  g_set_error (error, CEP_EXPERIMENT_ERROR, CEP_EXPERIMENT_ERROR_INVALID,
+               "model.param_limit: %s; make the model smaller or raise the limit", over);
+  return FALSE;
+}
+
+const char *
+cep_experiment_get_display_name (const CepExperiment *experiment)
+{
+  g_return_val_if_fail (experiment != NULL, NULL);
+
+  if (experiment->name != NULL && *experiment->name != '\0')
+    return experiment->name;
+  if (experiment->model->name != NULL && *experiment->model->name != '\0')
+    return experiment->model->name;
+  return "run";
+}
+
 static char **
 steal_warnings (GPtrArray *warnings)
 {

@@ -156,6 +156,16 @@ void           cep_experiment_set_model    (CepExperiment        *experiment,
 gboolean       cep_experiment_validate     (const CepExperiment  *experiment,
                                             GError              **error);
 
+/* Refuses a model above its parameter limit (model.param_limit; 0 = none), with a message
+ * that gives the count, the limit and how to change them. The trainer calls it: a model over
+ * the limit never trains, from the window or the CLI. */
+gboolean       cep_experiment_check_param_limit (const CepExperiment  *experiment,
+                                                 GError              **error);
+
+/* What runs of @experiment are called: its name, else the model's ("tiny", "pyramid-6",
+ * "custom"), else "run". Never NULL; borrowed. */
+const char    *cep_experiment_get_display_name  (const CepExperiment  *experiment);
+
 /* The JSON text (pretty, two-space indent, ending in a newline). */
 char          *cep_experiment_to_json      (const CepExperiment  *experiment);
 /* Parses @text (@length bytes, -1 = NUL-terminated); @name is used in messages. Warnings

@@ -221,8 +221,10 @@ cep_trainer_new (const CepExperiment     *experiment,
   self->train = g_object_ref (train);
   self->dev = dev != NULL ? g_object_ref (dev) : NULL;
   self->run_dir = run_dir != NULL ? g_strdup (run_dir)
-                                  : cep_run_dir_new_default (experiment->name);
+                                  : cep_run_dir_new_default (
+                                      cep_experiment_get_display_name (experiment));
   if (!cep_experiment_validate (self->experiment, error) ||
+      !cep_experiment_check_param_limit (self->experiment, error) ||
       !check_partition (self->experiment, train, error) ||
       (dev != NULL && !check_partition (self->experiment, dev, error)) ||
       !check_run_dir (self->run_dir, self->options.resume, error) ||

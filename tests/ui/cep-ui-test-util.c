@@ -7,6 +7,7 @@
 #include "cep-ui-test-util.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 static char *data_home;
 
@@ -270,4 +271,80 @@ cep_ui_test_screenshot (GtkWidget  *widget,
   g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
   g_test_message ("screenshot: %s", path);
   return image;
+}
+
+static void
+on_toast (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  g_ptr_array_add (user_data, g_variant_dup_string (parameter, NULL));
+}
+
+static void
+on_show_error (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  const char *heading, *message;
+
+  g_variant_get (parameter, "(&s&s)", &heading, &message);
+  g_ptr_array_add (user_data, g_strdup_printf ("%s: %s", heading, message));
+}
+
+GPtrArray *
+cep_ui_test_capture_reports (GtkWidget *widget)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+  const GActionEntry entries[] = {
+    { "toast", on_toast, "s" },
+    { "show-error", on_show_error, "(ss)" },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries),
+                                   messages);
+  gtk_widget_insert_action_group (widget, "win", G_ACTION_GROUP (group));
+  g_object_set_data_full (G_OBJECT (widget), "cep-ui-test-reports", messages,
+                          (GDestroyNotify) g_ptr_array_unref);
+  return messages;
+}
+
+guint
+cep_ui_test_count_colors (cairo_surface_t *image,
+                          int              x,
+                          int              y,
+                          int              width,
+                          int              height)
+{
+  g_autoptr (GHashTable) colors = g_hash_table_new (NULL, NULL);
+
+  for (int row = y; row < y + height; row++)
+    for (int column = x; column < x + width; column++)
+      g_hash_table_add (colors, GUINT_TO_POINTER (cep_ui_test_pixel (image, column, row)));
+  return g_hash_table_size (colors);
+}
+
+void
+cep_ui_test_assert_drawn (GtkWidget       *root,
+                          cairo_surface_t *image,
+                          GtkWidget       *widget,
+                          guint            min_colors)
+{
+  graphene_rect_t bounds;
+  int x, y, width, height;
+  guint n_colors;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, root, &bounds));
+  x = MAX ((int) ceilf (bounds.origin.x), 0);
+  y = MAX ((int) ceilf (bounds.origin.y), 0);
+  width = MIN ((int) bounds.size.width, cairo_image_surface_get_width (image) - x);
+  height = MIN ((int) bounds.size.height, cairo_image_surface_get_height (image) - y);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  n_colors = cep_ui_test_count_colors (image, x, y, width, height);
+  g_test_message ("%s at %d,%d %dx%d: %u colours", G_OBJECT_TYPE_NAME (widget), x, y, width,
+                  height, n_colors);
+  g_assert_cmpuint (n_colors, >=, min_colors);
 }

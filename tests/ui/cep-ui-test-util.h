@@ -37,6 +37,23 @@ guint32          cep_ui_test_pixel           (cairo_surface_t *image,
 /* Largest per-channel difference of two pixels. */
 guint            cep_ui_test_rgb_distance    (guint32       a,
                                               guint32       b);
+/* Distinct colours in the (x, y, width, height) rectangle of @image: 1 for a blank area, a
+ * few for a frame or plain text, dozens for a plot or a spectrogram. */
+guint            cep_ui_test_count_colors    (cairo_surface_t *image,
+                                              int              x,
+                                              int              y,
+                                              int              width,
+                                              int              height);
+/* Asserts that @widget is shown in @image, a rendering of @root: mapped, with a size, inside
+ * the image, and drawn with at least @min_colors colours there. */
+void             cep_ui_test_assert_drawn    (GtkWidget       *root,
+                                              cairo_surface_t *image,
+                                              GtkWidget       *widget,
+                                              guint            min_colors);
+/* Gives @widget a "win" action group with the "toast" and "show-error" actions that pages
+ * report through (cep_widget_report*); returns the messages they receive, in order (error
+ * dialogs as "HEADING: MESSAGE"), owned by @widget. */
+GPtrArray       *cep_ui_test_capture_reports (GtkWidget    *widget);
 /* Renders @widget to $G_TEST_BUILDDIR/screenshots/@name.png and returns the image. */
 cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *widget,
                                               const char   *name);

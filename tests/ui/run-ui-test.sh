@@ -25,4 +25,4 @@ for tool in xvfb-run dbus-run-session; do
   fi
 done
 
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" "$@"

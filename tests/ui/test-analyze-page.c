@@ -7,8 +7,10 @@
 #include <glib/gstdio.h>
 
 #include "cep-analyze-page.h"
+#include "cep-format.h"
 #include "cep-heatmap-view.h"
 #include "cep-spectrogram-view.h"
+#include "cep-submission.h"
 #include "cep-train-controller.h"
 #include "cep-ui-test-util.h"
 
@@ -213,30 +215,51 @@ test_dependencies (Fixture       *fixture,
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-dependencies");
 }
 
+/* The bug: Export Submission wrote whichever partition was evaluated last (dev-clean's labelled
+ * rows as submission.csv). Now it predicts the unlabelled test partition whatever is shown,
+ * and says which partition and how many rows it wrote. */
 static void
 test_submission (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autofree char *dir = NULL, *path = NULL, *text = NULL;
+  g_autofree char *dir = NULL, *path = NULL, *text = NULL, *rows = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) lines = NULL;
   CepPartition *partition;
+  GPtrArray *reports;
+  const char *report;
+  gulong handler;
 
   if (fixture->page == NULL)
     return;
-  evaluate (fixture, "test-clean");
-  partition = cep_analyze_page_get_partition (fixture->page);
-  g_assert_false (cep_partition_is_labelled (partition));
+  reports = cep_ui_test_capture_reports (GTK_WIDGET (fixture->window));
+  g_assert_cmpstr (cep_analyze_page_get_submission_partition (fixture->page), ==, "test-clean");
+  evaluate (fixture, "dev-clean");
   dir = g_dir_make_tmp ("cepstra-submission-XXXXXX", NULL);
   path = g_build_filename (dir, "submission.csv", NULL);
-  g_assert_true (cep_analyze_page_write_submission (fixture->page, path, &error));
-  g_assert_no_error (error);
+  /* Dev predictions on screen are no submission. */
+  g_assert_false (cep_analyze_page_write_submission (fixture->page, path, &error));
+  g_assert_error (error, CEP_SUBMISSION_ERROR, CEP_SUBMISSION_ERROR_INVALID);
+  handler = g_signal_connect (fixture->page, "job-done", G_CALLBACK (on_done), fixture);
+  g_assert_true (gtk_widget_is_sensitive (child (fixture, "export_button")));
+  g_assert_true (cep_analyze_page_export_submission (fixture->page, path));
+  wait_for (fixture, handler);
+  partition = cep_analyze_page_get_partition (fixture->page);
+  g_assert_cmpstr (cep_partition_get_name (partition), ==, "test-clean");
+  g_assert_false (cep_partition_is_labelled (partition));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   lines = g_strsplit (text, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "id,label");
-  /* A header, one row per frame, and the final newline's empty piece. */
+  /* A header, one row per test frame, and the final newline's empty piece. */
   g_assert_cmpuint (g_strv_length (lines), ==, cep_partition_get_n_frames (partition) + 2);
   g_assert_true (g_str_has_prefix (lines[1], "0,"));
+  g_assert_cmpuint (reports->len, ==, 1);
+  report = g_ptr_array_index (reports, 0);
+  rows = cep_format_count (cep_partition_get_n_frames (partition));
+  g_assert_nonnull (strstr (report, rows));
+  g_assert_nonnull (strstr (report, "test-clean"));
+  g_assert_nonnull (strstr (report, path));
+  g_test_message ("%s", report);
   g_unlink (path);
   g_rmdir (dir);
 }

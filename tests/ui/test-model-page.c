@@ -72,6 +72,13 @@ test_presets (Fixture       *fixture,
   g_assert_null (cep_model_page_get_warning (fixture->page));
 
   g_assert_true (cep_model_page_select_preset (fixture->page, "full"));
+  /* The bug: the spec kept the old preset's name, so a full run was saved as "tiny". */
+  g_assert_cmpstr (model (fixture)->name, ==, "full");
+  gtk_spin_button_set_value (child (fixture, "context_spin"), 25);
+  g_assert_cmpstr (model (fixture)->name, ==, "full");
+  g_assert_cmpstr (cep_experiment_get_display_name (
+                     cep_session_get_experiment (fixture->session)), ==, "full");
+  gtk_spin_button_set_value (child (fixture, "context_spin"), 30);
   g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "18,864,938");
   g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 7);
   g_assert_null (cep_model_page_get_warning (fixture->page));
@@ -85,6 +92,7 @@ test_presets (Fixture       *fixture,
   g_assert_true (cep_model_page_select_preset (fixture->page, "baseline"));
   g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 0);
   g_assert_cmpuint (model (fixture)->context, ==, 20);
+  g_assert_cmpstr (model (fixture)->name, ==, "baseline");
   g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "48,258");
   g_assert_cmpuint (model (fixture)->param_limit, ==, 15000000);
 }
@@ -119,6 +127,8 @@ test_layer_edits (Fixture       *fixture,
    * 2·512 BatchNorm parameters more. */
   cep_model_page_add_layer (fixture->page);
   g_assert_cmpuint (cep_model_page_get_n_layers (fixture->page), ==, 4);
+  /* No preset any more: runs say so instead of borrowing tiny's name. */
+  g_assert_cmpstr (model (fixture)->name, ==, "custom");
   g_assert_cmpuint (cep_model_spec_count_params (model (fixture)), ==,
                     before + 512 * 512 + 512 + 2 * 512);
   g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "preset_row")), ==, 0);

@@ -375,6 +375,69 @@ test_batch_experiment (Fixture       *fixture,
   g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
 }
 
+/* The bug: a model the Model page called over the limit trained anyway. The Train page shows
+ * the model with its count and limit, and refuses to start it. */
+static void
+test_over_param_limit (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GPtrArray *reports;
+  CepExperiment *experiment;
+
+  if (fixture->page == NULL)
+    return;
+  reports = cep_ui_test_capture_reports (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (strstr (cep_train_page_get_model_summary (fixture->page),
+                            "tiny: 1,423,914 parameters (limit 20,000,000)"));
+  g_assert_false (gtk_widget_has_css_class (child (fixture, "model_row"), "error"));
+  experiment = cep_session_get_experiment (fixture->session);
+  experiment->model->param_limit = 1000000;
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_MODEL);
+  g_assert_nonnull (strstr (cep_train_page_get_model_summary (fixture->page), "limit 1,000,000"));
+  g_assert_true (gtk_widget_has_css_class (child (fixture, "model_row"), "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (fixture, "dataset_row")),
+                            "train-clean-100"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.start", NULL));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_IDLE);
+  g_assert_cmpuint (reports->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (reports, 0), "above the limit of 1,000,000"));
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-over-limit");
+}
+
+/* The bug: runs without dev evaluation (the batch-size experiment's) plotted training accuracy
+ * as "Dev accuracy" and listed it as "Best accuracy". A run trained without dev is labelled
+ * as training accuracy in the comparison and the history; its folder is named after the
+ * model. */
+static void
+test_without_dev_labelled (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CepExperiment *experiment;
+  CepDataset *dataset;
+  g_autofree char *accuracy = NULL, *folder = NULL;
+
+  if (fixture->page == NULL)
+    return;
+  experiment = cep_session_get_experiment (fixture->session);
+  experiment->train.epochs = 1;
+  dataset = cep_session_get_dataset (fixture->session);
+  g_assert_true (cep_train_controller_start (
+                   controller (fixture), experiment,
+                   cep_session_get_partition (fixture->session,
+                                              cep_dataset_get_train_name (dataset)),
+                   NULL, NULL, NULL, FALSE));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 60000));
+  folder = g_path_get_basename (cep_train_controller_get_run_dir (controller (fixture)));
+  g_assert_true (g_str_has_suffix (folder, "-tiny"));
+  wait_for_history (fixture);
+  cep_train_page_compare_run (fixture->page, 0, TRUE);
+  g_assert_cmpstr (cep_train_page_get_compared_accuracy_label (fixture->page), ==,
+                   "Training accuracy (%)");
+  accuracy = cep_run_item_describe_accuracy (history_item (fixture, 0));
+  g_assert_nonnull (strstr (accuracy, "(training)"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +449,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/train/run-pause-stop-resume", Fixture, NULL, fixture_set_up,
               test_run_pause_stop_resume, fixture_tear_down);
+  g_test_add ("/ui/train/over-param-limit", Fixture, NULL, fixture_set_up,
+              test_over_param_limit, fixture_tear_down);
+  g_test_add ("/ui/train/without-dev-labelled", Fixture, NULL, fixture_set_up,
+              test_without_dev_labelled, fixture_tear_down);
   g_test_add ("/ui/train/start-refused", Fixture, NULL, fixture_set_up, test_start_refused,
               fixture_tear_down);
   g_test_add ("/ui/train/batch-experiment", Fixture, NULL, fixture_set_up,

@@ -2,7 +2,8 @@
  *
  * test-window.c: the application and its main window — startup, the demo dataset by default,
  * pages and their shortcuts, datasets that fail to open, cancelling a load, remembered state,
- * preferences and the shortcuts window; a screenshot of every page at 1024 × 700.
+ * preferences and the shortcuts window; every page at 1400 × 900 and 800 × 600, light and
+ * dark, with the widgets it must show drawn in its screenshot.
  */
 #include "cep-application.h"
 #include "cep-preferences-window.h"
@@ -85,10 +86,118 @@ test_demo_by_default (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* What each page must show, by template child, and how many colours it takes at least: a
+ * plot or spectrogram dozens, a button or a line of text a few (a blank area has one). */
+typedef struct
+{
+  const char *page;
+  const char *child;
+  guint       min_colors;
+} PageWidget;
+
+static const PageWidget page_widgets[] = {
+  { "data", "spectrogram", 64 },
+  { "data", "class_chart", 8 },
+  { "data", "utterance_list", 4 },
+  { "model", "preset_row", 4 },
+  { "model", "diagram", 8 },
+  { "model", "params_label", 3 },
+  { "train", "backend_row", 4 },
+  { "train", "pause_button", 3 },
+  { "train", "loss_view", 4 },
+  { "analyze", "run_dropdown", 3 },
+  { "analyze", "summary_label", 3 },
+  { "backends", "run_button", 3 },
+};
+
+static GtkWidget *
+page_child (CepWindow  *window,
+            const char *page,
+            const char *name)
+{
+  GtkWidget *widget = cep_window_get_page (window, page);
+  GObject *child;
+
+  g_assert_nonnull (widget);
+  child = gtk_widget_get_template_child (widget, G_OBJECT_TYPE (widget), name);
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* A page is there when it can be shown and its widgets are drawn in the screenshot. */
+static void
+check_page (CepWindow  *window,
+            const char *page,
+            const char *shot_name)
+{
+  cairo_surface_t *shot;
+
+  /* What Alt+1 … Alt+5 activate. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page));
+  g_assert_cmpstr (cep_window_get_visible_page (window), ==, page);
+  cep_ui_test_run_for (300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  shot = cep_ui_test_screenshot (GTK_WIDGET (window), shot_name);
+  for (guint i = 0; i < G_N_ELEMENTS (page_widgets); i++)
+    if (g_str_equal (page_widgets[i].page, page))
+      cep_ui_test_assert_drawn (GTK_WIDGET (window), shot,
+                                page_child (window, page, page_widgets[i].child),
+                                page_widgets[i].min_colors);
+  cairo_surface_destroy (shot);
+}
+
+static int
+minimum_width (GtkWidget *widget)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("%s: at least %d px wide", G_OBJECT_TYPE_NAME (widget), minimum);
+  return minimum;
+}
+
+static int
+minimum_height (GtkWidget *widget)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &minimum, NULL, NULL, NULL);
+  return minimum;
+}
+
+static void
+check_pages_at (CepWindow  *window,
+                int         width,
+                int         height,
+                gboolean    dark,
+                gboolean    must_fit)
+{
+  static const char *pages[] = { "data", "model", "train", "analyze", "backends" };
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  cep_ui_test_run_for (300);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("page-%s-%dx%d%s", pages[i], width, height,
+                                               dark ? "-dark" : "");
+
+      check_page (window, pages[i], name);
+      /* The window can be as small as asked for: nothing needs more room. Not yet at 800 ×
+       * 600: the Data, Model and Train pages still need 850–1,090 px (issue 12). */
+      if (must_fit)
+        {
+          g_assert_cmpint (minimum_width (GTK_WIDGET (window)), <=, width);
+          g_assert_cmpint (minimum_height (GTK_WIDGET (window)), <=, height);
+        }
+    }
+}
+
 static void
 test_pages (void)
 {
-  static const char *pages[] = { "data", "model", "train", "analyze", "backends" };
   g_autofree char *demo = cep_ui_test_demo_root ();
   CepWindow *window;
 
@@ -102,33 +211,10 @@ test_pages (void)
   /* With augmentation on, the Data page shows its masks in the screenshot. */
   cep_session_get_experiment (cep_window_get_session (window))->augment.enabled = TRUE;
   cep_session_experiment_changed (cep_window_get_session (window), CEP_SESSION_CHANGED_AUGMENT);
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *target = g_strdup_printf ("'%s'", pages[i]);
-      g_autofree char *name = g_strconcat ("page-", pages[i], NULL);
-      cairo_surface_t *shot;
-
-      if (cep_window_get_page (window, pages[i]) == NULL)
-        {
-          g_test_message ("page %s is not built yet", pages[i]);
-          continue;
-        }
-      /* What Alt+1 … Alt+5 activate. */
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
-                                                 pages[i]));
-      g_assert_cmpstr (cep_window_get_visible_page (window), ==, pages[i]);
-      cep_ui_test_run_for (300);
-      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-      shot = cep_ui_test_screenshot (GTK_WIDGET (window), name);
-      g_assert_cmpint (cairo_image_surface_get_width (shot), >=, 1024);
-      cairo_surface_destroy (shot);
-    }
-  /* The dark style, on the page with the most colour. */
-  cep_window_show_page (window, "data");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      ADW_COLOR_SCHEME_FORCE_DARK);
-  cep_ui_test_run_for (300);
-  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (window), "page-data-dark"));
+  check_pages_at (window, 1400, 900, FALSE, TRUE);
+  check_pages_at (window, 1400, 900, TRUE, TRUE);
+  check_pages_at (window, 800, 600, FALSE, FALSE);
+  check_pages_at (window, 800, 600, TRUE, FALSE);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -11,6 +11,7 @@
 #include "cep-analyze-page.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "cep-analysis-figures.h"
@@ -24,7 +25,6 @@
 #include "cep-run.h"
 #include "cep-spectrogram-view.h"
 #include "cep-submission.h"
-#include "cep-window.h"
 
 struct _CepAnalyzePage
 {
@@ -44,6 +44,7 @@ struct _CepAnalyzePage
   CepConfusion       *confusion;
   CepEvalResult       eval;
   gboolean            has_eval;
+  char               *submission_path;   /* to write once the test partition is predicted */
 
   /* the job in flight */
   GCancellable       *job;
@@ -85,6 +86,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CepAnalyzePage, cep_analyze_page, GTK_TYPE_WIDGET)
 
 static void update_actions    (CepAnalyzePage *self);
+static const char *selected_run (CepAnalyzePage *self);
+static void write_pending_submission (CepAnalyzePage *self);
 static void show_predictions  (CepAnalyzePage *self);
 
 static void
@@ -92,12 +95,7 @@ report_error (CepAnalyzePage *self,
               const char     *heading,
               const GError   *error)
 {
-  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    cep_window_show_error (window, heading, error);
-  else
-    g_message ("%s: %s", heading, error->message);
+  cep_widget_report_error (GTK_WIDGET (self), heading, error);
 }
 
 gboolean
@@ -455,6 +453,7 @@ on_evaluated (GObject      *source,
   end_job (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      g_clear_pointer (&self->submission_path, g_free);
       report_job_error (self, "Could Not Evaluate the Run", error);
       return;
     }
@@ -467,6 +466,7 @@ on_evaluated (GObject      *source,
   show_predictions (self);
   if (self->confusion == NULL)
     gtk_stack_set_visible_child_name (self->view_stack, "predictions");
+  write_pending_submission (self);
   update_actions (self);
 }
 
@@ -685,15 +685,88 @@ cep_analyze_page_compute_dependencies (CepAnalyzePage *self)
 
 /* ---- submission ---- */
 
+/* A submission is always for the dataset's unlabelled test partition, whatever was evaluated
+ * last (a dev-clean submission.csv scores nothing on Kaggle). */
+const char *
+cep_analyze_page_get_submission_partition (CepAnalyzePage *self)
+{
+  CepDataset *dataset;
+
+  g_return_val_if_fail (CEP_IS_ANALYZE_PAGE (self), NULL);
+
+  dataset = self->session != NULL ? cep_session_get_dataset (self->session) : NULL;
+  return dataset != NULL ? cep_dataset_get_test_name (dataset) : NULL;
+}
+
+static gboolean
+has_submission_predictions (CepAnalyzePage *self)
+{
+  return self->predictions != NULL && self->partition != NULL
+         && g_strcmp0 (cep_partition_get_name (self->partition),
+                       cep_analyze_page_get_submission_partition (self)) == 0;
+}
+
 gboolean
 cep_analyze_page_write_submission (CepAnalyzePage  *self,
                                    const char      *path,
                                    GError         **error)
 {
   g_return_val_if_fail (CEP_IS_ANALYZE_PAGE (self), FALSE);
-  g_return_val_if_fail (self->predictions != NULL, FALSE);
 
+  if (!has_submission_predictions (self))
+    {
+      g_set_error (error, CEP_SUBMISSION_ERROR, CEP_SUBMISSION_ERROR_INVALID,
+                   "%s: the predictions are not of the test partition (%s)", path,
+                   cep_analyze_page_get_submission_partition (self) != NULL
+                   ? cep_analyze_page_get_submission_partition (self) : "none");
+      return FALSE;
+    }
   return cep_submission_write (path, self->partition, self->predictions, FALSE, error);
+}
+
+static void
+write_pending_submission (CepAnalyzePage *self)
+{
+  g_autofree char *path = g_steal_pointer (&self->submission_path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *rows = NULL, *message = NULL;
+
+  if (path == NULL)
+    return;
+  if (!cep_analyze_page_write_submission (self, path, &error))
+    {
+      report_error (self, _("Could Not Write the Submission"), error);
+      return;
+    }
+  rows = cep_format_count (cep_partition_get_n_frames (self->partition));
+  message = g_strdup_printf (_("Wrote %s rows of %s predictions to %s"), rows,
+                             cep_partition_get_name (self->partition), path);
+  cep_widget_report (GTK_WIDGET (self), message);
+}
+
+gboolean
+cep_analyze_page_export_submission (CepAnalyzePage *self,
+                                    const char     *path)
+{
+  const char *test = cep_analyze_page_get_submission_partition (self);
+
+  g_return_val_if_fail (CEP_IS_ANALYZE_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (test == NULL || self->job != NULL)
+    return FALSE;
+  g_free (self->submission_path);
+  self->submission_path = g_strdup (path);
+  if (has_submission_predictions (self))
+    {
+      write_pending_submission (self);
+      return TRUE;
+    }
+  /* Predict the test partition first; on_evaluated writes the file. */
+  if (cep_analyze_page_select_partition (self, test) && cep_analyze_page_evaluate (self))
+    return TRUE;
+  g_clear_pointer (&self->submission_path, g_free);
+  return FALSE;
 }
 
 static void
@@ -702,19 +775,23 @@ on_submission_chosen (GPtrArray *files,
 {
   g_autoptr (CepAnalyzePage) self = user_data;
   g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
-  g_autoptr (GError) error = NULL;
-  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
 
-  if (path == NULL || self->predictions == NULL)
-    return;
-  if (!cep_analyze_page_write_submission (self, path, &error))
-    report_error (self, "Could Not Write the Submission", error);
-  else if (window != NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("Wrote %s", path);
+  if (path != NULL)
+    cep_analyze_page_export_submission (self, path);
+}
 
-      cep_window_add_toast (window, message);
-    }
+/* "Export Submission: test-clean, 1,937 rows": the dialog says what will be written. */
+static char *
+submission_dialog_title (CepAnalyzePage *self)
+{
+  const char *test = cep_analyze_page_get_submission_partition (self);
+  CepPartition *partition = test != NULL ? cep_session_get_partition (self->session, test) : NULL;
+  g_autofree char *rows = NULL;
+
+  if (partition == NULL)
+    return g_strdup (_("Export Submission"));
+  rows = cep_format_count (cep_partition_get_n_frames (partition));
+  return g_strdup_printf (_("Export Submission: %s, %s rows"), test, rows);
 }
 
 /* ---- runs and partitions ---- */
@@ -881,7 +958,8 @@ update_actions (CepAnalyzePage *self)
   gtk_widget_action_set_enabled (widget, "analyze.dependencies",
                                  idle && self->run_data != NULL);
   gtk_widget_action_set_enabled (widget, "analyze.export-submission",
-                                 self->predictions != NULL);
+                                 idle && selected_run (self) != NULL
+                                 && cep_analyze_page_get_submission_partition (self) != NULL);
   gtk_widget_action_set_enabled (widget, "analyze.cancel", !idle);
 }
 
@@ -917,9 +995,10 @@ export_submission_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *title = submission_dialog_title (CEP_ANALYZE_PAGE (widget));
 
-  cep_choose_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, "Export Submission",
-                   "submission.csv", on_submission_chosen, g_object_ref (widget));
+  cep_choose_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, title, "submission.csv",
+                   on_submission_chosen, g_object_ref (widget));
 }
 
 /* ---- GObject ---- */
@@ -936,6 +1015,7 @@ cep_analyze_page_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->submission_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CEP_TYPE_ANALYZE_PAGE);
   cep_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->run_names);
@@ -985,6 +1065,7 @@ bind_template (GtkWidgetClass *widget_class)
   /* Not used by the code, but reachable for tests (gtk_widget_get_template_child). */
   gtk_widget_class_bind_template_child_full (widget_class, "evaluate_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "compute_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "export_button", FALSE, 0);
 }
 
 static void

@@ -37,8 +37,16 @@ const guint8 *cep_analyze_page_get_predictions (CepAnalyzePage *self);
 CepPartition *cep_analyze_page_get_partition   (CepAnalyzePage *self);
 double      cep_analyze_page_get_accuracy      (CepAnalyzePage *self);
 /* Writes submission.csv of the last predictions. */
+/* The partition a submission is for: the dataset's unlabelled test partition (or NULL). */
+const char *cep_analyze_page_get_submission_partition (CepAnalyzePage *self);
+/* Writes the submission of the shown test-partition predictions; an error otherwise. */
 gboolean    cep_analyze_page_write_submission  (CepAnalyzePage *self,
                                                 const char     *path,
                                                 GError        **error);
+/* What "Export Submission…" does once a file is chosen: predicts the test partition with the
+ * selected run (unless its predictions are shown), writes @path and reports the partition
+ * and row count. FALSE when there is no test partition or a job is running. */
+gboolean    cep_analyze_page_export_submission (CepAnalyzePage *self,
+                                                const char     *path);
 
 G_END_DECLS

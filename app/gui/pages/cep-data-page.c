@@ -20,7 +20,6 @@
 #include "cep-file-chooser.h"
 #include "cep-format.h"
 #include "cep-gui-util.h"
-#include "cep-window.h"
 
 #define FRAME_SHIFT 0.01   /* seconds per frame: HW1P2's 10 ms hop */
 #define MAX_MASKS (2 * CEP_AUGMENT_MAX_BANDS)
@@ -124,12 +123,7 @@ static void
 report (CepDataPage *self,
         const char  *message)
 {
-  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    cep_window_add_toast (window, message);
-  else
-    g_message ("%s", message);
+  cep_widget_report (GTK_WIDGET (self), message);
 }
 
 /* ---- statistics ---- */

@@ -41,6 +41,7 @@ struct _CepModelPage
   GArray         *layers;          /* of Layer */
   gboolean        updating;        /* writing widgets from the spec */
   gboolean        committing;      /* our own experiment change */
+  char           *model_name;      /* the preset or shape shown, "custom" after a hand edit */
   char           *params_text;
   char           *warning;
 
@@ -172,7 +173,8 @@ spec_from_form (CepModelPage *self)
   CepModelSpec *spec = cep_model_spec_new (gtk_spin_button_get_value_as_int (self->context_spin),
                                            old->feature_dim, cep_model_spec_get_n_classes (old));
 
-  cep_model_spec_set_name (spec, old->name);
+  /* Named after what the form shows now, never the spec it replaces (runs take this name). */
+  cep_model_spec_set_name (spec, self->model_name);
   spec->head = old->head;
   spec->head.init = init;
   spec->label_smoothing = gtk_spin_button_get_value (self->smoothing_spin);
@@ -346,8 +348,17 @@ mark_custom (CepModelPage *self)
 }
 
 static void
+set_model_name (CepModelPage *self,
+                const char   *name)
+{
+  g_free (self->model_name);
+  self->model_name = g_strdup (name);
+}
+
+static void
 layer_edited (CepModelPage *self)
 {
+  set_model_name (self, "custom");
   mark_custom (self);
   commit (self);
 }
@@ -772,6 +783,7 @@ apply_preset (CepModelPage *self)
   /* The preset decides the layers and K; the classifier settings stay the user's. */
   spec->label_smoothing = old->label_smoothing;
   spec->param_limit = old->param_limit;
+  set_model_name (self, spec->name);
   layers_from_spec (self, spec);
   write_form (self, spec);
   cep_model_spec_free (spec);
@@ -864,6 +876,7 @@ load_from_session (CepModelPage *self)
 
   if (spec == NULL)
     return;
+  set_model_name (self, spec->name);
   layers_from_spec (self, spec);
   write_form (self, spec);
   self->updating = TRUE;
@@ -928,6 +941,7 @@ cep_model_page_finalize (GObject *object)
   g_array_unref (self->layers);
   g_free (self->params_text);
   g_free (self->warning);
+  g_free (self->model_name);
   G_OBJECT_CLASS (cep_model_page_parent_class)->finalize (object);
 }
 

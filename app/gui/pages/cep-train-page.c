@@ -12,6 +12,7 @@
 #include "cep-train-page.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "cep-application.h"
@@ -23,7 +24,6 @@
 #include "cep-format.h"
 #include "cep-gui-util.h"
 #include "cep-run-item.h"
-#include "cep-window.h"
 
 /* The batch-size experiment trains on this many frames (a fixed random subset), so that a
  * full batch is a few thousand rows and an epoch of one-sample steps takes seconds. */
@@ -56,6 +56,8 @@ struct _CepTrainPage
   guint64             n_ui_updates;
 
   /* template */
+  AdwActionRow       *model_row;
+  AdwActionRow       *dataset_row;
   AdwComboRow        *backend_row;
   AdwComboRow        *optimizer_row;
   GtkSpinButton      *lr_spin;
@@ -129,12 +131,7 @@ static void
 report (CepTrainPage *self,
         const char   *message)
 {
-  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    cep_window_add_toast (window, message);
-  else
-    g_message ("%s", message);
+  cep_widget_report (GTK_WIDGET (self), message);
 }
 
 static void
@@ -142,12 +139,7 @@ report_error (CepTrainPage *self,
               const char   *heading,
               const GError *error)
 {
-  CepWindow *window = cep_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    cep_window_show_error (window, heading, error);
-  else
-    g_message ("%s: %s", heading, error->message);
+  cep_widget_report_error (GTK_WIDGET (self), heading, error);
 }
 
 static CepExperiment *
@@ -324,6 +316,60 @@ on_form_changed (CepTrainPage *self)
   cep_session_experiment_changed (self->session,
                                   CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT);
   self->updating = FALSE;
+}
+
+/* ---- what will train: the model and the data ---- */
+
+/* "tiny: 1,423,914 parameters (limit 20,000,000)", in the error style above the limit. */
+static void
+show_model_summary (CepTrainPage *self)
+{
+  const CepExperiment *e = experiment (self);
+  g_autofree char *params = NULL, *limit = NULL, *text = NULL, *over = NULL;
+
+  if (e == NULL)
+    return;
+  params = cep_format_count (cep_model_spec_count_params (e->model));
+  limit = cep_format_count (e->model->param_limit);
+  over = cep_model_spec_check_param_limit (e->model);
+  if (e->model->param_limit == 0)
+    text = g_strdup_printf (_("%s: %s parameters"), cep_experiment_get_display_name (e), params);
+  else
+    text = g_strdup_printf (_("%s: %s parameters (limit %s)"),
+                            cep_experiment_get_display_name (e), params, limit);
+  adw_action_row_set_subtitle (self->model_row, text);
+  if (over != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->model_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->model_row), "error");
+}
+
+static void
+show_dataset_summary (CepTrainPage *self)
+{
+  CepDataset *dataset = self->session != NULL ? cep_session_get_dataset (self->session) : NULL;
+  const char *train = dataset != NULL ? cep_dataset_get_train_name (dataset) : NULL;
+  CepPartition *partition = train != NULL ? cep_session_get_partition (self->session, train)
+                                          : NULL;
+  g_autofree char *frames = NULL, *text = NULL, *base = NULL;
+
+  if (partition == NULL)
+    {
+      adw_action_row_set_subtitle (self->dataset_row, _("No dataset is open"));
+      return;
+    }
+  frames = cep_format_count (cep_partition_get_n_frames (partition));
+  base = cep_session_is_demo (self->session) ? g_strdup (_("demo dataset"))
+                                             : g_path_get_basename (cep_dataset_get_root (dataset));
+  text = g_strdup_printf (_("%s: %s, %s frames"), base, train, frames);
+  adw_action_row_set_subtitle (self->dataset_row, text);
+}
+
+const char *
+cep_train_page_get_model_summary (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), NULL);
+  return adw_action_row_get_subtitle (self->model_row);
 }
 
 /* ---- backends ---- */
@@ -599,7 +645,7 @@ start_experiment (CepTrainPage         *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No dataset is open");
       return FALSE;
     }
-  if (!cep_experiment_validate (e, error))
+  if (!cep_experiment_validate (e, error) || !cep_experiment_check_param_limit (e, error))
     return FALSE;
   train = partition_for (self, e->data.train_partition, cep_dataset_get_train_name (dataset));
   if (train == NULL)
@@ -854,7 +900,8 @@ cep_train_page_compare_run (CepTrainPage *self,
     cep_run_item_set_compared (item, compared);
 }
 
-/* One run's curves against the chosen axis: loss on top, dev (or train) accuracy below. */
+/* One run's curves against the chosen axis: loss on top, dev accuracy below, or training
+ * accuracy for a run without dev evaluation (its legend entry says so). */
 static void
 add_compared_run (CepTrainPage     *self,
                   const CepRunInfo *info,
@@ -862,10 +909,11 @@ add_compared_run (CepTrainPage     *self,
                   CompareAxis       axis)
 {
   const CepRunCurves *c = info->curves;
-  CepLineSeries style = series_style (info->id, 0, color, 1.0, axis == AXIS_EPOCHS, 1.5);
+  gboolean has_dev = cep_run_curves_has_dev (c);
+  g_autofree char *name = has_dev ? g_strdup (info->id)
+                                  : g_strdup_printf (_("%s (training accuracy)"), info->id);
+  CepLineSeries style = series_style (name, 0, color, 1.0, axis == AXIS_EPOCHS, 1.5);
   g_autoptr (GArray) epochs = g_array_new (FALSE, FALSE, sizeof (double));
-  gboolean has_dev = c->dev_accuracy->len > 0
-                     && !isnan (g_array_index (c->dev_accuracy, double, 0));
   const GArray *accuracy = has_dev ? c->dev_accuracy : c->epoch_accuracy;
   const GArray *epoch_x;
 
@@ -885,26 +933,53 @@ add_compared_run (CepTrainPage     *self,
                              accuracy->len);
 }
 
+/* What the lower panel plots: dev accuracy, training accuracy, or (mixed) each run's legend
+ * entry says which. */
+static const char *
+compared_accuracy_label (guint n_with_dev,
+                         guint n_without_dev)
+{
+  if (n_without_dev == 0)
+    return _("Dev accuracy (%)");
+  if (n_with_dev == 0)
+    return _("Training accuracy (%)");
+  return _("Accuracy (%): dev, else training");
+}
+
+const char *
+cep_train_page_get_compared_accuracy_label (CepTrainPage *self)
+{
+  g_return_val_if_fail (CEP_IS_TRAIN_PAGE (self), NULL);
+  return cep_curve_view_get_plot (self->compare_view)->panels[1].y_label;
+}
+
 static void
 rebuild_comparison (CepTrainPage *self)
 {
   CompareAxis axis = (CompareAxis) gtk_drop_down_get_selected (self->axis_dropdown);
-  static const char *axis_labels[] = { "Step", "Epoch", "Wall time (s)" };
+  const char *axis_labels[] = { _("Step"), _("Epoch"), _("Wall time (s)") };
   CepLinePlot *plot = cep_curve_view_get_plot (self->compare_view);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history)), color = 0;
+  guint n_with_dev = 0, n_without_dev = 0;
 
   cep_curve_view_clear (self->compare_view);
   cep_line_plot_init_training (plot, g_settings_get_boolean (self->settings, "log-loss-axis"));
   plot->x_label = axis_labels[MIN (axis, AXIS_TIME)];
   plot->x_kind = axis == AXIS_TIME ? CEP_PLOT_TICKS_NUMBER : CEP_PLOT_TICKS_INTEGER;
-  plot->panels[1].y_label = "Dev accuracy (%)";
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (CepRunItem) item = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+      const CepRunInfo *info = cep_run_item_get_info (item);
 
-      if (cep_run_item_get_compared (item))
-        add_compared_run (self, cep_run_item_get_info (item), color++, axis);
+      if (!cep_run_item_get_compared (item))
+        continue;
+      add_compared_run (self, info, color++, axis);
+      if (cep_run_curves_has_dev (info->curves))
+        n_with_dev++;
+      else
+        n_without_dev++;
     }
+  plot->panels[1].y_label = compared_accuracy_label (n_with_dev, n_without_dev);
   cep_curve_view_changed (self->compare_view);
 }
 
@@ -1238,6 +1313,8 @@ on_experiment_changed (CepSession   *session,
 {
   if (!self->updating && (what & (CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT)))
     write_form (self);
+  show_model_summary (self);
+  show_dataset_summary (self);
   if (what & CEP_SESSION_CHANGED_DATA)
     cep_train_page_refresh_history (self);
   update_actions (self);
@@ -1270,6 +1347,8 @@ cep_train_page_set_session (CepTrainPage *self,
   g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
   apply_backend_preference (self);
   write_form (self);
+  show_model_summary (self);
+  show_dataset_summary (self);
   update_actions (self);
   cep_train_page_refresh_history (self);
 }
@@ -1311,6 +1390,8 @@ bind_template (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-train-page.ui");
+  BIND (model_row);
+  BIND (dataset_row);
   BIND (backend_row);
   BIND (optimizer_row);
   BIND (lr_spin);

@@ -38,5 +38,9 @@ void                cep_train_page_compare_run      (CepTrainPage *self,
 guint               cep_train_page_get_n_queued     (CepTrainPage *self);
 /* Times the page applied accumulated updates to its widgets (at most once per frame). */
 guint64             cep_train_page_get_n_ui_updates (CepTrainPage *self);
+/* "tiny: 1,423,914 parameters (limit 20,000,000)": what the Run group shows. */
+const char         *cep_train_page_get_model_summary (CepTrainPage *self);
+/* The y label of the comparison's accuracy panel (dev or training accuracy). */
+const char         *cep_train_page_get_compared_accuracy_label (CepTrainPage *self);
 
 G_END_DECLS
