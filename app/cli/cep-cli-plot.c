@@ -16,6 +16,7 @@ typedef struct
 {
   char *png;
   char *svg;
+  char *csv;
   int   width;
   int   height;
 } PlotFlags;
@@ -38,6 +39,8 @@ run_plot (const char      *run_dir,
     }
   if ((curves = cep_training_curves_load (metrics, &error)) == NULL)
     return cep_cli_fail ("plot", error, CEP_CLI_EXIT_INVALID_DATA);
+  if (flags->csv != NULL && !cep_training_curves_write_csv (curves, flags->csv, &error))
+    return cep_cli_fail ("plot", error, CEP_CLI_EXIT_OUTPUT);
   cep_training_curves_init_figure (curves, name, &figure);
   if (flags->png != NULL)
     ok = cep_plot_save_png (flags->png, flags->width, flags->height, cep_line_plot_draw_func,
@@ -48,7 +51,8 @@ run_plot (const char      *run_dir,
   cep_training_figure_clear (&figure);
   if (!ok)
     return cep_cli_fail ("plot", error, CEP_CLI_EXIT_OUTPUT);
-  printf ("%s: %u steps, %u epochs\n", flags->png != NULL ? flags->png : flags->svg,
+  printf ("%s: %u steps, %u epochs\n", flags->png != NULL ? flags->png
+                                        : flags->svg != NULL ? flags->svg : flags->csv,
           curves->step->len, curves->epoch->len);
   return CEP_CLI_EXIT_OK;
 }
@@ -63,6 +67,8 @@ cep_cli_plot_run (int    argc,
   const GOptionEntry entries[] = {
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Write a PNG", "OUT" },
     { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Write an SVG", "OUT" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, "Write the metrics as CSV: one row per "
+      "epoch in OUT, one per step in OUT-steps (before the extension)", "OUT" },
     { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, "Width in pixels (default 1000)", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, "Height in pixels (default 700)", "H" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
@@ -77,8 +83,8 @@ cep_cli_plot_run (int    argc,
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
     exit_code = cep_cli_usage_error ("plot", "expected one RUNDIR");
-  else if (flags.png == NULL && flags.svg == NULL)
-    exit_code = cep_cli_usage_error ("plot", "--png or --svg is required");
+  else if (flags.png == NULL && flags.svg == NULL && flags.csv == NULL)
+    exit_code = cep_cli_usage_error ("plot", "--png, --svg or --csv is required");
   else if (flags.width < 100 || flags.height < 100 || flags.width > 10000
            || flags.height > 10000)
     exit_code = cep_cli_usage_error ("plot", "--width and --height must be 100 to 10000");
@@ -88,5 +94,6 @@ cep_cli_plot_run (int    argc,
 out:
   g_free (flags.png);
   g_free (flags.svg);
+  g_free (flags.csv);
   return exit_code;
 }

@@ -7,7 +7,9 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-experiment-flags.h"
 #include "cep-cli-progress.h"
+#include "cep-batch-size-experiment.h"
 #include "cep-model-presets.h"
 #include "cep-run.h"
 #include "cep-run-data.h"
@@ -36,6 +38,7 @@ typedef struct
   char     *resume;
   char     *name;
   gboolean  json;
+  CepCliExperimentFlags experiment_flags;
 } TrainFlags;
 
 /* What the trainer's events told us; written on the trainer thread, read after it ended. */
@@ -66,7 +69,8 @@ flags_change_model_or_data (const TrainFlags *flags)
 {
   return flags->data != NULL || flags->preset != NULL || flags->context >= 0
          || flags->batch > 0 || flags->lr > 0 || flags->subset > 0 || flags->augment
-         || flags->seed >= 0 || flags->experiment != NULL || flags->name != NULL;
+         || flags->seed >= 0 || flags->experiment != NULL || flags->name != NULL
+         || cep_cli_experiment_flags_any (&flags->experiment_flags);
 }
 
 static gboolean
@@ -223,6 +227,21 @@ load_data (CepExperiment     *experiment,
   return dev_name == NULL || (*dev = load_partition (dataset, dev_name, error)) != NULL;
 }
 
+/* What will train: the model, its size against the limit, its cost. */
+static void
+print_model (const CepExperiment *experiment)
+{
+  const CepModelSpec *model = experiment->model;
+
+  fprintf (stderr, "model %s: K %u, %u blocks, %" G_GUINT64_FORMAT " parameters",
+           cep_experiment_get_display_name (experiment), model->context,
+           cep_model_spec_get_n_blocks (model), cep_model_spec_count_params (model));
+  if (model->param_limit > 0)
+    fprintf (stderr, " (limit %" G_GUINT64_FORMAT ")", model->param_limit);
+  fprintf (stderr, ", %" G_GUINT64_FORMAT " FLOPs per sample\n",
+           cep_model_spec_count_flops (model));
+}
+
 /* Progress */
 
 static void
@@ -372,6 +391,12 @@ print_result (CepTrainer        *trainer,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "run_dir");
   json_builder_add_string_value (builder, cep_trainer_get_run_dir (trainer));
+  json_builder_set_member_name (builder, "parameters");
+  json_builder_add_int_value (builder, (gint64) cep_model_spec_count_params (
+                                cep_trainer_get_experiment (trainer)->model));
+  json_builder_set_member_name (builder, "flops_per_sample");
+  json_builder_add_int_value (builder, (gint64) cep_model_spec_count_flops (
+                                cep_trainer_get_experiment (trainer)->model));
   json_builder_set_member_name (builder, "epochs");
   json_builder_add_int_value (builder, report->epochs_done);
   json_builder_set_member_name (builder, "train_loss");
@@ -408,6 +433,32 @@ trainer_exit_code (const GError *error)
   return CEP_CLI_EXIT_INVALID_DATA;
 }
 
+/* Creates the trainer and runs it to its end (NULL with the error when it did not finish). */
+static CepTrainer *
+run_trainer (const CepExperiment  *experiment,
+             CepPartition         *train_partition,
+             CepPartition         *dev_partition,
+             const char           *run_dir,
+             gboolean              resume,
+             TrainReport          *report,
+             GError              **error)
+{
+  g_autoptr(CepTrainer) trainer = NULL;
+  CepTrainerOptions options;
+
+  cep_trainer_options_init (&options);
+  options.resume = resume;
+  options.callback = on_event;
+  options.user_data = report;
+  trainer = cep_trainer_new (experiment, train_partition, dev_partition, run_dir, &options,
+                             error);
+  if (trainer != NULL && cep_trainer_get_backend_notice (trainer) != NULL)
+    g_printerr ("cepstra-cli train: %s\n", cep_trainer_get_backend_notice (trainer));
+  if (trainer == NULL || !train (trainer, error))
+    return NULL;
+  return g_steal_pointer (&trainer);
+}
+
 static int
 run_train (const TrainFlags *flags)
 {
@@ -419,7 +470,6 @@ run_train (const TrainFlags *flags)
   TrainReport report = { .terminal = isatty (STDERR_FILENO) &&
                                      g_getenv ("CEPSTRA_NO_PROGRESS") == NULL,
                          .best_dev_accuracy = NAN };
-  CepTrainerOptions options;
   int exit_code = CEP_CLI_EXIT_OK;
 
   if (!check_flags (flags, &error))
@@ -430,24 +480,68 @@ run_train (const TrainFlags *flags)
     return cep_cli_usage_error ("train", "%s", error->message);
   if (!load_data (experiment, flags, &train_partition, &dev_partition, &error))
     return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
+  /* After the data: a shape fills its budget for the data's feature dimension. */
+  if (!cep_cli_experiment_flags_apply (&flags->experiment_flags, experiment, &error))
+    return cep_cli_usage_error ("train", "%s", error->message);
+  print_model (experiment);
 
   g_mutex_init (&report.lock);
-  cep_trainer_options_init (&options);
-  options.resume = flags->resume != NULL;
-  options.callback = on_event;
-  options.user_data = &report;
-  trainer = cep_trainer_new (experiment, train_partition, dev_partition,
-                             flags->resume != NULL ? flags->resume : flags->out, &options,
-                             &error);
-  if (trainer != NULL && cep_trainer_get_backend_notice (trainer) != NULL)
-    g_printerr ("cepstra-cli train: %s\n", cep_trainer_get_backend_notice (trainer));
-  if (trainer == NULL || !train (trainer, &error))
+  trainer = run_trainer (experiment, train_partition, dev_partition,
+                         flags->resume != NULL ? flags->resume : flags->out,
+                         flags->resume != NULL, &report, &error);
+  if (trainer == NULL)
     exit_code = cep_cli_fail ("train", error, trainer_exit_code (error));
   else
     print_result (trainer, &report, flags->json);
   g_clear_pointer (&trainer, cep_trainer_free);
   g_mutex_clear (&report.lock);
   return exit_code;
+}
+
+/* The batch-size comparison's three runs, trained one after the other without dev evaluation
+ * (cep-batch-size-experiment.h): into @out_dir/NAME, or the runs folder. */
+char **
+cep_cli_train_batch_size_experiment (const char  *data,
+                                     const char  *out_dir,
+                                     GError     **error)
+{
+  g_autoptr(CepExperiment) base = cep_experiment_new ();
+  g_autoptr(CepPartition) train_partition = NULL;
+  g_autoptr(CepPartition) dev_partition = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GStrvBuilder) dirs = g_strv_builder_new ();
+  TrainFlags flags = { .context = -1, .seed = -1 };
+
+  g_free (base->data.root);
+  base->data.root = g_strdup (data);
+  if (!load_data (base, &flags, &train_partition, &dev_partition, error))
+    return NULL;
+  runs = cep_batch_size_experiment_new (base, cep_partition_get_n_frames (train_partition));
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const CepExperiment *run = g_ptr_array_index (runs, i);
+      g_autofree char *dir = out_dir != NULL ? g_build_filename (out_dir, run->name, NULL)
+                                             : NULL;
+      TrainReport report = { .terminal = isatty (STDERR_FILENO)
+                                         && g_getenv ("CEPSTRA_NO_PROGRESS") == NULL,
+                             .best_dev_accuracy = NAN };
+      g_autoptr(CepTrainer) trainer = NULL;
+      gboolean trained;
+
+      fprintf (stderr, "batch-size run %u of %u: %s, batch %u, %u epochs\n", i + 1, runs->len,
+               run->name, run->train.batch_size, run->train.epochs);
+      g_mutex_init (&report.lock);
+      trainer = run_trainer (run, train_partition, NULL, dir, FALSE, &report, error);
+      trained = trainer != NULL;
+      if (trained)
+        g_strv_builder_add (dirs, cep_trainer_get_run_dir (trainer));
+      /* No event can come once the trainer is gone. */
+      g_clear_pointer (&trainer, cep_trainer_free);
+      g_mutex_clear (&report.lock);
+      if (!trained)
+        return NULL;
+    }
+  return g_strv_builder_end (dirs);
 }
 
 int
@@ -488,8 +582,12 @@ cep_cli_train_run (int    argc,
     { "name", 0, 0, G_OPTION_ARG_STRING, &flags.name, "Name of the run", "NAME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print the result as JSON", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
-    { NULL },
   };
+  g_autoptr(GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  cep_cli_experiment_flags_init (&flags.experiment_flags);
+  g_array_append_vals (all, entries, G_N_ELEMENTS (entries));
+  cep_cli_experiment_flags_add_entries (&flags.experiment_flags, all);
 
   if (!cep_cli_parse_options ("train", NULL,
                               "One line per epoch goes to stderr (and a progress line when it "
@@ -499,7 +597,7 @@ cep_cli_train_run (int    argc,
                               "Exit status: 0 trained, 1 usage error, 2 invalid experiment or "
                               "data (or the loss diverged), 3 run directory not writable, "
                               "130 interrupted.",
-                              entries, &argc, &argv, &exit_code))
+                              (const GOptionEntry *) all->data, &argc, &argv, &exit_code))
     goto out;
   if (rest != NULL)
     exit_code = cep_cli_usage_error ("train", "unexpected argument “%s”", rest[0]);
@@ -515,5 +613,6 @@ out:
   g_free (flags.out);
   g_free (flags.resume);
   g_free (flags.name);
+  cep_cli_experiment_flags_clear (&flags.experiment_flags);
   return exit_code;
 }

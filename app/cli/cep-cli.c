@@ -35,7 +35,10 @@ static const CepCliCommand commands[] = {
     cep_cli_depmatrix_run },
   { "confusion", "Confusion matrix and per-class accuracy, precision, recall, F1",
     cep_cli_confusion_run },
-  { "plot", "Draw a run's loss and accuracy curves (PNG or SVG)", cep_cli_plot_run },
+  { "plot", "Draw a run's loss and accuracy curves (PNG or SVG), or its metrics as CSV",
+    cep_cli_plot_run },
+  { "compare", "Overlay runs' loss, accuracy or learning rate against steps, epochs or "
+    "seconds", cep_cli_compare_run },
   { "bench", "Benchmark the backends: seed product, training and inference throughput",
     cep_cli_bench_run },
   { "backends", "List the backends and devices this machine can train on",

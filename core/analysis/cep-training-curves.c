@@ -6,8 +6,10 @@
 
 #include "cep-training-curves.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
 
 G_DEFINE_QUARK (cep-training-curves-error-quark, cep_training_curves_error)
 
@@ -22,7 +24,7 @@ curves_new (void)
 {
   CepTrainingCurves *curves = g_new0 (CepTrainingCurves, 1);
   GArray **arrays[] = {
-    &curves->step, &curves->step_loss, &curves->step_accuracy, &curves->step_lr,
+    &curves->step, &curves->step_loss, &curves->step_accuracy, &curves->step_lr, &curves->step_elapsed,
     &curves->step_samples_per_second, &curves->epoch, &curves->epoch_step, &curves->train_loss,
     &curves->train_accuracy, &curves->dev_loss, &curves->dev_accuracy, &curves->epoch_elapsed,
   };
@@ -38,7 +40,7 @@ cep_training_curves_free (CepTrainingCurves *curves)
   if (curves == NULL)
     return;
   GArray *arrays[] = {
-    curves->step, curves->step_loss, curves->step_accuracy, curves->step_lr,
+    curves->step, curves->step_loss, curves->step_accuracy, curves->step_lr, curves->step_elapsed,
     curves->step_samples_per_second, curves->epoch, curves->epoch_step, curves->train_loss,
     curves->train_accuracy, curves->dev_loss, curves->dev_accuracy, curves->epoch_elapsed,
   };
@@ -96,7 +98,7 @@ add_step (CepTrainingCurves *curves,
           JsonObject        *object)
 {
   static const char *const names[] = { "step", "loss", "accuracy", "lr",
-                                       "samples_per_second" };
+                                       "samples_per_second", "elapsed" };
   double v[G_N_ELEMENTS (names)];
   const char *missing = read_numbers (object, names, v, G_N_ELEMENTS (names));
 
@@ -107,6 +109,7 @@ add_step (CepTrainingCurves *curves,
   append (curves->step_accuracy, v[2]);
   append (curves->step_lr, v[3]);
   append (curves->step_samples_per_second, v[4]);
+  append (curves->step_elapsed, v[5]);
   return NULL;
 }
 
@@ -204,4 +207,75 @@ cep_training_curves_load (const char  *metrics_path,
       return NULL;
     }
   return cep_training_curves_new_from_text (text, metrics_path, error);
+}
+
+/* ---- CSV ---- */
+
+static void
+append_cell (GString *text,
+             double   value)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (text, ',');
+  if (isfinite (value))
+    g_string_append (text, g_ascii_dtostr (number, sizeof number, value));
+}
+
+#define AT(array, i) g_array_index ((array), double, (i))
+
+static char *
+steps_path (const char *path)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return g_strconcat (path, "-steps", NULL);
+  return g_strdup_printf ("%.*s-steps%s", (int) (dot - path), path, dot);
+}
+
+static gboolean
+write_text (const GString  *text,
+            const char     *path,
+            GError        **error)
+{
+  return g_file_set_contents_full (path, text->str, (gssize) text->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT
+                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+}
+
+gboolean
+cep_training_curves_write_csv (const CepTrainingCurves  *curves,
+                               const char               *path,
+                               GError                  **error)
+{
+  g_autoptr (GString) epochs = g_string_new ("epoch,step,elapsed,train_loss,train_accuracy,"
+                                             "dev_loss,dev_accuracy\n");
+  g_autoptr (GString) steps = g_string_new ("step,elapsed,loss,accuracy,lr\n");
+  g_autofree char *second = steps_path (path);
+
+  g_return_val_if_fail (curves != NULL && path != NULL, FALSE);
+
+  for (guint i = 0; i < curves->epoch->len; i++)
+    {
+      g_string_append_printf (epochs, "%.0f", AT (curves->epoch, i));
+      append_cell (epochs, AT (curves->epoch_step, i));
+      append_cell (epochs, AT (curves->epoch_elapsed, i));
+      append_cell (epochs, AT (curves->train_loss, i));
+      append_cell (epochs, AT (curves->train_accuracy, i));
+      append_cell (epochs, AT (curves->dev_loss, i));
+      append_cell (epochs, AT (curves->dev_accuracy, i));
+      g_string_append_c (epochs, '\n');
+    }
+  for (guint i = 0; i < curves->step->len; i++)
+    {
+      g_string_append_printf (steps, "%.0f", AT (curves->step, i));
+      append_cell (steps, AT (curves->step_elapsed, i));
+      append_cell (steps, AT (curves->step_loss, i));
+      append_cell (steps, AT (curves->step_accuracy, i));
+      append_cell (steps, AT (curves->step_lr, i));
+      g_string_append_c (steps, '\n');
+    }
+  return write_text (epochs, path, error) && write_text (steps, second, error);
 }

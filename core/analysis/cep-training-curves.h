@@ -31,6 +31,7 @@ typedef struct
   GArray  *step_accuracy;
   GArray  *step_lr;
   GArray  *step_samples_per_second;
+  GArray  *step_elapsed;          /* seconds of training when the step ended */
 
   GArray  *epoch;                 /* epoch lines: 1-based epoch number */
   GArray  *epoch_step;            /* steps completed at the epoch's end */
@@ -49,6 +50,14 @@ CepTrainingCurves *cep_training_curves_new_from_text (const char   *text,
                                                       const char   *name,
                                                       GError      **error);
 void               cep_training_curves_free (CepTrainingCurves  *curves);
+
+/* The curves as CSV: one row per epoch ("epoch,step,elapsed,train_loss,train_accuracy,
+ * dev_loss,dev_accuracy"; empty dev cells without dev) and, beside it with "-steps" before the
+ * extension, one row per step ("step,elapsed,loss,accuracy,lr"). Both written atomically;
+ * errors name the file. What the window's "Export Metrics…" writes too. */
+gboolean           cep_training_curves_write_csv (const CepTrainingCurves *curves,
+                                                  const char              *path,
+                                                  GError                 **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepTrainingCurves, cep_training_curves_free)
 

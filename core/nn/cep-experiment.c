@@ -336,3 +336,29 @@ cep_experiment_schedule_get_name (CepExperimentScheduleKind kind)
   g_return_val_if_fail ((guint) kind <= CEP_EXPERIMENT_SCHEDULE_PLATEAU, NULL);
   return _cep_experiment_schedule_names[kind];
 }
+
+gboolean
+cep_experiment_optimizer_from_name (const char                 *name,
+                                    CepExperimentOptimizerKind *kind)
+{
+  for (guint i = 0; i <= CEP_EXPERIMENT_OPTIMIZER_SGD; i++)
+    if (g_strcmp0 (name, _cep_experiment_optimizer_names[i]) == 0)
+      {
+        *kind = (CepExperimentOptimizerKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+cep_experiment_schedule_from_name (const char                *name,
+                                   CepExperimentScheduleKind *kind)
+{
+  for (guint i = 0; i <= CEP_EXPERIMENT_SCHEDULE_PLATEAU; i++)
+    if (g_strcmp0 (name, _cep_experiment_schedule_names[i]) == 0)
+      {
+        *kind = (CepExperimentScheduleKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}

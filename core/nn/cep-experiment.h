@@ -186,6 +186,11 @@ gboolean       cep_experiment_save          (const CepExperiment *experiment,
 
 const char    *cep_experiment_optimizer_get_name (CepExperimentOptimizerKind kind);
 const char    *cep_experiment_schedule_get_name  (CepExperimentScheduleKind  kind);
+/* The kinds by the names above (as experiment.json writes them); FALSE for another name. */
+gboolean       cep_experiment_optimizer_from_name (const char                 *name,
+                                                   CepExperimentOptimizerKind *kind);
+gboolean       cep_experiment_schedule_from_name  (const char                 *name,
+                                                   CepExperimentScheduleKind  *kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepExperiment, cep_experiment_free)
 

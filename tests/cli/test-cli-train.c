@@ -7,6 +7,7 @@
 
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
+#include "cep-experiment.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -251,6 +252,168 @@ test_train_bad_input (Fixture       *fixture,
                   "quantum", "--epochs", "1", "--out", run, NULL);
 }
 
+/* The window's Model, Train and mask settings as flags: a shape filling a parameter budget
+ * (counts printed), optimizer, schedule, label smoothing and every mask option, all in the
+ * run's experiment.json; a model over --param-limit is refused. */
+static void
+test_train_experiment_flags (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *run = g_build_filename (fixture->work, "shaped", NULL);
+  g_autofree char *over = g_build_filename (fixture->work, "over", NULL);
+  g_autofree char *saved = g_build_filename (run, "experiment.json", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepExperiment) experiment = NULL;
+  guint64 params;
+
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--shape", "pyramid",
+                             "--budget", "200k", "--depth", "3", "--context", "4",
+                             "--label-smoothing", "0.1", "--optimizer", "sgd", "--momentum",
+                             "0.9", "--nesterov", "--clip", "5", "--schedule", "step",
+                             "--step-size", "2", "--gamma", "0.5", "--warmup", "3",
+                             "--freq-masks", "1", "--freq-width-min", "2", "--freq-width-max",
+                             "3", "--time-masks", "1", "--time-width-min", "2",
+                             "--time-width-max", "5", "--mask-prob", "0.5", "--mask-per-batch",
+                             "--epochs", "1", "--batch", "64", "--threads", "1", "--out", run,
+                             "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  experiment = cep_experiment_load (saved, NULL, NULL);
+  g_assert_nonnull (experiment);
+  params = cep_model_spec_count_params (experiment->model);
+  g_assert_cmpuint (params, <=, 200000);
+  g_assert_cmpuint (params, >, 150000);
+  g_assert_cmpuint (experiment->model->context, ==, 4);
+  g_assert_cmpuint (experiment->model->feature_dim, ==, DIM);
+  g_assert_cmpfloat (experiment->model->label_smoothing, ==, 0.1);
+  g_assert_cmpint (experiment->train.optimizer.kind, ==, CEP_EXPERIMENT_OPTIMIZER_SGD);
+  g_assert_cmpfloat (experiment->train.optimizer.momentum, ==, 0.9);
+  g_assert_true (experiment->train.optimizer.nesterov);
+  g_assert_cmpfloat (experiment->train.grad_clip_norm, ==, 5);
+  g_assert_cmpint (experiment->train.schedule.kind, ==, CEP_EXPERIMENT_SCHEDULE_STEP);
+  g_assert_cmpuint (experiment->train.schedule.step_size, ==, 2);
+  g_assert_cmpfloat (experiment->train.schedule.gamma, ==, 0.5);
+  g_assert_cmpuint (experiment->train.schedule.warmup_steps, ==, 3);
+  g_assert_true (experiment->augment.enabled);
+  g_assert_cmpuint (experiment->augment.freq_masks_max, ==, 1);
+  g_assert_cmpuint (experiment->augment.freq_width_max, ==, 3);
+  g_assert_cmpuint (experiment->augment.time_width_max, ==, 5);
+  g_assert_cmpfloat (experiment->augment.probability, ==, 0.5);
+  g_assert_true (experiment->augment.per_batch);
+  /* The counts, printed and in the JSON. */
+  g_assert_nonnull (strstr (result->err, "parameters (limit 20000000)"));
+  g_assert_nonnull (strstr (result->err, "FLOPs per sample"));
+  {
+    g_autoptr(JsonNode) root = cep_cli_result_get_json (result);
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "parameters"),
+                     ==, (gint64) params);
+  }
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "above the limit of", "train", "--data",
+                  fixture->root, "--shape", "cylinder", "--budget", "300k", "--param-limit",
+                  "100k", "--epochs", "1", "--out", over, NULL);
+  g_assert_false (g_file_test (over, G_FILE_TEST_EXISTS));
+  expect_failure (CEP_CLI_EXIT_USAGE, "--budget", "train", "--data", fixture->root, "--shape",
+                  "pyramid", "--budget", "2Q", "--out", over, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--shape", "train", "--data", fixture->root, "--shape",
+                  "cone", "--out", over, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--optimizer", "train", "--data", fixture->root,
+                  "--optimizer", "lion", "--out", over, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--budget", "train", "--data", fixture->root,
+                  "--budget", "2M", "--out", over, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--resume", "train", "--resume", run, "--optimizer",
+                  "sgd", NULL);
+}
+
+/* compare: runs overlaid as CSV, PNG and SVG on each axis and metric; a run without dev is
+ * compared by training accuracy and says so. */
+static void
+test_compare (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (fixture->work, "a", NULL);
+  g_autofree char *b = g_build_filename (fixture->work, "b", NULL);
+  g_autofree char *csv = g_build_filename (fixture->work, "compare.csv", NULL);
+  g_autofree char *png = g_build_filename (fixture->work, "compare.png", NULL);
+  g_autofree char *svg = g_build_filename (fixture->work, "compare.svg", NULL);
+  g_autofree char *metrics = g_build_filename (fixture->work, "metrics.csv", NULL);
+  g_autofree char *steps = g_build_filename (fixture->work, "metrics-steps.csv", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CepCliResult) trained = cep_cli_test_run (
+        "train", "--data", fixture->root, "--preset", "baseline", "--context", "2", "--epochs",
+        "2", "--batch", i == 0 ? "32" : "128", "--threads", "1", "--out", i == 0 ? a : b,
+        NULL);
+
+      g_assert_cmpint (trained->exit_code, ==, CEP_CLI_EXIT_OK);
+    }
+  result = cep_cli_test_run ("compare", a, b, "--x", "epochs", "--metric", "accuracy", "--csv",
+                             csv, "--png", png, "--svg", svg, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "run,source,epochs,accuracy");
+  g_assert_true (g_str_has_prefix (lines[1], "a,dev,1,"));
+  g_assert_true (g_str_has_prefix (lines[3], "b,dev,1,"));
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  /* The learning-rate curve against seconds, one point per step. */
+  result = cep_cli_test_run ("compare", a, "--x", "seconds", "--metric", "lr", "--csv", csv,
+                             NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "run,source,seconds,lr\na,train,"));
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  /* Metrics as CSV, per epoch and per step. */
+  result = cep_cli_test_run ("plot", a, "--csv", metrics, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (metrics, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "epoch,step,elapsed,train_loss,train_accuracy,"
+                                         "dev_loss,dev_accuracy\n1,"));
+  g_assert_true (g_file_test (steps, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  result = cep_cli_test_run ("compare", a, "--x", "hours", "--csv", csv, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("compare", a, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("compare", fixture->root, "--csv", csv, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+}
+
+/* compare --preset batch-size trains the three runs without dev evaluation and compares them
+ * by loss against seconds; by accuracy it says the accuracy is training accuracy. */
+static void
+test_compare_batch_size (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *runs = g_build_filename (fixture->work, "batch", NULL);
+  g_autofree char *csv = g_build_filename (fixture->work, "batch.csv", NULL);
+  g_autofree char *sgd = g_build_filename (runs, "mini-batch-128", "experiment.json", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autofree char *text = NULL;
+
+  result = cep_cli_test_run ("compare", "--preset", "batch-size", "--data", fixture->root,
+                             "--out", runs, "--metric", "accuracy", "--csv", csv, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_file_test (sgd, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (strstr (result->out, "sgd: training accuracy (no dev evaluation)"));
+  g_assert_nonnull (strstr (result->out, "full-batch: training accuracy"));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "run,source,seconds,accuracy\nsgd,train,"));
+}
+
 /* Ctrl-C (SIGINT) or SIGTERM in the middle of a long run: the run stops within a batch, says
  * so, keeps the checkpoints of the epochs it completed and exits 130. Sent after the first
  * epoch's checkpoint exists, so the signal lands while compute threads are busy. */
@@ -388,6 +551,12 @@ main (int    argc,
   g_test_add ("/cli/train/experiment", Fixture, NULL, fixture_set_up,
               test_train_from_experiment, fixture_tear_down);
   g_test_add ("/cli/train/resume", Fixture, NULL, fixture_set_up, test_train_resume,
+              fixture_tear_down);
+  g_test_add ("/cli/train/experiment-flags", Fixture, NULL, fixture_set_up,
+              test_train_experiment_flags, fixture_tear_down);
+  g_test_add ("/cli/compare/runs", Fixture, NULL, fixture_set_up, test_compare,
+              fixture_tear_down);
+  g_test_add ("/cli/compare/batch-size", Fixture, NULL, fixture_set_up, test_compare_batch_size,
               fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);

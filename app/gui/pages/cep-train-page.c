@@ -17,6 +17,7 @@
 
 #include "cep-application.h"
 #include "cep-backend.h"
+#include "cep-batch-size-experiment.h"
 #include "cep-backend-choice.h"
 #include "cep-colormap.h"
 #include "cep-curve-view.h"
@@ -24,10 +25,6 @@
 #include "cep-format.h"
 #include "cep-gui-util.h"
 #include "cep-run-item.h"
-
-/* The batch-size experiment trains on this many frames (a fixed random subset), so that a
- * full batch is a few thousand rows and an epoch of one-sample steps takes seconds. */
-#define BATCH_EXPERIMENT_FRAMES 2048
 
 typedef enum
 {
@@ -737,41 +734,6 @@ on_controller_state (CepTrainController *controller,
 
 /* ---- the batch-size experiment (Programming Machine Learning, ch. 13) ---- */
 
-static gboolean
-has_batch_norm (const CepModelSpec *spec)
-{
-  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
-    if (cep_model_spec_get_block (spec, i)->kind == CEP_BLOCK_BATCH_NORM)
-      return TRUE;
-  return FALSE;
-}
-
-static CepExperiment *
-batch_variant (const CepExperiment *base,
-               const char          *name,
-               guint                batch_size,
-               guint                epochs,
-               double               subset)
-{
-  CepExperiment *e = cep_experiment_copy (base);
-
-  g_free (e->name);
-  e->name = g_strdup (name);
-  e->train.optimizer.kind = CEP_EXPERIMENT_OPTIMIZER_SGD;
-  e->train.optimizer.lr = 0.05;
-  e->train.optimizer.momentum = 0;
-  e->train.optimizer.nesterov = FALSE;
-  e->train.optimizer.weight_decay = 0;
-  e->train.schedule.kind = CEP_EXPERIMENT_SCHEDULE_CONSTANT;
-  e->train.schedule.warmup_steps = 0;
-  e->train.batch_size = batch_size;
-  e->train.epochs = epochs;
-  e->data.subset_fraction = subset;
-  e->data.subset_every = 1;
-  e->augment.enabled = FALSE;
-  return e;
-}
-
 static void
 queue_batch_experiment (CepTrainPage *self)
 {
@@ -779,17 +741,13 @@ queue_batch_experiment (CepTrainPage *self)
   CepDataset *dataset = cep_session_get_dataset (self->session);
   CepPartition *train = partition_for (self, base->data.train_partition,
                                        cep_dataset_get_train_name (dataset));
-  gsize frames = cep_partition_get_n_frames (train);
-  guint subset = (guint) MIN (frames, BATCH_EXPERIMENT_FRAMES);
-  double fraction = (double) subset / MAX (frames, 1);
-  /* BatchNorm needs two rows to normalize over: the "stochastic" batch is then 2. */
-  guint smallest = has_batch_norm (base->model) ? 2 : 1;
+  g_autoptr (GPtrArray) runs = cep_batch_size_experiment_new (base,
+                                                              cep_partition_get_n_frames (train));
 
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
-  g_queue_push_tail (&self->queue, batch_variant (base, "sgd", smallest, 1, fraction));
-  g_queue_push_tail (&self->queue, batch_variant (base, "mini-batch-128", 128, 8, fraction));
-  g_queue_push_tail (&self->queue, batch_variant (base, "full-batch", MAX (subset, 2), 20,
-                                                  fraction));
+  g_ptr_array_set_free_func (runs, NULL);
+  for (guint i = 0; i < runs->len; i++)
+    g_queue_push_tail (&self->queue, g_ptr_array_index (runs, i));
 }
 
 static void

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cep-cli-experiment-flags.c: experiment settings as train flags (see the header).
+ */
+#define G_LOG_DOMAIN "cepstra-cli"
+
+#include "cep-cli-experiment-flags.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "cep-model-presets.h"
+
+void
+cep_cli_experiment_flags_init (CepCliExperimentFlags *flags)
+{
+  *flags = (CepCliExperimentFlags) {
+    .depth = -1, .label_smoothing = -1, .weight_decay = -1, .momentum = -1, .clip = -1,
+    .warmup = -1, .step_size = -1, .gamma = -1, .t_max = -1, .factor = -1, .patience = -1,
+    .freq_masks = -1, .freq_width_min = -1, .freq_width_max = -1, .time_masks = -1,
+    .time_width_min = -1, .time_width_max = -1, .mask_probability = -1,
+  };
+}
+
+void
+cep_cli_experiment_flags_clear (CepCliExperimentFlags *flags)
+{
+  g_clear_pointer (&flags->shape, g_free);
+  g_clear_pointer (&flags->budget, g_free);
+  g_clear_pointer (&flags->param_limit, g_free);
+  g_clear_pointer (&flags->optimizer, g_free);
+  g_clear_pointer (&flags->schedule, g_free);
+}
+
+#define ENTRY(name, kind, field, help, arg) \
+  { name, 0, 0, G_OPTION_ARG_##kind, &flags->field, help, arg }
+
+void
+cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
+                                      GArray                *entries)
+{
+  const GOptionEntry added[] = {
+    ENTRY ("shape", STRING, shape, "Model shape archetype: cylinder, pyramid, "
+           "inverse_pyramid or diamond, filling --budget", "SHAPE"),
+    ENTRY ("budget", STRING, budget, "Parameters of a --shape model (e.g. 2M, 500k; "
+           "default 20M)", "N"),
+    ENTRY ("depth", INT, depth, "Hidden layers of a --shape model (default 6)", "N"),
+    ENTRY ("label-smoothing", DOUBLE, label_smoothing, "Label smoothing in [0, 1) "
+           "(default 0)", "S"),
+    ENTRY ("param-limit", STRING, param_limit, "Refuse models with more parameters "
+           "(default 20M; 0 = no limit)", "N"),
+    ENTRY ("optimizer", STRING, optimizer, "adamw, adam or sgd (default adamw)", "NAME"),
+    ENTRY ("weight-decay", DOUBLE, weight_decay, "Weight decay (default 0.01)", "W"),
+    ENTRY ("momentum", DOUBLE, momentum, "SGD momentum (default 0)", "M"),
+    ENTRY ("nesterov", NONE, nesterov, "SGD with Nesterov momentum", NULL),
+    ENTRY ("clip", DOUBLE, clip, "Clip the global gradient norm (default 0: off)", "NORM"),
+    ENTRY ("schedule", STRING, schedule, "constant, step, cosine or plateau (default "
+           "constant)", "NAME"),
+    ENTRY ("warmup", INT, warmup, "Warm-up steps of the learning rate (default 0)", "N"),
+    ENTRY ("step-size", INT, step_size, "step: epochs between decays (default 1)", "N"),
+    ENTRY ("gamma", DOUBLE, gamma, "step: decay factor (default 0.1)", "G"),
+    ENTRY ("t-max", INT, t_max, "cosine: period in epochs (default: the run's)", "N"),
+    ENTRY ("factor", DOUBLE, factor, "plateau: decay factor (default 0.1)", "F"),
+    ENTRY ("patience", INT, patience, "plateau: epochs without improvement (default 10)",
+           "N"),
+    ENTRY ("freq-masks", INT, freq_masks, "Most frequency bands masked (turns masks on)",
+           "N"),
+    ENTRY ("freq-width-min", INT, freq_width_min, "Narrowest frequency band", "W"),
+    ENTRY ("freq-width-max", INT, freq_width_max, "Widest frequency band", "W"),
+    ENTRY ("time-masks", INT, time_masks, "Most time bands masked (turns masks on)", "M"),
+    ENTRY ("time-width-min", INT, time_width_min, "Narrowest time band", "W"),
+    ENTRY ("time-width-max", INT, time_width_max, "Widest time band", "W"),
+    ENTRY ("mask-prob", DOUBLE, mask_probability, "Chance that a sample is masked "
+           "(default 1)", "P"),
+    ENTRY ("mask-per-batch", NONE, mask_per_batch, "One mask for the whole batch", NULL),
+  };
+
+  g_array_append_vals (entries, added, G_N_ELEMENTS (added));
+}
+
+gboolean
+cep_cli_experiment_flags_any (const CepCliExperimentFlags *flags)
+{
+  const int ints[] = {
+    flags->depth, flags->warmup, flags->step_size, flags->t_max, flags->patience,
+    flags->freq_masks, flags->freq_width_min, flags->freq_width_max, flags->time_masks,
+    flags->time_width_min, flags->time_width_max,
+  };
+  const double doubles[] = {
+    flags->label_smoothing, flags->weight_decay, flags->momentum, flags->clip, flags->gamma,
+    flags->factor, flags->mask_probability,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    if (ints[i] >= 0)
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    if (doubles[i] >= 0)
+      return TRUE;
+  return flags->shape != NULL || flags->budget != NULL || flags->param_limit != NULL
+         || flags->optimizer != NULL || flags->schedule != NULL || flags->nesterov
+         || flags->mask_per_batch;
+}
+
+gboolean
+cep_cli_parse_count (const char *text,
+                     guint64    *count)
+{
+  char *end = NULL;
+  double value;
+  double scale = 1;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  value = g_ascii_strtod (text, &end);
+  if (end != NULL && (*end == 'k' || *end == 'K'))
+    scale = 1e3, end++;
+  else if (end != NULL && (*end == 'm' || *end == 'M'))
+    scale = 1e6, end++;
+  if (end == text || *end != '\0' || !isfinite (value) || value < 0 || value * scale > 1e12)
+    return FALSE;
+  *count = (guint64) llround (value * scale);
+  return TRUE;
+}
+
+static gboolean
+usage (GError    **error,
+       const char *flag,
+       const char *value,
+       const char *expected)
+{
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--%s “%s”: expected %s", flag,
+               value, expected);
+  return FALSE;
+}
+
+static gboolean
+apply_shape (const CepCliExperimentFlags  *flags,
+             CepExperiment                *experiment,
+             GError                      **error)
+{
+  CepShape shape;
+  CepShapeOptions options;
+  CepModelSpec *spec;
+  const CepModelSpec *old = experiment->model;
+
+  if (!cep_shape_from_name (flags->shape, &shape))
+    return usage (error, "shape", flags->shape,
+                  "cylinder, pyramid, inverse_pyramid or diamond");
+  cep_shape_options_init (&options, shape);
+  options.context = old->context;
+  options.feature_dim = old->feature_dim;
+  options.n_classes = cep_model_spec_get_n_classes (old);
+  if (flags->depth >= 0)
+    options.depth = (guint) flags->depth;
+  if (flags->budget != NULL && !cep_cli_parse_count (flags->budget, &options.budget))
+    return usage (error, "budget", flags->budget, "a count such as 2M or 500k");
+  /* The Model page's rule: small budgets need a finer width grid to be met at all. */
+  options.multiple = options.budget < 2000000 ? 8 : 64;
+  spec = cep_model_shape_new (&options, error);
+  if (spec == NULL)
+    return FALSE;
+  spec->label_smoothing = old->label_smoothing;
+  spec->param_limit = old->param_limit;
+  cep_experiment_set_model (experiment, spec);
+  return TRUE;
+}
+
+static gboolean
+apply_model (const CepCliExperimentFlags  *flags,
+             CepExperiment                *experiment,
+             GError                      **error)
+{
+  guint64 limit;
+
+  if ((flags->budget != NULL || flags->depth >= 0) && flags->shape == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--budget and --depth go with --shape");
+      return FALSE;
+    }
+  if (flags->param_limit != NULL)
+    {
+      if (!cep_cli_parse_count (flags->param_limit, &limit))
+        return usage (error, "param-limit", flags->param_limit, "a count such as 20M");
+      experiment->model->param_limit = limit;
+    }
+  if (flags->label_smoothing >= 0)
+    experiment->model->label_smoothing = flags->label_smoothing;
+  return flags->shape == NULL || apply_shape (flags, experiment, error);
+}
+
+static gboolean
+apply_optimizer (const CepCliExperimentFlags  *flags,
+                 CepExperimentTrain           *train,
+                 GError                      **error)
+{
+  if (flags->optimizer != NULL
+      && !cep_experiment_optimizer_from_name (flags->optimizer, &train->optimizer.kind))
+    return usage (error, "optimizer", flags->optimizer, "adamw, adam or sgd");
+  if (flags->weight_decay >= 0)
+    train->optimizer.weight_decay = flags->weight_decay;
+  if (flags->momentum >= 0)
+    train->optimizer.momentum = flags->momentum;
+  if (flags->nesterov)
+    train->optimizer.nesterov = TRUE;
+  if (flags->clip >= 0)
+    train->grad_clip_norm = flags->clip;
+  return TRUE;
+}
+
+static gboolean
+apply_schedule (const CepCliExperimentFlags  *flags,
+                CepExperimentSchedule        *schedule,
+                GError                      **error)
+{
+  if (flags->schedule != NULL && !cep_experiment_schedule_from_name (flags->schedule,
+                                                                     &schedule->kind))
+    return usage (error, "schedule", flags->schedule, "constant, step, cosine or plateau");
+  if (flags->warmup >= 0)
+    schedule->warmup_steps = (guint) flags->warmup;
+  if (flags->step_size >= 0)
+    schedule->step_size = (guint) flags->step_size;
+  if (flags->gamma >= 0)
+    schedule->gamma = flags->gamma;
+  if (flags->t_max >= 0)
+    schedule->t_max = (guint) flags->t_max;
+  if (flags->factor >= 0)
+    schedule->factor = flags->factor;
+  if (flags->patience >= 0)
+    schedule->patience = (guint) flags->patience;
+  return TRUE;
+}
+
+static void
+apply_masks (const CepCliExperimentFlags *flags,
+             CepAugmentSpec              *spec)
+{
+  /* Any count, width or probability asks for masks (like --augment with changes). */
+  if (flags->freq_masks >= 0 || flags->time_masks >= 0 || flags->freq_width_min >= 0
+      || flags->freq_width_max >= 0 || flags->time_width_min >= 0 || flags->time_width_max >= 0
+      || flags->mask_probability >= 0 || flags->mask_per_batch)
+    spec->enabled = TRUE;
+  if (flags->freq_masks >= 0) spec->freq_masks_max = (guint) flags->freq_masks;
+  if (flags->freq_width_min >= 0) spec->freq_width_min = (guint) flags->freq_width_min;
+  if (flags->freq_width_max >= 0) spec->freq_width_max = (guint) flags->freq_width_max;
+  if (flags->time_masks >= 0) spec->time_masks_max = (guint) flags->time_masks;
+  if (flags->time_width_min >= 0) spec->time_width_min = (guint) flags->time_width_min;
+  if (flags->time_width_max >= 0) spec->time_width_max = (guint) flags->time_width_max;
+  if (flags->mask_probability >= 0) spec->probability = flags->mask_probability;
+  if (flags->mask_per_batch) spec->per_batch = TRUE;
+}
+
+gboolean
+cep_cli_experiment_flags_apply (const CepCliExperimentFlags  *flags,
+                                CepExperiment                *experiment,
+                                GError                      **error)
+{
+  if (!apply_model (flags, experiment, error)
+      || !apply_optimizer (flags, &experiment->train, error)
+      || !apply_schedule (flags, &experiment->train.schedule, error))
+    return FALSE;
+  apply_masks (flags, &experiment->augment);
+  return cep_experiment_validate (experiment, error);
+}
