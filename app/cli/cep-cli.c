@@ -39,6 +39,8 @@ static const CepCliCommand commands[] = {
     cep_cli_plot_run },
   { "compare", "Overlay runs' loss, accuracy or learning rate against steps, epochs or "
     "seconds", cep_cli_compare_run },
+  { "spectrogram", "Draw an utterance with its phonemes, masks and a run's predictions",
+    cep_cli_spectrogram_run },
   { "bench", "Benchmark the backends: seed product, training and inference throughput",
     cep_cli_bench_run },
   { "backends", "List the backends and devices this machine can train on",

@@ -84,6 +84,7 @@ int           cep_cli_depmatrix_run        (int argc, char **argv);
 int           cep_cli_confusion_run        (int argc, char **argv);
 int           cep_cli_plot_run             (int argc, char **argv);
 int           cep_cli_compare_run          (int argc, char **argv);
+int           cep_cli_spectrogram_run      (int argc, char **argv);
 /* cep-cli-train.c: trains the batch-size comparison's three runs (compare --preset); their
  * run folders, or NULL with the error. */
 char        **cep_cli_train_batch_size_experiment (const char  *data,

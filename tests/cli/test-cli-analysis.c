@@ -411,7 +411,7 @@ test_plot_bad_input (void)
   const char *no_run[] = { "plot", missing, "--png", png, NULL };
 
   g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
-  expect_failure (CEP_CLI_EXIT_USAGE, "--png or --svg", no_output);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--png, --svg or --csv", no_output);
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "metrics.jsonl", no_metrics);
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no such run directory", no_run);
   g_rmdir (empty);

@@ -414,6 +414,47 @@ test_compare_batch_size (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (text, "run,source,seconds,accuracy\nsgd,train,"));
 }
 
+/* spectrogram: an utterance with its phoneme track, the masks of one sample's window as the
+ * model sees them, and a run's predictions; PNG and SVG. */
+static void
+test_spectrogram (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *run = g_build_filename (fixture->work, "run", NULL);
+  g_autofree char *png = g_build_filename (fixture->work, "utterance.png", NULL);
+  g_autofree char *svg = g_build_filename (fixture->work, "utterance.svg", NULL);
+  g_autoptr(CepCliResult) trained = NULL;
+  g_autoptr(CepCliResult) result = NULL;
+
+  result = cep_cli_test_run ("spectrogram", fixture->root, "--utterance",
+                             "train-clean-100-0001", "--augment", "--context", "4",
+                             "--freq-masks-are-not-a-flag", "--png", png, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("spectrogram", fixture->root, "--utterance",
+                             "train-clean-100-0001", "--augment", "--context", "4",
+                             "--model-view", "--raw", "--png", png, "--svg", svg, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (result->out, "train-clean-100-0001, 97 frames"));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  trained = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                              "--context", "2", "--epochs", "1", "--batch", "32", "--threads",
+                              "1", "--out", run, NULL);
+  g_assert_cmpint (trained->exit_code, ==, CEP_CLI_EXIT_OK);
+  result = cep_cli_test_run ("spectrogram", "--run", run, "--utterance", "dev-clean-0000",
+                             "--png", png, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (result->out, "dev-clean-0000, 50 frames"));
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("spectrogram", "--run", run, "--utterance", "nobody", "--png",
+                             png, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (result->err, "nobody"));
+}
+
 /* Ctrl-C (SIGINT) or SIGTERM in the middle of a long run: the run stops within a batch, says
  * so, keeps the checkpoints of the epochs it completed and exits 130. Sent after the first
  * epoch's checkpoint exists, so the signal lands while compute threads are busy. */
@@ -557,6 +598,8 @@ main (int    argc,
   g_test_add ("/cli/compare/runs", Fixture, NULL, fixture_set_up, test_compare,
               fixture_tear_down);
   g_test_add ("/cli/compare/batch-size", Fixture, NULL, fixture_set_up, test_compare_batch_size,
+              fixture_tear_down);
+  g_test_add ("/cli/spectrogram", Fixture, NULL, fixture_set_up, test_spectrogram,
               fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);

@@ -20,9 +20,9 @@
 #include "cep-file-chooser.h"
 #include "cep-format.h"
 #include "cep-gui-util.h"
+#include "cep-spectrogram-figure.h"
 
 #define FRAME_SHIFT 0.01   /* seconds per frame: HW1P2's 10 ms hop */
-#define MAX_MASKS (2 * CEP_AUGMENT_MAX_BANDS)
 
 struct _CepDataPage
 {
@@ -42,7 +42,7 @@ struct _CepDataPage
   int                 utterance;         /* index in the current partition, or -1 */
   guint               sample_frame;
   guint64             draw_index;        /* batch index whose masks are shown */
-  CepSpectrogramMask  masks[MAX_MASKS];
+  CepSpectrogramMask  masks[CEP_SPECTROGRAM_FIGURE_MAX_MASKS];
   guint               n_masks;
   gboolean            updating;          /* writing controls from the experiment */
   char               *readout;
@@ -377,28 +377,6 @@ cep_data_page_get_utterance (CepDataPage *self)
 
 /* ---- the spectrogram ---- */
 
-/* The partition stores normalized frames plus each utterance's CMVN statistics; the raw view
- * undoes the normalization with them (raw = normalized · stddev + mean, cep-partition.h). */
-static float *
-copy_utterance_frames (CepPartition *partition,
-                       guint         utterance,
-                       gboolean      normalized)
-{
-  gsize start = cep_partition_get_utterance_start (partition, utterance);
-  gsize length = cep_partition_get_utterance_length (partition, utterance);
-  guint dim = cep_partition_get_feature_dim (partition);
-  float *frames = g_memdup2 (cep_partition_get_frame (partition, start),
-                             length * dim * sizeof (float));
-  const float *mean = cep_partition_get_utterance_mean (partition, utterance);
-  const float *stddev = cep_partition_get_utterance_stddev (partition, utterance);
-
-  if (!normalized && cep_partition_is_normalized (partition))
-    for (gsize t = 0; t < length; t++)
-      for (guint c = 0; c < dim; c++)
-        frames[t * dim + c] = frames[t * dim + c] * stddev[c] + mean[c];
-  return frames;
-}
-
 static void
 set_spectrogram_labels (CepDataPage  *self,
                         CepPartition *partition,
@@ -433,8 +411,8 @@ show_utterance (CepDataPage *self)
   start = cep_partition_get_utterance_start (partition, self->utterance);
   length = cep_partition_get_utterance_length (partition, self->utterance);
   name = cep_partition_get_utterance_name (partition, self->utterance);
-  frames = copy_utterance_frames (partition, self->utterance,
-                                  gtk_switch_get_active (self->normalize_switch));
+  frames = cep_partition_copy_utterance (partition, self->utterance,
+                                         !gtk_switch_get_active (self->normalize_switch));
   cep_spectrogram_view_set_matrix (self->spectrogram, frames, length,
                                    cep_partition_get_feature_dim (partition));
   set_spectrogram_labels (self, partition, start);
@@ -519,34 +497,6 @@ set_mask_info (CepDataPage *self,
   gtk_label_set_label (self->mask_info_label, text);
 }
 
-/* Window-relative bands of cep_augment_draw → absolute frames of the utterance, clipped to
- * it (the window's padding frames lie outside the utterance). */
-static void
-place_masks (CepDataPage      *self,
-             const CepMaskSet *set,
-             gint64            window_first,
-             guint             window_frames,
-             guint             n_frames)
-{
-  gint64 first = MAX (window_first, 0);
-  gint64 last = MIN (window_first + window_frames, (gint64) n_frames);
-
-  self->n_masks = 0;
-  for (guint i = 0; i < set->n_freq && last > first; i++)
-    self->masks[self->n_masks++] = (CepSpectrogramMask) {
-      CEP_SPECTROGRAM_MASK_FREQUENCY, set->freq[i].start, set->freq[i].width,
-      (guint) first, (guint) (last - first) };
-  for (guint i = 0; i < set->n_time; i++)
-    {
-      gint64 start = MAX (window_first + set->time[i].start, first);
-      gint64 end = MIN (window_first + set->time[i].start + set->time[i].width, last);
-
-      if (end > start)
-        self->masks[self->n_masks++] = (CepSpectrogramMask) {
-          CEP_SPECTROGRAM_MASK_TIME, (guint) start, (guint) (end - start), 0, 0 };
-    }
-}
-
 static void
 describe_masks (CepDataPage         *self,
                 const CepExperiment *experiment,
@@ -602,7 +552,8 @@ update_masks (CepDataPage *self)
     {
       cep_augment_draw (&experiment->augment, experiment->seed, 0, self->draw_index, 0,
                         window_frames, cep_partition_get_feature_dim (partition), &set);
-      place_masks (self, &set, window_first, window_frames, n_frames);
+      self->n_masks = cep_mask_set_place (&set, window_first, window_frames, n_frames,
+                                          self->masks);
       describe_masks (self, experiment, window_frames);
     }
   cep_spectrogram_view_set_masks (self->spectrogram, self->masks, self->n_masks,
