@@ -14,6 +14,7 @@ typedef enum
   CHOOSE_FOLDER,
   CHOOSE_AUDIO,
   CHOOSE_SAVE,
+  CHOOSE_EXPERIMENT,
 } ChooseKind;
 
 typedef struct
@@ -46,6 +47,17 @@ audio_filter (void)
   return filter;
 }
 
+static GtkFileFilter *
+experiment_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "Experiments (experiment.json)");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  return filter;
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 
 static void
@@ -69,6 +81,8 @@ on_dialog_done (GObject      *source,
     {
       GFile *file = kind == CHOOSE_FOLDER
                     ? gtk_file_dialog_select_folder_finish (dialog, result, NULL)
+                    : kind == CHOOSE_EXPERIMENT
+                    ? gtk_file_dialog_open_finish (dialog, result, NULL)
                     : gtk_file_dialog_save_finish (dialog, result, NULL);
 
       if (file != NULL)
@@ -104,6 +118,13 @@ choose (GtkWindow          *parent,
 
       gtk_file_dialog_set_default_filter (dialog, filter);
       gtk_file_dialog_open_multiple (dialog, parent, NULL, on_dialog_done, request);
+    }
+  else if (kind == CHOOSE_EXPERIMENT)
+    {
+      g_autoptr (GtkFileFilter) filter = experiment_filter ();
+
+      gtk_file_dialog_set_default_filter (dialog, filter);
+      gtk_file_dialog_open (dialog, parent, NULL, on_dialog_done, request);
     }
   else
     {
@@ -145,7 +166,7 @@ choose (GtkWindow          *parent,
 {
   static const GtkFileChooserAction actions[] = {
     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, GTK_FILE_CHOOSER_ACTION_OPEN,
-    GTK_FILE_CHOOSER_ACTION_SAVE,
+    GTK_FILE_CHOOSER_ACTION_SAVE, GTK_FILE_CHOOSER_ACTION_OPEN,
   };
   GtkFileChooserNative *native;
   Request *request = g_new0 (Request, 1);
@@ -159,6 +180,12 @@ choose (GtkWindow          *parent,
       g_autoptr (GtkFileFilter) filter = audio_filter ();
 
       gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+    }
+  if (kind == CHOOSE_EXPERIMENT)
+    {
+      g_autoptr (GtkFileFilter) filter = experiment_filter ();
+
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
     }
   if (kind == CHOOSE_SAVE && initial_name != NULL)
@@ -196,4 +223,12 @@ cep_choose_save (GtkWindow          *parent,
                  gpointer            user_data)
 {
   choose (parent, CHOOSE_SAVE, title, "_Save", initial_name, callback, user_data);
+}
+
+void
+cep_choose_experiment (GtkWindow          *parent,
+                       CepFilesChosenFunc  callback,
+                       gpointer            user_data)
+{
+  choose (parent, CHOOSE_EXPERIMENT, "Open Experiment", "_Open", NULL, callback, user_data);
 }

@@ -33,4 +33,9 @@ void cep_choose_save     (GtkWindow           *parent,
                           CepFilesChosenFunc   callback,
                           gpointer             user_data);
 
+/* One experiment.json (or any .json) to open. */
+void cep_choose_experiment (GtkWindow           *parent,
+                            CepFilesChosenFunc   callback,
+                            gpointer             user_data);
+
 G_END_DECLS

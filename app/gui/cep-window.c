@@ -10,6 +10,8 @@
 
 #include "cep-window.h"
 
+#include <glib/gi18n.h>
+
 #include "cep-application.h"
 #include "cep-data-page.h"
 #include "cep-file-chooser.h"
@@ -311,6 +313,56 @@ open_dataset_action (GtkWidget  *widget,
                      g_object_ref (widget));
 }
 
+gboolean
+cep_window_open_experiment (CepWindow   *self,
+                            const char  *path,
+                            GError     **error)
+{
+  g_auto (GStrv) warnings = NULL;
+  g_autoptr (CepExperiment) experiment = NULL;
+  const char *root;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (CEP_IS_WINDOW (self), FALSE);
+
+  experiment = cep_experiment_load (path, &warnings, error);
+  if (experiment == NULL)
+    return FALSE;
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    cep_window_add_toast (self, warnings[i]);
+  root = experiment->data.root;
+  message = g_strdup_printf (_("Opened the experiment %s"),
+                             cep_experiment_get_display_name (experiment));
+  cep_session_set_experiment (self->session, g_steal_pointer (&experiment));
+  /* Its dataset too, when it is not the one open (NULL: the demo dataset). */
+  if (g_strcmp0 (root, cep_session_is_demo (self->session) ? NULL
+                                                           : cep_session_get_root (self->session))
+      != 0)
+    cep_window_open_dataset (self, root);
+  cep_window_add_toast (self, message);
+  return TRUE;
+}
+
+static void
+on_experiment_chosen (GPtrArray *files,
+                      gpointer   user_data)
+{
+  g_autoptr (CepWindow) self = user_data;
+  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (path != NULL && !cep_window_open_experiment (self, path, &error))
+    cep_window_show_error (self, _("Could Not Open the Experiment"), error);
+}
+
+static void
+open_experiment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  cep_choose_experiment (GTK_WINDOW (widget), on_experiment_chosen, g_object_ref (widget));
+}
+
 static void
 open_recent_action (GtkWidget  *widget,
                     const char *action_name,
@@ -361,6 +413,7 @@ cep_window_set_accels (GtkApplication *application)
 {
   static const struct { const char *action; const char *accels[2]; } table[] = {
     { "win.open-dataset", { "<Control>o", NULL } },
+    { "win.open-experiment", { "<Control><Shift>o", NULL } },
     { "win.show-page::data", { "<Alt>1", NULL } },
     { "win.show-page::model", { "<Alt>2", NULL } },
     { "win.show-page::train", { "<Alt>3", NULL } },
@@ -460,6 +513,8 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-dataset", NULL, open_dataset_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.open-experiment", NULL,
+                                   open_experiment_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   /* How pages report without knowing the window (cep_widget_report*). */

@@ -28,6 +28,12 @@ void        cep_window_open_default     (CepWindow      *self);
 void        cep_window_open_dataset     (CepWindow      *self,
                                          const char     *root);
 
+/* Loads @path (an experiment.json, a run's or hand-written) into the session, so every page
+ * shows its settings and Start trains it again; opens its dataset when another is open. */
+gboolean    cep_window_open_experiment  (CepWindow      *self,
+                                         const char     *path,
+                                         GError        **error);
+
 /* "data", "model", "train", "analyze", "backends". */
 void        cep_window_show_page        (CepWindow      *self,
                                          const char     *name);

@@ -436,6 +436,16 @@ test_without_dev_labelled (Fixture       *fixture,
                    "Training accuracy (%)");
   accuracy = cep_run_item_describe_accuracy (history_item (fixture, 0));
   g_assert_nonnull (strstr (accuracy, "(training)"));
+
+  /* "Use Settings" puts the run's experiment back into the form. */
+  gtk_spin_button_set_value (child (fixture, "epochs_spin"), 7);
+  g_assert_cmpuint (cep_session_get_experiment (fixture->session)->train.epochs, ==, 7);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.reuse-run",
+                                             NULL));
+  g_assert_cmpuint (cep_session_get_experiment (fixture->session)->train.epochs, ==, 1);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (child (fixture, "epochs_spin")), ==, 1);
 }
 
 int

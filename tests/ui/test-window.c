@@ -5,9 +5,12 @@
  * preferences and the shortcuts window; every page at 1400 × 900 and 800 × 600, light and
  * dark, with the widgets it must show drawn in its screenshot.
  */
+#include <glib/gstdio.h>
+
 #include "cep-application.h"
 #include "cep-preferences-window.h"
 #include "cep-ui-test-util.h"
+#include "cep-train-page.h"
 #include "cep-window.h"
 
 static CepApplication *app;
@@ -344,6 +347,53 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The window opens an experiment.json: every page shows its settings. */
+static void
+test_open_experiment (void)
+{
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autoptr (CepExperiment) written = cep_experiment_new ();
+  g_autoptr (GError) error = NULL;
+  const CepExperiment *shown;
+  CepWindow *window;
+  GtkWidget *train;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  window = new_window_with_demo ();
+  dir = g_dir_make_tmp ("cepstra-experiment-XXXXXX", NULL);
+  path = g_build_filename (dir, "experiment.json", NULL);
+  written->train.epochs = 9;
+  written->train.optimizer.lr = 0.0042;
+  written->model->context = 12;
+  g_assert_true (cep_experiment_save (written, path, &error));
+  g_assert_true (cep_window_open_experiment (window, path, &error));
+  g_assert_no_error (error);
+  shown = cep_session_get_experiment (cep_window_get_session (window));
+  g_assert_cmpuint (shown->train.epochs, ==, 9);
+  g_assert_cmpuint (shown->model->context, ==, 12);
+  train = cep_window_get_page (window, "train");
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (
+                                    gtk_widget_get_template_child (train, CEP_TYPE_TRAIN_PAGE,
+                                                                   "lr_spin"))), 0.0042, 1e-9);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
+                     page_child (window, "model", "context_spin"))), ==, 12);
+  /* A file that is no experiment is refused with its name. */
+  g_assert_true (g_file_set_contents (path, "{ nope", -1, NULL));
+  g_clear_error (&error);
+  g_assert_false (cep_window_open_experiment (window, path, &error));
+  g_assert_nonnull (strstr (error->message, "experiment.json"));
+  g_assert_cmpuint (cep_session_get_experiment (cep_window_get_session (window))->train.epochs,
+                    ==, 9);
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_accels (void)
 {
@@ -375,6 +425,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/window/demo-by-default", test_demo_by_default);
   g_test_add_func ("/ui/window/pages", test_pages);
+  g_test_add_func ("/ui/window/open-experiment", test_open_experiment);
   g_test_add_func ("/ui/window/open-missing-folder", test_open_missing_folder);
   g_test_add_func ("/ui/window/cancel-load", test_cancel_load);
   g_test_add_func ("/ui/window/remembers-dataset-and-size", test_remembers_dataset_and_size);

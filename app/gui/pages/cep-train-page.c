@@ -1098,6 +1098,7 @@ update_actions (CepTrainPage *self)
                                  idle && has_data && selected != NULL
                                  && cep_run_info_can_resume (selected));
   gtk_widget_action_set_enabled (widget, "train.open-run-folder", selected != NULL);
+  gtk_widget_action_set_enabled (widget, "train.reuse-run", idle && selected != NULL);
   gtk_widget_action_set_enabled (widget, "train.open-folder",
                                  cep_train_controller_get_run_dir (self->controller) != NULL);
   gtk_button_set_label (self->pause_button, state == CEP_TRAIN_STATE_PAUSED ? "_Resume"
@@ -1172,6 +1173,24 @@ resume_run_action (GtkWidget  *widget,
     return;
   if (!start_experiment (self, info->experiment, TRUE, info->dir, TRUE, &error))
     report_error (self, "Could Not Resume the Run", error);
+}
+
+/* The selected run's settings into the form (and every page): Start trains them again. */
+static void
+reuse_run_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  const CepRunInfo *info = selected_run (self);
+  g_autofree char *message = NULL;
+
+  if (info == NULL || self->session == NULL)
+    return;
+  cep_session_set_experiment (self->session, cep_experiment_copy (info->experiment));
+  message = g_strdup_printf (_("The settings of %s are in the form: Start trains them again"),
+                             info->id);
+  report (self, message);
 }
 
 static void
@@ -1394,6 +1413,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.batch-experiment", NULL,
                                    batch_experiment_action);
   gtk_widget_class_install_action (widget_class, "train.resume-run", NULL, resume_run_action);
+  gtk_widget_class_install_action (widget_class, "train.reuse-run", NULL, reuse_run_action);
   gtk_widget_class_install_action (widget_class, "train.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "train.open-run-folder", NULL,
                                    open_folder_action);
