@@ -8,6 +8,7 @@
 #include "cep-curve-view.h"
 #include "cep-run-item.h"
 #include "cep-train-page.h"
+#include "cep-train-settings.h"
 #include "cep-ui-test-util.h"
 
 typedef struct
@@ -120,6 +121,12 @@ history_item (Fixture *fixture,
 }
 
 static void
+increment (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_form (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -144,6 +151,49 @@ test_form (Fixture       *fixture,
   gtk_switch_set_active (child (fixture, "augment_switch"), TRUE);
   g_assert_true (experiment->augment.enabled);
   g_assert_true (cep_experiment_validate (experiment, NULL));
+
+  /* The other way: a change made elsewhere reaches the bound rows, and the row shown for
+   * SGD only follows the optimizer setting, not the widget. */
+  experiment->train.epochs = 11;
+  experiment->train.optimizer.kind = CEP_EXPERIMENT_OPTIMIZER_ADAM;
+  experiment->seed = 1234567;
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_TRAIN);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (child (fixture, "epochs_spin")), ==, 11);
+  g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "optimizer_row")), ==,
+                    CEP_EXPERIMENT_OPTIMIZER_ADAM);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "seed_spin")), ==, 1234567);
+  g_assert_false (gtk_widget_get_visible (child (fixture, "momentum_row")));
+}
+
+/* CepTrainSettings alone: a property per setting over the session's experiment, notified
+ * whoever changes it. */
+static void
+test_settings_object (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (CepTrainSettings) settings = NULL;
+  CepExperiment *experiment;
+  guint notified = 0;
+  double lr = 0;
+
+  if (fixture->page == NULL)
+    return;
+  settings = cep_train_settings_new (fixture->session);
+  experiment = cep_session_get_experiment (fixture->session);
+  g_signal_connect_swapped (settings, "notify::lr", G_CALLBACK (increment), &notified);
+  g_object_set (settings, "lr", 0.02, "momentum", 0.0, NULL);
+  g_assert_cmpfloat (experiment->train.optimizer.lr, ==, 0.02);
+  g_assert_cmpuint (notified, >=, 1);
+  /* The page's row is bound to the same experiment. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "lr_spin")), ==, 0.02);
+  notified = 0;
+  experiment->train.optimizer.lr = 0.003;
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_TRAIN);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (settings, "lr", &lr, NULL);
+  g_assert_cmpfloat (lr, ==, 0.003);
+  g_object_set (settings, "subset-percent", 25.0, NULL);
+  g_assert_cmpfloat (experiment->data.subset_fraction, ==, 0.25);
 }
 
 /* Once the worker has opened every backend, the row's subtitle is the chosen one's whole
@@ -455,6 +505,8 @@ main (int   argc,
   cep_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/train/form", Fixture, NULL, fixture_set_up, test_form, fixture_tear_down);
+  g_test_add ("/ui/train/settings-object", Fixture, NULL, fixture_set_up, test_settings_object,
+              fixture_tear_down);
   g_test_add ("/ui/train/backend-devices", Fixture, NULL, fixture_set_up, test_backend_devices,
               fixture_tear_down);
   g_test_add ("/ui/train/run-pause-stop-resume", Fixture, NULL, fixture_set_up,

@@ -25,6 +25,7 @@
 #include "cep-format.h"
 #include "cep-gui-util.h"
 #include "cep-run-item.h"
+#include "cep-train-settings.h"
 
 typedef enum
 {
@@ -47,7 +48,7 @@ struct _CepTrainPage
   GPtrArray          *backend_choices;   /* of CepBackendChoice, in the order of the labels */
   GQueue              queue;             /* CepExperiment*: batch-size runs to come */
   GPtrArray          *batch_runs;        /* run folders of the batch-size experiment */
-  gboolean            updating;
+  CepTrainSettings   *train_settings;    /* the form's rows are bound to it */
   gboolean            dirty;
   guint               tick_id;
   guint64             n_ui_updates;
@@ -101,6 +102,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CepTrainPage, cep_train_page, GTK_TYPE_WIDGET)
 
 static void update_actions       (CepTrainPage *self);
+static void on_backend_selected  (CepTrainPage *self);
+static void show_backend_description (CepTrainPage *self);
 static void rebuild_comparison   (CepTrainPage *self);
 
 CepTrainController *
@@ -145,20 +148,86 @@ experiment (CepTrainPage *self)
   return self->session != NULL ? cep_session_get_experiment (self->session) : NULL;
 }
 
-/* ---- the form <-> the experiment ---- */
+/* ---- the form: rows bound to CepTrainSettings; the backend row by hand ---- */
+
+typedef struct
+{
+  const char *property;
+  const char *widget;
+  const char *widget_property;
+} FormBinding;
+
+/* Every row of the form and the setting it edits. */
+static const FormBinding form_bindings[] = {
+  { "optimizer", "optimizer_row", "selected" },
+  { "lr", "lr_spin", "value" },
+  { "weight-decay", "weight_decay_spin", "value" },
+  { "momentum", "momentum_spin", "value" },
+  { "clip", "clip_spin", "value" },
+  { "schedule", "schedule_row", "selected" },
+  { "warmup-steps", "warmup_spin", "value" },
+  { "step-size", "step_size_spin", "value" },
+  { "gamma", "gamma_spin", "value" },
+  { "t-max", "t_max_spin", "value" },
+  { "factor", "factor_spin", "value" },
+  { "patience", "patience_spin", "value" },
+  { "batch-size", "batch_spin", "value" },
+  { "epochs", "epochs_spin", "value" },
+  { "subset-percent", "subset_spin", "value" },
+  { "seed", "seed_spin", "value" },
+  { "augment", "augment_switch", "active" },
+};
+
+/* Rows shown only for one value of a setting (momentum for SGD, decay for step, ...). */
+typedef struct
+{
+  const char *property;
+  guint       value;
+  const char *widget;
+} FormVisibility;
+
+static const FormVisibility form_visibility[] = {
+  { "optimizer", CEP_EXPERIMENT_OPTIMIZER_SGD, "momentum_row" },
+  { "schedule", CEP_EXPERIMENT_SCHEDULE_STEP, "step_size_row" },
+  { "schedule", CEP_EXPERIMENT_SCHEDULE_STEP, "gamma_row" },
+  { "schedule", CEP_EXPERIMENT_SCHEDULE_COSINE, "t_max_row" },
+  { "schedule", CEP_EXPERIMENT_SCHEDULE_PLATEAU, "factor_row" },
+  { "schedule", CEP_EXPERIMENT_SCHEDULE_PLATEAU, "patience_row" },
+};
+
+static gboolean
+equals_value (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_uint (from) == GPOINTER_TO_UINT (user_data));
+  return TRUE;
+}
+
+static GObject *
+form_widget (CepTrainPage *self,
+             const char   *name)
+{
+  GObject *widget = gtk_widget_get_template_child (GTK_WIDGET (self), CEP_TYPE_TRAIN_PAGE, name);
+
+  g_assert (widget != NULL);
+  return widget;
+}
 
 static void
-show_kind_rows (CepTrainPage *self)
+bind_form (CepTrainPage *self)
 {
-  guint schedule = adw_combo_row_get_selected (self->schedule_row);
-
-  gtk_widget_set_visible (self->momentum_row, adw_combo_row_get_selected (self->optimizer_row)
-                                              == CEP_EXPERIMENT_OPTIMIZER_SGD);
-  gtk_widget_set_visible (self->step_size_row, schedule == CEP_EXPERIMENT_SCHEDULE_STEP);
-  gtk_widget_set_visible (self->gamma_row, schedule == CEP_EXPERIMENT_SCHEDULE_STEP);
-  gtk_widget_set_visible (self->t_max_row, schedule == CEP_EXPERIMENT_SCHEDULE_COSINE);
-  gtk_widget_set_visible (self->factor_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
-  gtk_widget_set_visible (self->patience_row, schedule == CEP_EXPERIMENT_SCHEDULE_PLATEAU);
+  for (guint i = 0; i < G_N_ELEMENTS (form_bindings); i++)
+    g_object_bind_property (self->train_settings, form_bindings[i].property,
+                            form_widget (self, form_bindings[i].widget),
+                            form_bindings[i].widget_property,
+                            G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  for (guint i = 0; i < G_N_ELEMENTS (form_visibility); i++)
+    g_object_bind_property_full (self->train_settings, form_visibility[i].property,
+                                 form_widget (self, form_visibility[i].widget), "visible",
+                                 G_BINDING_SYNC_CREATE, equals_value, NULL,
+                                 GUINT_TO_POINTER (form_visibility[i].value), NULL);
 }
 
 static const CepBackendChoice *
@@ -210,82 +279,32 @@ select_backend (CepTrainPage *self,
     adw_combo_row_set_selected (self->backend_row, index);
 }
 
+/* The experiment's backend and device in the backend row. */
 static void
-write_form (CepTrainPage *self)
+show_experiment_backend (CepTrainPage *self)
 {
   CepExperiment *e = experiment (self);
-  const CepExperimentTrain *train = &e->train;
 
-  self->updating = TRUE;
-  select_backend (self, train->backend, train->device);
-  adw_combo_row_set_selected (self->optimizer_row, train->optimizer.kind);
-  gtk_spin_button_set_value (self->lr_spin, train->optimizer.lr);
-  gtk_spin_button_set_value (self->weight_decay_spin, train->optimizer.weight_decay);
-  gtk_spin_button_set_value (self->momentum_spin, train->optimizer.momentum);
-  gtk_spin_button_set_value (self->clip_spin, train->grad_clip_norm);
-  adw_combo_row_set_selected (self->schedule_row, train->schedule.kind);
-  gtk_spin_button_set_value (self->warmup_spin, train->schedule.warmup_steps);
-  gtk_spin_button_set_value (self->step_size_spin, train->schedule.step_size);
-  gtk_spin_button_set_value (self->gamma_spin, train->schedule.gamma);
-  gtk_spin_button_set_value (self->t_max_spin, train->schedule.t_max);
-  gtk_spin_button_set_value (self->factor_spin, train->schedule.factor);
-  gtk_spin_button_set_value (self->patience_spin, train->schedule.patience);
-  gtk_spin_button_set_value (self->batch_spin, train->batch_size);
-  gtk_spin_button_set_value (self->epochs_spin, train->epochs);
-  gtk_spin_button_set_value (self->subset_spin, e->data.subset_fraction * 100);
-  gtk_switch_set_active (self->augment_switch, e->augment.enabled);
-  gtk_spin_button_set_value (self->seed_spin, (double) e->seed);
-  show_kind_rows (self);
-  self->updating = FALSE;
+  g_signal_handlers_block_by_func (self->backend_row, on_backend_selected, self);
+  select_backend (self, e->train.backend, e->train.device);
+  g_signal_handlers_unblock_by_func (self->backend_row, on_backend_selected, self);
+  show_backend_description (self);
 }
 
+/* The backend row's choice into the experiment (the one row not bound: its list is built on
+ * a worker and names backend and device together). */
 static void
-read_optimizer (CepTrainPage           *self,
-                CepExperimentOptimizer *optimizer)
-{
-  optimizer->kind = (CepExperimentOptimizerKind) adw_combo_row_get_selected (self->optimizer_row);
-  optimizer->lr = gtk_spin_button_get_value (self->lr_spin);
-  optimizer->weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
-  optimizer->momentum = gtk_spin_button_get_value (self->momentum_spin);
-  /* Nesterov needs momentum; keep the experiment valid when momentum goes back to 0. */
-  if (optimizer->momentum == 0)
-    optimizer->nesterov = FALSE;
-}
-
-static void
-read_schedule (CepTrainPage          *self,
-               CepExperimentSchedule *schedule)
-{
-  schedule->kind = (CepExperimentScheduleKind) adw_combo_row_get_selected (self->schedule_row);
-  schedule->warmup_steps = gtk_spin_button_get_value_as_int (self->warmup_spin);
-  schedule->step_size = gtk_spin_button_get_value_as_int (self->step_size_spin);
-  schedule->gamma = gtk_spin_button_get_value (self->gamma_spin);
-  schedule->t_max = gtk_spin_button_get_value_as_int (self->t_max_spin);
-  schedule->factor = gtk_spin_button_get_value (self->factor_spin);
-  schedule->patience = gtk_spin_button_get_value_as_int (self->patience_spin);
-}
-
-static void
-read_form (CepTrainPage *self)
+read_backend (CepTrainPage *self)
 {
   CepExperiment *e = experiment (self);
   const CepBackendChoice *choice = selected_backend_choice (self);
 
-  read_optimizer (self, &e->train.optimizer);
-  read_schedule (self, &e->train.schedule);
-  e->train.grad_clip_norm = gtk_spin_button_get_value (self->clip_spin);
-  e->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
-  e->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  e->data.subset_fraction = gtk_spin_button_get_value (self->subset_spin) / 100.0;
-  e->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  e->augment.enabled = gtk_switch_get_active (self->augment_switch);
-  if (choice != NULL)
-    {
-      g_free (e->train.backend);
-      e->train.backend = g_strdup (choice->backend);
-      g_free (e->train.device);
-      e->train.device = g_strdup (choice->device);
-    }
+  if (e == NULL || choice == NULL)
+    return;
+  g_free (e->train.backend);
+  e->train.backend = g_strdup (choice->backend);
+  g_free (e->train.device);
+  e->train.device = g_strdup (choice->device);
 }
 
 /* The chosen backend's description (threads, kernels, device memory) under the row, its start
@@ -302,17 +321,13 @@ show_backend_description (CepTrainPage *self)
 }
 
 static void
-on_form_changed (CepTrainPage *self)
+on_backend_selected (CepTrainPage *self)
 {
-  show_kind_rows (self);
   show_backend_description (self);
-  if (self->updating || self->session == NULL)
+  if (self->session == NULL)
     return;
-  read_form (self);
-  self->updating = TRUE;
-  cep_session_experiment_changed (self->session,
-                                  CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT);
-  self->updating = FALSE;
+  read_backend (self);
+  cep_session_experiment_changed (self->session, CEP_SESSION_CHANGED_TRAIN);
 }
 
 /* ---- what will train: the model and the data ---- */
@@ -410,7 +425,7 @@ on_backends_described (GObject      *source,
     }
   label_strv = g_strv_builder_end (labels);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->backend_labels));
-  self->updating = TRUE;
+  g_signal_handlers_block_by_func (self->backend_row, on_backend_selected, self);
   g_clear_pointer (&self->backend_choices, g_ptr_array_unref);
   self->backend_choices = g_steal_pointer (&choices);
   gtk_string_list_splice (self->backend_labels, 0, n, (const char * const *) label_strv);
@@ -419,11 +434,11 @@ on_backends_described (GObject      *source,
   adw_combo_row_set_selected (self->backend_row, 0);
   if (e != NULL)
     select_backend (self, e->train.backend, e->train.device);
-  self->updating = FALSE;
+  g_signal_handlers_unblock_by_func (self->backend_row, on_backend_selected, self);
   show_backend_description (self);
   shown = selected_backend_choice (self);
   if (e != NULL && shown != NULL && g_strcmp0 (shown->backend, e->train.backend) != 0)
-    on_form_changed (self);
+    on_backend_selected (self);
 }
 
 static void
@@ -674,7 +689,6 @@ cep_train_page_start (CepTrainPage  *self,
 
   if (self->session == NULL)
     return FALSE;
-  read_form (self);
   return start_experiment (self, experiment (self), TRUE, NULL, FALSE, error);
 }
 
@@ -1153,7 +1167,6 @@ batch_experiment_action (GtkWidget  *widget,
 {
   CepTrainPage *self = CEP_TRAIN_PAGE (widget);
 
-  read_form (self);
   queue_batch_experiment (self);
   g_clear_pointer (&self->batch_runs, g_ptr_array_unref);
   self->batch_runs = g_ptr_array_new_with_free_func (g_free);
@@ -1288,8 +1301,9 @@ on_experiment_changed (CepSession   *session,
                        guint         what,
                        CepTrainPage *self)
 {
-  if (!self->updating && (what & (CEP_SESSION_CHANGED_TRAIN | CEP_SESSION_CHANGED_AUGMENT)))
-    write_form (self);
+  /* The bound rows follow through CepTrainSettings; the backend row by hand. */
+  if (what & CEP_SESSION_CHANGED_TRAIN)
+    show_experiment_backend (self);
   show_model_summary (self);
   show_dataset_summary (self);
   if (what & CEP_SESSION_CHANGED_DATA)
@@ -1318,12 +1332,16 @@ cep_train_page_set_session (CepTrainPage *self,
 
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  /* Dropping the settings object drops its bindings. */
+  g_clear_object (&self->train_settings);
   g_set_object (&self->session, session);
   if (session == NULL)
     return;
   g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
   apply_backend_preference (self);
-  write_form (self);
+  self->train_settings = cep_train_settings_new (session);
+  bind_form (self);
+  show_experiment_backend (self);
   show_model_summary (self);
   show_dataset_summary (self);
   update_actions (self);
@@ -1346,6 +1364,7 @@ cep_train_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_clear_object (&self->train_settings);
   g_clear_object (&self->session);
   g_clear_object (&self->controller);
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
@@ -1449,23 +1468,8 @@ cep_train_page_class_init (CepTrainPageClass *klass)
 static void
 connect_form (CepTrainPage *self)
 {
-  GtkSpinButton *spins[] = {
-    self->lr_spin, self->weight_decay_spin, self->momentum_spin, self->clip_spin,
-    self->warmup_spin, self->step_size_spin, self->gamma_spin, self->t_max_spin,
-    self->factor_spin, self->patience_spin, self->batch_spin, self->epochs_spin,
-    self->subset_spin, self->seed_spin,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (on_form_changed), self);
-  g_signal_connect_swapped (self->backend_row, "notify::selected", G_CALLBACK (on_form_changed),
-                            self);
-  g_signal_connect_swapped (self->optimizer_row, "notify::selected",
-                            G_CALLBACK (on_form_changed), self);
-  g_signal_connect_swapped (self->schedule_row, "notify::selected",
-                            G_CALLBACK (on_form_changed), self);
-  g_signal_connect_swapped (self->augment_switch, "notify::active", G_CALLBACK (on_form_changed),
-                            self);
+  g_signal_connect_swapped (self->backend_row, "notify::selected",
+                            G_CALLBACK (on_backend_selected), self);
   g_signal_connect_swapped (self->axis_dropdown, "notify::selected", G_CALLBACK (on_axis_changed),
                             self);
 }
