@@ -154,6 +154,120 @@ test_gemm_tiles (void)
     }
 }
 
+/* The vec4 GEMM (shaders/gemm-vec4.comp) runs only on aligned products: guarded tensors
+ * start 37 words into their buffers, so these views start 3 words later (at a multiple of 4),
+ * with 3 sentinel words in front that must survive. */
+#define ALIGN_LEAD 3
+#define LEAD_SENTINEL 1234.5f
+
+static TestTensor *
+aligned_tensor_new (CepBackend  *backend,
+                    const float *data,
+                    gsize        n)
+{
+  g_autofree float *payload = g_new (float, n + ALIGN_LEAD);
+
+  for (guint i = 0; i < ALIGN_LEAD; i++)
+    payload[i] = LEAD_SENTINEL;
+  memcpy (payload + ALIGN_LEAD, data, n * sizeof (float));
+  TestTensor *tensor = test_tensor_new_from (backend, payload, n + ALIGN_LEAD);
+  tensor->view.offset += ALIGN_LEAD;
+  return tensor;
+}
+
+/* The payload after the lead, the lead's sentinels checked. */
+static float *
+aligned_tensor_floats (TestTensor *tensor)
+{
+  tensor->view.offset -= ALIGN_LEAD;
+  g_autofree float *payload = test_tensor_floats (tensor);
+  for (guint i = 0; i < ALIGN_LEAD; i++)
+    g_assert_cmpfloat (payload[i], ==, LEAD_SENTINEL);
+  return g_memdup2 (payload + ALIGN_LEAD, (tensor->n - ALIGN_LEAD) * sizeof (float));
+}
+
+static float *
+run_aligned_gemm (CepBackend     *backend,
+                  const GemmCase *g,
+                  const float    *a,
+                  const float    *b,
+                  const float    *c)
+{
+  g_autoptr (TestTensor) ta = aligned_tensor_new (backend, a, gemm_a_size (g));
+  g_autoptr (TestTensor) tb = aligned_tensor_new (backend, b, gemm_b_size (g));
+  g_autoptr (TestTensor) tc = aligned_tensor_new (backend, c, gemm_c_size (g));
+
+  cep_backend_gemm (backend, g->ta, g->tb, g->m, g->n, g->k, g->alpha, ta->view, gemm_lda (g),
+                    tb->view, gemm_ldb (g), g->beta, tc->view, g->n + g->pad_c);
+  return aligned_tensor_floats (tc);
+}
+
+/* How many dispatches of @shader the profile counted. */
+static guint64
+profiled_dispatches (CepBackend *backend,
+                     const char *shader)
+{
+  g_autoptr (GArray) items = cep_backend_vulkan_get_profile (backend, NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (g_array_index (items, CepVulkanProfileItem, i).name, shader) == 0)
+      return g_array_index (items, CepVulkanProfileItem, i).count;
+  return 0;
+}
+
+static void
+test_gemm_vec4_tiles (void)
+{
+  static const char *const tiles[] = { NULL, "vec4-128x128", "vec4-128x64", "vec4-64x128",
+                                       "vec4-64x64" };
+  static const guint shapes[][3] = {
+    { 4, 4, 4 }, { 132, 68, 20 }, { 64, 136, 36 }, { 260, 12, 8 }, { 8, 260, 132 },
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (13);
+  g_autoptr (GError) error = NULL;
+
+  if (vulkan () == NULL)
+    return;
+  for (guint t = 0; t < G_N_ELEMENTS (tiles); t++)
+    {
+      g_autoptr (CepBackend) forced = backend_with_tile (tiles[t]);
+      CepBackend *backend = forced != NULL ? forced : vulkan ();
+      guint64 products = 0;
+      g_assert_true (cep_backend_vulkan_set_profiling (backend, TRUE, &error));
+      g_assert_no_error (error);
+      for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+        for (guint tr = 0; tr < 4; tr++)
+          {
+            GemmCase g = {
+              .ta = tr & 1 ? CEP_TRANS : CEP_NO_TRANS, .tb = tr & 2 ? CEP_TRANS : CEP_NO_TRANS,
+              .m = shapes[s][0], .n = shapes[s][1], .k = shapes[s][2],
+              .pad_a = 4 * ((s + tr) % 2), .pad_b = 4 * (s % 2), .pad_c = 4 * (tr % 2),
+              .alpha = tr == 3 ? -0.5f : 1.0f, .beta = tr % 2 ? 1.0f : 0.0f,
+            };
+            g_autofree float *a = test_random_floats (rand, gemm_a_size (&g), -1.0f, 1.0f);
+            g_autofree float *b = test_random_floats (rand, gemm_b_size (&g), -1.0f, 1.0f);
+            g_autofree float *c = test_random_floats (rand, gemm_c_size (&g), -1.0f, 1.0f);
+            g_autofree float *expected = run_gemm (ref_backend, &g, a, b, c);
+            g_autofree float *got = run_aligned_gemm (backend, &g, a, b, c);
+            g_autofree char *what = g_strdup_printf ("gemm[%s] %u %u×%u×%u",
+                                                     tiles[t] != NULL ? tiles[t] : "auto", tr,
+                                                     g.m, g.n, g.k);
+            test_assert_close (what, got, expected, gemm_c_size (&g), TOL_FLOAT);
+            products += g.m > 16 && g.n > 16;
+          }
+      /* Every forced product, and every product the device's own choice leaves to the tiled
+       * kernels (not the skinny ones) on a GPU, ran the vec4 shader. */
+      guint64 vec4 = profiled_dispatches (backend, "gemm_vec4");
+      if (tiles[t] != NULL)
+        g_assert_cmpuint (vec4, ==, G_N_ELEMENTS (shapes) * 4);
+      else
+        g_assert_cmpuint (vec4, ==, vulkan_test_backend_is_cpu (backend) ? 0 : products);
+      g_assert_true (cep_backend_vulkan_set_profiling (backend, FALSE, NULL));
+      if (forced != NULL)
+        vulkan_test_assert_clean (forced);
+    }
+}
+
 /* The training shapes of a small model and the seed product's shape, tiles chosen per call. */
 static void
 test_gemm_training_shapes (void)
@@ -868,6 +982,7 @@ main (int    argc,
   ref_backend = test_backend_new ("ref", 1);
 
   g_test_add_func ("/vulkan-ops/gemm/tiles", test_gemm_tiles);
+  g_test_add_func ("/vulkan-ops/gemm/vec4-tiles", test_gemm_vec4_tiles);
   g_test_add_func ("/vulkan-ops/gemm/training-shapes", test_gemm_training_shapes);
   g_test_add_func ("/vulkan-ops/gemm/semantics", test_gemm_semantics);
   g_test_add_func ("/vulkan-ops/bias-act/random", test_bias_act);

@@ -70,3 +70,18 @@ vulkan_test_finish (void)
   vulkan_test_assert_clean (shared_backend);
   g_clear_pointer (&shared_backend, cep_backend_free);
 }
+
+gboolean
+vulkan_test_backend_is_cpu (CepBackend *backend)
+{
+  g_autoptr (GPtrArray) devices = cep_backend_vulkan_list_devices (NULL);
+  const char *name = cep_backend_get_device_name (backend);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      CepVulkanDevice *device = g_ptr_array_index (devices, i);
+      if (g_strcmp0 (device->name, name) == 0)
+        return g_strcmp0 (device->kind, "cpu") == 0;
+    }
+  return FALSE;
+}

@@ -25,4 +25,7 @@ void        vulkan_test_finish         (void);
 /* Asserts that @backend had no validation message and no device error. */
 void        vulkan_test_assert_clean   (CepBackend         *backend);
 
+/* TRUE when @backend runs on a CPU implementation (lavapipe), which takes its own paths. */
+gboolean    vulkan_test_backend_is_cpu (CepBackend         *backend);
+
 G_END_DECLS

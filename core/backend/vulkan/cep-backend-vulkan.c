@@ -310,8 +310,8 @@ cep_backend_vulkan_new (const CepVulkanOptions *options,
 
 /* Queries */
 
-static CepVulkanContext *
-context_of_vulkan (CepBackend *backend)
+CepVulkanContext *
+_cep_vulkan_context_of (CepBackend *backend)
 {
   g_return_val_if_fail (backend != NULL, NULL);
   g_return_val_if_fail (backend->ops == vulkan_ops (), NULL);
@@ -322,7 +322,7 @@ gboolean
 cep_backend_vulkan_check (CepBackend *backend,
                           GError    **error)
 {
-  CepVulkanContext *ctx = context_of_vulkan (backend);
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
 
   g_return_val_if_fail (ctx != NULL, FALSE);
   if (ctx->error == NULL)
@@ -334,7 +334,7 @@ cep_backend_vulkan_check (CepBackend *backend,
 guint
 cep_backend_vulkan_get_validation_messages (CepBackend *backend)
 {
-  CepVulkanContext *ctx = context_of_vulkan (backend);
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
 
   return ctx != NULL ? ctx->validation_messages : 0;
 }
@@ -343,7 +343,7 @@ guint64
 cep_backend_vulkan_get_device_bytes (CepBackend *backend,
                                      guint      *n_allocations)
 {
-  CepVulkanContext *ctx = context_of_vulkan (backend);
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
 
   if (n_allocations != NULL)
     *n_allocations = ctx != NULL ? ctx->blocks->len : 0;
@@ -353,7 +353,7 @@ cep_backend_vulkan_get_device_bytes (CepBackend *backend,
 guint64
 cep_backend_vulkan_get_submits (CepBackend *backend)
 {
-  CepVulkanContext *ctx = context_of_vulkan (backend);
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
 
   return ctx != NULL ? ctx->submits : 0;
 }
@@ -362,7 +362,7 @@ void
 cep_backend_vulkan_inject_error (CepBackend *backend,
                                  gint        vk_result)
 {
-  CepVulkanContext *ctx = context_of_vulkan (backend);
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
 
   if (ctx != NULL)
     _cep_vulkan_check (ctx, (VkResult) vk_result, "a simulated device call");

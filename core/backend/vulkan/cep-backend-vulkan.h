@@ -70,6 +70,29 @@ guint64     cep_backend_vulkan_get_device_bytes (CepBackend             *backend
 /* Command buffers submitted so far (for tests of the one-submit-per-step contract). */
 guint64     cep_backend_vulkan_get_submits      (CepBackend             *backend);
 
+/* One line of a profile: a shader (by its file name) or a transfer, the device seconds charged
+ * to it and how many commands it recorded. */
+typedef struct
+{
+  const char *name;
+  double      seconds;
+  guint64     count;
+} CepVulkanProfileItem;
+
+/* Switches timestamp profiling on (clearing what was counted) or off. FALSE where the
+ * device's compute queue has no timestamps. */
+gboolean    cep_backend_vulkan_set_profiling    (CepBackend             *backend,
+                                                 gboolean                enabled,
+                                                 GError                **error);
+/* Waits for the device, then returns what was counted since profiling was switched on, the
+ * longest first (CepVulkanProfileItem; empty when off), and the host's seconds spent waiting
+ * for the device. */
+GArray     *cep_backend_vulkan_get_profile      (CepBackend             *backend,
+                                                 double                 *host_wait_seconds);
+/* The device's fp32 peak in GFLOP/s, measured with independent multiply-add chains. */
+double      cep_backend_vulkan_measure_peak     (CepBackend             *backend,
+                                                 GError                **error);
+
 /* Tests only: behave as if the device had just returned @vk_result (a VkResult such as
  * VK_ERROR_DEVICE_LOST = -4). */
 void        cep_backend_vulkan_inject_error     (CepBackend             *backend,

@@ -31,6 +31,23 @@ _cep_vulkan_chunk_words (CepVulkanContext *ctx)
   return MIN (words, (gsize) 1 << 30) / 32 * 32;
 }
 
+/* Where bind_arg starts @view's binding: the nearest aligned byte at or before it. */
+static VkDeviceSize
+binding_start (CepVulkanContext *ctx,
+               VkDeviceSize      start)
+{
+  return start / ctx->binding_alignment * ctx->binding_alignment;
+}
+
+gboolean
+_cep_vulkan_view_vec4_aligned (CepVulkanContext *ctx,
+                               CepView           view)
+{
+  VkDeviceSize start = cep_vulkan_allocation (view.buffer)->offset + view.offset * 4;
+
+  return (start - binding_start (ctx, start)) % 16 == 0;
+}
+
 typedef struct
 {
   VkDescriptorBufferInfo info;
@@ -48,7 +65,7 @@ bind_arg (CepBackend         *backend,
   CepView view = set ? arg->view : cep_view (ctx->dummy, 0);
   CepVulkanAllocation *allocation = cep_vulkan_allocation (view.buffer);
   VkDeviceSize start = allocation->offset + view.offset * 4;
-  VkDeviceSize bind = start / ctx->binding_alignment * ctx->binding_alignment;
+  VkDeviceSize bind = binding_start (ctx, start);
   VkDeviceSize range = start - bind + (set ? MAX (arg->n_words, 1) : 1) * 4;
 
   if (range > ctx->max_binding)
@@ -121,6 +138,7 @@ _cep_vulkan_dispatch (CepBackend            *backend,
   ctx->vk.CmdPushConstants (cmd, layout->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
                             shader->push_bytes, push);
   ctx->vk.CmdDispatch (cmd, groups_x, groups_y, 1);
+  _cep_vulkan_profile_mark (ctx, kernel->shader);
 }
 
 void

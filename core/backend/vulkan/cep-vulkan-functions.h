@@ -80,7 +80,12 @@
   X (CmdDispatch) \
   X (CmdPipelineBarrier) \
   X (CmdCopyBuffer) \
-  X (CmdFillBuffer)
+  X (CmdFillBuffer) \
+  X (CreateQueryPool) \
+  X (DestroyQueryPool) \
+  X (CmdResetQueryPool) \
+  X (CmdWriteTimestamp) \
+  X (GetQueryPoolResults)
 
 #define CEP_VULKAN_DECLARE_MEMBER(name) PFN_vk##name name;
 

@@ -15,10 +15,12 @@
 
 typedef struct
 {
-  guint32 bm, bn, bk, tm, tn;
+  const char       *name;
+  CepVulkanShaderId shader;
+  guint32           bm, bn, bk, tm, tn;
 } GemmTile;
 
-/* The tile shapes of one kind of device. */
+/* The scalar tile shapes of one kind of device (shaders/gemm.comp). */
 typedef struct
 {
   GemmTile large, medium, few_columns, few_rows;
@@ -26,19 +28,35 @@ typedef struct
 
 /* GPUs: the classic shapes, 256 invocations each. */
 static const GemmTileSet gpu_tiles = {
-  .large = { 128, 128, 8, 8, 8 },
-  .medium = { 64, 64, 16, 4, 4 },
-  .few_columns = { 64, 16, 16, 4, 1 },
-  .few_rows = { 16, 64, 16, 1, 4 },
+  .large = { "large", CEP_SHADER_GEMM, 128, 128, 8, 8, 8 },
+  .medium = { "medium", CEP_SHADER_GEMM, 64, 64, 16, 4, 4 },
+  .few_columns = { "few-columns", CEP_SHADER_GEMM, 64, 16, 16, 4, 1 },
+  .few_rows = { "few-rows", CEP_SHADER_GEMM, 16, 64, 16, 1, 4 },
 };
 
 /* CPU implementations (lavapipe) run a workgroup as a loop over SIMD batches, where shared
  * memory reads are gathers: more work per invocation pays (measured on lavapipe). */
 static const GemmTileSet cpu_tiles = {
-  .large = { 128, 128, 16, 8, 8 },
-  .medium = { 128, 128, 16, 8, 8 },
-  .few_columns = { 128, 16, 32, 8, 4 },
-  .few_rows = { 16, 128, 16, 2, 8 },
+  .large = { "large", CEP_SHADER_GEMM, 128, 128, 16, 8, 8 },
+  .medium = { "medium", CEP_SHADER_GEMM, 128, 128, 16, 8, 8 },
+  .few_columns = { "few-columns", CEP_SHADER_GEMM, 128, 16, 32, 8, 4 },
+  .few_rows = { "few-rows", CEP_SHADER_GEMM, 16, 128, 16, 2, 8 },
+};
+
+/* GPUs, products whose every dimension, leading dimension and offset is a multiple of four
+ * floats (shaders/gemm-vec4.comp), largest first: the first shape that yields enough
+ * workgroups to occupy the device is taken. 256 invocations each; a shape needs BM·BK and
+ * BN·BK to be multiples of 1024 (one vec4 load per invocation and operand). */
+static const GemmTile vec4_tiles[] = {
+  { "vec4-128x128", CEP_SHADER_GEMM_VEC4, 128, 128, 8, 8, 8 },
+  { "vec4-128x64", CEP_SHADER_GEMM_VEC4, 128, 64, 16, 8, 4 },
+  { "vec4-64x128", CEP_SHADER_GEMM_VEC4, 64, 128, 16, 4, 8 },
+  { "vec4-64x64", CEP_SHADER_GEMM_VEC4, 64, 64, 16, 4, 4 },
+};
+
+/* Shapes only the benchmark and the tests ask for by name. */
+static const GemmTile vec4_extra_tiles[] = {
+  { "vec4-128x128-k16", CEP_SHADER_GEMM_VEC4, 128, 128, 16, 8, 8 },
 };
 
 /* Large tiles only pay when there are enough of them to occupy every compute unit. */
@@ -52,42 +70,86 @@ tiles (guint           m,
   return ((m + tile->bm - 1) / tile->bm) * ((n + tile->bn - 1) / tile->bn);
 }
 
-/* CEPSTRA_VULKAN_GEMM_TILE (tests) picks one shape by name, of this device's set or of the
- * one named by a "gpu:" or "cpu:" prefix, so every shape is tested on any device. */
+static const GemmTile *
+find_tile (const GemmTile *table,
+           guint           n_tiles,
+           const char     *name)
+{
+  for (guint i = 0; i < n_tiles; i++)
+    if (g_strcmp0 (table[i].name, name) == 0)
+      return &table[i];
+  return NULL;
+}
+
+/* CEPSTRA_VULKAN_GEMM_TILE (tests, benchmarks) picks one shape by name: of this device's
+ * scalar set, of the one named by a "gpu:" or "cpu:" prefix, or a vec4 shape (used only where
+ * the product is aligned for it), so every shape is tested on any device. */
 static const GemmTile *
 forced_tile (const GemmTileSet *set,
              const char        *name)
 {
-  if (name != NULL && g_str_has_prefix (name, "gpu:"))
+  const GemmTile *vec4;
+
+  if (name == NULL)
+    return NULL;
+  if (g_str_has_prefix (name, "gpu:"))
     return forced_tile (&gpu_tiles, name + 4);
-  if (name != NULL && g_str_has_prefix (name, "cpu:"))
+  if (g_str_has_prefix (name, "cpu:"))
     return forced_tile (&cpu_tiles, name + 4);
-  if (g_strcmp0 (name, "large") == 0)
-    return &set->large;
-  if (g_strcmp0 (name, "medium") == 0)
-    return &set->medium;
-  if (g_strcmp0 (name, "few-columns") == 0)
-    return &set->few_columns;
-  if (g_strcmp0 (name, "few-rows") == 0)
-    return &set->few_rows;
-  return NULL;
+  vec4 = find_tile (vec4_tiles, G_N_ELEMENTS (vec4_tiles), name);
+  if (vec4 == NULL)
+    vec4 = find_tile (vec4_extra_tiles, G_N_ELEMENTS (vec4_extra_tiles), name);
+  if (vec4 != NULL)
+    return vec4;
+  return find_tile ((const GemmTile *) set, sizeof *set / sizeof (GemmTile), name);
+}
+
+/* Shared memory of a vec4 shape: two slices of each operand, rows padded by one vec4. */
+static gsize
+vec4_shared_bytes (const GemmTile *tile)
+{
+  return 2 * tile->bk * ((tile->bm / 4 + 1) + (tile->bn / 4 + 1)) * 16;
+}
+
+static gboolean
+tile_fits (CepVulkanContext *ctx,
+           const GemmTile   *tile,
+           gboolean          aligned)
+{
+  if (tile->shader != CEP_SHADER_GEMM_VEC4)
+    return TRUE;
+  return aligned &&
+         vec4_shared_bytes (tile) <= ctx->properties.limits.maxComputeSharedMemorySize;
+}
+
+static const GemmTile *
+choose_vec4_tile (guint m,
+                  guint n)
+{
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (vec4_tiles); i++)
+    if (tiles (m, n, &vec4_tiles[i]) >= LARGE_TILES_MIN)
+      return &vec4_tiles[i];
+  return &vec4_tiles[G_N_ELEMENTS (vec4_tiles) - 1];
 }
 
 static const GemmTile *
 choose_tile (CepVulkanContext *ctx,
              guint             m,
-             guint             n)
+             guint             n,
+             gboolean          aligned)
 {
   gboolean cpu = ctx->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   const GemmTileSet *set = cpu ? &cpu_tiles : &gpu_tiles;
   const GemmTile *forced = forced_tile (set, ctx->forced_gemm_tile);
 
-  if (forced != NULL)
+  if (forced != NULL && tile_fits (ctx, forced, aligned))
     return forced;
   if (n <= 16)
     return &set->few_columns;
   if (m <= 16)
     return &set->few_rows;
+  if (aligned && !cpu)
+    return choose_vec4_tile (m, n);
   if (tiles (m, n, &set->large) >= LARGE_TILES_MIN)
     return &set->large;
   return &set->medium;
@@ -127,7 +189,7 @@ gemm_kernel (const GemmTile *tile,
   guint32 threads = (tile->bm / tile->tm) * (tile->bn / tile->tn);
 
   return (CepVulkanKernel) {
-    .shader = CEP_SHADER_GEMM,
+    .shader = tile->shader,
     .n_spec = 8,
     .spec = { threads, tile->bm, tile->bn, tile->bk, tile->tm, tile->tn,
               trans_a == CEP_TRANS, trans_b == CEP_TRANS },
@@ -155,7 +217,12 @@ vulkan_gemm (CepBackend  *backend,
       scale_only (backend, m, n, beta, c, ldc);
       return;
     }
-  const GemmTile *tile = choose_tile (cep_vulkan_context (backend), m, n);
+  CepVulkanContext *ctx = cep_vulkan_context (backend);
+  gboolean aligned = m % 4 == 0 && n % 4 == 0 && k % 4 == 0 && lda % 4 == 0 && ldb % 4 == 0
+                     && ldc % 4 == 0 && _cep_vulkan_view_vec4_aligned (ctx, a)
+                     && _cep_vulkan_view_vec4_aligned (ctx, b)
+                     && _cep_vulkan_view_vec4_aligned (ctx, c);
+  const GemmTile *tile = choose_tile (ctx, m, n, aligned);
   CepVulkanKernel kernel = gemm_kernel (tile, trans_a, trans_b);
   gboolean ta = trans_a == CEP_TRANS, tb = trans_b == CEP_TRANS;
   CepVulkanArg args[] = {

@@ -94,6 +94,7 @@ typedef enum
   CEP_SHADER_AXPY,
   CEP_SHADER_MATRIX_SCALE,
   CEP_SHADER_GEMM,
+  CEP_SHADER_GEMM_VEC4,
   CEP_SHADER_BIAS_ACT_FORWARD,
   CEP_SHADER_BIAS_ACT_BACKWARD,
   CEP_SHADER_BIAS_ACT_BACKWARD_DBIAS,
@@ -112,6 +113,7 @@ typedef enum
   CEP_SHADER_SUM_SQUARES,
   CEP_SHADER_REDUCE_ADD,
   CEP_SHADER_CLIP_SCALE,
+  CEP_SHADER_PEAK_FMA,
   CEP_N_SHADERS,
 } CepVulkanShaderId;
 
@@ -150,6 +152,8 @@ typedef struct
 } CepVulkanLayout;
 
 /* The backend */
+
+typedef struct _CepVulkanProfile CepVulkanProfile;
 
 typedef struct
 {
@@ -194,6 +198,7 @@ typedef struct
    * tile shape by name; CEPSTRA_VULKAN_MAX_BINDING (bytes) lowers the binding limit so
    * chunking shows on small tensors. */
   char                            *forced_gemm_tile;
+  CepVulkanProfile                *profile;         /* NULL unless profiling */
 } CepVulkanContext;
 
 static inline CepVulkanContext *
@@ -327,6 +332,10 @@ void     _cep_vulkan_dispatch        (CepBackend            *backend,
                                       void                  *push,
                                       guint                  groups_x,
                                       guint                  groups_y);
+/* TRUE when @view will be bound with a word offset that is a multiple of four, so a shader
+ * may read it as vec4 (see bind_arg). */
+gboolean _cep_vulkan_view_vec4_aligned (CepVulkanContext    *ctx,
+                                        CepView              view);
 /* A kernel without specialization constants. */
 static inline CepVulkanKernel
 cep_vulkan_kernel (CepVulkanShaderId shader)
@@ -354,6 +363,28 @@ void     _cep_vulkan_reduce_add      (CepBackend            *backend,
                                       CepView                partials,
                                       guint                  count,
                                       CepView                target);
+
+/* The context of a vulkan backend; NULL (with a critical) for any other backend. */
+CepVulkanContext *_cep_vulkan_context_of (CepBackend *backend);
+
+/* Profiling (cep-vulkan-profile.c): a timestamp after each recorded command, charged to its
+ * mark — a shader id or one of the transfers below. All are no-ops unless profiling is on. */
+enum
+{
+  CEP_VULKAN_MARK_UPLOAD = CEP_N_SHADERS,
+  CEP_VULKAN_MARK_DOWNLOAD,
+  CEP_VULKAN_MARK_FILL,
+  CEP_VULKAN_MARK_COPY,
+  CEP_VULKAN_N_MARKS,
+};
+void     _cep_vulkan_profile_begin_frame (CepVulkanContext *ctx,
+                                          guint             frame);
+void     _cep_vulkan_profile_mark        (CepVulkanContext *ctx,
+                                          guint             mark);
+void     _cep_vulkan_profile_collect     (CepVulkanContext *ctx,
+                                          guint             frame,
+                                          double            waited_seconds);
+void     _cep_vulkan_profile_clear       (CepVulkanContext *ctx);
 
 /* Operation tables (cep-vulkan-ops-*.c) fill the backend's ops. */
 void     _cep_vulkan_fill_vector_ops (CepBackendOps         *ops);

@@ -27,6 +27,10 @@ static const guint32 spirv_gemm[] =
 #include "gemm.spv.h"
 ;
 
+static const guint32 spirv_gemm_vec4[] =
+#include "gemm-vec4.spv.h"
+;
+
 static const guint32 spirv_bias_act_forward[] =
 #include "bias-act-forward.spv.h"
 ;
@@ -99,6 +103,10 @@ static const guint32 spirv_clip_scale[] =
 #include "clip-scale.spv.h"
 ;
 
+static const guint32 spirv_peak_fma[] =
+#include "peak-fma.spv.h"
+;
+
 #define SHADER(id, spirv_name, bindings, push_words, local_size) \
   [CEP_SHADER_##id] = { #spirv_name, spirv_##spirv_name, sizeof spirv_##spirv_name, bindings, \
                         (push_words) * 4, local_size }
@@ -108,6 +116,7 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (AXPY, axpy, 2, 4, 256),
   SHADER (MATRIX_SCALE, matrix_scale, 1, 5, 256),
   SHADER (GEMM, gemm, 3, 11, 0),
+  SHADER (GEMM_VEC4, gemm_vec4, 3, 11, 0),
   SHADER (BIAS_ACT_FORWARD, bias_act_forward, 3, 8, 256),
   SHADER (BIAS_ACT_BACKWARD, bias_act_backward, 3, 6, 256),
   SHADER (BIAS_ACT_BACKWARD_DBIAS, bias_act_backward_dbias, 4, 8, 256),
@@ -126,4 +135,5 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (SUM_SQUARES, sum_squares, 2, 3, 256),
   SHADER (REDUCE_ADD, reduce_add, 2, 3, 256),
   SHADER (CLIP_SCALE, clip_scale, 2, 4, 256),
+  SHADER (PEAK_FMA, peak_fma, 1, 3, 256),
 };

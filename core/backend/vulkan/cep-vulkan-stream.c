@@ -106,6 +106,7 @@ _cep_vulkan_stream_clear (CepVulkanContext *ctx)
   if (ctx->device == VK_NULL_HANDLE)
     return;
   ctx->vk.DeviceWaitIdle (ctx->device);
+  _cep_vulkan_profile_clear (ctx);
   for (guint i = 0; i < CEP_VULKAN_FRAMES; i++)
     frame_clear (ctx, &ctx->frames[i]);
   _cep_vulkan_host_buffer_clear (ctx, &ctx->readback);
@@ -117,11 +118,19 @@ static gboolean
 frame_wait (CepVulkanContext *ctx,
             CepVulkanFrame   *frame)
 {
+  gint64 start;
+  gboolean ok;
+
   if (!frame->in_flight)
     return TRUE;
   frame->in_flight = FALSE;
-  return _cep_vulkan_check (ctx, ctx->vk.WaitForFences (ctx->device, 1, &frame->fence, VK_TRUE,
-                                                        G_MAXUINT64), "vkWaitForFences");
+  start = g_get_monotonic_time ();
+  ok = _cep_vulkan_check (ctx, ctx->vk.WaitForFences (ctx->device, 1, &frame->fence, VK_TRUE,
+                                                      G_MAXUINT64), "vkWaitForFences");
+  if (ok)
+    _cep_vulkan_profile_collect (ctx, frame - ctx->frames,
+                                 (g_get_monotonic_time () - start) * 1e-6);
+  return ok;
 }
 
 static gboolean
@@ -149,6 +158,7 @@ frame_begin (CepVulkanContext *ctx,
                           "vkBeginCommandBuffer"))
     return FALSE;
   frame->recording = TRUE;
+  _cep_vulkan_profile_begin_frame (ctx, frame - ctx->frames);
   ctx->needs_full_barrier = TRUE;
   g_array_set_size (ctx->pending_reads, 0);
   g_array_set_size (ctx->pending_writes, 0);
@@ -407,6 +417,7 @@ _cep_vulkan_upload (CepVulkanContext *ctx,
               chunk * 4);
       _cep_vulkan_track (ctx, &access, 1);
       ctx->vk.CmdCopyBuffer (cmd, frame->staging.buffer, access.buffer, 1, &region);
+      _cep_vulkan_profile_mark (ctx, CEP_VULKAN_MARK_UPLOAD);
       frame->staging_used += (chunk * 4 + 15) / 16 * 16;
       done += chunk;
     }
@@ -432,6 +443,7 @@ read_back (CepVulkanContext *ctx,
   };
   _cep_vulkan_track (ctx, &access, 1);
   ctx->vk.CmdCopyBuffer (cmd, access.buffer, ctx->readback.buffer, 1, &region);
+  _cep_vulkan_profile_mark (ctx, CEP_VULKAN_MARK_DOWNLOAD);
   ctx->vk.CmdPipelineBarrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
                               0, 1, &to_host, 0, NULL, 0, NULL);
   _cep_vulkan_flush (ctx);
@@ -474,6 +486,7 @@ _cep_vulkan_fill_words (CepVulkanContext *ctx,
   CepVulkanAccess access = view_access (dst, n_words, TRUE);
   _cep_vulkan_track (ctx, &access, 1);
   ctx->vk.CmdFillBuffer (cmd, access.buffer, access.start, n_words * 4, value);
+  _cep_vulkan_profile_mark (ctx, CEP_VULKAN_MARK_FILL);
 }
 
 void
@@ -493,4 +506,5 @@ _cep_vulkan_copy_words (CepVulkanContext *ctx,
   VkBufferCopy region = { accesses[0].start, accesses[1].start, n_words * 4 };
   _cep_vulkan_track (ctx, accesses, 2);
   ctx->vk.CmdCopyBuffer (cmd, accesses[0].buffer, accesses[1].buffer, 1, &region);
+  _cep_vulkan_profile_mark (ctx, CEP_VULKAN_MARK_COPY);
 }
