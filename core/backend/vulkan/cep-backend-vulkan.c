@@ -270,6 +270,9 @@ vulkan_setup (CepBackend             *backend,
       return FALSE;
     }
   ctx->forced_gemm_tile = g_strdup (g_getenv ("CEPSTRA_VULKAN_GEMM_TILE"));
+  const char *splits = g_getenv ("CEPSTRA_VULKAN_GEMM_SPLITS");
+  ctx->forced_gemm_splits = splits != NULL ? (guint) MIN (g_ascii_strtoull (splits, NULL, 10),
+                                                          64) : 0;
   backend->threads = 1;
   backend->description = _cep_vulkan_describe_device (ctx);
   backend->device_name = g_strdup (ctx->properties.deviceName);
@@ -348,6 +351,18 @@ cep_backend_vulkan_get_device_bytes (CepBackend *backend,
   if (n_allocations != NULL)
     *n_allocations = ctx != NULL ? ctx->blocks->len : 0;
   return ctx != NULL ? ctx->device_bytes : 0;
+}
+
+guint64
+cep_backend_vulkan_get_heap_bytes (CepBackend *backend)
+{
+  CepVulkanContext *ctx = _cep_vulkan_context_of (backend);
+  guint32 heap;
+
+  if (ctx == NULL)
+    return 0;
+  heap = ctx->memory_properties.memoryTypes[ctx->device_memory_type].heapIndex;
+  return ctx->memory_properties.memoryHeaps[heap].size;
 }
 
 guint64

@@ -67,6 +67,9 @@ guint       cep_backend_vulkan_get_validation_messages (CepBackend      *backend
 guint64     cep_backend_vulkan_get_device_bytes (CepBackend             *backend,
                                                  guint                  *n_allocations);
 
+/* The size of the memory heap buffers are allocated from (bytes). */
+guint64     cep_backend_vulkan_get_heap_bytes   (CepBackend             *backend);
+
 /* Command buffers submitted so far (for tests of the one-submit-per-step contract). */
 guint64     cep_backend_vulkan_get_submits      (CepBackend             *backend);
 

@@ -44,23 +44,35 @@ static const GemmTileSet cpu_tiles = {
 };
 
 /* GPUs, products whose every dimension, leading dimension and offset is a multiple of four
- * floats (shaders/gemm-vec4.comp), largest first: the first shape that yields enough
- * workgroups to occupy the device is taken. 256 invocations each; a shape needs BM·BK and
- * BN·BK to be multiples of 1024 (one vec4 load per invocation and operand). */
+ * floats (shaders/gemm-vec4.comp), largest first: the first shape that yields
+ * VEC4_TILES_MIN workgroups is taken, else the last. 256 invocations each; a shape needs
+ * BM·BK and BN·BK to be multiples of 1024 (one vec4 load per invocation and operand).
+ * Measured on an NVIDIA H200 over every Linear product of tiny and full at batch 1024 and
+ * 4096 (tests/bench/README.md): 128 × 128 with 16-deep slices is the fastest shape wherever
+ * it makes about one workgroup per compute unit, and 64 × 64 wherever it does not, except
+ * for the weight gradients of tiny's first layer, where 128 × 64 wins. */
 static const GemmTile vec4_tiles[] = {
-  { "vec4-128x128", CEP_SHADER_GEMM_VEC4, 128, 128, 8, 8, 8 },
+  { "vec4-128x128-k16", CEP_SHADER_GEMM_VEC4, 128, 128, 16, 8, 8 },
   { "vec4-128x64", CEP_SHADER_GEMM_VEC4, 128, 64, 16, 8, 4 },
-  { "vec4-64x128", CEP_SHADER_GEMM_VEC4, 64, 128, 16, 4, 8 },
   { "vec4-64x64", CEP_SHADER_GEMM_VEC4, 64, 64, 16, 4, 4 },
 };
 
-/* Shapes only the benchmark and the tests ask for by name. */
+/* Shapes only the benchmark and the tests ask for by name (slower on the H200). */
 static const GemmTile vec4_extra_tiles[] = {
-  { "vec4-128x128-k16", CEP_SHADER_GEMM_VEC4, 128, 128, 16, 8, 8 },
+  { "vec4-128x128", CEP_SHADER_GEMM_VEC4, 128, 128, 8, 8, 8 },
+  { "vec4-64x128", CEP_SHADER_GEMM_VEC4, 64, 128, 16, 4, 8 },
 };
 
 /* Large tiles only pay when there are enough of them to occupy every compute unit. */
 #define LARGE_TILES_MIN 64
+#define VEC4_TILES_MIN 96
+
+/* A product with fewer workgroups than this is split along k (when k is long enough), each
+ * split into its own partial product, and the partials are summed by shaders/gemm-reduce:
+ * the weight gradients (few outputs, k = the batch) otherwise leave most of a GPU idle. */
+#define SPLIT_TARGET_GROUPS 256
+#define SPLIT_MIN_K 256
+#define SPLIT_MAX 16
 
 static guint
 tiles (guint           m,
@@ -127,7 +139,7 @@ choose_vec4_tile (guint m,
                   guint n)
 {
   for (guint i = 0; i + 1 < G_N_ELEMENTS (vec4_tiles); i++)
-    if (tiles (m, n, &vec4_tiles[i]) >= LARGE_TILES_MIN)
+    if (tiles (m, n, &vec4_tiles[i]) >= VEC4_TILES_MIN)
       return &vec4_tiles[i];
   return &vec4_tiles[G_N_ELEMENTS (vec4_tiles) - 1];
 }
@@ -196,6 +208,123 @@ gemm_kernel (const GemmTile *tile,
   };
 }
 
+typedef struct
+{
+  CepTranspose trans_a, trans_b;
+  guint        m, n, k;
+  float        alpha;
+  CepView      a;
+  guint        lda;
+  CepView      b;
+  guint        ldb;
+  float        beta;
+  CepView      c;
+  guint        ldc;
+} GemmCall;
+
+static gboolean
+call_is_aligned (CepVulkanContext *ctx,
+                 const GemmCall   *g)
+{
+  return g->m % 4 == 0 && g->n % 4 == 0 && g->k % 4 == 0 && g->lda % 4 == 0 &&
+         g->ldb % 4 == 0 && g->ldc % 4 == 0 && _cep_vulkan_view_vec4_aligned (ctx, g->a) &&
+         _cep_vulkan_view_vec4_aligned (ctx, g->b) && _cep_vulkan_view_vec4_aligned (ctx, g->c);
+}
+
+static void
+dispatch_gemm (CepBackend     *backend,
+               const GemmTile *tile,
+               const GemmCall *g)
+{
+  CepVulkanKernel kernel = gemm_kernel (tile, g->trans_a, g->trans_b);
+  gboolean ta = g->trans_a == CEP_TRANS, tb = g->trans_b == CEP_TRANS;
+  CepVulkanArg args[] = {
+    CEP_VULKAN_IN (g->a, ta ? matrix_extent (g->k, g->m, g->lda)
+                            : matrix_extent (g->m, g->k, g->lda)),
+    CEP_VULKAN_IN (g->b, tb ? matrix_extent (g->n, g->k, g->ldb)
+                            : matrix_extent (g->k, g->n, g->ldb)),
+    CEP_VULKAN_OUT (g->c, matrix_extent (g->m, g->n, g->ldc)),
+  };
+  struct { guint32 off_a, off_b, off_c, m, n, k, lda, ldb, ldc; float alpha, beta; } push = {
+    .m = g->m, .n = g->n, .k = g->k, .lda = g->lda, .ldb = g->ldb, .ldc = g->ldc,
+    .alpha = g->alpha, .beta = g->beta,
+  };
+
+  _cep_vulkan_dispatch (backend, &kernel, args, &push, (g->n + tile->bn - 1) / tile->bn,
+                        (g->m + tile->bm - 1) / tile->bm);
+}
+
+/* How many pieces of k a product is split into: CEPSTRA_VULKAN_GEMM_SPLITS (tests) or, on
+ * GPUs, enough for SPLIT_TARGET_GROUPS workgroups, each piece at least SPLIT_MIN_K long. */
+static guint
+choose_splits (CepVulkanContext *ctx,
+               const GemmTile   *tile,
+               const GemmCall   *g)
+{
+  guint groups = tiles (g->m, g->n, tile);
+
+  if (ctx->forced_gemm_splits > 0)
+    return MIN (ctx->forced_gemm_splits, MAX (g->k / 16, 1));
+  if (ctx->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ||
+      groups >= SPLIT_TARGET_GROUPS)
+    return 1;
+  guint wanted = (SPLIT_TARGET_GROUPS + groups - 1) / groups;
+  return CLAMP (MIN (wanted, g->k / SPLIT_MIN_K), 1, SPLIT_MAX);
+}
+
+static void
+reduce_splits (CepBackend     *backend,
+               CepView         partials,
+               guint           splits,
+               const GemmCall *g)
+{
+  CepVulkanKernel kernel = cep_vulkan_kernel (CEP_SHADER_GEMM_REDUCE);
+  gsize size = (gsize) g->m * g->n;
+  CepVulkanArg args[] = {
+    CEP_VULKAN_IN (partials, size * splits),
+    CEP_VULKAN_OUT (g->c, matrix_extent (g->m, g->n, g->ldc)),
+  };
+  struct { guint32 off_p, off_c, m, n, ldc, splits; float alpha, beta; } push = {
+    .m = g->m, .n = g->n, .ldc = g->ldc, .splits = splits, .alpha = g->alpha, .beta = g->beta,
+  };
+
+  _cep_vulkan_dispatch (backend, &kernel, args, &push, _cep_vulkan_groups (size, 256), 1);
+}
+
+/* Piece s covers k in [s·piece, (s+1)·piece); pieces are multiples of 16 so every piece's
+ * operands stay as aligned as the whole product's. The pieces write disjoint partials, so
+ * no barrier orders them: they run side by side. */
+static void
+split_gemm (CepBackend     *backend,
+            const GemmCall *g,
+            guint           splits)
+{
+  CepVulkanContext *ctx = cep_vulkan_context (backend);
+  gsize size = (gsize) g->m * g->n;
+  guint piece = ((g->k + splits - 1) / splits + 15) / 16 * 16;
+  CepBuffer *scratch;
+
+  splits = (g->k + piece - 1) / piece;
+  scratch = _cep_vulkan_scratch (backend, size * splits);
+  if (scratch == NULL)
+    return;
+  for (guint s = 0; s < splits; s++)
+    {
+      guint start = s * piece;
+      GemmCall part = *g;
+      part.k = MIN (piece, g->k - start);
+      part.a.offset += g->trans_a == CEP_TRANS ? (gsize) start * g->lda : start;
+      part.b.offset += g->trans_b == CEP_TRANS ? start : (gsize) start * g->ldb;
+      part.alpha = 1.0f;
+      part.beta = 0.0f;
+      part.c = cep_view (scratch, s * size);
+      part.ldc = g->n;
+      dispatch_gemm (backend, choose_tile (ctx, g->m, g->n, call_is_aligned (ctx, &part)),
+                     &part);
+    }
+  reduce_splits (backend, cep_view (scratch, 0), splits, g);
+}
+
 static void
 vulkan_gemm (CepBackend  *backend,
              CepTranspose trans_a,
@@ -212,30 +341,20 @@ vulkan_gemm (CepBackend  *backend,
              CepView      c,
              guint        ldc)
 {
+  CepVulkanContext *ctx = cep_vulkan_context (backend);
+  GemmCall g = { trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc };
+
   if (alpha == 0.0f || k == 0)
     {
       scale_only (backend, m, n, beta, c, ldc);
       return;
     }
-  CepVulkanContext *ctx = cep_vulkan_context (backend);
-  gboolean aligned = m % 4 == 0 && n % 4 == 0 && k % 4 == 0 && lda % 4 == 0 && ldb % 4 == 0
-                     && ldc % 4 == 0 && _cep_vulkan_view_vec4_aligned (ctx, a)
-                     && _cep_vulkan_view_vec4_aligned (ctx, b)
-                     && _cep_vulkan_view_vec4_aligned (ctx, c);
-  const GemmTile *tile = choose_tile (ctx, m, n, aligned);
-  CepVulkanKernel kernel = gemm_kernel (tile, trans_a, trans_b);
-  gboolean ta = trans_a == CEP_TRANS, tb = trans_b == CEP_TRANS;
-  CepVulkanArg args[] = {
-    CEP_VULKAN_IN (a, ta ? matrix_extent (k, m, lda) : matrix_extent (m, k, lda)),
-    CEP_VULKAN_IN (b, tb ? matrix_extent (n, k, ldb) : matrix_extent (k, n, ldb)),
-    CEP_VULKAN_OUT (c, matrix_extent (m, n, ldc)),
-  };
-  struct { guint32 off_a, off_b, off_c, m, n, k, lda, ldb, ldc; float alpha, beta; } push = {
-    .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = alpha, .beta = beta,
-  };
-
-  _cep_vulkan_dispatch (backend, &kernel, args, &push, (n + tile->bn - 1) / tile->bn,
-                        (m + tile->bm - 1) / tile->bm);
+  const GemmTile *tile = choose_tile (ctx, m, n, call_is_aligned (ctx, &g));
+  guint splits = choose_splits (ctx, tile, &g);
+  if (splits > 1)
+    split_gemm (backend, &g, splits);
+  else
+    dispatch_gemm (backend, tile, &g);
 }
 
 void

@@ -95,6 +95,7 @@ typedef enum
   CEP_SHADER_MATRIX_SCALE,
   CEP_SHADER_GEMM,
   CEP_SHADER_GEMM_VEC4,
+  CEP_SHADER_GEMM_REDUCE,
   CEP_SHADER_BIAS_ACT_FORWARD,
   CEP_SHADER_BIAS_ACT_BACKWARD,
   CEP_SHADER_BIAS_ACT_BACKWARD_DBIAS,
@@ -195,9 +196,11 @@ typedef struct
   GError                          *error;           /* the first device error */
 
   /* Test aids, from the environment at creation: CEPSTRA_VULKAN_GEMM_TILE forces one GEMM
-   * tile shape by name; CEPSTRA_VULKAN_MAX_BINDING (bytes) lowers the binding limit so
-   * chunking shows on small tensors. */
+   * tile shape by name; CEPSTRA_VULKAN_GEMM_SPLITS splits every product along k;
+   * CEPSTRA_VULKAN_MAX_BINDING (bytes) lowers the binding limit so chunking shows on small
+   * tensors. */
   char                            *forced_gemm_tile;
+  guint                            forced_gemm_splits;  /* CEPSTRA_VULKAN_GEMM_SPLITS */
   CepVulkanProfile                *profile;         /* NULL unless profiling */
 } CepVulkanContext;
 
