@@ -107,6 +107,9 @@ check_gemm (CepBackend     *backend,
   test_assert_close (what, got, expected, gemm_c_size (g), TOL_FLOAT);
 }
 
+static guint64 profiled_dispatches (CepBackend *backend,
+                                    const char *shader);
+
 /* A backend whose GEMMs all use @tile (NULL: chosen per shape). */
 static CepBackend *
 backend_with_tile (const char *tile)
@@ -124,7 +127,7 @@ test_gemm_tiles (void)
 {
   static const char *const tiles[] = { NULL, "gpu:large", "gpu:medium", "gpu:few-columns",
                                        "gpu:few-rows", "cpu:large", "cpu:few-columns",
-                                       "cpu:few-rows" };
+                                       "cpu:few-rows", "skinny" };
   static const guint shapes[][3] = {
     { 1, 1, 1 }, { 3, 17, 5 }, { 17, 129, 33 }, { 129, 3, 130 }, { 200, 70, 9 }, { 33, 16, 300 },
   };
@@ -137,9 +140,13 @@ test_gemm_tiles (void)
     {
       g_autoptr (CepBackend) forced = backend_with_tile (tiles[t]);
       CepBackend *backend = forced != NULL ? forced : vulkan ();
+      guint64 skinny = 0;
+      if (forced != NULL)
+        g_assert_true (cep_backend_vulkan_set_profiling (forced, TRUE, NULL));
       for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
         for (guint tr = 0; tr < 4; tr++)
           {
+            skinny += shapes[s][1] <= 16 && !(tr & 1);
             const float *sc = scalars[(s + tr + t) % G_N_ELEMENTS (scalars)];
             GemmCase g = {
               .ta = tr & 1 ? CEP_TRANS : CEP_NO_TRANS, .tb = tr & 2 ? CEP_TRANS : CEP_NO_TRANS,
@@ -149,6 +156,9 @@ test_gemm_tiles (void)
             };
             check_gemm (backend, tiles[t] != NULL ? tiles[t] : "auto", &g, rand);
           }
+      /* The skinny kernel takes every product of at most 16 columns with A not transposed. */
+      if (g_strcmp0 (tiles[t], "skinny") == 0)
+        g_assert_cmpuint (profiled_dispatches (forced, "gemm_skinny"), ==, skinny);
       if (forced != NULL)
         vulkan_test_assert_clean (forced);
     }

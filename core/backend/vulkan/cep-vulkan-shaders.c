@@ -35,6 +35,10 @@ static const guint32 spirv_gemm_reduce[] =
 #include "gemm-reduce.spv.h"
 ;
 
+static const guint32 spirv_gemm_skinny[] =
+#include "gemm-skinny.spv.h"
+;
+
 static const guint32 spirv_bias_act_forward[] =
 #include "bias-act-forward.spv.h"
 ;
@@ -122,6 +126,7 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (GEMM, gemm, 3, 11, 0),
   SHADER (GEMM_VEC4, gemm_vec4, 3, 11, 0),
   SHADER (GEMM_REDUCE, gemm_reduce, 2, 8, 256),
+  SHADER (GEMM_SKINNY, gemm_skinny, 3, 11, 256),
   SHADER (BIAS_ACT_FORWARD, bias_act_forward, 3, 8, 256),
   SHADER (BIAS_ACT_BACKWARD, bias_act_backward, 3, 6, 256),
   SHADER (BIAS_ACT_BACKWARD_DBIAS, bias_act_backward_dbias, 4, 8, 256),
