@@ -169,23 +169,64 @@ remember_dataset (CepWindow *self)
     cep_application_add_recent (CEP_APPLICATION (app), root);
 }
 
+/* Every skipped file with its reason, one per line, in a dialog that scrolls and can be
+ * copied from (a toast has room for one). */
+void
+cep_window_show_skipped (CepWindow *self)
+{
+  GPtrArray *skipped = cep_session_get_skipped (self->session);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *scrolled, *label;
+
+  g_return_if_fail (CEP_IS_WINDOW (self));
+
+  for (guint i = 0; i < skipped->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
+                            ((CepSkippedFile *) g_ptr_array_index (skipped, i))->reason);
+  heading = g_strdup_printf (g_dngettext (NULL, "%u File Skipped", "%u Files Skipped",
+                                          skipped->len), skipped->len);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("These files were left out of the dataset:"));
+  label = gtk_label_new (text->str);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_skipped_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  cep_window_show_skipped (CEP_WINDOW (widget));
+}
+
 static void
 report_skipped (CepWindow *self)
 {
   GPtrArray *skipped = cep_session_get_skipped (self->session);
   g_autofree char *message = NULL;
-  const CepSkippedFile *first;
+  AdwToast *toast;
 
   if (skipped->len == 0)
     return;
-  first = g_ptr_array_index (skipped, 0);
-  if (skipped->len == 1)
-    message = g_strdup_printf ("Skipped %s", first->reason);
-  else
-    message = g_strdup_printf ("Skipped %u files; the first: %s", skipped->len, first->reason);
-  cep_window_add_toast (self, message);
-  for (guint i = 0; i < skipped->len; i++)
-    g_message ("skipped %s", ((CepSkippedFile *) g_ptr_array_index (skipped, i))->reason);
+  message = g_strdup_printf (g_dngettext (NULL, "Skipped %u file that could not be read",
+                                          "Skipped %u files that could not be read",
+                                          skipped->len), skipped->len);
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Show Files"));
+  adw_toast_set_action_name (toast, "win.show-skipped");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -513,6 +554,7 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-dataset", NULL, open_dataset_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.show-skipped", NULL, show_skipped_action);
   gtk_widget_class_install_action (widget_class, "win.open-experiment", NULL,
                                    open_experiment_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);

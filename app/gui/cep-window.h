@@ -34,6 +34,10 @@ gboolean    cep_window_open_experiment  (CepWindow      *self,
                                          const char     *path,
                                          GError        **error);
 
+/* A dialog listing every file the loader skipped, with its reason (the toast that reports
+ * skipped files offers it). */
+void        cep_window_show_skipped     (CepWindow      *self);
+
 /* "data", "model", "train", "analyze", "backends". */
 void        cep_window_show_page        (CepWindow      *self,
                                          const char     *name);

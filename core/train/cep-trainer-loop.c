@@ -36,6 +36,15 @@ check_cancelled (CepTrainer *self,
 
 /* Events */
 
+/* Microseconds of training: the monotonic clock less the time spent paused, so rates and
+ * elapsed times after a resume leave the pause out. Read on the trainer thread, which is the
+ * one that adds to paused_for. */
+static gint64
+active_time (CepTrainer *self)
+{
+  return g_get_monotonic_time () - self->paused_for;
+}
+
 static double
 elapsed_seconds (CepTrainer *self)
 {
@@ -315,7 +324,7 @@ record_rate (CepTrainer *self,
              guint       samples)
 {
   const guint ring = CEP_TRAINER_RATE_WINDOW + 1;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = active_time (self);
   guint64 count, total = 0;
   guint intervals;
 
@@ -358,7 +367,7 @@ train_batch (CepTrainer     *self,
              GError        **error)
 {
   double lr = cep_schedule_get_lr (&self->schedule, self->epoch, self->step);
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = active_time (self);
   GError *local_error = NULL;
   CepTrainerEvent event;
   CepStepStats stats;
@@ -469,7 +478,7 @@ end_epoch (CepTrainer         *self,
   event.loss = sums->samples > 0 ? sums->loss_sum / sums->samples : NAN;
   event.accuracy = sums->samples > 0 ? (double) sums->correct / sums->samples : 0.0;
   event.samples_per_second = sums->samples * 1e6 /
-                             MAX (g_get_monotonic_time () - sums->started, 1);
+                             MAX (active_time (self) - sums->started, 1);
   if (!evaluate_dev (self, &event, error))
     return FALSE;
   cep_schedule_epoch_end (&self->schedule, event.has_dev ? event.dev_loss : event.loss,
@@ -492,7 +501,7 @@ static gboolean
 run_epoch (CepTrainer *self,
            GError    **error)
 {
-  CepEpochSums sums = { 0.0, 0, 0, g_get_monotonic_time () };
+  CepEpochSums sums = { 0.0, 0, 0, active_time (self) };
 
   return train_epoch (self, &sums, error) && end_epoch (self, &sums, error);
 }

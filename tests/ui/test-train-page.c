@@ -327,13 +327,32 @@ pause_holds (Fixture *fixture)
   events = cep_train_controller_get_n_events (controller (fixture));
   cep_ui_test_run_for (500);
   g_assert_cmpuint (cep_train_controller_get_n_events (controller (fixture)), ==, events);
+  /* Whatever the last step reported, the status line says the run is paused. */
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (child (fixture, "status_label")),
+                                   "Paused"));
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-paused");
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
 }
 
 static void
 test_run_pause_stop_resume (Fixture       *fixture,
                             gconstpointer  data)
 {
+  AdwMessageDialog *dialog;
   const CepRunInfo *info;
   CepRunCurves *curves;
 
@@ -342,8 +361,21 @@ test_run_pause_stop_resume (Fixture       *fixture,
   start_and_wait_for_an_epoch (fixture);
   pause_holds (fixture);
 
-  /* Stop (from paused): the run ends as stopped, with its finished epochs saved. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.stop", NULL));
+  /* Stop (from paused), as Ctrl+. does it: it asks first; "Continue" keeps the run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.ask-stop",
+                                             NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "continue");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), ==,
+                   CEP_TRAIN_STATE_PAUSED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.ask-stop",
+                                             NULL));
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (dialog, "stop");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* The run ends as stopped, with its finished epochs saved. */
   g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
   wait_for_history (fixture);
   g_assert_cmpuint (cep_train_page_get_n_history (fixture->page), ==, 1);

@@ -10,6 +10,7 @@
 
 #include "cep-bar-chart.h"
 #include "cep-colormap.h"
+#include "cep-curve-view.h"
 #include "cep-spectrogram-view.h"
 #include "cep-ui-test-util.h"
 
@@ -242,6 +243,33 @@ test_bar_chart (void)
   gtk_window_destroy (window);
 }
 
+/* The hover read-out of a step axis names a whole step (it said "Step 63.9"). */
+static void
+test_curve_readout_whole_steps (void)
+{
+  CepCurveView *view = g_object_new (CEP_TYPE_CURVE_VIEW, NULL);
+  double x[100], y[100];
+  CepLineSeries style = { .name = "loss" };
+  CepLinePlotLayout layout;
+  GtkWindow *window;
+  g_autofree char *text = NULL;
+  double pixel;
+
+  for (guint i = 0; i < 100; i++)
+    x[i] = i, y[i] = 1.0 / (i + 1);
+  cep_line_plot_init (cep_curve_view_get_plot (view));
+  cep_curve_view_get_plot (view)->x_label = "Step";
+  cep_curve_view_add_series (view, &style, x, y, 100);
+  window = cep_ui_test_window_new (GTK_WIDGET (view), 500, 300);
+  g_assert_true (cep_curve_view_get_layout (view, &layout));
+  /* A pixel between steps 63 and 64, nearer 64. */
+  pixel = cep_plot_axis_to_pixel (&layout.x_axis, 63.7);
+  text = cep_curve_view_describe_at (view, pixel);
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_prefix (text, "Step 64\n"));
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,5 +285,6 @@ main (int   argc,
   g_test_add_func ("/ui/spectrogram/accessible", test_spectrogram_accessible);
   g_test_add_func ("/ui/spectrogram/dark", test_spectrogram_dark);
   g_test_add_func ("/ui/bar-chart", test_bar_chart);
+  g_test_add_func ("/ui/curve-view/readout-whole-steps", test_curve_readout_whole_steps);
   return g_test_run ();
 }

@@ -394,6 +394,81 @@ test_open_experiment (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Copies @count utterances of the demo's dev-clean into @root/dev-clean. */
+static void
+copy_utterances (const char *demo,
+                 const char *root,
+                 guint       count)
+{
+  const char *parts[] = { "mfcc", "transcript" };
+  g_autofree char *mfcc = g_build_filename (demo, "dev-clean", "mfcc", NULL);
+  g_autoptr (GDir) dir = g_dir_open (mfcc, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  for (guint n = 0; n < count && (name = g_dir_read_name (dir)) != NULL; n++)
+    for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+      {
+        g_autofree char *from = g_build_filename (demo, "dev-clean", parts[p], name, NULL);
+        g_autofree char *to_dir = g_build_filename (root, "dev-clean", parts[p], NULL);
+        g_autofree char *to = g_build_filename (to_dir, name, NULL);
+        g_autofree char *bytes = NULL;
+        gsize length;
+
+        g_mkdir_with_parents (to_dir, 0755);
+        g_assert_true (g_file_get_contents (from, &bytes, &length, NULL));
+        g_assert_true (g_file_set_contents (to, bytes, (gssize) length, NULL));
+      }
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* The bug: skipped files were one truncated toast. Every one is listed, with its reason. */
+static void
+test_skipped_files_listed (void)
+{
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  g_autoptr (GSettings) settings = g_settings_new (CEP_APPLICATION_ID);
+  g_autofree char *root = NULL, *bad = NULL, *bad_labels = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *label;
+  CepWindow *window;
+
+  if (demo == NULL)
+    {
+      g_test_skip ("no demo dataset (set CEPSTRA_DEMO_DIR)");
+      return;
+    }
+  root = g_dir_make_tmp ("cepstra-skipped-XXXXXX", NULL);
+  copy_utterances (demo, root, 3);
+  bad = g_build_filename (root, "dev-clean", "mfcc", "zz-broken.npy", NULL);
+  bad_labels = g_build_filename (root, "dev-clean", "transcript", "zz-broken.npy", NULL);
+  g_assert_true (g_file_set_contents (bad, "not an npy file", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_labels, "not one either", -1, NULL));
+  window = new_window ();
+  cep_window_open_dataset (window, root);
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  g_assert_cmpuint (cep_session_get_skipped (cep_window_get_session (window))->len, ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-skipped", NULL));
+  g_assert_true (cep_ui_test_wait_for (dialog_shown, NULL, 5000));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "1 File Skipped");
+  label = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+                                           adw_message_dialog_get_extra_child (dialog)));
+  if (GTK_IS_VIEWPORT (label))
+    label = gtk_viewport_get_child (GTK_VIEWPORT (label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "zz-broken.npy"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  cep_ui_test_screenshot (GTK_WIDGET (dialog), "skipped-files");
+  close_toplevels (ADW_TYPE_MESSAGE_DIALOG);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_set_string (settings, "last-dataset", "");
+}
+
 static void
 test_accels (void)
 {
@@ -426,6 +501,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/demo-by-default", test_demo_by_default);
   g_test_add_func ("/ui/window/pages", test_pages);
   g_test_add_func ("/ui/window/open-experiment", test_open_experiment);
+  g_test_add_func ("/ui/window/skipped-files-listed", test_skipped_files_listed);
   g_test_add_func ("/ui/window/open-missing-folder", test_open_missing_folder);
   g_test_add_func ("/ui/window/cancel-load", test_cancel_load);
   g_test_add_func ("/ui/window/remembers-dataset-and-size", test_remembers_dataset_and_size);

@@ -589,8 +589,13 @@ update_progress (CepTrainPage *self)
   rate = cep_format_count ((guint64) p->samples_per_second);
   text = g_strdup_printf ("Epoch %u of %u · batch %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
                           MIN (p->epoch + 1, p->n_epochs), p->n_epochs, p->batch, p->n_batches);
-  status = g_strdup_printf ("Step %" G_GUINT64_FORMAT " · %s samples/s · ETA %s · loss %.4f · "
-                            "lr %.3g", p->step, rate, eta, p->loss, p->lr);
+  /* A step that was in flight when Pause was pressed still reports: the line keeps saying
+   * that the run is paused. */
+  status = g_strdup_printf ("%s%s %" G_GUINT64_FORMAT " · %s samples/s · ETA %s · loss %.4f · "
+                            "lr %.3g",
+                            cep_train_controller_get_state (self->controller)
+                            == CEP_TRAIN_STATE_PAUSED ? _("Paused · ") : "",
+                            _("Step"), p->step, rate, eta, p->loss, p->lr);
   gtk_progress_bar_set_fraction (self->progress_bar, done);
   gtk_progress_bar_set_text (self->progress_bar, text);
   gtk_label_set_label (self->status_label, status);
@@ -1100,13 +1105,14 @@ update_actions (CepTrainPage *self)
   gboolean has_data = self->session != NULL && cep_session_get_dataset (self->session) != NULL;
   const CepRunInfo *selected = selected_run (self);
   GtkWidget *widget = GTK_WIDGET (self);
+  gboolean stoppable = state == CEP_TRAIN_STATE_RUNNING || state == CEP_TRAIN_STATE_PAUSED
+                       || state == CEP_TRAIN_STATE_STARTING;
 
   gtk_widget_action_set_enabled (widget, "train.start", idle && has_data);
   gtk_widget_action_set_enabled (widget, "train.pause", state == CEP_TRAIN_STATE_RUNNING
                                                         || state == CEP_TRAIN_STATE_PAUSED);
-  gtk_widget_action_set_enabled (widget, "train.stop", state == CEP_TRAIN_STATE_RUNNING
-                                                       || state == CEP_TRAIN_STATE_PAUSED
-                                                       || state == CEP_TRAIN_STATE_STARTING);
+  gtk_widget_action_set_enabled (widget, "train.stop", stoppable);
+  gtk_widget_action_set_enabled (widget, "train.ask-stop", stoppable);
   gtk_widget_action_set_enabled (widget, "train.batch-experiment", idle && has_data);
   gtk_widget_action_set_enabled (widget, "train.resume-run",
                                  idle && has_data && selected != NULL
@@ -1145,7 +1151,7 @@ pause_action (GtkWidget  *widget,
     cep_train_controller_pause (self->controller);
   gtk_label_set_label (self->status_label,
                        cep_train_controller_get_state (self->controller) == CEP_TRAIN_STATE_PAUSED
-                       ? "Paused" : "Running");
+                       ? _("Paused") : _("Running"));
 }
 
 static void
@@ -1158,6 +1164,39 @@ stop_action (GtkWidget  *widget,
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
   cep_train_controller_stop (self->controller);
   gtk_label_set_label (self->status_label, "Stopping after this step…");
+}
+
+static void
+on_stop_answered (AdwMessageDialog *dialog,
+                  const char       *response,
+                  CepTrainPage     *self)
+{
+  if (g_str_equal (response, "stop"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "train.stop", NULL);
+}
+
+/* The keyboard's Stop (Ctrl+. sits next to Ctrl+, for Preferences) asks first; the Stop
+ * button, a deliberate click, does not. */
+static void
+ask_stop_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Stop Training?"),
+                                   _("The run stops after this step. Its completed epochs stay "
+                                     "saved, and Resume continues it."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "continue", _("_Continue"),
+                                    "stop", _("_Stop"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "continue");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_answered), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1429,6 +1468,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "train.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "train.ask-stop", NULL, ask_stop_action);
   gtk_widget_class_install_action (widget_class, "train.batch-experiment", NULL,
                                    batch_experiment_action);
   gtk_widget_class_install_action (widget_class, "train.resume-run", NULL, resume_run_action);
@@ -1446,7 +1486,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "train.pause",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK,
-                                       "train.stop", NULL);
+                                       "train.ask-stop", NULL);
 }
 
 static void

@@ -238,8 +238,12 @@ cep_curve_view_describe_at (CepCurveView *self,
   if (!inside_x (self, x) || self->series->len == 0)
     return NULL;
   value = cep_plot_axis_from_pixel (&self->layout.x_axis, x);
+  /* Steps and epochs are whole: the read-out names the one under the pointer, not 63.9. */
+  if (self->plot.x_kind == CEP_PLOT_TICKS_INTEGER)
+    value = round (value);
   text = g_string_new (NULL);
-  g_string_append_printf (text, "%s %.4g", self->plot.x_label != NULL ? self->plot.x_label : "x",
+  g_string_append_printf (text, "%s %.*f", self->plot.x_label != NULL ? self->plot.x_label : "x",
+                          self->plot.x_kind == CEP_PLOT_TICKS_INTEGER ? 0 : 2,
                           value * (self->plot.x_display_scale > 0 ? self->plot.x_display_scale
                                                                   : 1.0));
   for (guint i = 0; i < self->series->len; i++)
