@@ -220,7 +220,7 @@ bench_seed (CepBackend *vulkan,
 /* The GEMM tile shapes --tiles compares (cep-vulkan-ops-gemm.c's names); NULL: automatic. */
 static const char *const tile_names[] = {
   NULL, "gpu:medium", "vec4-128x128", "vec4-128x128-k16", "vec4-128x64", "vec4-64x128",
-  "vec4-64x64",
+  "vec4-64x64", "vec4-128x256", "vec4-256x128",
 };
 
 /* The vulkan backends to measure GEMMs on: the automatic one, and with --tiles one per shape. */

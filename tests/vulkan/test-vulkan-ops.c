@@ -229,7 +229,8 @@ static void
 test_gemm_vec4_tiles (void)
 {
   static const char *const tiles[] = { NULL, "vec4-128x128", "vec4-128x64", "vec4-64x128",
-                                       "vec4-64x64", "vec4-128x128-k16" };
+                                       "vec4-64x64", "vec4-128x128-k16", "vec4-128x256",
+                                       "vec4-256x128" };
   static const guint shapes[][3] = {
     { 4, 4, 4 }, { 132, 68, 20 }, { 64, 136, 36 }, { 260, 12, 8 }, { 8, 260, 132 },
   };

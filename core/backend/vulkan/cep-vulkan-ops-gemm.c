@@ -61,6 +61,8 @@ static const GemmTile vec4_tiles[] = {
 static const GemmTile vec4_extra_tiles[] = {
   { "vec4-128x128", CEP_SHADER_GEMM_VEC4, 128, 128, 8, 8, 8 },
   { "vec4-64x128", CEP_SHADER_GEMM_VEC4, 64, 128, 16, 4, 8 },
+  { "vec4-128x256", CEP_SHADER_GEMM_VEC4, 128, 256, 8, 8, 16 },
+  { "vec4-256x128", CEP_SHADER_GEMM_VEC4, 256, 128, 8, 16, 8 },
 };
 
 /* Products of at most 16 columns with A not transposed, on GPUs (shaders/gemm-skinny.comp):
