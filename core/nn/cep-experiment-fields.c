@@ -22,12 +22,6 @@ const char * const _cep_experiment_schedule_names[] = {
   "constant", "step", "cosine", "plateau", NULL
 };
 static const char * const monitor_names[] = { "dev_loss", "dev_accuracy", NULL };
-static const char * const init_choices[] = {
-  "glorot_uniform", "kaiming_uniform", "kaiming_normal", "normal", "torch_default", NULL
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (init_choices) == CEP_INIT_COUNT + 1);
-
 static gboolean
 is_normal_init (gconstpointer base)
 {
@@ -115,31 +109,12 @@ static const CepField model_fields[] = {
   { "param_limit", CEP_FIELD_UINT64, MODEL (param_limit), CEP_CHECK_ANY, NULL, NULL },
 };
 
+/* The head is a Linear whose width is model.classes. */
 #define BLOCK(member) offsetof (CepBlock, member)
 static const CepField head_fields[] = {
-  { "init", CEP_FIELD_ENUM, BLOCK (init), CEP_CHECK_ANY, init_choices, NULL },
+  { "init", CEP_FIELD_ENUM, BLOCK (init), CEP_CHECK_ANY, cep_init_names, NULL },
   { "std", CEP_FIELD_DOUBLE, BLOCK (init_std), CEP_CHECK_POSITIVE, NULL, is_normal_init },
   { "bias", CEP_FIELD_BOOL, BLOCK (bias), CEP_CHECK_ANY, NULL, NULL },
-};
-
-static const CepField linear_fields[] = {
-  { "width", CEP_FIELD_UINT, BLOCK (width), CEP_CHECK_AT_LEAST_ONE, NULL, NULL },
-  { "init", CEP_FIELD_ENUM, BLOCK (init), CEP_CHECK_ANY, init_choices, NULL },
-  { "std", CEP_FIELD_DOUBLE, BLOCK (init_std), CEP_CHECK_POSITIVE, NULL, is_normal_init },
-  { "bias", CEP_FIELD_BOOL, BLOCK (bias), CEP_CHECK_ANY, NULL, NULL },
-};
-
-static const CepField batch_norm_fields[] = {
-  { "eps", CEP_FIELD_DOUBLE, BLOCK (eps), CEP_CHECK_POSITIVE, NULL, NULL },
-  { "momentum", CEP_FIELD_DOUBLE, BLOCK (momentum), CEP_CHECK_UNIT_CLOSED, NULL, NULL },
-};
-
-static const CepField dropout_fields[] = {
-  { "p", CEP_FIELD_DOUBLE, BLOCK (p), CEP_CHECK_UNIT_OPEN, NULL, NULL },
-};
-
-static const CepField leaky_relu_fields[] = {
-  { "slope", CEP_FIELD_DOUBLE, BLOCK (slope), CEP_CHECK_ANY, NULL, NULL },
 };
 
 const CepFieldTable _cep_experiment_top_fields = TABLE (top_fields);
@@ -150,10 +125,6 @@ const CepFieldTable _cep_experiment_schedule_fields = TABLE (schedule_fields);
 const CepFieldTable _cep_experiment_augment_fields = TABLE (augment_fields);
 const CepFieldTable _cep_experiment_model_fields = TABLE (model_fields);
 const CepFieldTable _cep_experiment_head_fields = TABLE (head_fields);
-const CepFieldTable _cep_experiment_linear_fields = TABLE (linear_fields);
-const CepFieldTable _cep_experiment_batch_norm_fields = TABLE (batch_norm_fields);
-const CepFieldTable _cep_experiment_dropout_fields = TABLE (dropout_fields);
-const CepFieldTable _cep_experiment_leaky_relu_fields = TABLE (leaky_relu_fields);
 
 #define AT(base, field, type) ((type *) ((guint8 *) (base) + (field)->offset))
 #define CONST_AT(base, field, type) ((const type *) ((const guint8 *) (base) + (field)->offset))

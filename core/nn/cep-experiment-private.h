@@ -9,51 +9,12 @@
 #pragma once
 
 #include "cep-experiment.h"
+#include "cep-field.h"
 #include "cep-json-writer.h"
 
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  CEP_FIELD_BOOL,         /* gboolean */
-  CEP_FIELD_UINT,         /* guint */
-  CEP_FIELD_UINT64,       /* guint64, at most G_MAXINT64 (JSON integers are signed) */
-  CEP_FIELD_DOUBLE,       /* double, finite */
-  CEP_FIELD_DOUBLE_PAIR,  /* two consecutive doubles, written as [a, b] */
-  CEP_FIELD_STRING,       /* char *, NULL written as null */
-  CEP_FIELD_ENUM,         /* an int-sized enum, written as one of the choices */
-} CepFieldType;
-
-typedef enum
-{
-  CEP_CHECK_ANY,
-  CEP_CHECK_POSITIVE,        /* > 0 */
-  CEP_CHECK_NON_NEGATIVE,    /* >= 0 */
-  CEP_CHECK_UNIT_OPEN,       /* [0, 1) */
-  CEP_CHECK_UNIT_CLOSED,     /* [0, 1] */
-  CEP_CHECK_FRACTION,        /* (0, 1] */
-  CEP_CHECK_OPEN_INTERVAL,   /* (0, 1) */
-  CEP_CHECK_AT_LEAST_ONE,    /* integers >= 1 */
-  CEP_CHECK_NOT_NULL,        /* strings: present and not empty */
-} CepFieldCheck;
-
-typedef struct
-{
-  const char          *key;
-  CepFieldType         type;
-  gsize                offset;
-  CepFieldCheck        check;
-  const char * const  *choices;                   /* CEP_FIELD_ENUM: names by value */
-  gboolean           (*relevant) (gconstpointer base);  /* NULL: always written */
-} CepField;
-
-typedef struct
-{
-  const CepField *fields;
-  guint           n_fields;
-} CepFieldTable;
 
 /* The tables, by the object they describe. */
 extern const CepFieldTable _cep_experiment_top_fields;       /* CepExperiment: name, seed */
@@ -64,11 +25,7 @@ extern const CepFieldTable _cep_experiment_schedule_fields;  /* CepExperimentSch
 extern const CepFieldTable _cep_experiment_augment_fields;   /* CepAugmentSpec */
 extern const CepFieldTable _cep_experiment_model_fields;     /* CepModelSpec scalars */
 extern const CepFieldTable _cep_experiment_head_fields;      /* the head's CepBlock */
-/* Per block kind (CepBlock); activations other than leaky_relu have no fields. */
-extern const CepFieldTable _cep_experiment_linear_fields;
-extern const CepFieldTable _cep_experiment_batch_norm_fields;
-extern const CepFieldTable _cep_experiment_dropout_fields;
-extern const CepFieldTable _cep_experiment_leaky_relu_fields;
+/* A block's own fields are its kind's (CepBlockType.fields, core/nn/blocks/). */
 
 const CepField *_cep_field_table_lookup (const CepFieldTable *table,
                                          const char          *key);

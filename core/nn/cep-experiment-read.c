@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "cepstra-experiment"
 
 #include "cep-experiment-private.h"
+#include "cep-block-type.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -150,54 +151,6 @@ read_section (Reader               *reader,
   return found == NULL || read_fields (reader, found, path, table, base, nested, error);
 }
 
-static char *
-block_type_choices (void)
-{
-  GString *text = g_string_new ("one of linear, batch_norm, dropout");
-
-  for (guint i = 0; i < CEP_ACTIVATION_COUNT; i++)
-    g_string_append_printf (text, ", %s", cep_activation_get_name (i));
-  return g_string_free (text, FALSE);
-}
-
-static const CepFieldTable no_fields = { NULL, 0 };
-
-static const struct
-{
-  const char          *type;
-  CepBlockKind         kind;
-  const CepFieldTable *table;
-} block_types[] = {
-  { "linear", CEP_BLOCK_LINEAR, &_cep_experiment_linear_fields },
-  { "batch_norm", CEP_BLOCK_BATCH_NORM, &_cep_experiment_batch_norm_fields },
-  { "dropout", CEP_BLOCK_DROPOUT, &_cep_experiment_dropout_fields },
-};
-
-/* The block of that "type" with its defaults, and the table of its other keys. */
-static gboolean
-block_from_type (const char           *type,
-                 CepBlock             *block,
-                 const CepFieldTable **table)
-{
-  CepActivation activation;
-
-  for (guint i = 0; i < G_N_ELEMENTS (block_types); i++)
-    if (strcmp (type, block_types[i].type) == 0)
-      {
-        *block = block_types[i].kind == CEP_BLOCK_LINEAR ? cep_block_linear (0)
-                 : block_types[i].kind == CEP_BLOCK_BATCH_NORM ? cep_block_batch_norm ()
-                 : cep_block_dropout (0.0);
-        *table = block_types[i].table;
-        return TRUE;
-      }
-  if (!cep_activation_from_name (type, &activation))
-    return FALSE;
-  *block = cep_block_activation (activation);
-  *table = activation == CEP_ACTIVATION_LEAKY_RELU ? &_cep_experiment_leaky_relu_fields
-                                                   : &no_fields;
-  return TRUE;
-}
-
 static gboolean
 read_block (Reader      *reader,
             JsonNode    *node,
@@ -206,7 +159,6 @@ read_block (Reader      *reader,
             GError     **error)
 {
   static const char * const nested[] = { "type", NULL };
-  const CepFieldTable *table = NULL;
   g_autofree char *type_path = _cep_field_path (path, "type");
   JsonObject *object;
   JsonNode *type;
@@ -217,13 +169,14 @@ read_block (Reader      *reader,
   type = json_object_get_member (object, "type");
   if (type == NULL || !JSON_NODE_HOLDS_VALUE (type)
       || json_node_get_value_type (type) != G_TYPE_STRING
-      || !block_from_type (json_node_get_string (type), block, &table))
+      || cep_block_type_parse (json_node_get_string (type), block) == NULL)
     {
-      g_autofree char *choices = block_type_choices ();
-      return fail (reader, error, CEP_EXPERIMENT_ERROR_INVALID, type_path, "expected %s",
+      g_autofree char *choices = cep_block_type_list_names ();
+      return fail (reader, error, CEP_EXPERIMENT_ERROR_INVALID, type_path, "expected one of %s",
                    choices);
     }
-  return read_fields (reader, object, path, table, block, nested, error);
+  return read_fields (reader, object, path, cep_block_type_fields_of (block), block, nested,
+                      error);
 }
 
 static gboolean

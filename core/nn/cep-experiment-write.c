@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "cepstra-experiment"
 
 #include "cep-experiment-private.h"
+#include "cep-block-type.h"
 
 static void
 write_section (CepJsonWriter       *writer,
@@ -22,27 +23,6 @@ write_section (CepJsonWriter       *writer,
   cep_json_writer_end_object (writer);
 }
 
-static const CepFieldTable *
-block_fields (const CepBlock *block)
-{
-  static const CepFieldTable none = { NULL, 0 };
-
-  switch (block->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      return &_cep_experiment_linear_fields;
-    case CEP_BLOCK_BATCH_NORM:
-      return &_cep_experiment_batch_norm_fields;
-    case CEP_BLOCK_DROPOUT:
-      return &_cep_experiment_dropout_fields;
-    case CEP_BLOCK_ACTIVATION:
-      return block->activation == CEP_ACTIVATION_LEAKY_RELU
-             ? &_cep_experiment_leaky_relu_fields : &none;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 /* {"type": "linear", "width": 512, ...} or {"type": "gelu"}, on one line. */
 static void
 write_block (CepJsonWriter  *writer,
@@ -50,11 +30,8 @@ write_block (CepJsonWriter  *writer,
 {
   cep_json_writer_begin_inline_object (writer);
   cep_json_writer_member (writer, "type");
-  if (block->kind == CEP_BLOCK_ACTIVATION)
-    cep_json_writer_string (writer, cep_activation_get_name (block->activation));
-  else
-    cep_json_writer_string (writer, cep_block_kind_get_name (block->kind));
-  _cep_field_table_write (block_fields (block), block, writer);
+  cep_json_writer_string (writer, cep_block_type_name_of (block));
+  _cep_field_table_write (cep_block_type_fields_of (block), block, writer);
   cep_json_writer_end_object (writer);
 }
 

@@ -2,13 +2,16 @@
  *
  * cep-model-spec.c: model specs, their validation, counts and checkpoint tensor names.
  *
- * Owns the meaning of a spec: which block sequences are valid, how parameters and FLOPs are
- * counted, how tensors are named and how initial weights are drawn. It must not know about
- * presets (cep-model-presets.c) or files (cep-experiment.c).
+ * Owns the meaning of a spec as a whole: the input shape and how it flows through the blocks,
+ * the checks of the whole (bounds, the head), totals of parameters and FLOPs, the tensor list
+ * and how initial weights are drawn. What one block kind means is its descriptor's
+ * (cep-block-type.h, blocks/): this file walks the table and never switches on a kind. It must
+ * not know about presets (cep-model-presets.c) or files (cep-experiment.c).
  */
 #define G_LOG_DOMAIN "cepstra-nn"
 
 #include "cep-model-spec.h"
+#include "cep-block-type.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -18,45 +21,27 @@
 
 G_DEFINE_QUARK (cep-model-spec-error-quark, cep_model_spec_error)
 
-static const char *const block_kind_names[] = {
-  [CEP_BLOCK_LINEAR] = "linear",
-  [CEP_BLOCK_BATCH_NORM] = "batch_norm",
-  [CEP_BLOCK_ACTIVATION] = "activation",
-  [CEP_BLOCK_DROPOUT] = "dropout",
-};
-
-static const char *const init_names[CEP_INIT_COUNT] = {
+const char *const cep_init_names[CEP_INIT_COUNT + 1] = {
   [CEP_INIT_GLOROT_UNIFORM] = "glorot_uniform",
   [CEP_INIT_KAIMING_UNIFORM] = "kaiming_uniform",
   [CEP_INIT_KAIMING_NORMAL] = "kaiming_normal",
   [CEP_INIT_NORMAL] = "normal",
   [CEP_INIT_TORCH_DEFAULT] = "torch_default",
-};
-
-/* torch's module names, for descriptions and the PyTorch snippet. */
-static const char *const torch_activation_names[CEP_ACTIVATION_COUNT] = {
-  [CEP_ACTIVATION_IDENTITY] = "Identity",
-  [CEP_ACTIVATION_RELU] = "ReLU",
-  [CEP_ACTIVATION_LEAKY_RELU] = "LeakyReLU",
-  [CEP_ACTIVATION_GELU] = "GELU",
-  [CEP_ACTIVATION_SILU] = "SiLU",
-  [CEP_ACTIVATION_MISH] = "Mish",
-  [CEP_ACTIVATION_SIGMOID] = "Sigmoid",
-  [CEP_ACTIVATION_TANH] = "Tanh",
+  NULL,
 };
 
 const char *
 cep_block_kind_get_name (CepBlockKind kind)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (block_kind_names), NULL);
-  return block_kind_names[kind];
+  g_return_val_if_fail ((guint) kind < CEP_BLOCK_KIND_COUNT, NULL);
+  return cep_block_type_get (kind)->name;
 }
 
 const char *
 cep_init_get_name (CepInit init)
 {
   g_return_val_if_fail ((guint) init < CEP_INIT_COUNT, NULL);
-  return init_names[init];
+  return cep_init_names[init];
 }
 
 gboolean
@@ -66,7 +51,7 @@ cep_init_from_name (const char *name,
   g_return_val_if_fail (name != NULL, FALSE);
 
   for (guint i = 0; i < CEP_INIT_COUNT; i++)
-    if (strcmp (name, init_names[i]) == 0)
+    if (strcmp (name, cep_init_names[i]) == 0)
       {
         *init = (CepInit) i;
         return TRUE;
@@ -74,8 +59,8 @@ cep_init_from_name (const char *name,
   return FALSE;
 }
 
-static CepBlock
-block_defaults (CepBlockKind kind)
+CepBlock
+cep_block_defaults (CepBlockKind kind)
 {
   CepBlock block = {
     .kind = kind,
@@ -92,61 +77,14 @@ block_defaults (CepBlockKind kind)
   return block;
 }
 
-CepBlock
-cep_block_linear (guint width)
-{
-  CepBlock block = block_defaults (CEP_BLOCK_LINEAR);
-
-  block.width = width;
-  return block;
-}
-
-CepBlock
-cep_block_batch_norm (void)
-{
-  return block_defaults (CEP_BLOCK_BATCH_NORM);
-}
-
-CepBlock
-cep_block_activation (CepActivation activation)
-{
-  CepBlock block = block_defaults (CEP_BLOCK_ACTIVATION);
-
-  block.activation = activation;
-  return block;
-}
-
-CepBlock
-cep_block_dropout (double p)
-{
-  CepBlock block = block_defaults (CEP_BLOCK_DROPOUT);
-
-  block.p = p;
-  return block;
-}
-
 /* Compares the fields that mean something for the block's kind. */
 static gboolean
 block_equal (const CepBlock *a,
              const CepBlock *b)
 {
-  if (a->kind != b->kind)
-    return FALSE;
-  switch (a->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      return a->width == b->width && a->init == b->init && a->bias == b->bias
-             && (a->init != CEP_INIT_NORMAL || a->init_std == b->init_std);
-    case CEP_BLOCK_BATCH_NORM:
-      return a->eps == b->eps && a->momentum == b->momentum;
-    case CEP_BLOCK_ACTIVATION:
-      return a->activation == b->activation
-             && (a->activation != CEP_ACTIVATION_LEAKY_RELU || a->slope == b->slope);
-    case CEP_BLOCK_DROPOUT:
-      return a->p == b->p;
-    default:
-      return FALSE;
-    }
+  const CepBlockType *type = cep_block_type_of (a);
+
+  return a->kind == b->kind && type != NULL && type->equal (a, b);
 }
 
 CepModelSpec *
@@ -258,23 +196,63 @@ cep_model_spec_get_block (const CepModelSpec *spec,
   return &g_array_index (spec->blocks, CepBlock, index);
 }
 
+static CepBlockShape
+input_shape (const CepModelSpec *spec)
+{
+  return (CepBlockShape) { 2 * spec->context + 1, spec->feature_dim, FALSE };
+}
+
+/* The shape after @block; a block of an unknown kind passes its input on. */
+static void
+next_shape (const CepBlock *block,
+            CepBlockShape  *shape)
+{
+  const CepBlockType *type = cep_block_type_of (block);
+  CepBlockShape in = *shape;
+
+  if (type != NULL)
+    type->output_shape (block, &in, shape);
+}
+
+void
+cep_model_spec_get_block_input_shape (const CepModelSpec *spec,
+                                      guint               index,
+                                      CepBlockShape      *shape)
+{
+  g_return_if_fail (spec != NULL && shape != NULL);
+  g_return_if_fail (index <= spec->blocks->len);
+
+  *shape = input_shape (spec);
+  for (guint i = 0; i < index; i++)
+    next_shape (&g_array_index (spec->blocks, CepBlock, i), shape);
+}
+
 guint
 cep_model_spec_get_block_input_width (const CepModelSpec *spec,
                                       guint               index)
 {
-  guint width;
+  CepBlockShape shape;
 
   g_return_val_if_fail (spec != NULL, 0);
   g_return_val_if_fail (index <= spec->blocks->len, 0);
 
-  width = cep_model_spec_get_input_dim (spec);
-  for (guint i = 0; i < index; i++)
+  cep_model_spec_get_block_input_shape (spec, index, &shape);
+  return cep_block_shape_width (&shape);
+}
+
+gboolean
+cep_model_spec_uses_batch_statistics (const CepModelSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  for (guint i = 0; i < spec->blocks->len; i++)
     {
-      const CepBlock *block = &g_array_index (spec->blocks, CepBlock, i);
-      if (block->kind == CEP_BLOCK_LINEAR)
-        width = block->width;
+      const CepBlockType *type = cep_block_type_of (&g_array_index (spec->blocks, CepBlock, i));
+
+      if (type != NULL && type->batch_statistics)
+        return TRUE;
     }
-  return width;
+  return FALSE;
 }
 
 static gboolean
@@ -300,55 +278,23 @@ fail (GError     **error,
   return FALSE;
 }
 
-static gboolean
-validate_linear (const CepBlock  *block,
-                 const char      *where,
-                 guint            max_width,
-                 GError         **error)
-{
-  if (block->width == 0 || block->width > max_width)
-    return fail (error, where, "linear width %u is not in [1, %u]", block->width, max_width);
-  if ((guint) block->init >= CEP_INIT_COUNT)
-    return fail (error, where, "unknown initialization %d", block->init);
-  if (block->init == CEP_INIT_NORMAL && !(isfinite (block->init_std) && block->init_std > 0))
-    return fail (error, where, "normal initialization needs a positive std, not %g",
-                 block->init_std);
-  return TRUE;
-}
-
+/* Checks @block against its input shape @in (and then moves @in on to its output). */
 static gboolean
 validate_block (const CepBlock  *block,
                 const char      *where,
-                gboolean         after_linear,
+                gboolean         after_trainable,
+                CepBlockShape   *in,
                 GError         **error)
 {
-  switch (block->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      return validate_linear (block, where, CEP_MODEL_MAX_WIDTH, error);
-    case CEP_BLOCK_BATCH_NORM:
-      if (!after_linear)
-        return fail (error, where, "batch_norm before any linear layer");
-      if (!(isfinite (block->eps) && block->eps > 0))
-        return fail (error, where, "batch_norm eps %g is not positive", block->eps);
-      if (!(block->momentum >= 0 && block->momentum <= 1))
-        return fail (error, where, "batch_norm momentum %g is not in [0, 1]", block->momentum);
-      return TRUE;
-    case CEP_BLOCK_ACTIVATION:
-      if (!after_linear)
-        return fail (error, where, "activation before any linear layer");
-      if ((guint) block->activation >= CEP_ACTIVATION_COUNT)
-        return fail (error, where, "unknown activation %d", block->activation);
-      if (!isfinite (block->slope))
-        return fail (error, where, "leaky_relu slope is not a finite number");
-      return TRUE;
-    case CEP_BLOCK_DROPOUT:
-      if (!(block->p >= 0 && block->p < 1))
-        return fail (error, where, "dropout p %g is not in [0, 1)", block->p);
-      return TRUE;
-    default:
-      return fail (error, where, "unknown block kind %d", block->kind);
-    }
+  const CepBlockType *type = cep_block_type_of (block);
+  g_autofree char *message = NULL;
+
+  if (type == NULL)
+    return fail (error, where, "unknown block kind %d", block->kind);
+  if (!type->validate (block, in, after_trainable, &message))
+    return fail (error, where, "%s", message);
+  next_shape (block, in);
+  return TRUE;
 }
 
 static gboolean
@@ -372,116 +318,107 @@ gboolean
 cep_model_spec_validate (const CepModelSpec  *spec,
                          GError             **error)
 {
-  gboolean after_linear = FALSE;
+  gboolean after_trainable = FALSE;
+  CepBlockShape shape;
 
   g_return_val_if_fail (spec != NULL, FALSE);
 
   if (!validate_shape (spec, error))
     return FALSE;
+  shape = input_shape (spec);
   for (guint i = 0; i < spec->blocks->len; i++)
     {
       const CepBlock *block = &g_array_index (spec->blocks, CepBlock, i);
       g_autofree char *where = g_strdup_printf ("blocks[%u]", i);
 
-      if (!validate_block (block, where, after_linear, error))
+      if (!validate_block (block, where, after_trainable, &shape, error))
         return FALSE;
-      after_linear |= block->kind == CEP_BLOCK_LINEAR;
+      after_trainable |= cep_block_type_of (block)->trainable;
     }
   if (spec->head.kind != CEP_BLOCK_LINEAR)
     return fail (error, "head", "the head must be a linear layer");
   if (spec->head.width < 2 || spec->head.width > CEP_MODEL_MAX_CLASSES)
     return fail (error, "head", "%u classes is not in [2, %d]", spec->head.width,
                  CEP_MODEL_MAX_CLASSES);
-  return validate_linear (&spec->head, "head", CEP_MODEL_MAX_CLASSES, error);
+  return validate_block (&spec->head, "head", TRUE, &shape, error);
+}
+
+/* The sum of @count over every block (the head included), each at its input shape. */
+static guint64
+sum_over_blocks (const CepModelSpec *spec,
+                 guint64           (*count) (const CepBlockType  *type,
+                                             const CepBlock      *block,
+                                             const CepBlockShape *in,
+                                             gboolean            *first))
+{
+  CepBlockShape shape = input_shape (spec);
+  gboolean first = TRUE;
+  guint64 total = 0;
+
+  for (guint i = 0; i <= spec->blocks->len; i++)
+    {
+      const CepBlock *block = cep_model_spec_get_block (spec, i);
+      const CepBlockType *type = cep_block_type_of (block);
+
+      if (type != NULL)
+        total += count (type, block, &shape, &first);
+      next_shape (block, &shape);
+    }
+  return total;
 }
 
 static guint64
-linear_params (const CepBlock *block,
-               guint64         in)
+params_of (const CepBlockType  *type,
+           const CepBlock      *block,
+           const CepBlockShape *in,
+           gboolean            *first)
 {
-  return in * block->width + (block->bias ? block->width : 0);
+  return type->count_params (block, in);
+}
+
+static guint64
+flops_of (const CepBlockType  *type,
+          const CepBlock      *block,
+          const CepBlockShape *in,
+          gboolean            *first)
+{
+  return type->count_flops (block, in);
+}
+
+/* The first trainable block needs no input gradient. */
+static guint64
+train_gemm_flops_of (const CepBlockType  *type,
+                     const CepBlock      *block,
+                     const CepBlockShape *in,
+                     gboolean            *first)
+{
+  guint64 flops = type->count_train_gemm_flops != NULL
+                  ? type->count_train_gemm_flops (block, in, *first) : 0;
+
+  if (type->trainable)
+    *first = FALSE;
+  return flops;
 }
 
 guint64
 cep_model_spec_count_params (const CepModelSpec *spec)
 {
-  guint64 width, total = 0;
-
   g_return_val_if_fail (spec != NULL, 0);
-
-  width = cep_model_spec_get_input_dim (spec);
-  for (guint i = 0; i < spec->blocks->len; i++)
-    {
-      const CepBlock *block = &g_array_index (spec->blocks, CepBlock, i);
-
-      if (block->kind == CEP_BLOCK_LINEAR)
-        {
-          total += linear_params (block, width);
-          width = block->width;
-        }
-      else if (block->kind == CEP_BLOCK_BATCH_NORM)
-        total += 2 * width;
-    }
-  return total + linear_params (&spec->head, width);
-}
-
-static guint64
-block_flops (const CepBlock *block,
-             guint64         in)
-{
-  switch (block->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      return 2 * in * block->width + (block->bias ? block->width : 0);
-    case CEP_BLOCK_BATCH_NORM:
-      return 2 * in;
-    case CEP_BLOCK_ACTIVATION:
-      return in;
-    case CEP_BLOCK_DROPOUT:
-    default:
-      return 0;
-    }
+  return sum_over_blocks (spec, params_of);
 }
 
 guint64
 cep_model_spec_count_flops (const CepModelSpec *spec)
 {
-  guint64 width, total = 0;
-
   g_return_val_if_fail (spec != NULL, 0);
-
-  width = cep_model_spec_get_input_dim (spec);
-  for (guint i = 0; i < spec->blocks->len; i++)
-    {
-      const CepBlock *block = &g_array_index (spec->blocks, CepBlock, i);
-
-      total += block_flops (block, width);
-      if (block->kind == CEP_BLOCK_LINEAR)
-        width = block->width;
-    }
-  return total + block_flops (&spec->head, width);
+  return sum_over_blocks (spec, flops_of);
 }
 
 guint64
 cep_model_spec_count_train_gemm_flops (const CepModelSpec *spec)
 {
-  guint64 width, total = 0;
-  gboolean first = TRUE;
-
   g_return_val_if_fail (spec != NULL, 0);
-
-  width = cep_model_spec_get_input_dim (spec);
-  for (guint i = 0; i <= spec->blocks->len; i++)
-    {
-      const CepBlock *block = cep_model_spec_get_block (spec, i);
-
-      if (block->kind != CEP_BLOCK_LINEAR)
-        continue;
-      total += (first ? 4 : 6) * width * block->width;
-      width = block->width;
-      first = FALSE;
-    }
-  return total;
+  return sum_over_blocks (spec, train_gemm_flops_of);
 }
 
 /* 18864938 -> "18,864,938". */
@@ -518,39 +455,6 @@ cep_model_spec_check_param_limit (const CepModelSpec *spec)
   return g_strdup_printf ("%s parameters: above the limit of %s", have, limit);
 }
 
-static void
-describe_block (GString        *text,
-                const CepBlock *block,
-                guint           in)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-  switch (block->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      g_string_append_printf (text, "Linear(%u, %u%s)", in, block->width,
-                              block->bias ? "" : ", bias=False");
-      break;
-    case CEP_BLOCK_BATCH_NORM:
-      g_string_append_printf (text, "BatchNorm1d(%u)", in);
-      break;
-    case CEP_BLOCK_ACTIVATION:
-      g_string_append (text, torch_activation_names[block->activation]);
-      if (block->activation == CEP_ACTIVATION_LEAKY_RELU)
-        g_string_append_printf (text, "(negative_slope=%s)",
-                                g_ascii_formatd (number, sizeof number, "%g", block->slope));
-      else
-        g_string_append (text, "()");
-      break;
-    case CEP_BLOCK_DROPOUT:
-      g_string_append_printf (text, "Dropout(p=%s)",
-                              g_ascii_formatd (number, sizeof number, "%g", block->p));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 char *
 cep_model_spec_describe (const CepModelSpec *spec)
 {
@@ -560,8 +464,11 @@ cep_model_spec_describe (const CepModelSpec *spec)
 
   for (guint i = 0; i <= spec->blocks->len; i++)
     {
-      describe_block (text, cep_model_spec_get_block (spec, i),
-                      cep_model_spec_get_block_input_width (spec, i));
+      const CepBlock *block = cep_model_spec_get_block (spec, i);
+      CepBlockShape in;
+
+      cep_model_spec_get_block_input_shape (spec, i, &in);
+      cep_block_type_of (block)->describe (block, &in, text);
       g_string_append_c (text, '\n');
     }
   return g_string_free (text, FALSE);
@@ -575,60 +482,6 @@ tensor_info_clear (gpointer data)
   g_free (info->name);
 }
 
-static void
-add_tensor (GArray        *tensors,
-            guint          block,
-            CepTensorRole  role,
-            gsize          length,
-            gboolean       is_parameter)
-{
-  static const char *const suffixes[] = {
-    [CEP_TENSOR_WEIGHT] = "weight",
-    [CEP_TENSOR_BIAS] = "bias",
-    [CEP_TENSOR_RUNNING_MEAN] = "running_mean",
-    [CEP_TENSOR_RUNNING_VAR] = "running_var",
-    [CEP_TENSOR_NUM_BATCHES_TRACKED] = "num_batches_tracked",
-  };
-  CepTensorInfo info = {
-    .name = g_strdup_printf (CEP_MODEL_TENSOR_PREFIX ".%u.%s", block, suffixes[role]),
-    .block = block,
-    .role = role,
-    .n_dims = role == CEP_TENSOR_NUM_BATCHES_TRACKED ? 0 : 1,
-    .shape = { length, 0 },
-    .n_elements = role == CEP_TENSOR_NUM_BATCHES_TRACKED ? 1 : length,
-    .is_parameter = is_parameter,
-  };
-  g_array_append_val (tensors, info);
-}
-
-static void
-add_block_tensors (GArray         *tensors,
-                   const CepBlock *block,
-                   guint           index,
-                   guint           in)
-{
-  CepTensorInfo *weight;
-
-  if (block->kind == CEP_BLOCK_LINEAR)
-    {
-      add_tensor (tensors, index, CEP_TENSOR_WEIGHT, block->width, TRUE);
-      weight = &g_array_index (tensors, CepTensorInfo, tensors->len - 1);
-      weight->n_dims = 2;
-      weight->shape[1] = in;
-      weight->n_elements = (gsize) block->width * in;
-      if (block->bias)
-        add_tensor (tensors, index, CEP_TENSOR_BIAS, block->width, TRUE);
-    }
-  else if (block->kind == CEP_BLOCK_BATCH_NORM)
-    {
-      add_tensor (tensors, index, CEP_TENSOR_WEIGHT, in, TRUE);
-      add_tensor (tensors, index, CEP_TENSOR_BIAS, in, TRUE);
-      add_tensor (tensors, index, CEP_TENSOR_RUNNING_MEAN, in, FALSE);
-      add_tensor (tensors, index, CEP_TENSOR_RUNNING_VAR, in, FALSE);
-      add_tensor (tensors, index, CEP_TENSOR_NUM_BATCHES_TRACKED, 1, FALSE);
-    }
-}
-
 GArray *
 cep_model_spec_list_tensors (const CepModelSpec *spec)
 {
@@ -639,8 +492,13 @@ cep_model_spec_list_tensors (const CepModelSpec *spec)
   tensors = g_array_new (FALSE, TRUE, sizeof (CepTensorInfo));
   g_array_set_clear_func (tensors, tensor_info_clear);
   for (guint i = 0; i <= spec->blocks->len; i++)
-    add_block_tensors (tensors, cep_model_spec_get_block (spec, i), i,
-                       cep_model_spec_get_block_input_width (spec, i));
+    {
+      const CepBlock *block = cep_model_spec_get_block (spec, i);
+      CepBlockShape in;
+
+      cep_model_spec_get_block_input_shape (spec, i, &in);
+      cep_block_type_of (block)->list_tensors (block, i, &in, tensors);
+    }
   return tensors;
 }
 

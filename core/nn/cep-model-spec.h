@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-model-spec.h: what an MLP is, independent of any backend.
+ * cep-model-spec.h: what a model is, independent of any backend.
  *
  * A spec is the context K, the feature dimension D (the input is (2K+1)·D floats), an ordered
- * list of hidden blocks (Linear, BatchNorm, activation, Dropout) and the classifier head, a
+ * list of hidden blocks (of the kinds in blocks/cep-block-kinds.h, each described by its
+ * CepBlockType in cep-block-type.h) and the classifier head, a
  * Linear to n_classes logits trained with softmax cross-entropy (optionally label-smoothed).
  * It answers the questions asked before any weight exists: is the model well formed, how many
  * parameters and FLOPs does it have, what are its tensors called in a checkpoint.
@@ -53,12 +54,14 @@ typedef enum
 /* The prefix of every tensor name in a checkpoint. */
 #define CEP_MODEL_TENSOR_PREFIX "layers"
 
+/* The kinds, one per line of blocks/cep-block-kinds.h; what each is and does is its
+ * descriptor's (cep-block-type.h). */
 typedef enum
 {
-  CEP_BLOCK_LINEAR,
-  CEP_BLOCK_BATCH_NORM,
-  CEP_BLOCK_ACTIVATION,
-  CEP_BLOCK_DROPOUT,
+#define CEP_BLOCK_KIND(ENUM, name) CEP_BLOCK_##ENUM,
+#include "blocks/cep-block-kinds.h"
+#undef CEP_BLOCK_KIND
+  CEP_BLOCK_KIND_COUNT
 } CepBlockKind;
 
 /* Weight initializations. Biases start at zero except with CEP_INIT_TORCH_DEFAULT. fan_in is
@@ -75,6 +78,9 @@ typedef enum
 } CepInit;
 
 #define CEP_INIT_COUNT (CEP_INIT_TORCH_DEFAULT + 1)
+
+/* Their names by value ("glorot_uniform", ...), NULL-terminated. */
+extern const char *const cep_init_names[CEP_INIT_COUNT + 1];
 
 /* One block. Only the fields of its kind are meaningful; the others keep the values the
  * constructors below give them, so two equal blocks compare equal field by field. */
@@ -96,7 +102,9 @@ typedef struct
   double        p;            /* probability of zeroing, in [0, 1) */
 } CepBlock;
 
-/* Blocks with every other field at its default. */
+/* A block of @kind with every field at its default. */
+CepBlock      cep_block_defaults   (CepBlockKind   kind);
+/* Blocks with every other field at its default (defined in their kinds' files). */
 CepBlock      cep_block_linear     (guint          width);   /* Glorot uniform, bias on */
 CepBlock      cep_block_batch_norm (void);
 CepBlock      cep_block_activation (CepActivation  activation);
@@ -106,6 +114,22 @@ const char   *cep_block_kind_get_name (CepBlockKind kind);       /* "linear", "b
 const char   *cep_init_get_name       (CepInit      init);       /* "glorot_uniform", ... */
 gboolean      cep_init_from_name      (const char  *name,
                                        CepInit     *init);
+
+/* What flows between blocks: @frames time steps of @channels features, stored frame-major
+ * (the network input: 2K+1 frames of D coefficients), or one flat vector (@frames 1). Its
+ * width is frames·channels. */
+typedef struct
+{
+  guint    frames;
+  guint    channels;
+  gboolean flat;       /* a vector; a Linear reads any shape as the vector it is stored as */
+} CepBlockShape;
+
+static inline guint
+cep_block_shape_width (const CepBlockShape *shape)
+{
+  return shape->frames * shape->channels;
+}
 
 typedef struct
 {
@@ -137,9 +161,17 @@ guint           cep_model_spec_get_n_blocks   (const CepModelSpec  *spec);
 /* Blocks 0 .. n_blocks-1 are the hidden blocks, block n_blocks is the head. */
 const CepBlock *cep_model_spec_get_block      (const CepModelSpec  *spec,
                                                guint                index);
-/* The number of features flowing into block @index (the head included). */
+/* The number of features flowing into block @index (the head included), and their shape
+ * (the input is 2K+1 frames of D features; every block's output_shape after that). */
 guint           cep_model_spec_get_block_input_width (const CepModelSpec *spec,
                                                       guint               index);
+void            cep_model_spec_get_block_input_shape (const CepModelSpec *spec,
+                                                      guint               index,
+                                                      CepBlockShape      *shape);
+
+/* TRUE when a block normalizes with the batch's statistics in training (BatchNorm), so a
+ * training batch needs at least 2 rows. */
+gboolean        cep_model_spec_uses_batch_statistics (const CepModelSpec *spec);
 
 /* FALSE with CEP_MODEL_SPEC_ERROR_INVALID and a message like "blocks[3]: dropout p 1 is not
  * in [0, 1)" or "head: ...". Checks bounds, finite numbers, and that neither BatchNorm nor an
@@ -182,8 +214,8 @@ typedef struct
   char          *name;         /* "layers.4.weight" */
   guint          block;        /* index as in cep_model_spec_get_block() */
   CepTensorRole  role;
-  guint          n_dims;       /* 0, 1 or 2 */
-  gsize          shape[2];
+  guint          n_dims;       /* 0 to 3 */
+  gsize          shape[3];
   gsize          n_elements;
   gboolean       is_parameter; /* FALSE for buffers */
 } CepTensorInfo;

@@ -34,112 +34,34 @@ _cep_network_upload_labels (CepNetwork   *self,
   cep_buffer_upload (self->labels, 0, labels, n);
 }
 
-static CepView
-param_view (CepNetwork *self,
-            gsize       offset)
+/* What a block's pass sees of the network (cep-block-type.h). */
+static CepBlockPass
+pass_of (CepNetwork *self,
+         guint       n,
+         gboolean    training,
+         guint64     step)
 {
-  return offset == CEP_NO_OFFSET ? CEP_VIEW_NONE : cep_view (self->params, offset);
-}
-
-static CepView
-grad_view (CepNetwork *self,
-           gsize       offset)
-{
-  return offset == CEP_NO_OFFSET ? CEP_VIEW_NONE : cep_view (self->grads, offset);
-}
-
-static CepBatchNorm
-batch_norm_of (CepNetwork     *self,
-               const CepLayer *layer)
-{
-  return (CepBatchNorm) {
-    .gamma = cep_view (self->params, layer->gamma),
-    .beta = cep_view (self->params, layer->beta),
-    .running_mean = cep_view (self->stats, layer->running_mean),
-    .running_var = cep_view (self->stats, layer->running_var),
-    .saved_mean = cep_view (self->work, layer->saved_mean),
-    .saved_invstd = cep_view (self->work, layer->saved_invstd),
-    .momentum = layer->momentum,
-    .eps = layer->eps,
+  return (CepBlockPass) {
+    .backend = self->backend,
+    .params = self->params,
+    .grads = self->grads,
+    .stats = self->stats,
+    .acts = self->acts,
+    .work = self->work,
+    .masks = self->masks,
+    .zeros = self->zeros,
+    .layers = self->layers,
+    .n_layers = self->n_layers,
+    .rows = n,
+    .training = training,
+    .seed = self->seed,
+    .step = step,
+    .grad_current = self->grad_a,
+    .grad_other = self->grad_b,
   };
 }
 
 /* Forward */
-
-static void
-forward_linear (CepNetwork     *self,
-                const CepLayer *layer,
-                guint           n)
-{
-  const CepLayer *next = layer + 1;
-  gboolean fuse = layer->index + 1 < self->n_layers && next->kind == CEP_BLOCK_ACTIVATION &&
-                  next->fused;
-  CepView y = cep_network_act (self, layer->y);
-
-  cep_backend_gemm (self->backend, CEP_NO_TRANS, CEP_TRANS, n, layer->out, layer->in, 1.0f,
-                    cep_network_act (self, layer->x), layer->in,
-                    param_view (self, layer->weight), layer->in, 0.0f, y, layer->out);
-  if (fuse)
-    cep_backend_bias_act_forward (self->backend, n, layer->out, next->activation, next->slope,
-                                  param_view (self, layer->bias), y,
-                                  cep_network_act (self, next->y));
-  else if (layer->bias != CEP_NO_OFFSET)
-    cep_backend_bias_act_forward (self->backend, n, layer->out, CEP_ACTIVATION_IDENTITY, 0.0f,
-                                  param_view (self, layer->bias), y, y);
-}
-
-static void
-forward_batch_norm (CepNetwork     *self,
-                    const CepLayer *layer,
-                    guint           n,
-                    gboolean        training)
-{
-  CepBatchNorm bn = batch_norm_of (self, layer);
-  CepView x = cep_network_act (self, layer->x);
-  CepView y = cep_network_act (self, layer->y);
-
-  if (training)
-    cep_backend_batchnorm_forward_train (self->backend, n, layer->out, bn, x, y);
-  else
-    cep_backend_batchnorm_forward_eval (self->backend, n, layer->out, bn, x, y);
-}
-
-static void
-forward_layer (CepNetwork     *self,
-               const CepLayer *layer,
-               guint           n,
-               gboolean        training,
-               guint64         step)
-{
-  CepDropoutKey key = { self->seed, step, layer->index };
-  gsize size = (gsize) n * layer->out;
-
-  switch (layer->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      forward_linear (self, layer, n);
-      break;
-    case CEP_BLOCK_BATCH_NORM:
-      forward_batch_norm (self, layer, n, training);
-      break;
-    case CEP_BLOCK_ACTIVATION:
-      if (!layer->fused)
-        cep_backend_bias_act_forward (self->backend, n, layer->out, layer->activation,
-                                      layer->slope, CEP_VIEW_NONE,
-                                      cep_network_act (self, layer->x),
-                                      cep_network_act (self, layer->y));
-      break;
-    case CEP_BLOCK_DROPOUT:
-      if (training && layer->p > 0.0f)
-        cep_backend_dropout_forward (self->backend, size, layer->p, key,
-                                     cep_network_act (self, layer->x),
-                                     cep_network_act (self, layer->y),
-                                     cep_view (self->masks, layer->mask));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
 
 void
 _cep_network_forward (CepNetwork *self,
@@ -147,147 +69,34 @@ _cep_network_forward (CepNetwork *self,
                       gboolean    training,
                       guint64     step)
 {
+  CepBlockPass pass = pass_of (self, n, training, step);
+
   for (guint i = 0; i < self->n_layers; i++)
-    forward_layer (self, &self->layers[i], n, training, step);
+    self->layers[i].type->forward (&pass, &self->layers[i]);
   /* BatchNorm's num_batches_tracked: every BatchNorm layer saw this batch once. */
   if (training && self->has_batch_norm)
     self->bn_batches++;
 }
 
-/* Backward. The activation gradient flows through the two ping-pong buffers: every layer
- * works in place except a Linear's dx, which goes to the other buffer. */
-
-typedef struct
-{
-  CepBuffer *current;
-  CepBuffer *other;
-} CepGradFlow;
-
-static CepView
-flow_view (CepGradFlow *flow)
-{
-  return cep_view (flow->current, 0);
-}
-
-static void
-flow_swap (CepGradFlow *flow)
-{
-  CepBuffer *t = flow->current;
-  flow->current = flow->other;
-  flow->other = t;
-}
-
-static void
-backward_linear (CepNetwork     *self,
-                 const CepLayer *layer,
-                 guint           n,
-                 gboolean        training,
-                 CepGradFlow    *flow)
-{
-  gboolean fused_bias = layer->index + 1 < self->n_layers && layer[1].fused;
-  CepView g = flow_view (flow);
-
-  if (training && layer->bias != CEP_NO_OFFSET && !fused_bias)
-    cep_backend_column_sums (self->backend, n, layer->out, g, 0.0f,
-                             grad_view (self, layer->bias));
-  if (training)
-    cep_backend_gemm (self->backend, CEP_TRANS, CEP_NO_TRANS, layer->out, layer->in, n, 1.0f,
-                      g, layer->out, cep_network_act (self, layer->x), layer->in, 0.0f,
-                      grad_view (self, layer->weight), layer->in);
-  if (layer->needs_dx || !training)
-    {
-      cep_backend_gemm (self->backend, CEP_NO_TRANS, CEP_NO_TRANS, n, layer->in, layer->out,
-                        1.0f, g, layer->out, param_view (self, layer->weight), layer->in, 0.0f,
-                        cep_view (flow->other, 0), layer->in);
-      flow_swap (flow);
-    }
-}
-
-static void
-backward_activation (CepNetwork     *self,
-                     const CepLayer *layer,
-                     guint           n,
-                     gboolean        training,
-                     CepGradFlow    *flow)
-{
-  /* A fused activation differentiates at the Linear's output and yields its bias gradient. */
-  const CepLayer *linear = layer->fused ? layer - 1 : NULL;
-  CepView pre = cep_network_act (self, linear != NULL ? linear->y : layer->x);
-  CepView dbias = training && linear != NULL ? grad_view (self, linear->bias) : CEP_VIEW_NONE;
-  CepView g = flow_view (flow);
-
-  cep_backend_bias_act_backward (self->backend, n, layer->out, layer->activation,
-                                 layer->slope, pre, g, g, dbias);
-}
-
-/* Evaluation-mode BatchNorm is y = (x − mean)·γ/√(var + ε) + β per column, so its input
- * gradient is dy·γ/√(var + ε): the same normalization applied to dy with mean 0, β 0. */
-static void
-backward_batch_norm_eval (CepNetwork     *self,
-                          const CepLayer *layer,
-                          guint           n,
-                          CepView         g)
-{
-  CepBatchNorm bn = batch_norm_of (self, layer);
-
-  bn.running_mean = cep_view (self->work, self->zeros);
-  bn.beta = CEP_VIEW_NONE;
-  cep_backend_batchnorm_forward_eval (self->backend, n, layer->out, bn, g, g);
-}
-
-static void
-backward_layer (CepNetwork     *self,
-                const CepLayer *layer,
-                guint           n,
-                gboolean        training,
-                CepGradFlow    *flow)
-{
-  CepView g = flow_view (flow);
-
-  switch (layer->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      backward_linear (self, layer, n, training, flow);
-      break;
-    case CEP_BLOCK_BATCH_NORM:
-      if (training)
-        cep_backend_batchnorm_backward (self->backend, n, layer->out,
-                                        batch_norm_of (self, layer),
-                                        cep_network_act (self, layer->x), g, g,
-                                        grad_view (self, layer->gamma),
-                                        grad_view (self, layer->beta));
-      else
-        backward_batch_norm_eval (self, layer, n, g);
-      break;
-    case CEP_BLOCK_ACTIVATION:
-      backward_activation (self, layer, n, training, flow);
-      break;
-    case CEP_BLOCK_DROPOUT:
-      if (training && layer->p > 0.0f)
-        cep_backend_dropout_backward (self->backend, (gsize) n * layer->out, layer->p,
-                                      cep_view (self->masks, layer->mask), g, g);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
+/* Backward. The activation gradient flows through the two ping-pong buffers grad_a and
+ * grad_b (CepBlockPass); it starts in grad_a. */
 
 CepBuffer *
 _cep_network_backward (CepNetwork *self,
                        guint       n,
                        gboolean    training)
 {
-  CepGradFlow flow = { self->grad_a, self->grad_b };
+  CepBlockPass pass = pass_of (self, n, training, 0);
 
   for (guint i = self->n_layers; i-- > 0;)
     {
       const CepLayer *layer = &self->layers[i];
       /* In training, layers before the first trainable one need no gradient. */
-      if (training && !layer->needs_dx && layer->kind != CEP_BLOCK_LINEAR)
+      if (training && !layer->needs_dx && !layer->type->trainable)
         break;
-      backward_layer (self, layer, n, training, &flow);
+      layer->type->backward (&pass, layer);
     }
-  return flow.current;
+  return pass.grad_current;
 }
 
 /* The training step */

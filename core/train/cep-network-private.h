@@ -6,45 +6,9 @@
 #pragma once
 
 #include "cep-network.h"
+#include "cep-block-type.h"
 
 G_BEGIN_DECLS
-
-/* Where nothing is: an absent bias, a layer without a tensor. */
-#define CEP_NO_OFFSET G_MAXSIZE
-
-/* One module of the equivalent torch.nn.Sequential, with its place in every buffer. */
-typedef struct
-{
-  CepBlockKind  kind;
-  guint         index;        /* position in the Sequential (the head is n_blocks) */
-  guint         in;           /* features in */
-  guint         out;          /* features out */
-  /* Linear: offsets in the parameter (and gradient, optimizer state) vector */
-  gsize         weight;
-  gsize         bias;         /* CEP_NO_OFFSET without bias */
-  gboolean      needs_dx;     /* a trainable layer lies before it: backward computes dx */
-  /* Activation */
-  CepActivation activation;
-  float         slope;
-  gboolean      fused;        /* applied by the Linear before it, with its bias */
-  /* BatchNorm: gamma/beta in the parameters, running stats in the statistics buffer, saved
-   * batch stats in the work buffer */
-  gsize         gamma;
-  gsize         beta;
-  gsize         running_mean;
-  gsize         running_var;
-  gsize         saved_mean;
-  gsize         saved_invstd;
-  float         eps;
-  float         momentum;
-  /* Dropout: its mask in the mask buffer (unused when p = 0: the layer is skipped) */
-  float         p;
-  gsize         mask;
-  /* Activations, in the activation buffer: the input view is the previous layer's output;
-   * dropout works in place, so its output is its input */
-  gsize         x;
-  gsize         y;
-} CepLayer;
 
 /* Words of the scalars buffer: the only thing downloaded per step. */
 enum
@@ -64,9 +28,9 @@ struct _CepNetwork
   guint               n_classes;
   guint               max_width;      /* widest tensor, the input included */
 
-  CepLayer           *layers;
+  CepLayer           *layers;         /* cep-block-type.h */
   guint               n_layers;       /* hidden blocks + head */
-  gboolean            has_batch_norm;
+  gboolean            has_batch_norm; /* a block uses batch statistics (BatchNorm) */
 
   gsize               n_params;
   gsize               n_stats;

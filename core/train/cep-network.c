@@ -34,49 +34,6 @@ cep_optimizer_config_init (CepOptimizerConfig *config)
 
 /* Layout */
 
-/* Running word counts of every buffer while the layers are laid out. */
-typedef struct
-{
-  gsize params;
-  gsize stats;
-  gsize work;
-  gsize masks;
-  gsize acts;
-} CepLayoutCursor;
-
-static gsize
-take (gsize *cursor,
-      gsize  n_words)
-{
-  gsize offset = *cursor;
-  *cursor += n_words;
-  return offset;
-}
-
-static void
-layout_linear (CepLayer        *layer,
-               const CepBlock  *block,
-               CepLayoutCursor *cursor)
-{
-  layer->weight = take (&cursor->params, (gsize) layer->out * layer->in);
-  layer->bias = block->bias ? take (&cursor->params, layer->out) : CEP_NO_OFFSET;
-}
-
-static void
-layout_batch_norm (CepLayer        *layer,
-                   const CepBlock  *block,
-                   CepLayoutCursor *cursor)
-{
-  layer->gamma = take (&cursor->params, layer->out);
-  layer->beta = take (&cursor->params, layer->out);
-  layer->running_mean = take (&cursor->stats, layer->out);
-  layer->running_var = take (&cursor->stats, layer->out);
-  layer->saved_mean = take (&cursor->work, layer->out);
-  layer->saved_invstd = take (&cursor->work, layer->out);
-  layer->eps = (float) block->eps;
-  layer->momentum = (float) block->momentum;
-}
-
 static void
 layout_layer (CepNetwork      *self,
               guint            index,
@@ -86,49 +43,28 @@ layout_layer (CepNetwork      *self,
 {
   const CepBlock *block = cep_model_spec_get_block (self->spec, index);
   CepLayer *layer = &self->layers[index];
-  gsize rows = self->max_batch;
 
-  layer->kind = block->kind;
+  layer->type = cep_block_type_of (block);
+  layer->block = block;
   layer->index = index;
-  layer->in = cep_model_spec_get_block_input_width (self->spec, index);
-  layer->out = block->kind == CEP_BLOCK_LINEAR ? block->width : layer->in;
-  layer->weight = layer->bias = layer->gamma = layer->beta = CEP_NO_OFFSET;
-  layer->mask = CEP_NO_OFFSET;
+  cep_model_spec_get_block_input_shape (self->spec, index, &layer->in_shape);
+  layer->type->output_shape (block, &layer->in_shape, &layer->out_shape);
+  layer->in = cep_block_shape_width (&layer->in_shape);
+  layer->out = cep_block_shape_width (&layer->out_shape);
+  layer->weight = layer->bias = CEP_NO_OFFSET;
+  layer->running_mean = layer->running_var = CEP_NO_OFFSET;
+  layer->saved_mean = layer->saved_invstd = layer->mask = CEP_NO_OFFSET;
   layer->needs_dx = trainable_before;
   layer->x = x;
-  layer->y = take (&cursor->acts, rows * layer->out);
-
-  switch (block->kind)
-    {
-    case CEP_BLOCK_LINEAR:
-      layout_linear (layer, block, cursor);
-      break;
-    case CEP_BLOCK_BATCH_NORM:
-      layout_batch_norm (layer, block, cursor);
-      break;
-    case CEP_BLOCK_ACTIVATION:
-      layer->activation = block->activation;
-      layer->slope = (float) block->slope;
-      layer->fused = index > 0 && self->layers[index - 1].kind == CEP_BLOCK_LINEAR;
-      break;
-    case CEP_BLOCK_DROPOUT:
-      /* In place: the output is the input; the tensor taken above is given back. */
-      cursor->acts -= rows * layer->out;
-      layer->y = x;
-      layer->p = (float) block->p;
-      if (layer->p > 0.0f)
-        layer->mask = take (&cursor->masks, CEP_DROPOUT_MASK_WORDS (rows * layer->out));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  layer->y = cep_layout_take (&cursor->acts, (gsize) cursor->rows * layer->out);
+  layer->type->layout (layer, index > 0 ? &self->layers[index - 1] : NULL, cursor);
 }
 
 static void
 layout_network (CepNetwork      *self,
                 CepLayoutCursor *cursor)
 {
-  gsize x = take (&cursor->acts, (gsize) self->max_batch * self->input_dim);
+  gsize x = cep_layout_take (&cursor->acts, (gsize) self->max_batch * self->input_dim);
   gboolean trainable_before = FALSE;
 
   self->max_width = self->input_dim;
@@ -137,11 +73,10 @@ layout_network (CepNetwork      *self,
       layout_layer (self, i, x, trainable_before, cursor);
       x = self->layers[i].y;
       self->max_width = MAX (self->max_width, self->layers[i].out);
-      self->has_batch_norm |= self->layers[i].kind == CEP_BLOCK_BATCH_NORM;
-      trainable_before = trainable_before || self->layers[i].kind == CEP_BLOCK_LINEAR ||
-                         self->layers[i].kind == CEP_BLOCK_BATCH_NORM;
+      self->has_batch_norm |= self->layers[i].type->batch_statistics;
+      trainable_before = trainable_before || self->layers[i].type->trainable;
     }
-  self->zeros = take (&cursor->work, self->max_width);
+  self->zeros = cep_layout_take (&cursor->work, self->max_width);
   self->n_params = cursor->params;
   self->n_stats = cursor->stats;
 }
@@ -246,7 +181,7 @@ cep_network_new (const CepModelSpec *spec,
                  GError            **error)
 {
   g_autoptr (CepNetwork) self = NULL;
-  CepLayoutCursor cursor = { 0 };
+  CepLayoutCursor cursor = { .rows = max_batch };
 
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (backend != NULL, NULL);
@@ -430,31 +365,14 @@ _cep_network_ensure_host_stats (CepNetwork *self)
 }
 
 static void
-fill_floats (float *data,
-             gsize  n,
-             float  value)
-{
-  for (gsize i = 0; i < n; i++)
-    data[i] = value;
-}
-
-static void
 init_layer (CepNetwork *self,
             CepLayer   *layer,
             guint64     seed,
             float      *params,
             float      *stats)
 {
-  if (layer->kind == CEP_BLOCK_LINEAR)
-    cep_model_spec_init_linear (self->spec, layer->index, seed, params + layer->weight,
-                                layer->bias != CEP_NO_OFFSET ? params + layer->bias : NULL);
-  else if (layer->kind == CEP_BLOCK_BATCH_NORM)
-    {
-      fill_floats (params + layer->gamma, layer->out, 1.0f);
-      fill_floats (params + layer->beta, layer->out, 0.0f);
-      fill_floats (stats + layer->running_mean, layer->out, 0.0f);
-      fill_floats (stats + layer->running_var, layer->out, 1.0f);
-    }
+  if (layer->type->init != NULL)
+    layer->type->init (self->spec, layer, seed, params, stats);
 }
 
 void
@@ -498,26 +416,13 @@ _cep_network_tensor_place (CepNetwork     *self,
                            gsize          *n_words)
 {
   const CepLayer *layer = &self->layers[index];
-  gboolean bn = layer->kind == CEP_BLOCK_BATCH_NORM;
-  gsize place = CEP_NO_OFFSET;
+  CepTensorPlace place;
 
-  if (layer->kind == CEP_BLOCK_LINEAR && role == CEP_TENSOR_WEIGHT)
-    place = layer->weight;
-  else if (layer->kind == CEP_BLOCK_LINEAR && role == CEP_TENSOR_BIAS)
-    place = layer->bias;
-  else if (bn && role == CEP_TENSOR_WEIGHT)
-    place = layer->gamma;
-  else if (bn && role == CEP_TENSOR_BIAS)
-    place = layer->beta;
-  else if (bn && role == CEP_TENSOR_RUNNING_MEAN)
-    place = layer->running_mean;
-  else if (bn && role == CEP_TENSOR_RUNNING_VAR)
-    place = layer->running_var;
-  if (place == CEP_NO_OFFSET)
+  if (!layer->type->tensor_place (layer, role, &place))
     return FALSE;
-  *buffer = role == CEP_TENSOR_WEIGHT || role == CEP_TENSOR_BIAS ? self->params : self->stats;
-  *offset = place;
-  *n_words = role == CEP_TENSOR_WEIGHT && !bn ? (gsize) layer->out * layer->in : layer->out;
+  *buffer = place.in_stats ? self->stats : self->params;
+  *offset = place.offset;
+  *n_words = place.n_words;
   return TRUE;
 }
 

@@ -307,15 +307,6 @@ prepare (CepTrainer *self,
 
 /* Steps */
 
-static gboolean
-spec_has_batch_norm (const CepModelSpec *spec)
-{
-  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
-    if (cep_model_spec_get_block (spec, i)->kind == CEP_BLOCK_BATCH_NORM)
-      return TRUE;
-  return FALSE;
-}
-
 /* Samples per second over the last CEP_TRAINER_RATE_WINDOW steps, data waits included:
  * samples of those steps over the time since the step before them ended. */
 static double
@@ -393,7 +384,7 @@ train_epoch (CepTrainer   *self,
              CepEpochSums *sums,
              GError      **error)
 {
-  gboolean skip_single = spec_has_batch_norm (self->experiment->model);
+  gboolean skip_single = cep_model_spec_uses_batch_statistics (self->experiment->model);
   GError *local_error = NULL;
   CepBatch *batch;
   gboolean ok = TRUE;

@@ -483,7 +483,7 @@ static const BadCase bad_cases[] = {
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0]: batch_norm before any linear layer" },
   { "block-unknown", EXP "\"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0].type: expected one of linear, batch_norm, "
-    "dropout, identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh" },
+    "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout" },
   { "block-no-type", EXP "\"model\": {\"blocks\": [{\"width\": 8}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
   { "block-not-object", EXP "\"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,

@@ -10,6 +10,7 @@
 
 #include "cep-model-presets.h"
 #include "cep-model-spec.h"
+#include "cep-block-type.h"
 
 /* Linear(1708, 512) BN GELU Dropout, Linear(512, 512) GELU Dropout, Linear(512, 512) BN GELU
  * Dropout, head: tiny built by hand, so these tests do not depend on the preset code. */
@@ -368,6 +369,39 @@ test_init_layers_differ (void)
   g_assert_true (memcmp (a, b, sizeof a) != 0);
 }
 
+/* Every registered kind has every hook the spec and the network call, a unique JSON type,
+ * and parses back from the type it writes. */
+static void
+test_block_table (void)
+{
+  g_autofree char *names = cep_block_type_list_names ();
+
+  for (guint k = 0; k < CEP_BLOCK_KIND_COUNT; k++)
+    {
+      const CepBlockType *type = cep_block_type_get (k);
+      CepBlock block = type->defaults (), parsed;
+      CepBlockShape in = { 7, 4, FALSE }, out;
+
+      g_assert_cmpint (type->kind, ==, k);
+      g_assert_nonnull (type->name);
+      g_assert_nonnull (type->label);
+      g_assert_true (type->output_shape && type->validate && type->count_params
+                     && type->count_flops && type->describe && type->list_tensors
+                     && type->layout && type->tensor_place && type->forward && type->backward
+                     && type->equal && type->fields);
+      g_assert_true (cep_block_type_of (&block) == type);
+      g_assert_true (cep_block_type_parse (cep_block_type_name_of (&block), &parsed) == type);
+      g_assert_true (type->equal (&block, &parsed));
+      g_assert_nonnull (strstr (names, cep_block_type_name_of (&block)));
+      type->output_shape (&block, &in, &out);
+      g_assert_cmpuint (cep_block_shape_width (&out), ==,
+                        k == CEP_BLOCK_LINEAR ? block.width : cep_block_shape_width (&in));
+      for (guint j = 0; j < cep_block_type_fields_of (&block)->n_fields; j++)
+        g_assert_nonnull (cep_block_type_fields_of (&block)->fields[j].label);
+    }
+  g_assert_null (cep_block_type_parse ("conv2d", &(CepBlock) { 0 }));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -388,6 +422,7 @@ main (int    argc,
     }
   g_test_add_func ("/model-spec/valid-unusual", test_valid_unusual);
   g_test_add_func ("/model-spec/names", test_names);
+  g_test_add_func ("/model-spec/block-table", test_block_table);
   g_test_add_func ("/model-spec/init/distributions", test_init_distributions);
   g_test_add_func ("/model-spec/init/layers-differ", test_init_layers_differ);
 
