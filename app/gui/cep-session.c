@@ -9,6 +9,8 @@
 
 #include "cep-session.h"
 
+#include "cep-main-post.h"
+
 /* Windows of up to K = 50 frames (HW1P2's usual range) without reloading. */
 #define SESSION_CONTEXT_MAX 50
 
@@ -132,80 +134,96 @@ set_progress (CepSession *self,
 
 /* ---- the loading worker ---- */
 
-/* Shared by the worker and the main thread; the worker only writes under the lock and posts
- * an idle when none is pending, so a fast loader costs one UI update per main-loop turn. */
+/* What the worker reports (CepMainPost payload, under its lock): a fast loader costs one UI
+ * update per main-loop turn. */
 typedef struct
 {
-  gatomicrefcount  refs;
-  GMutex           lock;
-  GWeakRef         session;
-  GCancellable    *cancellable;
-  char            *root;           /* the folder to open (the demo's for a demo load) */
-  gboolean         is_demo;
-  double           progress;
-  char            *partition;      /* being loaded */
-  gboolean         idle_pending;
+  GCancellable *cancellable;    /* the load it belongs to */
+  double        progress;
+  char         *partition;      /* being loaded */
+} LoadProgress;
+
+static void
+load_progress_free (gpointer data)
+{
+  LoadProgress *progress = data;
+
+  g_clear_object (&progress->cancellable);
+  g_free (progress->partition);
+  g_free (progress);
+}
+
+/* The worker's task data. */
+typedef struct
+{
+  GCancellable *cancellable;
+  char         *root;           /* the folder to open (the demo's for a demo load) */
+  gboolean      is_demo;
+  CepMainPost  *progress;       /* payload: LoadProgress */
 } LoadJob;
 
-static LoadJob *
-load_job_ref (LoadJob *job)
+static void
+load_job_free (gpointer data)
 {
-  g_atomic_ref_count_inc (&job->refs);
+  LoadJob *job = data;
+
+  g_clear_object (&job->cancellable);
+  g_free (job->root);
+  cep_main_post_unref (job->progress);
+  g_free (job);
+}
+
+static void apply_progress (gpointer     owner,
+                            CepMainPost *post);
+
+static LoadJob *
+load_job_new (CepSession *self)
+{
+  LoadJob *job = g_new0 (LoadJob, 1);
+  LoadProgress *progress = g_new0 (LoadProgress, 1);
+
+  job->cancellable = g_cancellable_new ();
+  progress->cancellable = g_object_ref (job->cancellable);
+  job->progress = cep_main_post_new (self, G_PRIORITY_DEFAULT, apply_progress, progress,
+                                     load_progress_free);
   return job;
 }
 
 static void
-load_job_unref (gpointer data)
+apply_progress (gpointer     owner,
+                CepMainPost *post)
 {
-  LoadJob *job = data;
-
-  if (!g_atomic_ref_count_dec (&job->refs))
-    return;
-  g_mutex_clear (&job->lock);
-  g_weak_ref_clear (&job->session);
-  g_clear_object (&job->cancellable);
-  g_free (job->root);
-  g_free (job->partition);
-  g_free (job);
-}
-
-static gboolean
-apply_progress (gpointer data)
-{
-  LoadJob *job = data;
-  g_autoptr (CepSession) self = g_weak_ref_get (&job->session);
+  CepSession *self = owner;
+  LoadProgress *progress = cep_main_post_get_data (post);
   g_autofree char *status = NULL;
-  double progress;
+  double fraction;
 
-  g_mutex_lock (&job->lock);
-  job->idle_pending = FALSE;
-  progress = job->progress;
-  status = g_strdup_printf ("Loading %s…", job->partition != NULL ? job->partition : "dataset");
-  g_mutex_unlock (&job->lock);
-  if (self != NULL && self->load_cancellable == job->cancellable)
-    set_progress (self, progress, status);
-  return G_SOURCE_REMOVE;
+  cep_main_post_lock (post);
+  fraction = progress->progress;
+  status = g_strdup_printf ("Loading %s…", progress->partition != NULL ? progress->partition
+                                                                        : "dataset");
+  cep_main_post_unlock (post);
+  /* A newer load owns the progress state now. */
+  if (self->load_cancellable == progress->cancellable)
+    set_progress (self, fraction, status);
 }
 
 static void
 post_progress (LoadJob    *job,
-               double      progress,
+               double      fraction,
                const char *partition)
 {
-  gboolean post;
+  LoadProgress *progress = cep_main_post_get_data (job->progress);
 
-  g_mutex_lock (&job->lock);
-  job->progress = progress;
-  if (partition != NULL && g_strcmp0 (partition, job->partition) != 0)
+  cep_main_post_lock (job->progress);
+  progress->progress = fraction;
+  if (partition != NULL && g_strcmp0 (partition, progress->partition) != 0)
     {
-      g_free (job->partition);
-      job->partition = g_strdup (partition);
+      g_free (progress->partition);
+      progress->partition = g_strdup (partition);
     }
-  post = !job->idle_pending;
-  job->idle_pending = TRUE;
-  g_mutex_unlock (&job->lock);
-  if (post)
-    g_idle_add_full (G_PRIORITY_DEFAULT, apply_progress, load_job_ref (job), load_job_unref);
+  cep_main_post_unlock (job->progress);
+  cep_main_post_wake (job->progress);
 }
 
 typedef struct
@@ -390,11 +408,7 @@ cep_session_load_async (CepSession          *self,
       return;
     }
   cep_session_cancel_load (self);
-  job = g_new0 (LoadJob, 1);
-  g_atomic_ref_count_init (&job->refs);
-  g_mutex_init (&job->lock);
-  g_weak_ref_init (&job->session, self);
-  job->cancellable = g_cancellable_new ();
+  job = load_job_new (self);
   job->root = g_steal_pointer (&folder);
   /* The demo flag follows the caller's intent, not the path. */
   job->is_demo = root == NULL;
@@ -404,7 +418,7 @@ cep_session_load_async (CepSession          *self,
                            g_object_ref (job->cancellable), g_object_unref);
 
   inner = g_task_new (self, job->cancellable, on_load_done, outer);
-  g_task_set_task_data (inner, job, load_job_unref);
+  g_task_set_task_data (inner, job, load_job_free);
   set_progress (self, 0, "Loading dataset…");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   g_task_run_in_thread (inner, load_thread);

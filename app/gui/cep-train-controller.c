@@ -18,6 +18,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cep-main-post.h"
 #include "cep-run.h"
 #include "cep-safetensors.h"
 
@@ -34,16 +35,10 @@ typedef struct
   double          time_offset;
 } QueuedEvent;
 
-/* Shared by the trainer thread and the main thread; reference-counted so a controller can
- * go away while an idle is still pending. */
-typedef struct
-{
-  gatomicrefcount  refs;
-  GMutex           lock;
-  GArray          *queue;         /* of QueuedEvent */
-  gboolean         idle_pending;
-  GWeakRef         controller;
-} Mailbox;
+/* The events between the trainer thread and the main thread: a CepMainPost whose payload is
+ * the queue of QueuedEvent (cep-main-post.h), so a controller can go away while an idle is
+ * still pending. */
+typedef CepMainPost Mailbox;
 
 struct _CepTrainController
 {
@@ -103,75 +98,63 @@ queued_event_clear (gpointer data)
   cep_run_curves_free (queued->resumed);
 }
 
-static Mailbox *
-mailbox_new (CepTrainController *controller)
+static GArray *
+event_queue_new (void)
 {
-  Mailbox *mailbox = g_new0 (Mailbox, 1);
+  GArray *queue = g_array_new (FALSE, TRUE, sizeof (QueuedEvent));
 
-  g_atomic_ref_count_init (&mailbox->refs);
-  g_mutex_init (&mailbox->lock);
-  mailbox->queue = g_array_new (FALSE, TRUE, sizeof (QueuedEvent));
-  g_array_set_clear_func (mailbox->queue, queued_event_clear);
-  g_weak_ref_init (&mailbox->controller, controller);
-  return mailbox;
-}
-
-static Mailbox *
-mailbox_ref (Mailbox *mailbox)
-{
-  g_atomic_ref_count_inc (&mailbox->refs);
-  return mailbox;
-}
-
-static void
-mailbox_unref (gpointer data)
-{
-  Mailbox *mailbox = data;
-
-  if (!g_atomic_ref_count_dec (&mailbox->refs))
-    return;
-  g_array_unref (mailbox->queue);
-  g_mutex_clear (&mailbox->lock);
-  g_weak_ref_clear (&mailbox->controller);
-  g_free (mailbox);
+  g_array_set_clear_func (queue, queued_event_clear);
+  return queue;
 }
 
 static void drain (CepTrainController *self,
                    GArray             *events);
 
-static gboolean
-on_mail (gpointer data)
+/* The main thread: everything queued since the last turn, applied at once. */
+static void
+on_mail (gpointer     owner,
+         CepMainPost *post)
 {
-  Mailbox *mailbox = data;
-  g_autoptr (CepTrainController) self = g_weak_ref_get (&mailbox->controller);
+  GArray **queue = cep_main_post_get_data (post);
   GArray *events;
 
-  g_mutex_lock (&mailbox->lock);
-  events = mailbox->queue;
-  mailbox->queue = g_array_new (FALSE, TRUE, sizeof (QueuedEvent));
-  g_array_set_clear_func (mailbox->queue, queued_event_clear);
-  mailbox->idle_pending = FALSE;
-  g_mutex_unlock (&mailbox->lock);
-  if (self != NULL)
-    drain (self, events);
+  cep_main_post_lock (post);
+  events = *queue;
+  *queue = event_queue_new ();
+  cep_main_post_unlock (post);
+  drain (owner, events);
   g_array_unref (events);
-  return G_SOURCE_REMOVE;
+}
+
+static void
+free_queue (gpointer data)
+{
+  GArray **queue = data;
+
+  g_array_unref (*queue);
+  g_free (queue);
+}
+
+static Mailbox *
+mailbox_new (CepTrainController *controller)
+{
+  GArray **queue = g_new (GArray *, 1);
+
+  *queue = event_queue_new ();
+  return cep_main_post_new (controller, G_PRIORITY_DEFAULT_IDLE, on_mail, queue, free_queue);
 }
 
 static void
 mailbox_post (Mailbox     *mailbox,
               QueuedEvent *queued_in)
 {
+  GArray **queue = cep_main_post_get_data (mailbox);
   QueuedEvent queued = *queued_in;
-  gboolean post;
 
-  g_mutex_lock (&mailbox->lock);
-  g_array_append_val (mailbox->queue, queued);
-  post = !mailbox->idle_pending;
-  mailbox->idle_pending = TRUE;
-  g_mutex_unlock (&mailbox->lock);
-  if (post)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_mail, mailbox_ref (mailbox), mailbox_unref);
+  cep_main_post_lock (mailbox);
+  g_array_append_val (*queue, queued);
+  cep_main_post_unlock (mailbox);
+  cep_main_post_wake (mailbox);
 }
 
 /* THE TRAINER THREAD: copy, queue, and wake the main loop once per batch of events. */
@@ -380,7 +363,7 @@ start_job_free (gpointer data)
   g_clear_object (&job->dev);
   g_free (job->run_dir);
   g_free (job->backend);
-  mailbox_unref (job->mailbox);
+  cep_main_post_unref (job->mailbox);
   g_clear_pointer (&job->trainer, cep_trainer_free);
   g_free (job);
 }
@@ -510,7 +493,7 @@ cep_train_controller_start (CepTrainController   *self,
   job->run_dir = run_dir != NULL ? g_strdup (run_dir) : unused_run_dir (experiment);
   job->backend = g_strdup (backend);
   job->resume = resume;
-  job->mailbox = mailbox_ref (self->mailbox);
+  job->mailbox = cep_main_post_ref (self->mailbox);
   /* The run's identity is known now; its curves start over (or from the resumed run's). */
   g_free (self->run_dir);
   self->run_dir = g_strdup (job->run_dir);
@@ -658,7 +641,7 @@ cep_train_controller_finalize (GObject *object)
 {
   CepTrainController *self = CEP_TRAIN_CONTROLLER (object);
 
-  mailbox_unref (self->mailbox);
+  cep_main_post_unref (self->mailbox);
   cep_run_curves_free (self->curves);
   g_clear_pointer (&self->experiment, cep_experiment_free);
   g_free (self->run_dir);
