@@ -213,6 +213,9 @@ test_dependencies (Fixture       *fixture,
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 40, 40), ==, 1.0f);
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 0, 79), ==, 0.0f);
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-dependencies");
+  /* Another mode: the boolean matrix does not stay under the sensitivity choice. */
+  gtk_drop_down_set_selected (child (fixture, "mode_dropdown"), CEP_DEPENDENCY_MODE_SENSITIVITY);
+  g_assert_false (cep_heatmap_view_has_figure (view));
 }
 
 /* The bug: Export Submission wrote whichever partition was evaluated last (dev-clean's labelled

@@ -656,6 +656,15 @@ on_dependencies_done (GObject      *source,
   describe_band (self, matrix);
 }
 
+/* A matrix of another mode (boolean against sensitivity) must not stay under the new choice:
+ * the view clears and says how to fill it. */
+static void
+on_dependency_mode_changed (CepAnalyzePage *self)
+{
+  cep_heatmap_view_set_figure (self->dependency_view, NULL);
+  gtk_label_set_label (self->dependency_label, _("Compute the matrix in this mode."));
+}
+
 gboolean
 cep_analyze_page_compute_dependencies (CepAnalyzePage *self)
 {
@@ -1130,6 +1139,8 @@ cep_analyze_page_init (CepAnalyzePage *self)
                             G_CALLBACK (on_utterance_selected), self);
   g_signal_connect_swapped (self->normalize_switch, "notify::active",
                             G_CALLBACK (on_normalize_changed), self);
+  g_signal_connect_swapped (self->mode_dropdown, "notify::selected",
+                            G_CALLBACK (on_dependency_mode_changed), self);
   g_signal_connect (self->confusion_view, "hover", G_CALLBACK (on_confusion_hover), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->confusion_view),
