@@ -407,6 +407,13 @@ test_run_pause_stop_resume (Fixture       *fixture,
   cep_train_page_compare_run (fixture->page, 0, TRUE);
   gtk_drop_down_set_selected (child (fixture, "axis_dropdown"), 2);
   g_assert_cmpuint (cep_curve_view_get_n_series (child (fixture, "compare_view")), ==, 2);
+  /* The list says where run folders live. */
+  {
+    g_autofree char *root = cep_run_history_get_root ();
+
+    g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "runs_location_label")),
+                              root));
+  }
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-history");
 }
 

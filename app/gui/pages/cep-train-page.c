@@ -89,6 +89,7 @@ struct _CepTrainPage
   GtkColumnView      *history_view;
   GtkDropDown        *axis_dropdown;
   CepCurveView       *compare_view;
+  GtkLabel           *runs_location_label;
 };
 
 enum
@@ -1068,9 +1069,21 @@ add_column (CepTrainPage *self,
   g_object_unref (column);
 }
 
+/* Where run folders live, under the list (and in the folder button's tooltip). */
+static void
+show_runs_location (CepTrainPage *self)
+{
+  g_autofree char *root = cep_run_history_get_root ();
+  g_autofree char *text = g_strdup_printf (_("Runs are kept in %s"), root);
+
+  gtk_label_set_label (self->runs_location_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->runs_location_label), root);
+}
+
 static void
 setup_history (CepTrainPage *self)
 {
+  show_runs_location (self);
   self->history = g_list_store_new (CEP_TYPE_RUN_ITEM);
   self->history_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->history)));
   gtk_column_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
@@ -1460,6 +1473,7 @@ bind_template (GtkWidgetClass *widget_class)
   BIND (history_view);
   BIND (axis_dropdown);
   BIND (compare_view);
+  BIND (runs_location_label);
 }
 
 static void
