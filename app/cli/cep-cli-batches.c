@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-mask-flags.h"
 #include "cep-cli-progress.h"
 #include "cep-batch-producer.h"
 #include "cep-dataset.h"
@@ -24,14 +25,7 @@ typedef struct
   double    subset;
   int       every;
   gboolean  augment;
-  int       freq_masks;
-  int       freq_width_min;
-  int       freq_width_max;
-  int       time_masks;
-  int       time_width_min;
-  int       time_width_max;
-  double    mask_probability;
-  gboolean  mask_per_batch;
+  CepCliMaskFlags masks;
   gboolean  json;
 } BatchesFlags;
 
@@ -79,18 +73,8 @@ resolve_options (const BatchesFlags  *flags,
   options->subset_every = (guint) flags->every;
   cep_augment_spec_init_default (spec);
   /* Any mask flag asks for masks; --augment alone takes the defaults. */
-  spec->enabled = flags->augment || flags->freq_masks >= 0 || flags->time_masks >= 0
-                  || flags->freq_width_min >= 0 || flags->freq_width_max >= 0
-                  || flags->time_width_min >= 0 || flags->time_width_max >= 0
-                  || flags->mask_probability >= 0 || flags->mask_per_batch;
-  if (flags->freq_masks >= 0) spec->freq_masks_max = (guint) flags->freq_masks;
-  if (flags->freq_width_min >= 0) spec->freq_width_min = (guint) flags->freq_width_min;
-  if (flags->freq_width_max >= 0) spec->freq_width_max = (guint) flags->freq_width_max;
-  if (flags->time_masks >= 0) spec->time_masks_max = (guint) flags->time_masks;
-  if (flags->time_width_min >= 0) spec->time_width_min = (guint) flags->time_width_min;
-  if (flags->time_width_max >= 0) spec->time_width_max = (guint) flags->time_width_max;
-  if (flags->mask_probability >= 0) spec->probability = flags->mask_probability;
-  spec->per_batch = flags->mask_per_batch;
+  spec->enabled = flags->augment;
+  cep_cli_mask_flags_apply (&flags->masks, spec);
   return cep_augment_spec_validate (spec, error);
 }
 
@@ -317,8 +301,6 @@ cep_cli_batches_run (int    argc,
 {
   BatchesFlags flags = {
     .context = 30, .batch_size = 1024, .dump = 1, .seed = 0, .subset = 1.0, .every = 1,
-    .freq_masks = -1, .freq_width_min = -1, .freq_width_max = -1, .time_masks = -1,
-    .time_width_min = -1, .time_width_max = -1, .mask_probability = -1,
   };
   g_auto(GStrv) rest = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
@@ -339,20 +321,14 @@ cep_cli_batches_run (int    argc,
     { "every", 0, 0, G_OPTION_ARG_INT, &flags.every, "Use every N-th frame (default 1)", "N" },
     { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment,
       "SpecAugment masks (defaults: 0-2 freq bands of 3-4, 0-2 time bands of 3-8)", NULL },
-    { "freq-masks", 0, 0, G_OPTION_ARG_INT, &flags.freq_masks, "Most frequency bands", "N" },
-    { "freq-width-min", 0, 0, G_OPTION_ARG_INT, &flags.freq_width_min, "Narrowest band", "W" },
-    { "freq-width-max", 0, 0, G_OPTION_ARG_INT, &flags.freq_width_max, "Widest band", "W" },
-    { "time-masks", 0, 0, G_OPTION_ARG_INT, &flags.time_masks, "Most time bands", "M" },
-    { "time-width-min", 0, 0, G_OPTION_ARG_INT, &flags.time_width_min, "Shortest band", "W" },
-    { "time-width-max", 0, 0, G_OPTION_ARG_INT, &flags.time_width_max, "Longest band", "W" },
-    { "mask-prob", 0, 0, G_OPTION_ARG_DOUBLE, &flags.mask_probability,
-      "Chance that a sample is masked (default 1)", "P" },
-    { "mask-per-batch", 0, 0, G_OPTION_ARG_NONE, &flags.mask_per_batch,
-      "One mask for the whole batch (as the seed notebook)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print JSON instead of text", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
-    { NULL },
   };
+  g_autoptr(GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  cep_cli_mask_flags_init (&flags.masks);
+  g_array_append_vals (all, entries, G_N_ELEMENTS (entries));
+  cep_cli_mask_flags_add_entries (&flags.masks, all);
 
   if (!cep_cli_parse_options ("batches", "[DATASET] OUT.npy",
                               "Writes OUT.npy (samples × 2K+1 × D, float32), OUT.frames.npy and "
@@ -360,7 +336,7 @@ cep_cli_batches_run (int    argc,
                               "OUT.masks.json\n(the [start, width] bands masked in each sample)."
                               "\nExit status: 0 done, 1 usage error, 2 invalid data, 3 output "
                               "not written.",
-                              entries, &argc, &argv, &exit_code))
+                              (const GOptionEntry *) all->data, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) > 2)
     exit_code = cep_cli_usage_error ("batches", "expected [DATASET] OUT.npy");

@@ -17,9 +17,8 @@ cep_cli_experiment_flags_init (CepCliExperimentFlags *flags)
   *flags = (CepCliExperimentFlags) {
     .depth = -1, .label_smoothing = -1, .weight_decay = -1, .momentum = -1, .clip = -1,
     .warmup = -1, .step_size = -1, .gamma = -1, .t_max = -1, .factor = -1, .patience = -1,
-    .freq_masks = -1, .freq_width_min = -1, .freq_width_max = -1, .time_masks = -1,
-    .time_width_min = -1, .time_width_max = -1, .mask_probability = -1,
   };
+  cep_cli_mask_flags_init (&flags->masks);
 }
 
 void
@@ -63,19 +62,10 @@ cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
     ENTRY ("factor", DOUBLE, factor, "plateau: decay factor (default 0.1)", "F"),
     ENTRY ("patience", INT, patience, "plateau: epochs without improvement (default 10)",
            "N"),
-    ENTRY ("freq-masks", INT, freq_masks, "Most frequency bands masked (turns masks on)",
-           "N"),
-    ENTRY ("freq-width-min", INT, freq_width_min, "Narrowest frequency band", "W"),
-    ENTRY ("freq-width-max", INT, freq_width_max, "Widest frequency band", "W"),
-    ENTRY ("time-masks", INT, time_masks, "Most time bands masked (turns masks on)", "M"),
-    ENTRY ("time-width-min", INT, time_width_min, "Narrowest time band", "W"),
-    ENTRY ("time-width-max", INT, time_width_max, "Widest time band", "W"),
-    ENTRY ("mask-prob", DOUBLE, mask_probability, "Chance that a sample is masked "
-           "(default 1)", "P"),
-    ENTRY ("mask-per-batch", NONE, mask_per_batch, "One mask for the whole batch", NULL),
   };
 
   g_array_append_vals (entries, added, G_N_ELEMENTS (added));
+  cep_cli_mask_flags_add_entries (&flags->masks, entries);
 }
 
 gboolean
@@ -83,12 +73,10 @@ cep_cli_experiment_flags_any (const CepCliExperimentFlags *flags)
 {
   const int ints[] = {
     flags->depth, flags->warmup, flags->step_size, flags->t_max, flags->patience,
-    flags->freq_masks, flags->freq_width_min, flags->freq_width_max, flags->time_masks,
-    flags->time_width_min, flags->time_width_max,
   };
   const double doubles[] = {
     flags->label_smoothing, flags->weight_decay, flags->momentum, flags->clip, flags->gamma,
-    flags->factor, flags->mask_probability,
+    flags->factor,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
@@ -99,7 +87,7 @@ cep_cli_experiment_flags_any (const CepCliExperimentFlags *flags)
       return TRUE;
   return flags->shape != NULL || flags->budget != NULL || flags->param_limit != NULL
          || flags->optimizer != NULL || flags->schedule != NULL || flags->nesterov
-         || flags->mask_per_batch;
+         || cep_cli_mask_flags_any (&flags->masks);
 }
 
 gboolean
@@ -232,25 +220,6 @@ apply_schedule (const CepCliExperimentFlags  *flags,
   return TRUE;
 }
 
-static void
-apply_masks (const CepCliExperimentFlags *flags,
-             CepAugmentSpec              *spec)
-{
-  /* Any count, width or probability asks for masks (like --augment with changes). */
-  if (flags->freq_masks >= 0 || flags->time_masks >= 0 || flags->freq_width_min >= 0
-      || flags->freq_width_max >= 0 || flags->time_width_min >= 0 || flags->time_width_max >= 0
-      || flags->mask_probability >= 0 || flags->mask_per_batch)
-    spec->enabled = TRUE;
-  if (flags->freq_masks >= 0) spec->freq_masks_max = (guint) flags->freq_masks;
-  if (flags->freq_width_min >= 0) spec->freq_width_min = (guint) flags->freq_width_min;
-  if (flags->freq_width_max >= 0) spec->freq_width_max = (guint) flags->freq_width_max;
-  if (flags->time_masks >= 0) spec->time_masks_max = (guint) flags->time_masks;
-  if (flags->time_width_min >= 0) spec->time_width_min = (guint) flags->time_width_min;
-  if (flags->time_width_max >= 0) spec->time_width_max = (guint) flags->time_width_max;
-  if (flags->mask_probability >= 0) spec->probability = flags->mask_probability;
-  if (flags->mask_per_batch) spec->per_batch = TRUE;
-}
-
 gboolean
 cep_cli_experiment_flags_apply (const CepCliExperimentFlags  *flags,
                                 CepExperiment                *experiment,
@@ -260,6 +229,6 @@ cep_cli_experiment_flags_apply (const CepCliExperimentFlags  *flags,
       || !apply_optimizer (flags, &experiment->train, error)
       || !apply_schedule (flags, &experiment->train.schedule, error))
     return FALSE;
-  apply_masks (flags, &experiment->augment);
+  cep_cli_mask_flags_apply (&flags->masks, &experiment->augment);
   return cep_experiment_validate (experiment, error);
 }

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "cep-cli-mask-flags.h"
 #include "cep-experiment.h"
 
 G_BEGIN_DECLS
@@ -33,14 +34,7 @@ typedef struct
   int       t_max;
   double    factor;
   int       patience;
-  int       freq_masks;
-  int       freq_width_min;
-  int       freq_width_max;
-  int       time_masks;
-  int       time_width_min;
-  int       time_width_max;
-  double    mask_probability;
-  gboolean  mask_per_batch;
+  CepCliMaskFlags masks;
 } CepCliExperimentFlags;
 
 /* Every flag "not given". */
