@@ -661,6 +661,47 @@ blas_destroy (CepBackend *backend)
   g_free (ctx);
 }
 
+/* Context windows: samples split over the threads (each writes its own output rows). */
+
+typedef struct
+{
+  const float   *store;
+  gsize          store_rows;
+  const gint32  *samples;
+  float         *out;
+  guint          out_rows;
+  CepGatherShape shape;
+} GatherOp;
+
+static void
+gather_range (gpointer data,
+              gsize    start,
+              gsize    end)
+{
+  GatherOp *op = data;
+
+  _cep_gather_windows_range (op->store, op->store_rows, op->samples, op->out, op->out_rows,
+                             op->shape, (guint) start, (guint) end);
+}
+
+static void
+blas_gather_windows (CepBackend    *backend,
+                     guint          n,
+                     CepGatherShape shape,
+                     CepView        store,
+                     gsize          store_rows,
+                     CepView        samples,
+                     CepView        out,
+                     guint          out_rows)
+{
+  GatherOp op = {
+    cep_view_floats (store), store_rows, cep_view_ints (samples), cep_view_floats (out),
+    out_rows, shape,
+  };
+
+  run_ranges (backend, n, 1, (double) n * shape.window_frames * shape.dim, gather_range, &op);
+}
+
 static const CepBackendOps blas_ops = {
   .buffer_init = _cep_host_buffer_init,
   .buffer_clear = _cep_host_buffer_clear,
@@ -683,6 +724,7 @@ static const CepBackendOps blas_ops = {
   .sgd_step = blas_sgd_step,
   .sum_squares = blas_sum_squares,
   .clip_scale = blas_clip_scale,
+  .gather_windows = blas_gather_windows,
 };
 
 static char *

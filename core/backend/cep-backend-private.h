@@ -98,6 +98,12 @@ typedef struct
   void (*sum_squares) (CepBackend *backend, gsize n, CepView x, CepView sum);
   void (*clip_scale)  (CepBackend *backend, gsize n, CepView sum_squares, float max_norm,
                        CepView x);
+  void (*gather_windows) (CepBackend *backend, guint n, CepGatherShape shape, CepView store,
+                          gsize store_rows, CepView samples, CepView out, guint out_rows);
+
+  /* Device limits (optional; host backends have none). */
+  gsize   (*max_tensor_words) (CepBackend *backend);
+  guint64 (*memory_available) (CepBackend *backend);
 } CepBackendOps;
 
 struct _CepBackend
@@ -140,6 +146,17 @@ cep_view_floats_or_null (CepView view)
 {
   return view.buffer != NULL ? cep_view_floats (view) : NULL;
 }
+
+/* Samples [s0, s1) of cep_backend_gather_windows() on host memory (the ref slot, and the
+ * blas slot per thread). */
+void _cep_gather_windows_range (const float    *store,
+                                gsize           store_rows,
+                                const gint32   *samples,
+                                float          *out,
+                                guint           out_rows,
+                                CepGatherShape  shape,
+                                guint           s0,
+                                guint           s1);
 
 /* The ref backend's table: the fallback of every host-memory backend. */
 extern const CepBackendOps cep_backend_ref_ops;

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cep-augment.h"
 #include "cep-backend-private.h"
 #include "cep-rng.h"
 
@@ -679,6 +680,78 @@ ref_clip_scale (CepBackend *backend,
     ref_scale (backend, n, coef, x);
 }
 
+/* Context windows */
+
+/* The mask bands of one descriptor, counts clamped to the slots the descriptor has. */
+static void
+decode_masks (const gint32 *sample,
+              guint         sample_words,
+              CepMaskSet   *masks)
+{
+  guint32 counts = (guint32) sample[2];
+  guint slots = sample_words - 3;
+  guint n_freq = MIN (MIN (counts & 0xffffu, slots), CEP_AUGMENT_MAX_BANDS);
+  guint n_time = MIN (MIN (counts >> 16, slots - n_freq), CEP_AUGMENT_MAX_BANDS);
+  const guint32 *bands = (const guint32 *) sample + 3;
+
+  memset (masks, 0, sizeof *masks);
+  masks->n_freq = n_freq;
+  masks->n_time = n_time;
+  for (guint b = 0; b < n_freq; b++)
+    masks->freq[b] = (CepMaskBand) { bands[b] & 0xffffu, bands[b] >> 16 };
+  for (guint b = 0; b < n_time; b++)
+    masks->time[b] = (CepMaskBand) { bands[n_freq + b] & 0xffffu, bands[n_freq + b] >> 16 };
+}
+
+void
+_cep_gather_windows_range (const float    *store,
+                           gsize           store_rows,
+                           const gint32   *samples,
+                           float          *out,
+                           guint           out_rows,
+                           CepGatherShape  shape,
+                           guint           s0,
+                           guint           s1)
+{
+  gsize window_floats = (gsize) shape.window_frames * shape.dim;
+
+  for (guint s = s0; s < s1; s++)
+    {
+      const gint32 *sample = samples + (gsize) s * shape.sample_words;
+      guint32 out_row = (guint32) sample[1];
+      gint64 first = (gint64) (guint32) sample[0] + shape.window_start;
+      if (out_row >= out_rows)
+        continue;
+      float *window = out + out_row * window_floats;
+      if (first < 0 || (guint64) first + shape.window_frames > store_rows)
+        {
+          memset (window, 0, window_floats * sizeof (float));
+          continue;
+        }
+      memcpy (window, store + (gsize) first * shape.dim, window_floats * sizeof (float));
+      if (shape.sample_words > 2)
+        {
+          CepMaskSet masks;
+          decode_masks (sample, shape.sample_words, &masks);
+          cep_augment_apply (&masks, window, shape.window_frames, shape.dim);
+        }
+    }
+}
+
+static void
+ref_gather_windows (CepBackend    *backend,
+                    guint          n,
+                    CepGatherShape shape,
+                    CepView        store,
+                    gsize          store_rows,
+                    CepView        samples,
+                    CepView        out,
+                    guint          out_rows)
+{
+  _cep_gather_windows_range (cep_view_floats (store), store_rows, cep_view_ints (samples),
+                             cep_view_floats (out), out_rows, shape, 0, n);
+}
+
 const CepBackendOps cep_backend_ref_ops = {
   .buffer_init = _cep_host_buffer_init,
   .buffer_clear = _cep_host_buffer_clear,
@@ -706,6 +779,7 @@ const CepBackendOps cep_backend_ref_ops = {
   .sgd_step = ref_sgd_step,
   .sum_squares = ref_sum_squares,
   .clip_scale = ref_clip_scale,
+  .gather_windows = ref_gather_windows,
 };
 
 gboolean

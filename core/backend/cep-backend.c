@@ -215,6 +215,22 @@ cep_backend_synchronize (CepBackend *backend)
     backend->ops->synchronize (backend);
 }
 
+gsize
+cep_backend_get_max_tensor_words (CepBackend *backend)
+{
+  g_return_val_if_fail (backend != NULL, 0);
+  return backend->ops->max_tensor_words != NULL ? backend->ops->max_tensor_words (backend)
+                                                : G_MAXSIZE;
+}
+
+guint64
+cep_backend_get_memory_available (CepBackend *backend)
+{
+  g_return_val_if_fail (backend != NULL, 0);
+  return backend->ops->memory_available != NULL ? backend->ops->memory_available (backend)
+                                                : G_MAXUINT64;
+}
+
 /* Buffers */
 
 CepBuffer *
@@ -971,4 +987,42 @@ cep_backend_clip_scale (CepBackend *backend,
   g_return_if_fail (!views_overlap (x, n, sum_squares, 1));
   if (n > 0)
     DISPATCH (backend, clip_scale, n, sum_squares, max_norm, x);
+}
+
+/* Context windows */
+
+static gboolean
+gather_shape_valid (CepGatherShape shape)
+{
+  return shape.dim > 0 && shape.window_frames > 0 &&
+         (shape.sample_words == 2 ||
+          (shape.sample_words >= 3 && shape.sample_words <= 3 + 2 * CEP_GATHER_MAX_BANDS)) &&
+         (gsize) shape.window_frames * shape.dim <= G_MAXUINT32;
+}
+
+void
+cep_backend_gather_windows (CepBackend    *backend,
+                            guint          n,
+                            CepGatherShape shape,
+                            CepView        store,
+                            gsize          store_rows,
+                            CepView        samples,
+                            CepView        out,
+                            guint          out_rows)
+{
+  gsize window_floats = (gsize) shape.window_frames * shape.dim;
+  gsize sample_words = (gsize) n * shape.sample_words;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (gather_shape_valid (shape));
+  g_return_if_fail (store_rows <= G_MAXUINT32 && store_rows * shape.dim <= G_MAXUINT32);
+  g_return_if_fail (view_holds (backend, store, store_rows * shape.dim));
+  g_return_if_fail (view_holds (backend, samples, sample_words));
+  g_return_if_fail (view_holds (backend, out, (gsize) out_rows * window_floats));
+  g_return_if_fail (!views_overlap (out, (gsize) out_rows * window_floats, store,
+                                    store_rows * shape.dim));
+  g_return_if_fail (!views_overlap (out, (gsize) out_rows * window_floats, samples,
+                                    sample_words));
+  if (n > 0)
+    DISPATCH (backend, gather_windows, n, shape, store, store_rows, samples, out, out_rows);
 }

@@ -147,6 +147,14 @@ gpointer     cep_buffer_get_host_data     (CepBuffer   *buffer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepBackend, cep_backend_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepBuffer, cep_buffer_free)
 
+/* Device memory facts for code that places large data on a backend (the resident frame
+ * store). The largest tensor one operation can take (in words): G_MAXSIZE on host backends,
+ * the device's binding and allocation limits on a device. */
+gsize        cep_backend_get_max_tensor_words (CepBackend *backend);
+/* Bytes a new buffer may still take on a device (its memory heap less what this backend has
+ * allocated); G_MAXUINT64 on host backends, where the operating system decides. */
+guint64      cep_backend_get_memory_available (CepBackend *backend);
+
 /* Utilities on @n words */
 
 /* dst = value (float) */
@@ -355,6 +363,43 @@ void cep_backend_argmax              (CepBackend *backend,
                                       CepView     labels,
                                       CepView     predictions,
                                       CepView     correct);
+
+/* Context windows gathered from a frame store (the resident training path)
+ *
+ * @store holds @store_rows frames of @dim floats (a partition's padded store, or a piece of
+ * it). Sample s of the batch is described by @samples: int32 words
+ * [s · sample_words, (s + 1) · sample_words): its centre row in the store, the output row it
+ * goes to, then (when sample_words > 2) a count word (n_freq | n_time << 16) followed by
+ * the mask bands as (start | width << 16): frequency bands first, then time bands, packed
+ * without gaps. The sample's window, rows [row + window_start, row + window_start +
+ * window_frames) of the store, is written as window_frames · dim floats to output row
+ * out_row of @out, with the masked values zeroed exactly as cep_augment_apply() zeroes them
+ * (frequency bands cover coefficients [start, start + width) of every frame, time bands
+ * window frames [start, start + width), both clipped to the window). A window that leaves
+ * the store is written as zeros; an out_row at or above @out_rows is skipped. */
+
+/* Band slots per direction (CEP_AUGMENT_MAX_BANDS of cep-augment.h). */
+#define CEP_GATHER_MAX_BANDS 8
+
+#define CEP_GATHER_SAMPLE_WORDS(n_freq_slots, n_time_slots) \
+  ((n_freq_slots) + (n_time_slots) > 0 ? 3u + (n_freq_slots) + (n_time_slots) : 2u)
+
+typedef struct
+{
+  guint dim;            /* floats per frame */
+  gint  window_start;   /* first window frame relative to the centre row (-K) */
+  guint window_frames;  /* frames per window (2K + 1) */
+  guint sample_words;   /* words per sample descriptor: 2, or 3 + band slots (<= 16) */
+} CepGatherShape;
+
+void cep_backend_gather_windows (CepBackend     *backend,
+                                 guint           n,
+                                 CepGatherShape  shape,
+                                 CepView         store,
+                                 gsize           store_rows,
+                                 CepView         samples,
+                                 CepView         out,
+                                 guint           out_rows);
 
 /* Optimizers: one step over @n parameters; torch.optim semantics. Hyper-parameters are
  * doubles like Python's floats so the step's scalars are derived exactly as torch does. */

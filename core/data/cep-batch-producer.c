@@ -233,8 +233,13 @@ cep_batch_producer_batch_new (CepBatchProducer *self)
   gsize n = self->options.batch_size;
 
   batch->window_floats = self->window_floats;
-  batch->inputs = g_new0 (float, n * self->window_floats);
   batch->frames = g_new0 (gsize, n);
+  if (self->options.frames_only)
+    batch->rows = g_new0 (gsize, n);
+  else
+    batch->inputs = g_new0 (float, n * self->window_floats);
+  if (self->options.frames_only && self->options.augment.enabled)
+    batch->masks = g_new0 (CepMaskSet, n);
   if (self->partition_labels != NULL)
     batch->labels = g_new0 (gint32, n);
   return batch;
@@ -248,7 +253,25 @@ cep_batch_producer_batch_free (CepBatch *batch)
   g_free (batch->inputs);
   g_free (batch->frames);
   g_free (batch->labels);
+  g_free (batch->rows);
+  g_free (batch->masks);
   g_free (batch);
+}
+
+/* frames_only: the store row and the masks, no copy. */
+static void
+fill_sample_frame (CepBatchProducer *self,
+                   CepBatch         *batch,
+                   guint             sample,
+                   gsize             frame)
+{
+  batch->rows[sample] = cep_partition_get_store_row (self->partition, frame);
+  if (batch->masks != NULL)
+    cep_augment_draw (&self->options.augment, self->options.seed, batch->epoch, batch->index,
+                      sample, self->window_frames, self->dim, &batch->masks[sample]);
+  batch->frames[sample] = frame;
+  if (batch->labels != NULL)
+    batch->labels[sample] = self->partition_labels[frame];
 }
 
 static void
@@ -257,6 +280,12 @@ fill_sample (CepBatchProducer *self,
              guint             sample,
              gsize            frame)
 {
+  if (self->options.frames_only)
+    {
+      fill_sample_frame (self, batch, sample, frame);
+      return;
+    }
+
   float *window = batch->inputs + (gsize) sample * self->window_floats;
   const float *source = cep_partition_get_window (self->partition, frame, self->options.context);
 

@@ -37,6 +37,9 @@ typedef struct
   gboolean       drop_last;      /* drop a final partial batch */
   guint          queue_depth;    /* batches prepared ahead (default 4) */
   CepAugmentSpec augment;
+  gboolean       frames_only;    /* no window copies: batches carry frames, store rows, labels
+                                  * and masks, and the consumer gathers the windows itself
+                                  * (cep_backend_gather_windows() on a resident store) */
 } CepBatchOptions;
 
 void cep_batch_options_init (CepBatchOptions *options);
@@ -47,9 +50,12 @@ typedef struct
   guint64  index;          /* batch index within the epoch */
   guint    n_samples;      /* <= batch_size (last batch may be short) */
   guint    window_floats;  /* (2K+1) * D */
-  float   *inputs;         /* n_samples x window_floats */
+  float   *inputs;         /* n_samples x window_floats; NULL with frames_only */
   gint32  *labels;         /* n_samples class ids, or NULL for unlabelled partitions */
   gsize   *frames;         /* n_samples global frame indices */
+  gsize   *rows;           /* frames_only: n_samples store rows (cep_partition_get_store_row) */
+  CepMaskSet *masks;       /* frames_only with augmentation: n_samples mask sets (the ones
+                            * the host path applies); NULL otherwise */
 } CepBatch;
 
 typedef struct _CepBatchProducer CepBatchProducer;

@@ -781,6 +781,25 @@ cep_partition_get_window (CepPartition *self,
 }
 
 const float *
+cep_partition_get_store (CepPartition *self,
+                         gsize        *n_rows)
+{
+  g_return_val_if_fail (CEP_IS_PARTITION (self), NULL);
+  if (n_rows != NULL)
+    *n_rows = self->store_floats / self->dim;
+  return self->store;
+}
+
+gsize
+cep_partition_get_store_row (CepPartition *self,
+                             gsize         frame)
+{
+  g_return_val_if_fail (CEP_IS_PARTITION (self), 0);
+  g_return_val_if_fail (frame < self->n_frames, 0);
+  return store_row (self, frame);
+}
+
+const float *
 cep_partition_get_utterance_mean (CepPartition *self,
                                   guint         utterance)
 {

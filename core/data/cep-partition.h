@@ -116,6 +116,15 @@ const float    *cep_partition_get_frame           (CepPartition *self,
 const float    *cep_partition_get_window          (CepPartition *self,
                                                    gsize         frame,
                                                    guint         k);
+/* The whole padded store, for code that keeps it elsewhere (a device): @n_rows (may be NULL)
+ * frames of D floats — context_max zero frames, utterance 0, context_max zero frames,
+ * utterance 1, ..., context_max zero frames. */
+const float    *cep_partition_get_store           (CepPartition *self,
+                                                   gsize        *n_rows);
+/* The store row of global @frame: the window of @frame for context K is rows
+ * [row - K, row + K]. */
+gsize           cep_partition_get_store_row       (CepPartition *self,
+                                                   gsize         frame);
 /* Per-utterance CMVN statistics (D floats each); raw = normalized * stddev + mean.
  * Population statistics over time; the stddev is floored at 1e-5 (CEP_CMVN_STDDEV_FLOOR) so a
  * constant coefficient normalizes to 0, not NaN. Means 0 and stddevs 1 when the partition is

@@ -4,7 +4,8 @@
  * predicted class of every frame.
  *
  * Batches come in frame order from a CepBatchProducer (no shuffle, no augmentation), so a
- * thread gathers windows while the backend computes. Per batch the host downloads the two
+ * thread gathers windows while the backend computes — or, for a partition resident on the
+ * backend, only lists frames and the backend gathers the windows itself. Per batch the host downloads the two
  * score words (or the predictions); sums are kept in double on the host so a partition of
  * millions of frames loses no precision.
  */
@@ -22,6 +23,8 @@ new_ordered_producer (CepNetwork   *self,
   CepBatchOptions options;
 
   cep_batch_options_init (&options);
+  /* A resident partition's windows are gathered by the backend. */
+  options.frames_only = cep_network_is_resident (self, partition);
   options.context = self->spec->context;
   options.batch_size = self->max_batch;
   options.shuffle = FALSE;
@@ -74,7 +77,13 @@ for_each_batch (CepNetwork      *self,
   cep_batch_producer_start_epoch (producer, 0);
   while ((batch = cep_batch_producer_next (producer, cancellable, &local_error)) != NULL)
     {
-      _cep_network_upload_inputs (self, batch->inputs, batch->n_samples);
+      if (batch->inputs != NULL)
+        _cep_network_upload_inputs (self, batch->inputs, batch->n_samples);
+      else if (!_cep_network_gather_batch (self, partition, batch, error))
+        {
+          cep_batch_producer_release (producer, batch);
+          return FALSE;
+        }
       if (batch->labels != NULL)
         _cep_network_upload_labels (self, batch->labels, batch->n_samples);
       _cep_network_forward (self, batch->n_samples, FALSE, 0);

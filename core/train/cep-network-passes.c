@@ -197,7 +197,24 @@ check_loss (double   loss_sum,
   return FALSE;
 }
 
-/* Forward, loss and backward of a training step; the scalars stay on the backend. */
+/* Forward, loss and backward of a training step on the input tensor as it is; the scalars
+ * stay on the backend. */
+static void
+run_gradients_on_inputs (CepNetwork   *self,
+                         const gint32 *labels,
+                         guint         n,
+                         guint64       step)
+{
+  _cep_network_upload_labels (self, labels, n);
+  _cep_network_forward (self, n, TRUE, step);
+  _cep_network_score (self, n);
+  cep_backend_softmax_ce_backward (self->backend, n, self->n_classes,
+                                   (float) self->spec->label_smoothing, 1.0f / (float) n,
+                                   cep_network_act (self, cep_network_logits_offset (self)),
+                                   cep_view (self->labels, 0), cep_view (self->grad_a, 0));
+  _cep_network_backward (self, n, TRUE);
+}
+
 static gboolean
 run_gradients (CepNetwork   *self,
                const float  *inputs,
@@ -209,14 +226,7 @@ run_gradients (CepNetwork   *self,
   if (!check_rows (self, n, TRUE, error))
     return FALSE;
   _cep_network_upload_inputs (self, inputs, n);
-  _cep_network_upload_labels (self, labels, n);
-  _cep_network_forward (self, n, TRUE, step);
-  _cep_network_score (self, n);
-  cep_backend_softmax_ce_backward (self->backend, n, self->n_classes,
-                                   (float) self->spec->label_smoothing, 1.0f / (float) n,
-                                   cep_network_act (self, cep_network_logits_offset (self)),
-                                   cep_view (self->labels, 0), cep_view (self->grad_a, 0));
-  _cep_network_backward (self, n, TRUE);
+  run_gradients_on_inputs (self, labels, n, step);
   return TRUE;
 }
 
@@ -253,6 +263,31 @@ cep_network_compute_gradients (CepNetwork   *self,
 }
 
 gboolean
+_cep_network_check_rows (CepNetwork *self,
+                         guint       n,
+                         GError    **error)
+{
+  return check_rows (self, n, TRUE, error);
+}
+
+gboolean
+_cep_network_train_on_inputs (CepNetwork   *self,
+                              const gint32 *labels,
+                              guint         n,
+                              guint64       step,
+                              double        lr,
+                              CepStepStats *stats,
+                              GError      **error)
+{
+  run_gradients_on_inputs (self, labels, n, step);
+  if (self->optimizer.clip_norm > 0.0)
+    clip_gradients (self);
+  optimizer_step (self, lr);
+  /* The only download of the step, after the whole step is queued. */
+  return finish_step (self, n, step, stats, error);
+}
+
+gboolean
 cep_network_train_step (CepNetwork   *self,
                         const float  *inputs,
                         const gint32 *labels,
@@ -265,13 +300,10 @@ cep_network_train_step (CepNetwork   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (inputs != NULL && labels != NULL && n > 0, FALSE);
 
-  if (!run_gradients (self, inputs, labels, n, step, error))
+  if (!check_rows (self, n, TRUE, error))
     return FALSE;
-  if (self->optimizer.clip_norm > 0.0)
-    clip_gradients (self);
-  optimizer_step (self, lr);
-  /* The only download of the step, after the whole step is queued. */
-  return finish_step (self, n, step, stats, error);
+  _cep_network_upload_inputs (self, inputs, n);
+  return _cep_network_train_on_inputs (self, labels, n, step, lr, stats, error);
 }
 
 /* Host-to-host evaluation passes, chunked by max_batch */

@@ -8,6 +8,8 @@
 #include "cep-network.h"
 #include "cep-block-type.h"
 
+#include "cep-batch-producer.h"
+
 G_BEGIN_DECLS
 
 /* Words of the scalars buffer: the only thing downloaded per step. */
@@ -48,6 +50,12 @@ struct _CepNetwork
   CepBuffer          *labels;         /* int32 [max_batch] */
   CepBuffer          *predictions;    /* int32 [max_batch] */
   CepBuffer          *scalars;        /* CEP_N_SCALARS words */
+
+  /* Resident frame stores (cep-network-resident.c): CepResidentStore, one per partition */
+  GPtrArray          *resident;
+  CepBuffer          *samples;        /* gather descriptors, max_batch × the widest layout */
+  guint32            *host_samples;   /* their host copy */
+  guint              *sample_piece;   /* per sample of a batch: its store piece */
 
   CepOptimizerConfig  optimizer;
   guint64             optimizer_steps;
@@ -105,6 +113,29 @@ void     _cep_network_read_score     (CepNetwork  *self,
 /* Allocates or frees the optimizer state buffers for self->optimizer.kind. */
 gboolean _cep_network_alloc_optimizer_state (CepNetwork *self,
                                              GError    **error);
+
+/* A training step on the input tensor as it is (uploaded or gathered): labels uploaded,
+ * forward, backward, clipping, optimizer, the score read back. */
+gboolean _cep_network_train_on_inputs (CepNetwork   *self,
+                                       const gint32 *labels,
+                                       guint         n,
+                                       guint64       step,
+                                       double        lr,
+                                       CepStepStats *stats,
+                                       GError      **error);
+/* n <= max_batch, and >= 2 with BatchNorm. */
+gboolean _cep_network_check_rows      (CepNetwork   *self,
+                                       guint         n,
+                                       GError      **error);
+
+/* Resident stores (cep-network-resident.c) */
+void     _cep_network_resident_clear (CepNetwork  *self);
+/* Gathers the windows of @batch (frames_only, from @partition's resident store) into the
+ * input tensor; FALSE with @error when @partition is not resident. */
+gboolean _cep_network_gather_batch   (CepNetwork     *self,
+                                      CepPartition   *partition,
+                                      const CepBatch *batch,
+                                      GError        **error);
 
 /* cep-network.c */
 gboolean _cep_network_tensor_place   (CepNetwork     *self,

@@ -222,6 +222,7 @@ cep_network_free (CepNetwork *self)
   free_buffer (&self->labels);
   free_buffer (&self->predictions);
   free_buffer (&self->scalars);
+  _cep_network_resident_clear (self);
   g_free (self->host_params);
   g_free (self->host_stats);
   g_free (self->host_m);

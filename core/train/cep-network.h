@@ -29,6 +29,7 @@
 #include <gio/gio.h>
 
 #include "cep-backend.h"
+#include "cep-batch-producer.h"
 #include "cep-model-spec.h"
 #include "cep-partition.h"
 #include "cep-safetensors.h"
@@ -160,6 +161,41 @@ gboolean            cep_network_input_gradient     (CepNetwork               *se
                                                     float                    *dinputs,
                                                     GError                  **error);
 
+/* The resident input path: a partition's padded frame store kept in backend memory (on a
+ * device: uploaded once), and steps that take frame indices instead of windows — the
+ * backend gathers and masks the windows itself (cep_backend_gather_windows()), bit for bit
+ * as CepBatchProducer would on the host. For device backends; the CPU ones gain nothing.
+ *
+ * Uploads @partition's store (cut into pieces at utterance boundaries where it is larger than
+ * one backend tensor). Fails with CEP_BACKEND_ERROR_NO_MEMORY, and a message giving the
+ * sizes, when it does not fit in the backend's free memory (keeping an eighth of it for
+ * the rest), and with CEP_NETWORK_ERROR_INVALID for a feature dimension other than the
+ * model's or a context_max below the model's context. A second call for the same partition
+ * does nothing. */
+gboolean            cep_network_make_resident      (CepNetwork               *self,
+                                                    CepPartition             *partition,
+                                                    GError                  **error);
+gboolean            cep_network_is_resident        (CepNetwork               *self,
+                                                    CepPartition             *partition);
+/* Frees every resident store. */
+void                cep_network_drop_resident      (CepNetwork               *self);
+/* cep_network_train_step() on a batch of a frames_only CepBatchProducer over @partition
+ * (resident), with the spec's context. */
+gboolean            cep_network_train_step_batch   (CepNetwork               *self,
+                                                    CepPartition             *partition,
+                                                    const CepBatch           *batch,
+                                                    guint64                   step,
+                                                    double                    lr,
+                                                    CepStepStats             *stats,
+                                                    GError                  **error);
+/* The gathered (and masked) inputs of @batch as the step sees them, into @inputs
+ * (n_samples × input_dim): for tests and tools. */
+gboolean            cep_network_gather_inputs      (CepNetwork               *self,
+                                                    CepPartition             *partition,
+                                                    const CepBatch           *batch,
+                                                    float                    *inputs,
+                                                    GError                  **error);
+
 /* Evaluation over a partition */
 
 typedef struct
@@ -171,7 +207,8 @@ typedef struct
 } CepEvalResult;
 
 /* Loss and accuracy of the evaluation-mode model over every frame of a labelled @partition
- * (in order, no augmentation), with the spec's context. @cancellable may be NULL. */
+ * (in order, no augmentation), with the spec's context; windows are gathered by the backend
+ * when @partition is resident. @cancellable may be NULL. */
 gboolean            cep_network_evaluate           (CepNetwork               *self,
                                                     CepPartition             *partition,
                                                     GCancellable             *cancellable,

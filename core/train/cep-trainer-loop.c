@@ -103,6 +103,10 @@ write_event_details (CepTrainer            *self,
       cep_json_writer_string (json, cep_backend_get_description (self->backend));
       cep_json_writer_member (json, "resumed");
       cep_json_writer_boolean (json, self->options.resume);
+      cep_json_writer_member (json, "input");
+      cep_json_writer_string (json, self->resident ? "resident" : "host");
+      cep_json_writer_member (json, "input_note");
+      cep_json_writer_string (json, self->input_note);
       break;
     case CEP_TRAINER_EVENT_STEP:
       cep_json_writer_member (json, "batch");
@@ -302,7 +306,7 @@ prepare (CepTrainer *self,
   if (!self->options.resume)
     cep_network_init_parameters (self->network, self->experiment->seed);
   self->metrics = cep_metrics_log_open (metrics, keep_lines, error);
-  return self->metrics != NULL;
+  return self->metrics != NULL && _cep_trainer_choose_input (self, error);
 }
 
 /* Steps */
@@ -363,8 +367,13 @@ train_batch (CepTrainer     *self,
   CepTrainerEvent event;
   CepStepStats stats;
 
-  if (!cep_network_train_step (self->network, batch->inputs, batch->labels,
-                               batch->n_samples, self->step, lr, &stats, &local_error))
+  gboolean ok = batch->inputs != NULL
+                ? cep_network_train_step (self->network, batch->inputs, batch->labels,
+                                          batch->n_samples, self->step, lr, &stats,
+                                          &local_error)
+                : cep_network_train_step_batch (self->network, self->train, batch, self->step,
+                                                lr, &stats, &local_error);
+  if (!ok)
     return non_finite_error (self, local_error, error);
   self->step++;
   sums->loss_sum += stats.loss * stats.n;

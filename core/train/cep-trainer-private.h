@@ -29,6 +29,9 @@ struct _CepTrainer
   CepNetwork         *network;
   CepBatchProducer   *producer;
   GCancellable       *cancellable;
+  /* Set by the thread before its first step (cep_trainer_choose_input) */
+  gboolean            resident;       /* the train partition is resident: frames-only batches */
+  char               *input_note;     /* why the windows are gathered where they are */
 
   /* Shared with the caller, under @lock */
   GMutex              lock;
@@ -55,6 +58,11 @@ struct _CepTrainer
 
 /* The thread's body (cep-trainer-loop.c): sets self->outcome. */
 gpointer _cep_trainer_run           (gpointer    data);
+/* Makes the train (and dev) partition resident on a device backend and switches the producer
+ * to frames-only batches, or keeps the host path; sets resident and input_note. FALSE only
+ * when a new producer cannot be made (cep-trainer.c). */
+gboolean _cep_trainer_choose_input  (CepTrainer *self,
+                                     GError    **error);
 /* Blocks while paused; FALSE when the run is cancelled (cep-trainer.c). */
 gboolean _cep_trainer_wait_unpaused (CepTrainer *self);
 

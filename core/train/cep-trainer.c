@@ -102,6 +102,7 @@ check_run_dir (const char *run_dir,
 static CepBatchProducer *
 new_producer (const CepExperiment *experiment,
               CepPartition        *train,
+              gboolean             frames_only,
               GError             **error)
 {
   CepBatchOptions options;
@@ -114,6 +115,7 @@ new_producer (const CepExperiment *experiment,
   options.subset_fraction = experiment->data.subset_fraction;
   options.subset_every = experiment->data.subset_every;
   options.augment = experiment->augment;
+  options.frames_only = frames_only;
   return cep_batch_producer_new (train, &options, error);
 }
 
@@ -182,8 +184,55 @@ create_engine (CepTrainer *self,
     return FALSE;
   optimizer_config_of (train, &optimizer);
   cep_network_set_optimizer (self->network, &optimizer);
-  self->producer = new_producer (self->experiment, self->train, error);
+  self->producer = new_producer (self->experiment, self->train, FALSE, error);
   return self->producer != NULL;
+}
+
+/* Why the host gathers the windows, or NULL when the train partition could be resident. */
+static char *
+resident_refusal (CepTrainer *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (cep_backend_is_host_memory (self->backend))
+    return g_strdup_printf ("windows are gathered on the host (%s is a CPU backend)",
+                            cep_backend_get_name (self->backend));
+  if (self->options.host_input)
+    return g_strdup ("windows are gathered on the host (asked for)");
+  if (!cep_network_make_resident (self->network, self->train, &error))
+    return g_strdup_printf ("windows are gathered on the host: %s", error->message);
+  return NULL;
+}
+
+gboolean
+_cep_trainer_choose_input (CepTrainer *self,
+                           GError    **error)
+{
+  g_autoptr (GError) dev_error = NULL;
+  CepBatchProducer *producer;
+
+  self->input_note = resident_refusal (self);
+  if (self->input_note != NULL)
+    {
+      g_info ("%s", self->input_note);
+      return TRUE;
+    }
+  producer = new_producer (self->experiment, self->train, TRUE, error);
+  if (producer == NULL)
+    return FALSE;
+  cep_batch_producer_free (self->producer);
+  self->producer = producer;
+  self->resident = TRUE;
+  /* The dev partition is small; if it does not fit, evaluation gathers on the host. */
+  if (self->dev != NULL && !cep_network_make_resident (self->network, self->dev, &dev_error))
+    self->input_note = g_strdup_printf ("the training frames are resident on %s; dev windows "
+                                        "are gathered on the host: %s",
+                                        cep_backend_get_name (self->backend),
+                                        dev_error->message);
+  else
+    self->input_note = g_strdup_printf ("the frame store is resident on %s; windows are "
+                                        "gathered there", cep_backend_get_name (self->backend));
+  return TRUE;
 }
 
 CepTrainer *
@@ -256,6 +305,7 @@ cep_trainer_free (CepTrainer *self)
   g_clear_pointer (&self->network, cep_network_free);
   g_clear_pointer (&self->backend, cep_backend_free);
   g_clear_pointer (&self->backend_notice, g_free);
+  g_clear_pointer (&self->input_note, g_free);
   g_clear_pointer (&self->metrics, cep_metrics_log_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->train);
@@ -404,6 +454,20 @@ cep_trainer_get_backend_notice (CepTrainer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->backend_notice;
+}
+
+gboolean
+cep_trainer_is_resident (CepTrainer *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->resident;
+}
+
+const char *
+cep_trainer_get_input_note (CepTrainer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->input_note;
 }
 
 const CepExperiment *

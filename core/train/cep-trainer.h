@@ -109,6 +109,8 @@ typedef struct
   guint                threads;      /* backend threads; 0 = one per processor */
   gboolean             resume;       /* continue the run in run_dir from its last checkpoint */
   guint                log_every;    /* a metrics.jsonl line every n steps (default 1) */
+  gboolean             host_input;   /* gather windows on the host even on a device backend
+                                      * (for comparisons; see cep_trainer_get_input_note) */
   CepTrainerEventFunc  callback;     /* may be NULL */
   gpointer             user_data;
 } CepTrainerOptions;
@@ -149,6 +151,12 @@ const char   *cep_trainer_get_run_dir  (CepTrainer               *self);
 const CepExperiment *cep_trainer_get_experiment (CepTrainer      *self);
 /* Why the run uses another backend than it asked for (no Vulkan device here), or NULL. */
 const char   *cep_trainer_get_backend_notice (CepTrainer         *self);
+/* How the running trainer feeds its backend, once the thread has started training (the
+ * "start" line of metrics.jsonl says it too): TRUE when the training partition is resident on
+ * the backend and windows are gathered there; otherwise the reason it is not (a CPU backend,
+ * too little device memory, ...) is in the note (NULL before the thread decided). */
+gboolean      cep_trainer_is_resident        (CepTrainer         *self);
+const char   *cep_trainer_get_input_note     (CepTrainer         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CepTrainer, cep_trainer_free)
 

@@ -988,6 +988,115 @@ test_utilities (void)
     }
 }
 
+/* Context windows: every backend against an element-by-element reading of the operation's
+ * contract (cep-backend.h), bit for bit: copied values, bands clipped to the window, windows
+ * leaving the store written as zeros, output rows past the end skipped. */
+
+#define GATHER_DIM     5
+#define GATHER_START   (-3)
+#define GATHER_FRAMES  7
+#define GATHER_WINDOW  (GATHER_DIM * GATHER_FRAMES)
+
+static gboolean
+band_covers (guint32 band,
+             guint   x)
+{
+  guint start = band & 0xffffu;
+  return x >= start && x - start < (band >> 16);
+}
+
+static float
+expected_window_value (const float  *store,
+                       guint         store_rows,
+                       const gint32 *d,
+                       guint         sample_words,
+                       guint         t,
+                       guint         c)
+{
+  gint64 first = (gint64) d[0] + GATHER_START;
+  if (first < 0 || first + GATHER_FRAMES > store_rows)
+    return 0.0f;
+  if (sample_words > 2)
+    {
+      guint n_freq = MIN ((guint32) d[2] & 0xffffu, sample_words - 3);
+      guint n_time = MIN ((guint32) d[2] >> 16, sample_words - 3 - n_freq);
+      for (guint b = 0; b < n_freq; b++)
+        if (band_covers ((guint32) d[3 + b], c))
+          return 0.0f;
+      for (guint b = 0; b < n_time; b++)
+        if (band_covers ((guint32) d[3 + n_freq + b], t))
+          return 0.0f;
+    }
+  return store[(first + t) * GATHER_DIM + c];
+}
+
+static void
+make_gather_samples (GRand  *rand,
+                     gint32 *samples,
+                     guint   n,
+                     guint   sample_words,
+                     guint   store_rows,
+                     guint   out_rows)
+{
+  for (guint s = 0; s < n; s++)
+    {
+      gint32 *d = samples + s * sample_words;
+      d[0] = g_rand_int_range (rand, 0, (gint32) store_rows + 4);
+      d[1] = (gint32) ((s * 7) % (out_rows + 3));
+      if (sample_words == 2)
+        continue;
+      guint n_freq = (guint) g_rand_int_range (rand, 0, 3);
+      guint n_time = (guint) g_rand_int_range (rand, 0, 3);
+      d[2] = (gint32) (n_freq | n_time << 16);
+      for (guint b = 0; b < n_freq + n_time; b++)
+        d[3 + b] = (gint32) ((guint) g_rand_int_range (rand, 0, 9) |
+                             (guint) g_rand_int_range (rand, 0, 5) << 16);
+    }
+}
+
+static void
+test_gather_windows (void)
+{
+  const guint n = 41, store_rows = 97, out_rows = 38;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (83);
+  g_autofree float *store = test_random_floats (rand, store_rows * GATHER_DIM, -1.0f, 1.0f);
+
+  for (guint masked = 0; masked < 2; masked++)
+    {
+      guint sample_words = masked ? CEP_GATHER_SAMPLE_WORDS (2, 2) : 2;
+      CepGatherShape shape = { GATHER_DIM, GATHER_START, GATHER_FRAMES, sample_words };
+      g_autofree gint32 *samples = g_new0 (gint32, n * sample_words);
+      g_autofree float *want = g_new (float, out_rows * GATHER_WINDOW);
+
+      make_gather_samples (rand, samples, n, sample_words, store_rows, out_rows);
+      for (gsize j = 0; j < out_rows * GATHER_WINDOW; j++)
+        want[j] = 9.0f;
+      for (guint s = 0; s < n; s++)
+        {
+          const gint32 *d = samples + s * sample_words;
+          for (guint j = 0; j < GATHER_WINDOW && (guint) d[1] < out_rows; j++)
+            want[d[1] * GATHER_WINDOW + j] =
+              expected_window_value (store, store_rows, d, sample_words, j / GATHER_DIM,
+                                     j % GATHER_DIM);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+        {
+          CepBackend *backend = candidate_backend (&candidates[i]);
+          g_autoptr (TestTensor) tstore = test_tensor_new_from (backend, store,
+                                                                store_rows * GATHER_DIM);
+          g_autoptr (TestTensor) tsamples = test_tensor_new_from (backend, (float *) samples,
+                                                                  n * sample_words);
+          g_autoptr (TestTensor) tout = test_tensor_new (backend, out_rows * GATHER_WINDOW);
+          cep_backend_fill (backend, out_rows * GATHER_WINDOW, 9.0f, tout->view);
+          cep_backend_gather_windows (backend, n, shape, tstore->view, store_rows,
+                                      tsamples->view, tout->view, out_rows);
+          g_autofree float *got = test_tensor_floats (tout);
+          g_assert_cmpmem (got, out_rows * GATHER_WINDOW * 4, want,
+                           out_rows * GATHER_WINDOW * 4);
+        }
+    }
+}
+
 /* Outside OpenBLAS, the blas backend splits work along the axis it does not reduce over, so
  * 1, 2 and 3 threads give bit-identical results, its own GEMM kernels included. */
 static void
@@ -1088,6 +1197,7 @@ main (int    argc,
   g_test_add_func ("/backend-ops/optimizers/identical", test_optimizers_identical);
   g_test_add_func ("/backend-ops/norms", test_norms);
   g_test_add_func ("/backend-ops/utilities", test_utilities);
+  g_test_add_func ("/backend-ops/gather-windows", test_gather_windows);
   g_test_add_func ("/backend-ops/threads-agree", test_threads_agree);
 
   int status = g_test_run ();

@@ -116,6 +116,7 @@ typedef enum
   CEP_SHADER_REDUCE_ADD,
   CEP_SHADER_CLIP_SCALE,
   CEP_SHADER_PEAK_FMA,
+  CEP_SHADER_GATHER_WINDOWS,
   CEP_N_SHADERS,
 } CepVulkanShaderId;
 
@@ -395,5 +396,6 @@ void     _cep_vulkan_fill_vector_ops (CepBackendOps         *ops);
 void     _cep_vulkan_fill_gemm_ops   (CepBackendOps         *ops);
 void     _cep_vulkan_fill_layer_ops  (CepBackendOps         *ops);
 void     _cep_vulkan_fill_output_ops (CepBackendOps         *ops);
+void     _cep_vulkan_fill_gather_ops (CepBackendOps         *ops);
 
 G_END_DECLS

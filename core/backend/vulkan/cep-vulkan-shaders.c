@@ -115,6 +115,10 @@ static const guint32 spirv_peak_fma[] =
 #include "peak-fma.spv.h"
 ;
 
+static const guint32 spirv_gather_windows[] =
+#include "gather-windows.spv.h"
+;
+
 #define SHADER(id, spirv_name, bindings, push_words, local_size) \
   [CEP_SHADER_##id] = { #spirv_name, spirv_##spirv_name, sizeof spirv_##spirv_name, bindings, \
                         (push_words) * 4, local_size }
@@ -146,4 +150,5 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (REDUCE_ADD, reduce_add, 2, 3, 256),
   SHADER (CLIP_SCALE, clip_scale, 2, 4, 256),
   SHADER (PEAK_FMA, peak_fma, 1, 3, 256),
+  SHADER (GATHER_WINDOWS, gather_windows, 3, 10, 256),
 };
