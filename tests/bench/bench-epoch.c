@@ -165,12 +165,14 @@ print_timing (const EpochTiming *t,
               cep_backend_get_device_name (backend) ? cep_backend_get_device_name (backend) : "",
               options->batch, options->masks ? "true" : "false", t->batches, t->samples,
               t->total_s, rate, t->wait_s, t->step_s, t->upload_s, t->loss);
+      fflush (stdout);
       return;
     }
   printf ("%-8s  %8" G_GUINT64_FORMAT " batches  %11" G_GUINT64_FORMAT " samples  %8.2f s  "
           "%10.0f samples/s  producer wait %7.2f s  steps %7.2f s  store upload %6.2f s  "
           "mean loss %.4f\n", t->path, t->batches, t->samples, t->total_s, rate, t->wait_s,
           t->step_s, t->upload_s, t->loss);
+  fflush (stdout);
 }
 
 static gboolean
@@ -242,6 +244,7 @@ run (const char    *dataset,
             cep_partition_get_feature_dim (partition),
             cep_partition_get_store_size (partition) / 1e9, load_s, options->preset,
             cep_backend_get_description (backend));
+  fflush (stdout);
   for (guint p = 0; p < 2; p++)
     {
       gboolean resident = p == 0;
