@@ -103,6 +103,9 @@ write_event_details (CepTrainer            *self,
       cep_json_writer_string (json, cep_backend_get_description (self->backend));
       cep_json_writer_member (json, "resumed");
       cep_json_writer_boolean (json, self->options.resume);
+      /* Only device backends choose an input path; CPU runs keep their lines as they were. */
+      if (cep_backend_is_host_memory (self->backend))
+        break;
       cep_json_writer_member (json, "input");
       cep_json_writer_string (json, self->resident ? "resident" : "host");
       cep_json_writer_member (json, "input_note");

@@ -256,6 +256,17 @@ train (const char   *root,
   g_assert_no_error (error);
   *resident = cep_trainer_is_resident (trainer);
   *note = g_strdup (cep_trainer_get_input_note (trainer));
+
+  /* A device run's start line names its input path and why; a CPU run's has neither. */
+  g_autofree char *metrics = g_build_filename (run_dir, "metrics.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_strdup_printf ("\"input\": \"%s\"", *resident ? "resident"
+                                                                             : "host");
+  g_assert_true (g_file_get_contents (metrics, &text, NULL, NULL));
+  if (g_strcmp0 (backend, "vulkan") == 0)
+    g_assert_nonnull (strstr (text, path));
+  else
+    g_assert_null (strstr (text, "\"input\""));
   return losses.losses;
 }
 
@@ -295,7 +306,7 @@ static void
 test_trainer_fallback (void)
 {
   g_autofree char *root = train_test_make_dir ();
-  g_autofree char *note = NULL, *metrics = NULL, *text = NULL;
+  g_autofree char *note = NULL;
   gboolean resident;
 
   if (vulkan_test_backend (CEP_VULKAN_VALIDATION_STANDARD) == NULL)
