@@ -6,7 +6,9 @@
  * every window and the step uploads it), side by side. Prints per path the samples/s of the
  * whole epoch and its split: time the trainer waited for the producer, time in the steps
  * (gather or upload, forward, backward, optimizer, the scalars read back), and the one-off
- * upload of the store. The load of the partition is timed once. Never fails on timing.
+ * upload of the store. The load of the partition is timed once. Each path starts from the
+ * same parameters, so its mean loss must match the other's (the inputs are bit-identical).
+ * Never fails on timing.
  *
  * Make a dataset of HW1P2's size with tests/bench/make-hw1p2-dataset.py.
  *
@@ -107,6 +109,8 @@ run_epoch (CepNetwork    *network,
 
   if (producer == NULL)
     return FALSE;
+  /* Both paths start from the same parameters: equal inputs give equal mean losses. */
+  cep_network_init_parameters (network, 1);
   *timing = (EpochTiming) { resident ? "resident" : "host" };
   gint64 start = g_get_monotonic_time ();
   if (resident && !cep_network_make_resident (network, partition, error))
@@ -237,7 +241,6 @@ run (const char    *dataset,
                                                     error);
   if (network == NULL)
     return FALSE;
-  cep_network_init_parameters (network, 1);
   if (!options->json)
     printf ("%s: %" G_GSIZE_FORMAT " frames × %u, store %.2f GB, loaded in %.1f s; %s on %s\n",
             options->partition, cep_partition_get_n_frames (partition),
