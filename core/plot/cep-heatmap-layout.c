@@ -16,6 +16,11 @@
 /* Cell numbers need this much room around them, in user units. */
 #define CELL_TEXT_MARGIN 3.0
 
+/* Category labels are one short word each: stacked (rows, or rotated columns) at this fraction
+ * of a text line they still leave a clear gap between capitals, which is what lets forty
+ * phonemes all be named. */
+#define STACKED_LABEL_PACKING 0.85
+
 typedef struct
 {
   CepPlotText      *text;
@@ -200,13 +205,13 @@ choose_strides (const LayoutContext *context,
   double cell_width = layout->cells.width / heatmap->n_columns;
   double cell_height = layout->cells.height / heatmap->n_rows;
   double line = cep_plot_text_line_height (context->text, layout->row_font);
-  double column_needed = line;
+  double column_needed = relaxed ? line : STACKED_LABEL_PACKING * line;
 
   if (heatmap->column_labels != NULL && !layout->rotate_column_labels)
     column_needed = widest_explicit_label (context->text, layout->column_font,
                                            heatmap->column_labels, heatmap->n_columns)
                     + (relaxed ? line : line / 2);
-  layout->row_every = stride_for (relaxed ? 1.5 * line : line, cell_height,
+  layout->row_every = stride_for (relaxed ? 1.5 * line : STACKED_LABEL_PACKING * line, cell_height,
                                   heatmap->row_label_every, relaxed);
   layout->column_every = stride_for (column_needed, cell_width, heatmap->column_label_every,
                                      relaxed);
@@ -308,10 +313,13 @@ cep_heatmap_compute_layout (const CepHeatmap *heatmap,
   layout->cells = (CepPlotRect) { 0, 0, width, height };
   context_init (&context, heatmap, text, layout);
   layout_with_font (&context, CEP_PLOT_FONT_BODY, FALSE, layout);
-  /* Forty phoneme labels would rather be small than skip every other one; two hundred frame
-   * numbers are skipped anyway, and then read best at the body size, flat and round. */
+  /* Forty phoneme labels would rather be small, even tiny, than skip every other one; two
+   * hundred frame numbers are skipped anyway, and then read best at the body size, flat and
+   * round. */
   if (labels_skipped (heatmap, layout))
     layout_with_font (&context, CEP_PLOT_FONT_SMALL, FALSE, layout);
+  if (labels_skipped (heatmap, layout))
+    layout_with_font (&context, CEP_PLOT_FONT_TINY, FALSE, layout);
   if (labels_skipped (heatmap, layout))
     layout_with_font (&context, CEP_PLOT_FONT_BODY, TRUE, layout);
   decide_cell_text (&context, layout);

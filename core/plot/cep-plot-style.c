@@ -73,6 +73,7 @@ style_init_common (CepPlotStyle *style)
   style->font_size = 12.0;
   style->title_scale = 1.25;
   style->small_scale = 0.8;
+  style->tiny_scale = 0.7;
   style->line_width = 1.5;
 }
 

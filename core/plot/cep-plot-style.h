@@ -35,6 +35,7 @@ typedef struct
   double      font_size;         /* body text (tick labels) in user units (pixels at scale 1) */
   double      title_scale;       /* title size relative to font_size */
   double      small_scale;       /* cell values, label-track text */
+  double      tiny_scale;        /* dense category labels, the last size before labels are skipped */
   CepRgba     background;        /* alpha 0 leaves the surface untouched */
   CepRgba     foreground;        /* text, axis lines, ticks */
   CepRgba     secondary;         /* axis titles, legend text, epoch labels */

@@ -36,6 +36,8 @@ font_for_role (const CepPlotStyle *style,
     }
   else if (font == CEP_PLOT_FONT_SMALL)
     size *= style->small_scale;
+  else if (font == CEP_PLOT_FONT_TINY)
+    size *= style->tiny_scale;
   /* Absolute size: user units, independent of the surface's resolution. */
   pango_font_description_set_absolute_size (description, size * PANGO_SCALE);
   return description;

@@ -23,6 +23,7 @@ typedef enum
   CEP_PLOT_FONT_LABEL,     /* axis titles, legend (body size, secondary colour by default) */
   CEP_PLOT_FONT_TITLE,     /* figure title, bold and larger */
   CEP_PLOT_FONT_SMALL,     /* cell values, label-track text */
+  CEP_PLOT_FONT_TINY,      /* dense category labels (forty phonemes down a confusion matrix) */
   CEP_PLOT_N_FONTS
 } CepPlotFont;
 

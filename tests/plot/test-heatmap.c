@@ -314,6 +314,57 @@ is_round_stride (guint stride)
 
 /* Many rows and long labels on a small figure: labels thin out instead of overlapping, to a
  * round stride, flat and at the body size (skipping is unavoidable, so no small font). */
+/* Pixels of a row's label strip, left of the cells, that differ from the background. */
+static guint
+row_label_ink (cairo_surface_t        *image,
+               const CepHeatmap       *heatmap,
+               const CepHeatmapLayout *layout,
+               guint                   row)
+{
+  double cell_height = layout->cells.height / heatmap->n_rows;
+  guint32 background = cep_test_pixel (image, 0, 0);
+  double x, y;
+  guint ink = 0;
+
+  cep_heatmap_layout_cell_center (heatmap, layout, row, 0, &x, &y);
+  for (int py = (int) ceil (y - cell_height / 2); py < (int) floor (y + cell_height / 2); py++)
+    for (int px = (int) layout->cells.x - 40; px < (int) layout->cells.x - 2; px++)
+      ink += cep_test_rgb_distance (cep_test_pixel (image, px, py), background) > 60;
+  return ink;
+}
+
+/* The Analyze page gives the confusion matrix about 560 × 540: every one of forty phonemes is
+ * still named on both axes (it named every fifth), in the tiny font before any is skipped. */
+static void
+test_every_class_labelled (void)
+{
+  float counts[N_PHONEMES * N_PHONEMES];
+  CepHeatmap heatmap;
+  CepHeatmapLayout layout;
+  cairo_surface_t *image;
+
+  make_confusion (counts);
+  cep_heatmap_init (&heatmap);
+  heatmap.n_rows = heatmap.n_columns = N_PHONEMES;
+  heatmap.values = counts;
+  heatmap.row_labels = heatmap.column_labels = phonemes;
+  heatmap.square_cells = TRUE;
+  heatmap.title = "Confusion matrix, dev-clean: accuracy 39.33 %";
+  heatmap.x_label = "predicted";
+  heatmap.y_label = "true";
+  heatmap.colorbar_label = "frames";
+  compute_layout (&heatmap, 560, 540, &layout);
+  g_assert_cmpuint (layout.row_every, ==, 1);
+  g_assert_cmpuint (layout.column_every, ==, 1);
+  g_assert_cmpint (layout.row_font, ==, CEP_PLOT_FONT_TINY);
+  g_assert_true (layout.rotate_column_labels);
+  image = cep_test_render (560, 540, draw_heatmap, &heatmap);
+  cep_test_keep_image (image, "heatmap-confusion-every-label.png");
+  for (guint r = 0; r < N_PHONEMES; r++)
+    g_assert_cmpuint (row_label_ink (image, &heatmap, &layout, r), >, 3);
+  cairo_surface_destroy (image);
+}
+
 static void
 test_label_stride (void)
 {
@@ -477,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/plot/heatmap/band-outline", test_band_outline);
   g_test_add_func ("/plot/heatmap/confusion-layout", test_confusion_layout);
   g_test_add_func ("/plot/heatmap/label-stride", test_label_stride);
+  g_test_add_func ("/plot/heatmap/every-class-labelled", test_every_class_labelled);
   g_test_add_func ("/plot/heatmap/cell-at", test_cell_at);
   g_test_add_func ("/plot/heatmap/cached-image", test_cached_image);
   g_test_add_func ("/plot/heatmap/cell-number-format", test_cell_number_format);

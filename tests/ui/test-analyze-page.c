@@ -127,6 +127,25 @@ evaluate (Fixture    *fixture,
   g_assert_nonnull (cep_analyze_page_get_predictions (fixture->page));
 }
 
+/* Presses @keyval on a widget's key controller, as the focused widget would receive it. */
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0u, (GdkModifierType) 0,
+                               &handled);
+    }
+  return handled;
+}
+
 static void
 test_evaluate_dev (Fixture       *fixture,
                    gconstpointer  data)
@@ -159,6 +178,33 @@ test_evaluate_dev (Fixture       *fixture,
   g_assert_cmpfloat (diagonal, ==, (float) correct);
   g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (child (fixture, "class_list"))));
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-confusion");
+  /* Every class is named on both axes at this size, not every fifth. */
+  {
+    CepHeatmapLayout layout;
+
+    g_assert_true (cep_heatmap_view_get_layout (confusion, &layout));
+    g_assert_cmpuint (layout.row_every, ==, 1);
+    g_assert_cmpuint (layout.column_every, ==, 1);
+  }
+  /* The keyboard reaches the cells: the first arrow outlines the top-left one, the next moves
+   * right, and the read-out beside the cell names both classes. */
+  {
+    guint row, column;
+    g_autofree char *expected = NULL;
+
+    g_assert_true (press_key (GTK_WIDGET (confusion), GDK_KEY_Down));
+    g_assert_true (press_key (GTK_WIDGET (confusion), GDK_KEY_Right));
+    cep_heatmap_view_get_hover (confusion, &row, &column);
+    g_assert_cmpuint (row, ==, 0);
+    g_assert_cmpuint (column, ==, 1);
+    expected = g_strdup_printf ("True %s, predicted %s",
+                                cep_heatmap_view_get_row_label (confusion, 0),
+                                cep_heatmap_view_get_column_label (confusion, 1));
+    g_assert_nonnull (strstr (cep_heatmap_view_get_readout (confusion), expected));
+    cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-confusion-readout");
+    g_assert_true (press_key (GTK_WIDGET (confusion), GDK_KEY_Escape));
+    g_assert_null (cep_heatmap_view_get_readout (confusion));
+  }
 
   /* Row-normalized: every row of a class with frames sums to 100 %. */
   gtk_switch_set_active (child (fixture, "normalize_switch"), TRUE);
@@ -213,6 +259,8 @@ test_dependencies (Fixture       *fixture,
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 40, 40), ==, 1.0f);
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 0, 79), ==, 0.0f);
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-dependencies");
+  g_assert_true (press_key (GTK_WIDGET (view), GDK_KEY_Down));
+  g_assert_nonnull (strstr (cep_heatmap_view_get_readout (view), "depends on input frame"));
   /* Another mode: the boolean matrix does not stay under the sensitivity choice. */
   gtk_drop_down_set_selected (child (fixture, "mode_dropdown"), CEP_DEPENDENCY_MODE_SENSITIVITY);
   g_assert_false (cep_heatmap_view_has_figure (view));

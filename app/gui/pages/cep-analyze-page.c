@@ -62,7 +62,6 @@ struct _CepAnalyzePage
   GtkStack           *view_stack;
   CepHeatmapView     *confusion_view;
   GtkSwitch          *normalize_switch;
-  GtkLabel           *confusion_readout;
   GtkListBox         *class_list;
   GtkLabel           *prediction_label;
   CepSpectrogramView *prediction_view;
@@ -416,13 +415,39 @@ on_confusion_hover (CepHeatmapView *view,
   g_autofree char *text = NULL;
 
   if (truth == NULL || predicted == NULL)
-    text = g_strdup (" ");
-  else if (gtk_switch_get_active (self->normalize_switch))
-    text = g_strdup_printf ("True %s, predicted %s: %.1f %% of the %s frames", truth, predicted,
-                            value, truth);
+    return;
+  if (gtk_switch_get_active (self->normalize_switch))
+    /* Translators: a confusion matrix cell; the first and last %s are the same phoneme. */
+    text = g_strdup_printf (_("True %s, predicted %s\n%.1f %% of the %s frames"), truth,
+                            predicted, value, truth);
   else
-    text = g_strdup_printf ("True %s, predicted %s: %.0f frames", truth, predicted, value);
-  gtk_label_set_label (self->confusion_readout, text);
+    text = g_strdup_printf (_("True %s, predicted %s\n%.0f frames"), truth, predicted, value);
+  cep_heatmap_view_set_readout (view, text);
+}
+
+/* Which frames a cell is about (by their numbers in the utterance), and what the chosen mode
+ * measured there. */
+static void
+on_dependency_hover (CepHeatmapView *view,
+                     guint           row,
+                     guint           column,
+                     CepAnalyzePage *self)
+{
+  const CepHeatmap *heatmap = cep_heatmap_view_get_heatmap (view);
+  const char *output = cep_heatmap_view_get_row_label (view, row);
+  const char *input = cep_heatmap_view_get_column_label (view, column);
+  float value = cep_heatmap_view_get_value (view, row, column);
+  g_autofree char *text = NULL;
+
+  if (heatmap == NULL || output == NULL || input == NULL || isnan (value))
+    return;
+  if (heatmap->mode == CEP_HEATMAP_BOOLEAN)
+    text = g_strdup_printf (value != 0.0f ? _("Output frame %s depends on input frame %s")
+                                          : _("Output frame %s does not depend on input frame %s"),
+                            output, input);
+  else
+    text = g_strdup_printf (_("Output frame %s, input frame %s\n%.3g"), output, input, value);
+  cep_heatmap_view_set_readout (view, text);
 }
 
 /* ---- evaluation ---- */
@@ -1061,7 +1086,6 @@ bind_template (GtkWidgetClass *widget_class)
   BIND (view_stack);
   BIND (confusion_view);
   BIND (normalize_switch);
-  BIND (confusion_readout);
   BIND (class_list);
   BIND (prediction_label);
   BIND (prediction_view);
@@ -1142,6 +1166,7 @@ cep_analyze_page_init (CepAnalyzePage *self)
   g_signal_connect_swapped (self->mode_dropdown, "notify::selected",
                             G_CALLBACK (on_dependency_mode_changed), self);
   g_signal_connect (self->confusion_view, "hover", G_CALLBACK (on_confusion_hover), self);
+  g_signal_connect (self->dependency_view, "hover", G_CALLBACK (on_dependency_hover), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->confusion_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Confusion matrix", -1);

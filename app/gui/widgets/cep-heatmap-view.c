@@ -22,7 +22,13 @@ struct _CepHeatmapView
   gboolean          has_layout;
   guint             hover_row;      /* G_MAXUINT: none */
   guint             hover_column;
+  char             *readout;        /* what the hovered cell holds, from the page */
 };
+
+/* The read-out label: its distance from the cell, inner padding and corner radius. */
+#define READOUT_GAP     8.0
+#define READOUT_PADDING 6.0
+#define READOUT_RADIUS  6.0
 
 enum
 {
@@ -59,6 +65,7 @@ cep_heatmap_view_set_figure (CepHeatmapView   *self,
 
   drop_figure (self);
   self->hover_row = self->hover_column = G_MAXUINT;
+  g_clear_pointer (&self->readout, g_free);
   if (figure != NULL)
     {
       self->figure = *figure;
@@ -167,7 +174,100 @@ cep_heatmap_view_cell_at (CepHeatmapView *self,
   return cep_heatmap_layout_cell_at (&self->figure.heatmap, &self->layout, x, y, row, column);
 }
 
-/* The hovered cell: a two-tone outline, visible on light and dark cells alike. */
+void
+cep_heatmap_view_set_readout (CepHeatmapView *self,
+                              const char     *text)
+{
+  g_return_if_fail (CEP_IS_HEATMAP_VIEW (self));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (text, self->readout) == 0)
+    return;
+  g_free (self->readout);
+  self->readout = g_strdup (text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text != NULL ? text
+                                  : self->has_figure && self->figure.title != NULL
+                                    ? self->figure.title : "", -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+cep_heatmap_view_get_readout (CepHeatmapView *self)
+{
+  g_return_val_if_fail (CEP_IS_HEATMAP_VIEW (self), NULL);
+  return self->readout;
+}
+
+void
+cep_heatmap_view_get_hover (CepHeatmapView *self,
+                            guint          *row,
+                            guint          *column)
+{
+  g_return_if_fail (CEP_IS_HEATMAP_VIEW (self));
+  *row = self->hover_row;
+  *column = self->hover_column;
+}
+
+/* Right of the cell, or left of it where the widget ends; never outside the widget. */
+static void
+place_readout (double  cell_x,
+               double  cell_y,
+               double  cell_width,
+               double  box_width,
+               double  box_height,
+               double  width,
+               double  height,
+               double *x,
+               double *y)
+{
+  *x = cell_x + cell_width / 2 + READOUT_GAP;
+  if (*x + box_width > width)
+    *x = cell_x - cell_width / 2 - READOUT_GAP - box_width;
+  *x = CLAMP (*x, 0.0, MAX (0.0, width - box_width));
+  *y = CLAMP (cell_y - box_height / 2, 0.0, MAX (0.0, height - box_height));
+}
+
+/* A dark label with light text reads on the viridis cells and both window styles alike. */
+static void
+snapshot_readout (CepHeatmapView *self,
+                  GtkSnapshot    *snapshot,
+                  double          cell_x,
+                  double          cell_y,
+                  double          cell_width,
+                  double          width,
+                  double          height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  const GdkRGBA background = { 0.1, 0.1, 0.12, 0.88 }, ink = { 1, 1, 1, 1 };
+  GskRoundedRect box;
+  int text_width, text_height;
+  double x, y, box_width, box_height;
+
+  if (self->readout == NULL)
+    return;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->readout);
+  pango_layout_set_width (layout, (int) (MAX (width / 2, 160.0) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  box_width = text_width + 2 * READOUT_PADDING;
+  box_height = text_height + 2 * READOUT_PADDING;
+  place_readout (cell_x, cell_y, cell_width, box_width, box_height, width, height, &x, &y);
+  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (x, y, box_width, box_height),
+                                   READOUT_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &box);
+  gtk_snapshot_append_color (snapshot, &background, &box.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + READOUT_PADDING,
+                                                          y + READOUT_PADDING));
+  gtk_snapshot_append_layout (snapshot, layout, &ink);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* The hovered cell: a two-tone outline, visible on light and dark cells alike, and the
+ * page's read-out beside it. */
 static void
 cep_heatmap_view_snapshot_overlay (CepPlotWidget *widget,
                                    GtkSnapshot   *snapshot,
@@ -195,6 +295,7 @@ cep_heatmap_view_snapshot_overlay (CepPlotWidget *widget,
                                                                   w + 2, h + 2), 0);
   gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 1, 1, 1, 1 },
                               (GdkRGBA[4]) { white, white, white, white });
+  snapshot_readout (self, snapshot, cx, cy, w, width, height);
 }
 
 static void
@@ -206,8 +307,45 @@ set_hover (CepHeatmapView *self,
     return;
   self->hover_row = row;
   self->hover_column = column;
+  if (row == G_MAXUINT)
+    cep_heatmap_view_set_readout (self, NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_HOVER], 0, row, column);
+}
+
+/* Arrow keys move the outlined cell, so the read-out is there for keyboard users too;
+ * the first press starts at the top-left cell. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CepHeatmapView        *self)
+{
+  const CepHeatmap *heatmap = cep_heatmap_view_get_heatmap (self);
+  int row = (int) self->hover_row, column = (int) self->hover_column;
+  int d_row = 0, d_column = 0;
+
+  if (heatmap == NULL || heatmap->n_rows == 0 || heatmap->n_columns == 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up: case GDK_KEY_KP_Up: d_row = heatmap->origin_bottom ? 1 : -1; break;
+    case GDK_KEY_Down: case GDK_KEY_KP_Down: d_row = heatmap->origin_bottom ? -1 : 1; break;
+    case GDK_KEY_Left: case GDK_KEY_KP_Left: d_column = -1; break;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: d_column = 1; break;
+    case GDK_KEY_Escape: set_hover (self, G_MAXUINT, G_MAXUINT); return TRUE;
+    default: return FALSE;
+    }
+  if (self->hover_row == G_MAXUINT)
+    row = column = 0;
+  else
+    {
+      row = CLAMP (row + d_row, 0, (int) heatmap->n_rows - 1);
+      column = CLAMP (column + d_column, 0, (int) heatmap->n_columns - 1);
+    }
+  set_hover (self, (guint) row, (guint) column);
+  return TRUE;
 }
 
 static void
@@ -235,6 +373,7 @@ static void
 cep_heatmap_view_dispose (GObject *object)
 {
   drop_figure (CEP_HEATMAP_VIEW (object));
+  g_clear_pointer (&CEP_HEATMAP_VIEW (object)->readout, g_free);
   G_OBJECT_CLASS (cep_heatmap_view_parent_class)->dispose (object);
 }
 
@@ -273,11 +412,14 @@ static void
 cep_heatmap_view_init (CepHeatmapView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->hover_row = self->hover_column = G_MAXUINT;
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Heatmap", -1);

@@ -5,8 +5,9 @@
  *
  * Takes a CepHeatmapFigure (core/analysis describes the standard ones) and draws it; the
  * coloured cell image is built once per figure and reused while the figure is redrawn. The
- * cell under the pointer is reported ("hover": row and column, G_MAXUINT outside) and
- * outlined, so the page can say what it holds.
+ * cell under the pointer (or moved to with the arrow keys while the view has the focus) is
+ * reported ("hover": row and column, G_MAXUINT outside) and outlined, and the text the page
+ * gives for it (cep_heatmap_view_set_readout) is shown beside the cell.
  */
 #pragma once
 
@@ -39,6 +40,15 @@ gboolean            cep_heatmap_view_get_layout   (CepHeatmapView   *self,
 gboolean            cep_heatmap_view_cell_at      (CepHeatmapView   *self,
                                                    double            x,
                                                    double            y,
+                                                   guint            *row,
+                                                   guint            *column);
+/* What the hovered cell holds, in words: drawn in a label beside the cell and given to
+ * assistive technologies; NULL or "" hides it. Set it from a "hover" handler. */
+void                cep_heatmap_view_set_readout  (CepHeatmapView   *self,
+                                                   const char       *text);
+const char         *cep_heatmap_view_get_readout  (CepHeatmapView   *self);
+/* The hovered cell (G_MAXUINT for none). */
+void                cep_heatmap_view_get_hover    (CepHeatmapView   *self,
                                                    guint            *row,
                                                    guint            *column);
 
