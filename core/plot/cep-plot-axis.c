@@ -276,6 +276,26 @@ format_linear (double  display,
     g_snprintf (buffer, size, "%.*f", decimals_for_step (step), display);
 }
 
+/* Decades read as "10k", "1M" like the linear axes' thousands, not "1e+06" or "100000"; as
+ * there, an axis that reaches 10 000 writes its 1000 as "1k" so that it never mixes styles. */
+static void
+format_log (double display,
+            double largest,
+            char  *buffer,
+            gsize  size)
+{
+  double magnitude = fabs (display);
+
+  if (magnitude >= 1e9 - 0.5)
+    g_snprintf (buffer, size, "%gG", display / 1e9);
+  else if (magnitude >= 1e6 - 0.5)
+    g_snprintf (buffer, size, "%gM", display / 1e6);
+  else if (magnitude >= 1e3 - 0.5 && largest >= 1e4 - 0.5)
+    g_snprintf (buffer, size, "%gk", display / 1e3);
+  else
+    g_snprintf (buffer, size, "%g", display);
+}
+
 void
 cep_plot_axis_format_tick (const CepPlotAxis  *axis,
                            const CepPlotTicks *ticks,
@@ -287,7 +307,12 @@ cep_plot_axis_format_tick (const CepPlotAxis  *axis,
 
   g_return_if_fail (buffer != NULL && size > 0);
 
-  if (axis->scale == CEP_PLOT_SCALE_LOG10 || !(ticks->step > 0.0))
+  if (axis->scale == CEP_PLOT_SCALE_LOG10)
+    {
+      format_log (display, fabs (axis->max * axis->display_scale), buffer, size);
+      return;
+    }
+  if (!(ticks->step > 0.0))
     {
       g_snprintf (buffer, size, "%g", display);
       return;

@@ -241,6 +241,36 @@ test_format (void)
 }
 
 static void
+check_log_label (double      min,
+                 double      max,
+                 double      value,
+                 const char *expected)
+{
+  CepPlotAxis axis;
+  CepPlotTicks ticks;
+  char label[32];
+
+  cep_plot_axis_init (&axis, min, max, 0, 100);
+  cep_plot_axis_set_log (&axis);
+  cep_plot_axis_get_ticks (&axis, 8, &ticks);
+  cep_plot_axis_format_tick (&axis, &ticks, value, label, sizeof label);
+  g_assert_cmpstr (label, ==, expected);
+}
+
+/* Log axes (the Backends chart, loss curves) write decades as the linear axes write thousands. */
+static void
+test_format_log (void)
+{
+  check_log_label (0.01, 10, 0.1, "0.1");
+  check_log_label (0.01, 10, 1, "1");
+  check_log_label (1, 1000, 1000, "1000");         /* no suffix below 10 000 */
+  check_log_label (1000, 1e6, 1000, "1k");         /* never "1000" beside "10k" */
+  check_log_label (1000, 1e6, 100000, "100k");
+  check_log_label (1000, 1e7, 1e6, "1M");          /* not "1e+06" */
+  check_log_label (1e8, 1e10, 1e9, "1G");
+}
+
+static void
 test_range_helpers (void)
 {
   double values[] = { NAN, 3.0, -INFINITY, -2.0, 7.5, INFINITY };
@@ -295,6 +325,7 @@ main (int   argc,
   g_test_add_func ("/plot/axis/integer-ticks", test_integer_ticks);
   g_test_add_func ("/plot/axis/seconds-ticks", test_seconds_ticks);
   g_test_add_func ("/plot/axis/log-ticks", test_log_ticks);
+  g_test_add_func ("/plot/axis/format-log", test_format_log);
   g_test_add_func ("/plot/axis/mapping", test_mapping);
   g_test_add_func ("/plot/axis/degenerate-range", test_degenerate_range);
   g_test_add_func ("/plot/axis/expand", test_expand);

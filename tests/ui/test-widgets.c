@@ -243,6 +243,38 @@ test_bar_chart (void)
   gtk_window_destroy (window);
 }
 
+/* On a log scale bars of 10, 1,000 and 100,000 rise in equal steps from one baseline, and the
+ * smallest is still a bar one can see (on the linear scale it is under a pixel). */
+static void
+test_bar_chart_log_scale (void)
+{
+  CepBarChart *chart = CEP_BAR_CHART (cep_bar_chart_new ());
+  const double values[] = { 10, 1000, 100000 };
+  const char *labels[] = { "ref", "vulkan", "blas" };
+  GtkWindow *window;
+  cairo_surface_t *image;
+  CepPlotRect bars[3];
+
+  cep_bar_chart_set_data (chart, values, labels, NULL, 3);
+  window = cep_ui_test_window_new (GTK_WIDGET (chart), 400, 300);
+  image = cep_ui_test_render (GTK_WIDGET (chart));
+  g_assert_true (cep_bar_chart_get_bar_area (chart, 0, &bars[0]));
+  g_assert_cmpfloat (bars[0].height, <, 1.0);
+  cairo_surface_destroy (image);
+  g_object_set (chart, "log-scale", TRUE, NULL);
+  g_assert_true (cep_bar_chart_get_log_scale (chart));
+  image = cep_ui_test_render (GTK_WIDGET (chart));
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (cep_bar_chart_get_bar_area (chart, i, &bars[i]));
+  g_assert_cmpfloat (bars[0].height, >, 10.0);
+  g_assert_cmpfloat (fabs ((bars[2].height - bars[1].height) - (bars[1].height - bars[0].height)),
+                     <, 1.0);
+  g_assert_cmpfloat (fabs ((bars[0].y + bars[0].height) - (bars[2].y + bars[2].height)), <, 0.5);
+  cep_ui_test_screenshot (GTK_WIDGET (chart), "widget-bar-chart-log");
+  cairo_surface_destroy (image);
+  gtk_window_destroy (window);
+}
+
 /* The hover read-out of a step axis names a whole step (it said "Step 63.9"). */
 static void
 test_curve_readout_whole_steps (void)
@@ -285,6 +317,7 @@ main (int   argc,
   g_test_add_func ("/ui/spectrogram/accessible", test_spectrogram_accessible);
   g_test_add_func ("/ui/spectrogram/dark", test_spectrogram_dark);
   g_test_add_func ("/ui/bar-chart", test_bar_chart);
+  g_test_add_func ("/ui/bar-chart/log-scale", test_bar_chart_log_scale);
   g_test_add_func ("/ui/curve-view/readout-whole-steps", test_curve_readout_whole_steps);
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 
 #include "cep-backends-page.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "cep-backend.h"
@@ -71,6 +73,7 @@ struct _CepBackendsPage
   GtkGrid        *table;
   CepBarChart    *throughput_chart;
   GtkWidget      *empty_status;
+  GtkWidget      *chart_options;
 };
 
 enum
@@ -221,6 +224,7 @@ rebuild_table (CepBackendsPage *self)
   gtk_widget_set_visible (self->table_heading, self->rows->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->table), self->rows->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->throughput_chart), self->rows->len > 0);
+  gtk_widget_set_visible (self->chart_options, self->rows->len > 0);
 }
 
 static void
@@ -540,8 +544,10 @@ cep_backends_page_class_init (CepBackendsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, table);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, throughput_chart);
   gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, CepBackendsPage, chart_options);
   /* Not used by the code, but reachable for tests (gtk_widget_get_template_child). */
   gtk_widget_class_bind_template_child_full (widget_class, "run_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "log_switch", FALSE, 0);
   gtk_widget_class_install_action (widget_class, "backends.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "backends.cancel", NULL, cancel_action);
   /* The measurements ended (completed or cancelled). */
@@ -557,9 +563,10 @@ cep_backends_page_init (CepBackendsPage *self)
   self->rows = g_array_new (FALSE, TRUE, sizeof (BenchRow));
   self->repeat = 5;
   g_array_set_clear_func (self->rows, bench_row_clear);
-  cep_bar_chart_set_title (self->throughput_chart, "Training throughput (samples/s)");
-  cep_bar_chart_set_y_label (self->throughput_chart, "samples/s");
-  cep_bar_chart_set_value_format (self->throughput_chart, "%.0f samples/s");
+  cep_bar_chart_set_title (self->throughput_chart, _("Training throughput (samples/s)"));
+  cep_bar_chart_set_y_label (self->throughput_chart, _("samples/s"));
+  /* Translators: a bar's value; the ' groups thousands as the locale does. */
+  cep_bar_chart_set_value_format (self->throughput_chart, _("%'.0f samples/s"));
   cep_bar_chart_set_show_values (self->throughput_chart, TRUE);
   rebuild_table (self);
   update_actions (self);

@@ -31,10 +31,21 @@ struct _CepBarChart
   char         *value_format;
   gboolean      show_values;
 
+  gboolean      log_scale;
   CepPlotRect   area;       /* last drawn data area */
+  CepPlotAxis   axis;       /* last drawn value axis */
   gboolean      rotate_labels;
   gboolean      has_area;
 };
+
+enum
+{
+  PROP_0,
+  PROP_LOG_SCALE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (CepBarChart, cep_bar_chart, CEP_TYPE_PLOT_WIDGET)
 
@@ -163,23 +174,45 @@ cep_bar_chart_get_bar_area (CepBarChart *self,
                             guint        index,
                             CepPlotRect *area)
 {
-  double slot, value, max = 0;
-  double scale;
+  double slot, value, base, top;
 
   g_return_val_if_fail (CEP_IS_BAR_CHART (self), FALSE);
 
   if (!self->has_area || index >= self->values->len)
     return FALSE;
-  cep_plot_range_of_doubles ((const double *) self->values->data, self->values->len,
-                             &(double) { 0 }, &max);
   slot = slot_width (self);
   value = g_array_index (self->values, double, index);
-  scale = max > 0 ? self->area.height / (max * 1.08) : 0;
+  base = self->area.y + self->area.height;
+  /* A bar that a log axis cannot show (zero, negative) is drawn empty, not below the axis. */
+  if (!isfinite (value) || value <= 0 || (self->log_scale && value <= self->axis.min))
+    top = base;
+  else
+    top = MAX (cep_plot_axis_to_pixel (&self->axis, value), self->area.y);
   area->x = self->area.x + index * slot + slot * BAR_GAP / 2;
   area->width = slot * (1 - BAR_GAP);
-  area->height = isfinite (value) ? MAX (value, 0) * scale : 0;
-  area->y = self->area.y + self->area.height - area->height;
+  area->y = top;
+  area->height = base - top;
   return TRUE;
+}
+
+void
+cep_bar_chart_set_log_scale (CepBarChart *self,
+                             gboolean     log_scale)
+{
+  g_return_if_fail (CEP_IS_BAR_CHART (self));
+
+  if (self->log_scale == !!log_scale)
+    return;
+  self->log_scale = !!log_scale;
+  cep_plot_widget_invalidate (CEP_PLOT_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_SCALE]);
+}
+
+gboolean
+cep_bar_chart_get_log_scale (CepBarChart *self)
+{
+  g_return_val_if_fail (CEP_IS_BAR_CHART (self), FALSE);
+  return self->log_scale;
 }
 
 int
@@ -315,6 +348,33 @@ draw_bars (CepBarChart        *self,
     }
 }
 
+/* Linear from zero with some headroom for the printed values; or log10 over whole decades
+ * around the positive values, so a 30× slower backend is still a bar one can read. */
+static void
+value_axis (CepBarChart *self,
+            double       bottom,
+            double       top,
+            CepPlotAxis *axis)
+{
+  const double *values = (const double *) self->values->data;
+  double smallest = G_MAXDOUBLE, max = 0;
+
+  cep_plot_range_of_doubles (values, self->values->len, &(double) { 0 }, &max);
+  if (!self->log_scale)
+    {
+      cep_plot_axis_init (axis, 0, max > 0 ? max * 1.08 : 1, bottom, top);
+      return;
+    }
+  for (guint i = 0; i < self->values->len; i++)
+    if (isfinite (values[i]) && values[i] > 0)
+      smallest = MIN (smallest, values[i]);
+  if (smallest == G_MAXDOUBLE)
+    smallest = max = 1;
+  cep_plot_axis_init (axis, smallest / 2, max * 1.5, bottom, top);
+  cep_plot_axis_set_log (axis);
+  cep_plot_axis_expand_to_ticks (axis, 8);
+}
+
 static void
 cep_bar_chart_draw (CepPlotWidget      *widget,
                     cairo_t            *cr,
@@ -324,7 +384,7 @@ cep_bar_chart_draw (CepPlotWidget      *widget,
 {
   CepBarChart *self = CEP_BAR_CHART (widget);
   g_autoptr (CepPlotText) text = cep_plot_text_new (cr, style);
-  double top = PADDING, bottom, max = 0, left;
+  double top = PADDING, bottom, left;
   double title_height = cep_plot_text_line_height (text, CEP_PLOT_FONT_TITLE);
   double label_height = cep_plot_text_line_height (text, CEP_PLOT_FONT_LABEL);
   CepPlotAxis axis;
@@ -345,13 +405,12 @@ cep_bar_chart_draw (CepPlotWidget      *widget,
    * labels are turned. */
   bottom = height - PADDING - labels_extent (self, text,
                                              (width - 4 * PADDING) / self->values->len);
-  cep_plot_range_of_doubles ((const double *) self->values->data, self->values->len,
-                             &(double) { 0 }, &max);
-  cep_plot_axis_init (&axis, 0, max > 0 ? max * 1.08 : 1, bottom, top);
+  value_axis (self, bottom, top, &axis);
   cep_plot_fit_ticks (text, &axis, CEP_PLOT_EDGE_LEFT, &ticks);
   left = PADDING + (self->y_label != NULL ? label_height + PADDING : 0)
          + cep_plot_ticks_extent (text, &axis, &ticks, CEP_PLOT_EDGE_LEFT);
   self->area = (CepPlotRect) { left, top, MAX (width - left - PADDING, 1), MAX (bottom - top, 1) };
+  self->axis = axis;
   self->has_area = TRUE;
 
   cep_plot_draw_grid (cr, style, &axis, &ticks, &self->area, FALSE);
@@ -412,12 +471,54 @@ cep_bar_chart_measure (GtkWidget      *widget,
 }
 
 static void
+cep_bar_chart_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CepBarChart *self = CEP_BAR_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_SCALE:
+      g_value_set_boolean (value, self->log_scale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cep_bar_chart_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CepBarChart *self = CEP_BAR_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_SCALE:
+      cep_bar_chart_set_log_scale (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cep_bar_chart_class_init (CepBarChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = cep_bar_chart_finalize;
+  object_class->get_property = cep_bar_chart_get_property;
+  object_class->set_property = cep_bar_chart_set_property;
+  properties[PROP_LOG_SCALE] =
+    g_param_spec_boolean ("log-scale", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->measure = cep_bar_chart_measure;
   CEP_PLOT_WIDGET_CLASS (klass)->draw = cep_bar_chart_draw;
   gtk_widget_class_set_css_name (widget_class, "barchart");

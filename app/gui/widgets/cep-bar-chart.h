@@ -31,6 +31,11 @@ void       cep_bar_chart_set_title    (CepBarChart         *self,
 /* printf format of one double for tooltips and values printed over bars ("%.0f frames"). */
 void       cep_bar_chart_set_value_format (CepBarChart     *self,
                                            const char      *format);
+/* A log10 value axis (whole decades) instead of a linear one from zero: for values that span
+ * orders of magnitude, e.g. backends 30× apart. Bars of zero or negative values are empty. */
+void       cep_bar_chart_set_log_scale    (CepBarChart     *self,
+                                           gboolean         log_scale);
+gboolean   cep_bar_chart_get_log_scale    (CepBarChart     *self);
 /* Print each bar's value above it (for a handful of bars). */
 void       cep_bar_chart_set_show_values  (CepBarChart     *self,
                                            gboolean         show_values);
