@@ -109,6 +109,19 @@ name_rank (const CepLinePlot *plot,
   return rank;
 }
 
+/* A translucent series (the raw per-step loss under its smoothed line) is meant to be faint,
+ * not gone: over a dark background the same alpha nearly vanishes, so it is doubled there. */
+static CepRgba
+faint_on_dark (const CepLinePlot *plot,
+               CepRgba            color)
+{
+  const CepPlotStyle *style = _cep_line_plot_get_style (plot);
+
+  if (color.alpha < 1.0 && cep_rgba_luminance (&style->foreground) > 0.5)
+    color.alpha = MIN (1.0, 2.0 * color.alpha);
+  return color;
+}
+
 CepRgba
 cep_line_plot_series_color (const CepLinePlot *plot,
                             guint              index)
@@ -116,7 +129,7 @@ cep_line_plot_series_color (const CepLinePlot *plot,
   g_return_val_if_fail (plot != NULL && index < plot->n_series, cep_rgba_from_hex (0, 1.0));
 
   if (plot->series[index].color.alpha > 0.0)
-    return plot->series[index].color;
+    return faint_on_dark (plot, plot->series[index].color);
   return cep_palette_get_series_color (name_rank (plot, index));
 }
 

@@ -393,6 +393,29 @@ test_empty (void)
   cairo_surface_destroy (image);
 }
 
+/* The faint per-step loss keeps its alpha on the light style and is doubled on the dark one,
+ * where the same alpha all but disappears; opaque series are untouched on both. */
+static void
+test_faint_series_on_dark (void)
+{
+  CepLinePlot plot;
+  CepLineSeries series[2] = { { 0 } };
+  CepPlotStyle dark;
+
+  cep_plot_style_init_dark (&dark);
+  series[0].name = "per step";
+  series[0].color = cep_rgba_from_hex (0x1c71d8, 0.3);
+  series[1].name = "smoothed";
+  series[1].color = cep_rgba_from_hex (0x1c71d8, 1.0);
+  cep_line_plot_init (&plot);
+  plot.series = series;
+  plot.n_series = 2;
+  g_assert_cmpfloat_with_epsilon (cep_line_plot_series_color (&plot, 0).alpha, 0.3, 1e-12);
+  plot.style = &dark;
+  g_assert_cmpfloat_with_epsilon (cep_line_plot_series_color (&plot, 0).alpha, 0.6, 1e-12);
+  g_assert_cmpfloat (cep_line_plot_series_color (&plot, 1).alpha, ==, 1.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +430,7 @@ main (int   argc,
   g_test_add_func ("/plot/line-plot/two-panels", test_two_panels);
   g_test_add_func ("/plot/line-plot/epoch-marks", test_epoch_marks);
   g_test_add_func ("/plot/line-plot/empty", test_empty);
+  g_test_add_func ("/plot/line-plot/faint-series-on-dark", test_faint_series_on_dark);
 
   return g_test_run ();
 }
