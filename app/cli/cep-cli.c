@@ -45,6 +45,8 @@ static const CepCliCommand commands[] = {
     cep_cli_bench_run },
   { "backends", "List the backends and devices this machine can train on",
     cep_cli_backends_run },
+  { "annotate", "Set a run's name and notes", cep_cli_annotate_run },
+  { "trash", "Move runs to the trash", cep_cli_trash_run },
   { NULL, NULL, NULL },
 };
 

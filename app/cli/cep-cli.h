@@ -92,6 +92,8 @@ char        **cep_cli_train_batch_size_experiment (const char  *data,
                                                    GError     **error);
 int           cep_cli_bench_run            (int argc, char **argv);
 int           cep_cli_backends_run         (int argc, char **argv);
+int           cep_cli_annotate_run         (int argc, char **argv);
+int           cep_cli_trash_run            (int argc, char **argv);
 
 /* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
  * threads and partition. */

@@ -30,6 +30,7 @@ is_normal_init (gconstpointer base)
 
 static const CepField top_fields[] = {
   { "name", CEP_FIELD_STRING, offsetof (CepExperiment, name), CEP_CHECK_ANY, NULL, NULL },
+  { "notes", CEP_FIELD_STRING, offsetof (CepExperiment, notes), CEP_CHECK_ANY, NULL, NULL },
   { "seed", CEP_FIELD_UINT64, offsetof (CepExperiment, seed), CEP_CHECK_ANY, NULL, NULL },
 };
 

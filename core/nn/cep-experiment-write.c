@@ -86,6 +86,9 @@ _cep_experiment_write (const CepExperiment *experiment)
   cep_json_writer_member (writer, "version");
   cep_json_writer_uint (writer, CEP_EXPERIMENT_VERSION);
   write_top_field (writer, experiment, "name");
+  /* Only annotated runs carry notes, so every other experiment.json stays as it was. */
+  if (experiment->notes != NULL)
+    write_top_field (writer, experiment, "notes");
   write_section (writer, "data", &_cep_experiment_data_fields, &experiment->data);
   write_model (writer, experiment->model);
   write_train (writer, &experiment->train);

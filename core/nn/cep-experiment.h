@@ -132,6 +132,7 @@ typedef struct
 typedef struct
 {
   char              *name;     /* free text for people and run folders; may be NULL */
+  char              *notes;    /* the student's annotation of a run; may be NULL (not written) */
   CepExperimentData  data;
   CepModelSpec      *model;    /* never NULL */
   CepExperimentTrain train;

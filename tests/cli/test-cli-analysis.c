@@ -514,6 +514,86 @@ test_backends_bad_input (void)
   expect_failure (CEP_CLI_EXIT_USAGE, "expected no arguments", extra);
 }
 
+/* A run's name and notes change in its experiment.json and nothing else: eval still reads it. */
+static void
+test_annotate (void)
+{
+  g_autofree char *experiment_path = g_build_filename (run_dir, "experiment.json", NULL);
+  g_autofree char *notes_path = work_path ("notes.txt");
+  g_autofree char *text = NULL;
+  g_autoptr(CepCliResult) result = NULL;
+
+  g_assert_true (g_file_set_contents (notes_path, "Dev plateaus at epoch 2.\n", -1, NULL));
+  result = cep_cli_test_run ("annotate", run_dir, "--name", "first try, K 3",
+                             "--notes-file", notes_path, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  text = read_text (experiment_path);
+  g_assert_nonnull (strstr (text, "\"name\": \"first try, K 3\""));
+  g_assert_nonnull (strstr (text, "\"notes\": \"Dev plateaus at epoch 2.\\n\""));
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("eval", run_dir, "--threads", "1", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_clear_pointer (&result, cep_cli_result_free);
+  /* "" removes the notes again. */
+  result = cep_cli_test_run ("annotate", run_dir, "--notes", "", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_clear_pointer (&text, g_free);
+  text = read_text (experiment_path);
+  g_assert_null (strstr (text, "\"notes\""));
+}
+
+static void
+test_annotate_bad_input (void)
+{
+  g_autofree char *missing = work_path ("no-such-run");
+  g_autoptr(CepCliResult) result = NULL;
+
+  result = cep_cli_test_run ("annotate", run_dir, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (result->err, "nothing to change"));
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("annotate", run_dir, "--notes", "a", "--notes-file", "-", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_USAGE);
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("annotate", missing, "--name", "x", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+  g_assert_nonnull (strstr (result->err, "no-such-run"));
+}
+
+/* A copy of the run goes to the trash (of a temporary data home, never the user's); a folder
+ * that is not a run stays, with exit status 2. */
+static void
+test_trash (void)
+{
+  g_autofree char *copy = work_path ("run-copy");
+  g_autofree char *copy_experiment = g_build_filename (copy, "experiment.json", NULL);
+  g_autofree char *experiment_path = g_build_filename (run_dir, "experiment.json", NULL);
+  g_autofree char *data_home = work_path ("data-home");
+  g_autofree char *trashed = g_build_filename (data_home, "Trash", "files", "run-copy", NULL);
+  g_autofree char *plain = work_path ("plain-folder");
+  g_autofree char *text = read_text (experiment_path);
+  g_autofree char *old_data_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autoptr(CepCliResult) result = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (copy, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (plain, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (copy_experiment, text, -1, NULL));
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  result = cep_cli_test_run ("trash", copy, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_DIR));
+  g_clear_pointer (&result, cep_cli_result_free);
+  result = cep_cli_test_run ("trash", plain, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+  g_assert_nonnull (strstr (result->err, "not a run folder"));
+  g_assert_true (g_file_test (plain, G_FILE_TEST_IS_DIR));
+  if (old_data_home != NULL)
+    g_setenv ("XDG_DATA_HOME", old_data_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -537,6 +617,9 @@ main (int    argc,
   g_test_add_func ("/cli/bench/bad-input", test_bench_bad_input);
   g_test_add_func ("/cli/backends", test_backends);
   g_test_add_func ("/cli/backends/bad-input", test_backends_bad_input);
+  g_test_add_func ("/cli/annotate", test_annotate);
+  g_test_add_func ("/cli/annotate/bad-input", test_annotate_bad_input);
+  g_test_add_func ("/cli/trash", test_trash);
   train_run ();
   status = g_test_run ();
   cep_cli_test_remove_tree (data_root);

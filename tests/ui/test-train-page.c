@@ -333,6 +333,14 @@ pause_holds (Fixture *fixture)
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-paused");
 }
 
+static gboolean
+history_emptied (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return cep_train_page_get_n_history (fixture->page) == 0;
+}
+
 static AdwMessageDialog *
 find_message_dialog (void)
 {
@@ -346,6 +354,70 @@ find_message_dialog (void)
         return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Renames and annotates the selected run through its dialog, then moves it to the trash: the
+ * history shows the name and notes, then no longer lists the run, and a toast says where it
+ * went. */
+static void
+rename_annotate_and_trash (Fixture *fixture)
+{
+  GPtrArray *reports = cep_ui_test_capture_reports (GTK_WIDGET (fixture->window));
+  AdwMessageDialog *dialog;
+  const CepRunInfo *info;
+  g_autofree char *dir = NULL;
+  g_autofree char *trashed = NULL;
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.annotate-run",
+                                             NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (dialog),
+                                                        ADW_TYPE_ENTRY_ROW)), "wider");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW))),
+                            "Dev stops improving after epoch 3.\nNext: dropout 0.4.", -1);
+  cep_ui_test_run_for (100);
+  cep_ui_test_screenshot (GTK_WIDGET (dialog), "train-page-annotate-dialog");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for_history (fixture);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  g_assert_cmpstr (info->experiment->name, ==, "wider");
+  g_assert_cmpstr (info->experiment->notes, ==,
+                   "Dev stops improving after epoch 3.\nNext: dropout 0.4.");
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-annotated");
+
+  dir = g_strdup (info->dir);
+  trashed = g_build_filename (g_get_user_data_dir (), "Trash", "files", info->id, NULL);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.trash-run",
+                                             NULL));
+  g_assert_true (cep_ui_test_wait_for (history_emptied, fixture, 20000));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (reports->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (reports, 0), "to the trash"));
 }
 
 static void
@@ -415,6 +487,7 @@ test_run_pause_stop_resume (Fixture       *fixture,
                               root));
   }
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-history");
+  rename_annotate_and_trash (fixture);
 }
 
 /* A run the trainer refuses (wider windows than the loaded data has) comes back as an error

@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "cep-application.h"
 #include "cep-backend.h"
@@ -24,6 +25,7 @@
 #include "cep-file-chooser.h"
 #include "cep-format.h"
 #include "cep-gui-util.h"
+#include "cep-run-edit-dialog.h"
 #include "cep-run-item.h"
 #include "cep-train-settings.h"
 
@@ -973,7 +975,25 @@ typedef char *(*DescribeFunc) (CepRunItem *item);
 static char *
 describe_id (CepRunItem *item)
 {
-  return g_strdup (cep_run_item_get_info (item)->id);
+  const CepRunInfo *info = cep_run_item_get_info (item);
+
+  /* A run that was given a name shows it, with the folder's date and time to tell it apart. */
+  if (info->experiment != NULL && info->experiment->name != NULL
+      && !g_str_has_suffix (info->id, info->experiment->name))
+    return g_strdup_printf ("%s · %.15s", info->experiment->name, info->id);
+  return g_strdup (info->id);
+}
+
+static char *
+describe_notes (CepRunItem *item)
+{
+  const CepRunInfo *info = cep_run_item_get_info (item);
+  g_autofree char *first_line = NULL;
+
+  if (info->experiment == NULL || info->experiment->notes == NULL)
+    return g_strdup ("");
+  first_line = g_strndup (info->experiment->notes, strcspn (info->experiment->notes, "\n"));
+  return g_steal_pointer (&first_line);
 }
 
 static char *
@@ -1094,6 +1114,7 @@ setup_history (CepTrainPage *self)
   add_column (self, "Epochs", cep_run_item_describe_epochs, FALSE);
   add_column (self, "Best accuracy", cep_run_item_describe_accuracy, FALSE);
   add_column (self, "Status", describe_status, FALSE);
+  add_column (self, "Notes", describe_notes, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Runs of this dataset", -1);
   g_signal_connect_swapped (self->history_selection, "notify::selected",
@@ -1109,6 +1130,15 @@ selected_run (CepTrainPage *self)
 }
 
 /* ---- actions ---- */
+
+static gboolean
+is_current_run (CepTrainPage     *self,
+                const CepRunInfo *info)
+{
+  const char *current = cep_train_controller_get_run_dir (self->controller);
+
+  return current != NULL && g_strcmp0 (current, info->dir) == 0;
+}
 
 static void
 update_actions (CepTrainPage *self)
@@ -1131,6 +1161,10 @@ update_actions (CepTrainPage *self)
                                  idle && has_data && selected != NULL
                                  && cep_run_info_can_resume (selected));
   gtk_widget_action_set_enabled (widget, "train.open-run-folder", selected != NULL);
+  gtk_widget_action_set_enabled (widget, "train.annotate-run", selected != NULL);
+  /* The run being trained is the trainer's until it ends. */
+  gtk_widget_action_set_enabled (widget, "train.trash-run",
+                                 selected != NULL && !(is_current_run (self, selected) && !idle));
   gtk_widget_action_set_enabled (widget, "train.reuse-run", idle && selected != NULL);
   gtk_widget_action_set_enabled (widget, "train.open-folder",
                                  cep_train_controller_get_run_dir (self->controller) != NULL);
@@ -1339,6 +1373,69 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+on_run_annotated (GtkWidget    *owner,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (owner);
+
+  if (error != NULL)
+    report_error (self, _("Could Not Rename the Run"), error);
+  cep_train_page_refresh_history (self);
+}
+
+static void
+annotate_run_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  const CepRunInfo *info = selected_run (CEP_TRAIN_PAGE (widget));
+
+  if (info == NULL)
+    return;
+  cep_run_edit_dialog_present (widget, info->dir,
+                               info->experiment != NULL ? info->experiment->name : NULL,
+                               info->experiment != NULL ? info->experiment->notes : NULL,
+                               on_run_annotated, NULL);
+}
+
+static void
+on_run_trashed (GtkWidget    *owner,
+                const GError *error,
+                gpointer      user_data)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (owner);
+  g_autofree char *id = user_data;
+
+  if (error != NULL)
+    report_error (self, _("Could Not Move the Run to the Trash"), error);
+  else
+    {
+      /* Translators: %s is a run folder's name. */
+      g_autofree char *message = g_strdup_printf (_("Moved “%s” to the trash"), id);
+
+      report (self, message);
+    }
+  cep_train_page_refresh_history (self);
+}
+
+/* No question first: the trash is the undo (the file manager restores the folder). */
+static void
+trash_run_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CepTrainPage *self = CEP_TRAIN_PAGE (widget);
+  const CepRunInfo *info = selected_run (self);
+
+  if (info == NULL || (is_current_run (self, info)
+                       && cep_train_controller_get_state (self->controller)
+                          != CEP_TRAIN_STATE_IDLE))
+    return;
+  cep_run_edit_trash_async (widget, info->dir, on_run_trashed, g_strdup (info->id));
+}
+
+static void
 refresh_history_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
@@ -1493,6 +1590,9 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.export-plot", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "train.export-metrics", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "train.export-comparison", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "train.annotate-run", NULL,
+                                   annotate_run_action);
+  gtk_widget_class_install_action (widget_class, "train.trash-run", NULL, trash_run_action);
   gtk_widget_class_install_action (widget_class, "train.refresh-history", NULL,
                                    refresh_history_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
