@@ -15,7 +15,7 @@ BUILD_DIR=${CEPSTRA_BUILD_DIR:-build}
 # Debian 12 packages that build and run everything: core, CLI, the GTK workbench, the Vulkan
 # backend (headers, glslc, and lavapipe so it runs without a GPU) and the demo generator.
 PACKAGES=(
-  gcc meson ninja-build pkg-config python3
+  gcc meson ninja-build pkg-config python3 gettext
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsndfile1-dev
   libopenblas-dev libcairo2-dev libpango1.0-dev
   libgtk-4-dev libadwaita-1-dev librsvg2-common fonts-cantarell

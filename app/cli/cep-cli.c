@@ -7,6 +7,7 @@
 #include "cep-config.h"
 
 #include "cep-cli.h"
+#include "cep-i18n.h"
 #include "cep-dataset.h"
 
 #include <errno.h>
@@ -88,7 +89,7 @@ cep_cli_main (int    argc,
 {
   const CepCliCommand *command;
 
-  setlocale (LC_ALL, "");
+  cep_i18n_init ();
   g_set_prgname ("cepstra-cli");
 
   if (argc < 2)

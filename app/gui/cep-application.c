@@ -9,6 +9,8 @@
 
 #include "cep-application.h"
 
+#include <glib/gi18n.h>
+
 #include "cep-config.h"
 #include "cep-preferences-window.h"
 #include "cep-window.h"
@@ -120,19 +122,19 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  static const char *developers[] = { "The Cepstra developers", NULL };
+  const char *developers[] = { _("The Cepstra developers"), NULL };
   GtkWidget *about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
     "application-name", "Cepstra",
     "application-icon", CEP_APPLICATION_ID,
     "version", PACKAGE_VERSION,
-    "developer-name", "The Cepstra developers",
+    "developer-name", _("The Cepstra developers"),
     "developers", developers,
     "license-type", GTK_LICENSE_GPL_3_0,
     "website", "https://github.com/cepstra/cepstra",
     "issue-url", "https://github.com/cepstra/cepstra/issues",
-    "comments", "A workbench for frame-level phoneme classifiers on MFCC features. "
+    "comments", _("A workbench for frame-level phoneme classifiers on MFCC features. "
                 "The included demo dataset is synthesized speech (espeak-ng): it is far "
-                "easier than recorded speech such as LibriSpeech.",
+                "easier than recorded speech such as LibriSpeech."),
     "transient-for", gtk_application_get_active_window (app),
     NULL);
 

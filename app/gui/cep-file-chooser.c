@@ -9,6 +9,8 @@
 
 #include "cep-file-chooser.h"
 
+#include <glib/gi18n.h>
+
 typedef enum
 {
   CHOOSE_FOLDER,
@@ -37,7 +39,7 @@ audio_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Audio (WAV, FLAC, OGG)");
+  gtk_file_filter_set_name (filter, _("Audio (WAV, FLAC, OGG)"));
   gtk_file_filter_add_suffix (filter, "wav");
   gtk_file_filter_add_suffix (filter, "flac");
   gtk_file_filter_add_suffix (filter, "ogg");
@@ -52,7 +54,7 @@ experiment_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Experiments (experiment.json)");
+  gtk_file_filter_set_name (filter, _("Experiments (experiment.json)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_mime_type (filter, "application/json");
   return filter;
@@ -230,5 +232,5 @@ cep_choose_experiment (GtkWindow          *parent,
                        CepFilesChosenFunc  callback,
                        gpointer            user_data)
 {
-  choose (parent, CHOOSE_EXPERIMENT, "Open Experiment", "_Open", NULL, callback, user_data);
+  choose (parent, CHOOSE_EXPERIMENT, _("Open Experiment"), "_Open", NULL, callback, user_data);
 }

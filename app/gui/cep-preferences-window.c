@@ -8,6 +8,8 @@
 
 #include "cep-preferences-window.h"
 
+#include <glib/gi18n.h>
+
 #include "cep-application.h"
 #include "cep-backend.h"
 
@@ -78,7 +80,7 @@ bind_enum (CepPreferencesWindow *self,
                                 enum_to_selected, selected_to_enum, nicks, NULL);
 }
 
-/* The backend row lists "Automatic" (empty key) and the backends this build has. */
+/* The backend row lists _("Automatic") (empty key) and the backends this build has. */
 static void
 setup_backends (CepPreferencesWindow *self)
 {
@@ -86,7 +88,7 @@ setup_backends (CepPreferencesWindow *self)
   g_autofree char *current = g_settings_get_string (self->settings, "default-backend");
 
   self->backends = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->backends, "Automatic");
+  gtk_string_list_append (self->backends, _("Automatic"));
   for (guint i = 0; available[i] != NULL; i++)
     gtk_string_list_append (self->backends, available[i]);
   adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (self->backends));

@@ -9,6 +9,8 @@
 
 #include "cep-run-history.h"
 
+#include <glib/gi18n.h>
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -298,14 +300,14 @@ cep_run_status_get_label (CepRunStatus status)
   switch (status)
     {
     case CEP_RUN_STATUS_FINISHED:
-      return "Finished";
+      return _("Finished");
     case CEP_RUN_STATUS_CANCELLED:
-      return "Stopped";
+      return _("Stopped");
     case CEP_RUN_STATUS_FAILED:
-      return "Failed";
+      return _("Failed");
     case CEP_RUN_STATUS_UNKNOWN:
     default:
-      return "Incomplete";
+      return _("Incomplete");
     }
 }
 

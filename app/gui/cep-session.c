@@ -9,6 +9,8 @@
 
 #include "cep-session.h"
 
+#include <glib/gi18n.h>
+
 #include "cep-main-post.h"
 
 /* Windows of up to K = 50 frames (HW1P2's usual range) without reloading. */
@@ -200,7 +202,7 @@ apply_progress (gpointer     owner,
 
   cep_main_post_lock (post);
   fraction = progress->progress;
-  status = g_strdup_printf ("Loading %s…", progress->partition != NULL ? progress->partition
+  status = g_strdup_printf (_("Loading %s…"), progress->partition != NULL ? progress->partition
                                                                         : "dataset");
   cep_main_post_unlock (post);
   /* A newer load owns the progress state now. */
@@ -364,7 +366,7 @@ on_load_done (GObject      *source,
   if (g_cancellable_is_cancelled (job->cancellable))
     {
       g_clear_error (&error);
-      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Loading cancelled");
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Loading cancelled"));
       return;
     }
   if (dataset == NULL)
@@ -403,7 +405,7 @@ cep_session_load_async (CepSession          *self,
   if (folder == NULL)
     {
       g_task_return_new_error (outer, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NOT_FOUND,
-                               "The demo dataset is not installed (set CEPSTRA_DEMO_DIR)");
+                               _("The demo dataset is not installed (set CEPSTRA_DEMO_DIR)"));
       g_object_unref (outer);
       return;
     }
@@ -419,7 +421,7 @@ cep_session_load_async (CepSession          *self,
 
   inner = g_task_new (self, job->cancellable, on_load_done, outer);
   g_task_set_task_data (inner, job, load_job_free);
-  set_progress (self, 0, "Loading dataset…");
+  set_progress (self, 0, _("Loading dataset…"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   g_task_run_in_thread (inner, load_thread);
 }

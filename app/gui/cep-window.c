@@ -153,7 +153,7 @@ static char *
 dataset_display_name (CepWindow *self)
 {
   if (cep_session_is_demo (self->session))
-    return g_strdup ("Demo dataset");
+    return g_strdup (_("Demo dataset"));
   return g_path_get_basename (cep_session_get_root (self->session));
 }
 
@@ -241,7 +241,7 @@ on_dataset_loaded (GObject      *source,
   if (!cep_session_load_finish (CEP_SESSION (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        cep_window_show_error (self, "Could Not Open the Dataset", error);
+        cep_window_show_error (self, _("Could Not Open the Dataset"), error);
       return;
     }
   name = dataset_display_name (self);
@@ -350,7 +350,7 @@ open_dataset_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  cep_choose_folder (GTK_WINDOW (widget), "Open Dataset", "_Open", on_folder_chosen,
+  cep_choose_folder (GTK_WINDOW (widget), _("Open Dataset"), "_Open", on_folder_chosen,
                      g_object_ref (widget));
 }
 
@@ -438,7 +438,7 @@ cancel_load_action (GtkWidget  *widget,
   CepWindow *self = CEP_WINDOW (widget);
 
   g_cancellable_cancel (self->load_cancellable);
-  cep_window_add_toast (self, "Loading cancelled");
+  cep_window_add_toast (self, _("Loading cancelled"));
 }
 
 static void

@@ -4,10 +4,9 @@
  */
 #define G_LOG_DOMAIN "cepstra"
 
-#include <locale.h>
-
 #include "cep-application.h"
 #include "cep-gui-schema.h"
+#include "cep-i18n.h"
 
 int
 main (int   argc,
@@ -15,7 +14,7 @@ main (int   argc,
 {
   g_autoptr (CepApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
+  cep_i18n_init ();
   cep_gui_schema_ensure ();
   app = cep_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

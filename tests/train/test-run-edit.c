@@ -144,6 +144,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *data_home = NULL;
+  g_autofree char *remove = NULL;
   int status;
 
   scratch = g_dir_make_tmp ("cepstra-run-edit-XXXXXX", NULL);
@@ -157,6 +158,8 @@ main (int   argc,
   g_test_add_func ("/run-edit/describe-bad-input", test_describe_bad_input);
   g_test_add_func ("/run-edit/trash", test_trash);
   status = g_test_run ();
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf %s", scratch), NULL, NULL, NULL, NULL);
+  remove = g_strdup_printf ("rm -rf %s", scratch);
+  g_spawn_command_line_sync (remove, NULL, NULL, NULL, NULL);
+  g_free (scratch);
   return status;
 }

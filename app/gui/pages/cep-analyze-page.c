@@ -183,7 +183,7 @@ report_job_error (CepAnalyzePage *self,
       || g_error_matches (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_CANCELLED)
       || g_error_matches (error, CEP_DEPENDENCY_ERROR, CEP_DEPENDENCY_ERROR_CANCELLED)
       || g_error_matches (error, CEP_PARTITION_ERROR, CEP_PARTITION_ERROR_CANCELLED))
-    gtk_label_set_label (self->summary_label, "Cancelled");
+    gtk_label_set_label (self->summary_label, _("Cancelled"));
   else
     report_error (self, heading, error);
   return FALSE;
@@ -479,7 +479,7 @@ on_evaluated (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_clear_pointer (&self->submission_path, g_free);
-      report_job_error (self, "Could Not Evaluate the Run", error);
+      report_job_error (self, _("Could Not Evaluate the Run"), error);
       return;
     }
   take_results (self, g_task_get_task_data (G_TASK (result)));
@@ -522,7 +522,7 @@ cep_analyze_page_evaluate (CepAnalyzePage *self)
   job->partition_name = g_strdup (partition);
   task = g_task_new (NULL, begin_job (self), on_evaluated, g_object_ref (self));
   g_task_set_task_data (task, job, evaluate_job_free);
-  gtk_label_set_label (self->summary_label, "Evaluating…");
+  gtk_label_set_label (self->summary_label, _("Evaluating…"));
   g_task_run_in_thread (task, evaluate_thread);
   return TRUE;
 }
@@ -550,7 +550,7 @@ describe_predictions (CepAnalyzePage *self,
   gsize mistakes;
 
   if (predicted == NULL)
-    text = g_strdup ("Evaluate the run to see its predictions");
+    text = g_strdup (_("Evaluate the run to see its predictions"));
   else if (labels == NULL)
     text = g_strdup_printf ("%" G_GSIZE_FORMAT " frames predicted (no labels)", length);
   else
@@ -672,7 +672,7 @@ on_dependencies_done (GObject      *source,
   end_job (self);
   if (matrix == NULL)
     {
-      report_job_error (self, "Could Not Compute the Dependency Matrix", error);
+      report_job_error (self, _("Could Not Compute the Dependency Matrix"), error);
       return;
     }
   cep_dependency_matrix_init_figure (matrix, selected_string (self->utterance_dropdown),
@@ -709,7 +709,7 @@ cep_analyze_page_compute_dependencies (CepAnalyzePage *self)
   options.stride = gtk_spin_button_get_value_as_int (self->stride_spin);
   options.progress = on_dependency_progress;
   options.progress_data = self;
-  gtk_label_set_label (self->dependency_label, "Perturbing input frames…");
+  gtk_label_set_label (self->dependency_label, _("Perturbing input frames…"));
   cep_dependency_matrix_compute_utterance_async (cep_run_data_get_network (self->run_data),
                                                  self->partition, utterance, &options,
                                                  begin_job (self), on_dependencies_done,
@@ -861,7 +861,7 @@ on_runs_listed (GObject      *source,
                          "No run of this dataset has a checkpoint yet: train one on the Train "
                          "page, then evaluate it here.");
   else if (self->predictions == NULL && self->job == NULL)
-    gtk_label_set_label (self->summary_label, "Choose a run and a partition, then Evaluate.");
+    gtk_label_set_label (self->summary_label, _("Choose a run and a partition, then Evaluate."));
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_RUNS_LOADED], 0);
 }
@@ -925,7 +925,7 @@ on_partition_selected (CepAnalyzePage *self)
       clear_results (self);
       cep_heatmap_view_set_figure (self->confusion_view, NULL);
       cep_heatmap_view_set_figure (self->dependency_view, NULL);
-      gtk_label_set_label (self->summary_label, "Evaluate the run on this partition.");
+      gtk_label_set_label (self->summary_label, _("Evaluate the run on this partition."));
     }
   fill_utterances (self, shown_partition (self));
   show_predictions (self);
@@ -1169,10 +1169,10 @@ cep_analyze_page_init (CepAnalyzePage *self)
   g_signal_connect (self->dependency_view, "hover", G_CALLBACK (on_dependency_hover), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->confusion_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Confusion matrix", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Confusion matrix"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dependency_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Dependency matrix", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Dependency matrix"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->prediction_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Predictions", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Predictions"), -1);
   update_actions (self);
 }

@@ -206,8 +206,8 @@ static void
 rebuild_table (CepBackendsPage *self)
 {
   static const char *headings[] = {
-    "Backend", "Device", "Seed product", "GFLOP/s", "vs ref", "Training (samples/s)",
-    "Inference (samples/s)",
+    N_("Backend"), N_("Device"), N_("Seed product"), N_("GFLOP/s"), N_("vs ref"),
+    N_("Training (samples/s)"), N_("Inference (samples/s)"),
   };
   const BenchRow *reference = find_row (self, "ref");
   GtkWidget *child;
@@ -215,7 +215,7 @@ rebuild_table (CepBackendsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table))) != NULL)
     gtk_grid_remove (self->table, child);
   for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
-    attach_label (self, headings[i], i, 0, TRUE);
+    attach_label (self, _(headings[i]), i, 0, TRUE);
   for (guint i = 0; i < self->rows->len; i++)
     attach_row (self, &g_array_index (self->rows, BenchRow, i), reference, i + 1);
   /* Until the first backend reports, a status page says what the button does instead of an
@@ -387,7 +387,7 @@ on_bench_done (GObject      *source,
   g_clear_handle_id (&self->progress_id, g_source_remove);
   g_clear_pointer (&self->job, bench_job_unref);
   gtk_progress_bar_set_fraction (self->progress_bar, completed ? 1.0 : 0.0);
-  gtk_progress_bar_set_text (self->progress_bar, completed ? "Done" : "Cancelled");
+  gtk_progress_bar_set_text (self->progress_bar, completed ? _("Done") : _("Cancelled"));
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }

@@ -10,6 +10,8 @@
 
 #include "cep-data-page.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "cep-application.h"
@@ -214,12 +216,12 @@ update_stats (CepDataPage  *self,
                               n_classes)
            : g_strdup ("none (unlabelled)");
   clear_stats (self);
-  add_stat (self, 0, "Utterances", utterances);
-  add_stat (self, 1, "Frames", frames);
-  add_stat (self, 2, "Duration", duration);
-  add_stat (self, 3, "Features", dim);
-  add_stat (self, 4, "Labels", labels);
-  add_stat (self, 5, "In memory", size);
+  add_stat (self, 0, _("Utterances"), utterances);
+  add_stat (self, 1, _("Frames"), frames);
+  add_stat (self, 2, _("Duration"), duration);
+  add_stat (self, 3, _("Features"), dim);
+  add_stat (self, 4, _("Labels"), labels);
+  add_stat (self, 5, _("In memory"), size);
   update_histogram (self, partition);
 }
 
@@ -545,7 +547,7 @@ update_masks (CepDataPage *self)
                                       MIN (window_first + window_frames, n_frames)
                                       - MAX (window_first, 0));
   if (!experiment->augment.enabled)
-    set_mask_info (self, "Augmentation is off: training sees every window unmasked.");
+    set_mask_info (self, _("Augmentation is off: training sees every window unmasked."));
   else if (!cep_augment_spec_validate (&experiment->augment, &error))
     set_mask_info (self, error->message);
   else
@@ -720,7 +722,7 @@ rebuild_partitions (CepDataPage *self)
         add_partition (self, partition, names[i]);
     }
   if (self->imported != NULL)
-    add_partition (self, self->imported, "Imported audio");
+    add_partition (self, self->imported, _("Imported audio"));
   g_signal_handlers_unblock_by_func (self->partition_dropdown, on_partition_selected, self);
   gtk_drop_down_set_selected (self->partition_dropdown, 0);
   on_partition_selected (self->partition_dropdown, NULL, self);
@@ -832,7 +834,7 @@ import_audio_action (GtkWidget  *widget,
 {
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  cep_choose_audio (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, "Import Audio",
+  cep_choose_audio (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Import Audio"),
                     on_audio_chosen, g_object_ref (widget));
 }
 
@@ -988,7 +990,7 @@ setup_list (CepDataPage *self)
   g_signal_connect (self->filtered, "items-changed", G_CALLBACK (on_items_changed), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->utterance_list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Utterances", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Utterances"), -1);
 }
 
 static void
@@ -1036,7 +1038,7 @@ cep_data_page_init (CepDataPage *self)
   g_signal_connect_object (self->settings, "changed::colormap", G_CALLBACK (on_colormap_changed),
                            self, 0);
   apply_colormap (self);
-  cep_bar_chart_set_title (self->class_chart, "Frames per class");
+  cep_bar_chart_set_title (self->class_chart, _("Frames per class"));
   cep_bar_chart_set_value_format (self->class_chart, "%.0f frames");
   connect_mask_controls (self);
   on_mask_control_changed (self);

@@ -11,6 +11,8 @@
 
 #include "cep-model-page.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 #include <math.h>
 
@@ -500,9 +502,9 @@ add_row_buttons (CepModelPage *self,
                  GtkWidget    *row,
                  guint         index)
 {
-  GtkWidget *up = icon_button ("go-up-symbolic", "Move Layer Up", index);
-  GtkWidget *down = icon_button ("go-down-symbolic", "Move Layer Down", index);
-  GtkWidget *remove = icon_button ("list-remove-symbolic", "Remove Layer", index);
+  GtkWidget *up = icon_button ("go-up-symbolic", _("Move Layer Up"), index);
+  GtkWidget *down = icon_button ("go-down-symbolic", _("Move Layer Down"), index);
+  GtkWidget *remove = icon_button ("list-remove-symbolic", _("Remove Layer"), index);
 
   g_object_set_data (G_OBJECT (up), "delta", GINT_TO_POINTER (-1));
   g_object_set_data (G_OBJECT (down), "delta", GINT_TO_POINTER (1));
@@ -560,7 +562,7 @@ layer_row (CepModelPage *self,
 {
   const Layer *layer = layer_at (self, index);
   GtkWidget *row = adw_expander_row_new ();
-  g_autofree char *title = g_strdup_printf ("Layer %u", index + 1);
+  g_autofree char *title = g_strdup_printf (_("Layer %u"), index + 1);
   g_autofree char *summary = layer_summary (layer);
   GtkWidget *width_spin, *dropout_spin;
   GtkWidget *width_row = spin_row ("_Width", 1, CEP_MODEL_MAX_WIDTH, 64, 0,
@@ -1023,7 +1025,7 @@ cep_model_page_init (CepModelPage *self)
   adw_combo_row_set_model (self->shape_activation_row, G_LIST_MODEL (activations));
   adw_combo_row_set_selected (self->shape_activation_row, CEP_ACTIVATION_GELU - 1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->diagram), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Diagram of the layer stack", -1);
+                                  _("Diagram of the layer stack"), -1);
   show_shape_rows (self, FALSE, FALSE);
   connect_form (self);
 }

@@ -528,18 +528,18 @@ fill_loss_view (CepTrainPage       *self,
   cep_curve_view_clear (view);
   cep_line_plot_init_training (cep_curve_view_get_plot (view),
                                g_settings_get_boolean (self->settings, "log-loss-axis"));
-  cep_curve_view_get_plot (view)->x_label = "Step";
-  style = series_style ("per step", 0, 0, 0.3, FALSE, 1.0);
+  cep_curve_view_get_plot (view)->x_label = _("Step");
+  style = series_style (_("per step"), 0, 0, 0.3, FALSE, 1.0);
   cep_curve_view_add_series (view, &style, DATA (curves->step), DATA (curves->step_loss), n_steps);
-  style = series_style ("smoothed", 0, 0, 1.0, FALSE, 2.0);
+  style = series_style (_("smoothed"), 0, 0, 1.0, FALSE, 2.0);
   cep_curve_view_add_series (view, &style, DATA (curves->step), DATA (smooth), n_steps);
-  style = series_style ("train (epoch)", 0, 1, 1.0, TRUE, 1.5);
+  style = series_style (_("train (epoch)"), 0, 1, 1.0, TRUE, 1.5);
   cep_curve_view_add_series (view, &style, DATA (curves->epoch_step), DATA (curves->epoch_loss),
                              n_epochs);
   style.panel = 1;
   cep_curve_view_add_series (view, &style, DATA (curves->epoch_step),
                              DATA (curves->epoch_accuracy), n_epochs);
-  style = series_style ("dev", 0, 2, 1.0, TRUE, 1.5);
+  style = series_style (_("dev"), 0, 2, 1.0, TRUE, 1.5);
   cep_curve_view_add_series (view, &style, DATA (curves->epoch_step), DATA (curves->dev_loss),
                              n_epochs);
   style.panel = 1;
@@ -553,12 +553,12 @@ fill_lr_view (CepTrainPage       *self,
               const CepRunCurves *curves)
 {
   CepLinePlot *plot = cep_curve_view_get_plot (self->lr_view);
-  CepLineSeries style = series_style ("learning rate", 0, 3, 1.0, FALSE, 1.5);
+  CepLineSeries style = series_style (_("learning rate"), 0, 3, 1.0, FALSE, 1.5);
 
   cep_curve_view_clear (self->lr_view);
   cep_line_plot_init (plot);
-  plot->x_label = "Step";
-  plot->panels[0].y_label = "Learning rate";
+  plot->x_label = _("Step");
+  plot->panels[0].y_label = _("Learning rate");
   plot->show_legend = FALSE;
   cep_curve_view_add_series (self->lr_view, &style, DATA (curves->step), DATA (curves->step_lr),
                              curves->step->len);
@@ -585,20 +585,24 @@ update_progress (CepTrainPage *self)
   double epoch_part = p->n_batches > 0 ? (double) p->batch / p->n_batches : 0;
   double done = p->n_epochs > 0 ? MIN ((p->epoch + epoch_part) / p->n_epochs, 1.0) : 0;
   g_autofree char *text = NULL, *status = NULL, *eta = NULL, *rate = NULL;
+  g_autofree char *batch = NULL, *n_batches = NULL, *step = NULL;
 
   if (cep_train_controller_get_state (self->controller) == CEP_TRAIN_STATE_IDLE)
     return;
   eta = format_eta (p, done);
   rate = cep_format_count ((guint64) p->samples_per_second);
-  text = g_strdup_printf ("Epoch %u of %u · batch %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
-                          MIN (p->epoch + 1, p->n_epochs), p->n_epochs, p->batch, p->n_batches);
+  /* 64-bit counts as text first: a translatable format cannot hold G_GUINT64_FORMAT. */
+  batch = g_strdup_printf ("%" G_GUINT64_FORMAT, p->batch);
+  n_batches = g_strdup_printf ("%" G_GUINT64_FORMAT, p->n_batches);
+  step = g_strdup_printf ("%" G_GUINT64_FORMAT, p->step);
+  text = g_strdup_printf (_("Epoch %u of %u · batch %s of %s"),
+                          MIN (p->epoch + 1, p->n_epochs), p->n_epochs, batch, n_batches);
   /* A step that was in flight when Pause was pressed still reports: the line keeps saying
    * that the run is paused. */
-  status = g_strdup_printf ("%s%s %" G_GUINT64_FORMAT " · %s samples/s · ETA %s · loss %.4f · "
-                            "lr %.3g",
+  status = g_strdup_printf (_("%sStep %s · %s samples/s · ETA %s · loss %.4f · lr %.3g"),
                             cep_train_controller_get_state (self->controller)
                             == CEP_TRAIN_STATE_PAUSED ? _("Paused · ") : "",
-                            _("Step"), p->step, rate, eta, p->loss, p->lr);
+                            step, rate, eta, p->loss, p->lr);
   gtk_progress_bar_set_fraction (self->progress_bar, done);
   gtk_progress_bar_set_text (self->progress_bar, text);
   gtk_label_set_label (self->status_label, status);
@@ -662,7 +666,7 @@ start_experiment (CepTrainPage         *self,
 
   if (dataset == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No dataset is open");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("No dataset is open"));
       return FALSE;
     }
   if (!cep_experiment_validate (e, error) || !cep_experiment_check_param_limit (e, error))
@@ -684,7 +688,7 @@ start_experiment (CepTrainPage         *self,
       return FALSE;
     }
   gtk_stack_set_visible_child_name (self->view_stack, "current");
-  gtk_label_set_label (self->status_label, "Setting up the run…");
+  gtk_label_set_label (self->status_label, _("Setting up the run…"));
   schedule_update (self);
   return TRUE;
 }
@@ -714,7 +718,7 @@ on_controller_finished (CepTrainController *controller,
 
   schedule_update (self);
   if (status == CEP_RUN_STATUS_FAILED && error != NULL)
-    report_error (self, "Training Failed", error);
+    report_error (self, _("Training Failed"), error);
   message = g_strdup_printf ("%s: %s", id, cep_run_status_get_label (status));
   gtk_label_set_label (self->status_label, message);
   if (status == CEP_RUN_STATUS_FINISHED && self->batch_runs != NULL)
@@ -734,7 +738,7 @@ on_controller_start_failed (CepTrainController *controller,
 {
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
   gtk_label_set_label (self->status_label, error->message);
-  report_error (self, "Could Not Start Training", error);
+  report_error (self, _("Could Not Start Training"), error);
   update_actions (self);
 }
 
@@ -784,7 +788,7 @@ start_next_queued (CepTrainPage *self)
   if (!start_experiment (self, next, FALSE, NULL, FALSE, &error))
     {
       g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
-      report_error (self, "Could Not Start the Run", error);
+      report_error (self, _("Could Not Start the Run"), error);
     }
 }
 
@@ -1033,7 +1037,7 @@ setup_check_cell (GtkSignalListItemFactory *factory,
   GtkWidget *check = gtk_check_button_new ();
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Compare this run", -1);
+                                  _("Compare this run"), -1);
   gtk_list_item_set_child (cell, check);
 }
 
@@ -1108,15 +1112,15 @@ setup_history (CepTrainPage *self)
   self->history_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->history)));
   gtk_column_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
   add_column (self, "", NULL, FALSE);
-  add_column (self, "Run", describe_id, TRUE);
-  add_column (self, "Model", cep_run_item_describe_model, FALSE);
-  add_column (self, "Optimizer", cep_run_item_describe_optimizer, FALSE);
-  add_column (self, "Epochs", cep_run_item_describe_epochs, FALSE);
-  add_column (self, "Best accuracy", cep_run_item_describe_accuracy, FALSE);
-  add_column (self, "Status", describe_status, FALSE);
-  add_column (self, "Notes", describe_notes, FALSE);
+  add_column (self, _("Run"), describe_id, TRUE);
+  add_column (self, _("Model"), cep_run_item_describe_model, FALSE);
+  add_column (self, _("Optimizer"), cep_run_item_describe_optimizer, FALSE);
+  add_column (self, _("Epochs"), cep_run_item_describe_epochs, FALSE);
+  add_column (self, _("Best accuracy"), cep_run_item_describe_accuracy, FALSE);
+  add_column (self, _("Status"), describe_status, FALSE);
+  add_column (self, _("Notes"), describe_notes, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Runs of this dataset", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Runs of this dataset"), -1);
   g_signal_connect_swapped (self->history_selection, "notify::selected",
                             G_CALLBACK (update_actions), self);
 }
@@ -1168,8 +1172,8 @@ update_actions (CepTrainPage *self)
   gtk_widget_action_set_enabled (widget, "train.reuse-run", idle && selected != NULL);
   gtk_widget_action_set_enabled (widget, "train.open-folder",
                                  cep_train_controller_get_run_dir (self->controller) != NULL);
-  gtk_button_set_label (self->pause_button, state == CEP_TRAIN_STATE_PAUSED ? "_Resume"
-                                                                           : "_Pause");
+  gtk_button_set_label (self->pause_button, state == CEP_TRAIN_STATE_PAUSED ? _("_Resume")
+                                                                           : _("_Pause"));
 }
 
 static void
@@ -1182,7 +1186,7 @@ start_action (GtkWidget  *widget,
 
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
   if (!cep_train_page_start (self, &error))
-    report_error (self, "Could Not Start Training", error);
+    report_error (self, _("Could Not Start Training"), error);
 }
 
 static void
@@ -1210,7 +1214,7 @@ stop_action (GtkWidget  *widget,
 
   g_queue_clear_full (&self->queue, (GDestroyNotify) cep_experiment_free);
   cep_train_controller_stop (self->controller);
-  gtk_label_set_label (self->status_label, "Stopping after this step…");
+  gtk_label_set_label (self->status_label, _("Stopping after this step…"));
 }
 
 static void
@@ -1271,7 +1275,7 @@ resume_run_action (GtkWidget  *widget,
   if (info == NULL)
     return;
   if (!start_experiment (self, info->experiment, TRUE, info->dir, TRUE, &error))
-    report_error (self, "Could Not Resume the Run", error);
+    report_error (self, _("Could Not Resume the Run"), error);
 }
 
 /* The selected run's settings into the form (and every page): Start trains them again. */
@@ -1345,9 +1349,9 @@ on_export_chosen (GPtrArray *files,
   else if (path != NULL)
     ok = cep_plot_widget_export (CEP_PLOT_WIDGET (request->view), path, 1200, 800, &error);
   if (!ok)
-    report_error (request->page, "Could Not Export", error);
+    report_error (request->page, _("Could Not Export"), error);
   else if (path != NULL)
-    report (request->page, "Exported");
+    report (request->page, _("Exported"));
   g_object_unref (request->page);
   g_free (request);
 }
@@ -1368,7 +1372,7 @@ export_action (GtkWidget  *widget,
     request->metrics = TRUE, name = "metrics.csv";
   else if (g_str_equal (action_name, "train.export-comparison"))
     request->view = self->compare_view, name = "comparison.png";
-  cep_choose_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, "Export", name,
+  cep_choose_save (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Export"), name,
                    on_export_chosen, request);
 }
 
@@ -1645,11 +1649,11 @@ cep_train_page_init (CepTrainPage *self)
   setup_history (self);
   connect_form (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Loss and accuracy", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Loss and accuracy"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->lr_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Learning rate", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Learning rate"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->compare_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Compared runs", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Compared runs"), -1);
   schedule_update (self);
   update_actions (self);
 }

@@ -9,6 +9,8 @@
 
 #include "cep-spectrogram-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -71,7 +73,7 @@ update_accessible_description (CepSpectrogramView *self)
   g_autofree char *text = NULL;
 
   if (self->values == NULL)
-    text = g_strdup ("No utterance");
+    text = g_strdup (_("No utterance"));
   else
     text = g_strdup_printf ("%s: %u frames by %u coefficients, showing frames %u to %u",
                             self->title != NULL ? self->title : "Features",
@@ -728,8 +730,8 @@ static void
 cep_spectrogram_view_init (CepSpectrogramView *self)
 {
   cep_spectrogram_plot_init (&self->plot);
-  self->plot.labels_title = "Phonemes";
-  self->plot.predicted_title = "Predicted";
+  self->plot.labels_title = _("Phonemes");
+  self->plot.predicted_title = _("Predicted");
   self->masks = g_array_new (FALSE, TRUE, sizeof (CepSpectrogramMask));
   self->hover_frame = G_MAXUINT;
   self->adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));
@@ -738,6 +740,6 @@ cep_spectrogram_view_init (CepSpectrogramView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   add_controllers (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Spectrogram", -1);
+                                  _("Spectrogram"), -1);
   update_accessible_description (self);
 }
