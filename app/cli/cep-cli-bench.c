@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-backend.h"
 #include "cep-benchmark.h"
 #include "cep-model-presets.h"
 
@@ -373,8 +374,9 @@ cep_cli_bench_run (int    argc,
     goto out;
   if (rest != NULL)
     exit_code = cep_cli_usage_error ("bench", "unexpected argument “%s”", rest[0]);
-  else if (flags.threads < 0 || flags.batch < 2)
-    exit_code = cep_cli_usage_error ("bench", "--threads ≥ 0 and --batch ≥ 2 are required");
+  else if (flags.threads < 0 || flags.threads > CEP_BACKEND_MAX_THREADS || flags.batch < 2)
+    exit_code = cep_cli_usage_error ("bench", "--threads must be in [0, %u] and --batch at "
+                                     "least 2", CEP_BACKEND_MAX_THREADS);
   else if (flags.model != NULL && !g_str_equal (flags.model, "tiny")
            && !g_str_equal (flags.model, "full"))
     exit_code = cep_cli_usage_error ("bench", "--model is tiny or full, not “%s”", flags.model);

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-backend.h"
 #include "cep-cli-progress.h"
 #include "cep-run-data.h"
 
@@ -31,8 +32,9 @@ cep_cli_open_run (const char             *command,
   g_autoptr(CepCliProgress) progress = NULL;
   CepPartition *loaded;
 
-  if (flags->threads < 0)
-    return cep_cli_usage_error (command, "--threads must be 0 (one per core) or more");
+  if (flags->threads < 0 || flags->threads > CEP_BACKEND_MAX_THREADS)
+    return cep_cli_usage_error (command, "--threads must be in [0, %u] (0: one per core)",
+                                CEP_BACKEND_MAX_THREADS);
   *run = cep_run_data_open (run_dir, flags->checkpoint, flags->backend, flags->device,
                             (guint) flags->threads, 0, &error);
   if (*run == NULL)

@@ -7,6 +7,8 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-backend.h"
+#include "cep-cli-number.h"
 #include "cep-cli-experiment-flags.h"
 #include "cep-cli-progress.h"
 #include "cep-batch-size-experiment.h"
@@ -24,6 +26,10 @@ typedef struct
   char     *experiment;
   char     *data;
   char     *preset;
+  /* Numeric flags as typed (NULL: not given), then their checked values; a value that was not
+   * given is -1 (or 0 for lr and subset, which must be positive when given). */
+  char     *context_text, *epochs_text, *batch_text, *lr_text, *subset_text, *seed_text;
+  char     *threads_text;
   int       context;
   int       epochs;
   int       batch;
@@ -73,6 +79,55 @@ flags_change_model_or_data (const TrainFlags *flags)
          || cep_cli_experiment_flags_any (&flags->experiment_flags);
 }
 
+/* Each numeric flag that was given, checked against its range (a usage error naming it). */
+static gboolean
+parse_numbers (TrainFlags  *flags,
+               GError     **error)
+{
+  guint64 whole;
+
+  if (flags->context_text != NULL)
+    {
+      if (!cep_cli_number_uint ("--context", flags->context_text, 0, CEP_MODEL_MAX_CONTEXT,
+                                &whole, error))
+        return FALSE;
+      flags->context = (int) whole;
+    }
+  if (flags->epochs_text != NULL)
+    {
+      if (!cep_cli_number_uint ("--epochs", flags->epochs_text, 1, 1000000, &whole, error))
+        return FALSE;
+      flags->epochs = (int) whole;
+    }
+  if (flags->batch_text != NULL)
+    {
+      if (!cep_cli_number_uint ("--batch", flags->batch_text, 1, G_MAXINT32, &whole, error))
+        return FALSE;
+      flags->batch = (int) whole;
+    }
+  if (flags->seed_text != NULL)
+    {
+      if (!cep_cli_number_uint ("--seed", flags->seed_text, 0, G_MAXINT64, &whole, error))
+        return FALSE;
+      flags->seed = (gint64) whole;
+    }
+  if (flags->threads_text != NULL)
+    {
+      if (!cep_cli_number_uint ("--threads", flags->threads_text, 0, CEP_BACKEND_MAX_THREADS,
+                                &whole, error))
+        return FALSE;
+      flags->threads = (int) whole;
+    }
+  if (flags->lr_text != NULL
+      && !cep_cli_number_double ("--lr", flags->lr_text, 0, FALSE, 1e6, TRUE, &flags->lr, error))
+    return FALSE;
+  if (flags->subset_text != NULL
+      && !cep_cli_number_double ("--subset", flags->subset_text, 0, FALSE, 1, TRUE,
+                                 &flags->subset, error))
+    return FALSE;
+  return TRUE;
+}
+
 static gboolean
 check_flags (const TrainFlags  *flags,
              GError           **error)
@@ -84,12 +139,6 @@ check_flags (const TrainFlags  *flags,
   else if (flags->resume != NULL && flags_change_model_or_data (flags))
     problem = "a resumed run keeps its experiment: only --epochs, --backend, --device and "
               "--threads may be given with --resume";
-  else if (flags->context > CEP_MODEL_MAX_CONTEXT)
-    problem = "--context must be at most 128";
-  else if (flags->threads < 0)
-    problem = "--threads must be 0 (one per core) or more";
-  else if (flags->subset > 1)
-    problem = "--subset must be in (0, 1]";
   if (problem == NULL)
     return TRUE;
   g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, problem);
@@ -170,7 +219,7 @@ apply_flags (CepExperiment     *experiment,
       g_free (experiment->train.device);
       experiment->train.device = g_strdup (flags->device);
     }
-  if (flags->threads > 0)
+  if (flags->threads >= 0)
     experiment->train.threads = (guint) flags->threads;
   if (flags->name != NULL)
     {
@@ -510,7 +559,7 @@ cep_cli_train_batch_size_experiment (const char  *data,
   g_autoptr(CepPartition) dev_partition = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GStrvBuilder) dirs = g_strv_builder_new ();
-  TrainFlags flags = { .context = -1, .seed = -1 };
+  TrainFlags flags = { .context = -1, .epochs = -1, .batch = -1, .seed = -1, .threads = -1 };
 
   g_free (base->data.root);
   base->data.root = g_strdup (data);
@@ -548,8 +597,9 @@ int
 cep_cli_train_run (int    argc,
                    char **argv)
 {
-  TrainFlags flags = { .context = -1, .seed = -1 };
+  TrainFlags flags = { .context = -1, .epochs = -1, .batch = -1, .seed = -1, .threads = -1 };
   g_auto(GStrv) rest = NULL;
+  g_autoptr(GError) error = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, &flags.experiment,
@@ -558,22 +608,22 @@ cep_cli_train_run (int    argc,
       "Dataset root (default: the experiment's, else the embedded demo dataset)", "DIR" },
     { "preset", 'm', 0, G_OPTION_ARG_STRING, &flags.preset,
       "Model preset: tiny, full or baseline (default tiny)", "NAME" },
-    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, "Context K (default: the preset's)",
+    { "context", 'k', 0, G_OPTION_ARG_STRING, &flags.context_text, "Context K (default: the preset's)",
       "K" },
-    { "epochs", 'n', 0, G_OPTION_ARG_INT, &flags.epochs, "Epochs (default 5)", "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch, "Batch size (default 1024)", "B" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &flags.lr, "Learning rate (default 0.001)", "LR" },
-    { "subset", 0, 0, G_OPTION_ARG_DOUBLE, &flags.subset,
+    { "epochs", 'n', 0, G_OPTION_ARG_STRING, &flags.epochs_text, "Epochs (default 5)", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_STRING, &flags.batch_text, "Batch size (default 1024)", "B" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &flags.lr_text, "Learning rate (default 0.001)", "LR" },
+    { "subset", 0, 0, G_OPTION_ARG_STRING, &flags.subset_text,
       "Train on a fixed random fraction of the frames", "F" },
     { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment, "SpecAugment time and frequency "
       "masks (the seed notebook's)", NULL },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed (default 0)", "S" },
+    { "seed", 's', 0, G_OPTION_ARG_STRING, &flags.seed_text, "Seed (default 0)", "S" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas, ref or "
       "vulkan (default blas; vulkan falls back to blas without a device)", "NAME" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device, "The vulkan backend's device: an "
       "index or part of its name (default: $CEPSTRA_VULKAN_DEVICE, else the best GPU)",
       "DEVICE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
+    { "threads", 't', 0, G_OPTION_ARG_STRING, &flags.threads_text,
       "Compute threads (default: one per core)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, "Run directory (default "
       "$XDG_DATA_HOME/cepstra/runs/DATE-NAME)", "RUNDIR" },
@@ -601,10 +651,19 @@ cep_cli_train_run (int    argc,
     goto out;
   if (rest != NULL)
     exit_code = cep_cli_usage_error ("train", "unexpected argument “%s”", rest[0]);
+  else if (!parse_numbers (&flags, &error))
+    exit_code = cep_cli_usage_error ("train", "%s", error->message);
   else
     exit_code = run_train (&flags);
 
 out:
+  g_free (flags.context_text);
+  g_free (flags.epochs_text);
+  g_free (flags.batch_text);
+  g_free (flags.lr_text);
+  g_free (flags.subset_text);
+  g_free (flags.seed_text);
+  g_free (flags.threads_text);
   g_free (flags.experiment);
   g_free (flags.data);
   g_free (flags.preset);

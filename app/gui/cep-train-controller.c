@@ -18,6 +18,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cep-json-input.h"
 #include "cep-main-post.h"
 #include "cep-run.h"
 #include "cep-safetensors.h"
@@ -313,7 +314,8 @@ resume_point (const char *run_dir)
                                    : NULL;
   JsonNode *root;
 
-  if (state == NULL || !json_parser_load_from_data (parser, state, -1, NULL))
+  if (state == NULL || !cep_json_input_check (state, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
+      || !json_parser_load_from_data (parser, state, -1, NULL))
     return G_MAXUINT64;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -11,6 +11,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cep-json-input.h"
+
 G_DEFINE_QUARK (cep-training-curves-error-quark, cep_training_curves_error)
 
 static GArray *
@@ -154,7 +156,8 @@ add_line (CepTrainingCurves  *curves,
   JsonObject *object;
   const char *event, *missing = NULL;
 
-  if (!json_parser_load_from_data (parser, line, -1, NULL)
+  if (!cep_json_input_check (line, -1, name, CEP_JSON_MAX_DOCUMENT, NULL)
+      || !json_parser_load_from_data (parser, line, -1, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_PARSE,

@@ -113,6 +113,14 @@ cep_backend_new (const char              *name,
       return NULL;
     }
 
+  if (options != NULL && options->threads > CEP_BACKEND_MAX_THREADS)
+    {
+      g_set_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_INVALID,
+                   "%u threads is more than the limit of %u", options->threads,
+                   CEP_BACKEND_MAX_THREADS);
+      return NULL;
+    }
+
   CepBackend *backend = g_new0 (CepBackend, 1);
   backend->name = g_strdup (entry->name);
   backend->threads = options != NULL ? options->threads : 0;

@@ -35,6 +35,7 @@ typedef enum
   CEP_BACKEND_ERROR_UNKNOWN,     /* no backend of that name */
   CEP_BACKEND_ERROR_NO_MEMORY,   /* a buffer could not be allocated */
   CEP_BACKEND_ERROR_FAILED,      /* the backend could not be set up */
+  CEP_BACKEND_ERROR_INVALID,     /* an option out of its range (threads) */
 } CepBackendError;
 
 typedef struct _CepBackend CepBackend;
@@ -48,9 +49,14 @@ typedef enum
   CEP_GEMM_OPENBLAS,   /* OpenBLAS for every product (for comparisons) */
 } CepGemmChoice;
 
+/* More compute threads than any machine Cepstra runs on has cores; a larger request is a
+ * mistake (a typo, "1e6" in an experiment), refused before any thread is made. */
+#define CEP_BACKEND_MAX_THREADS 256
+
 typedef struct
 {
-  guint         threads;   /* compute threads; 0 = one per processor */
+  guint         threads;   /* compute threads in [0, CEP_BACKEND_MAX_THREADS]; 0 = one per
+                            * processor */
   CepGemmChoice gemm;      /* blas only */
   const char   *device;    /* vulkan only: an index into its device list or part of a device
                             * name; NULL = CEPSTRA_VULKAN_DEVICE, else the best device */

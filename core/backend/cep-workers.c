@@ -113,7 +113,16 @@ cep_workers_new (guint n_threads)
     {
       team->workers[i].team = team;
       team->workers[i].index = i;
-      team->workers[i].thread = g_thread_new ("cep-worker", worker_main, &team->workers[i]);
+      team->workers[i].thread = g_thread_try_new ("cep-worker", worker_main,
+                                                  &team->workers[i], NULL);
+      /* A system out of threads (or of memory for their stacks) gets a smaller team, not an
+       * abort: the work is split over the threads there are. */
+      if (team->workers[i].thread == NULL)
+        {
+          g_warning ("could make only %u of %u compute threads", i, team->n_threads);
+          team->n_threads = i;
+          break;
+        }
     }
   return team;
 }

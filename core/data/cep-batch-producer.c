@@ -103,6 +103,13 @@ validate_options (const CepBatchOptions  *options,
                               CEP_RNG_MAX_INDEX + 1);
   else if (!(options->subset_fraction > 0.0 && options->subset_fraction <= 1.0))
     detail = g_strdup_printf ("subset fraction %g is not in (0, 1]", options->subset_fraction);
+  else if (options->subset_every > 0 && options->subset_fraction < 1.0
+           && round (options->subset_fraction
+                     * (double) ((cep_partition_get_n_frames (partition)
+                                  + options->subset_every - 1) / options->subset_every)) < 1.0)
+    /* Training on a frame that rounding made up would look like a run and mean nothing. */
+    detail = g_strdup_printf ("subset fraction %g of %" G_GSIZE_FORMAT " frames keeps none",
+                              options->subset_fraction, cep_partition_get_n_frames (partition));
   else if (options->subset_every == 0)
     problem = "subset_every must be at least 1";
   else if (options->queue_depth == 0)

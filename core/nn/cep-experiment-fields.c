@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cep-backend.h"
+
 #define TABLE(fields) { fields, G_N_ELEMENTS (fields) }
 
 const char * const _cep_experiment_optimizer_names[] = { "adamw", "adam", "sgd", NULL };
@@ -54,7 +56,7 @@ static const CepField train_fields[] = {
     NULL },
   { "backend", CEP_FIELD_STRING, TRAIN (backend), CEP_CHECK_NOT_NULL, NULL, NULL },
   { "device", CEP_FIELD_STRING, TRAIN (device), CEP_CHECK_ANY, NULL, NULL },
-  { "threads", CEP_FIELD_UINT, TRAIN (threads), CEP_CHECK_ANY, NULL, NULL },
+  { "threads", CEP_FIELD_UINT, TRAIN (threads), CEP_CHECK_THREADS, NULL, NULL },
 };
 
 #define OPT(member) offsetof (CepExperimentOptimizer, member)
@@ -198,6 +200,9 @@ _cep_field_expected (const CepField *field)
     case CEP_FIELD_BOOL:
       return g_strdup ("true or false");
     case CEP_FIELD_UINT:
+      if (field->check == CEP_CHECK_THREADS)
+        return g_strdup_printf ("a whole number in [0, %u] (0: one per core)",
+                                CEP_BACKEND_MAX_THREADS);
       return g_strdup_printf ("a whole number %s", field->check == CEP_CHECK_AT_LEAST_ONE
                               ? "in [1, 4294967295]" : "in [0, 4294967295]");
     case CEP_FIELD_UINT64:
@@ -229,6 +234,8 @@ value_passes (const CepField *field,
       return *CONST_AT (base, field, gboolean) == FALSE
              || *CONST_AT (base, field, gboolean) == TRUE;
     case CEP_FIELD_UINT:
+      if (field->check == CEP_CHECK_THREADS)
+        return *CONST_AT (base, field, guint) <= CEP_BACKEND_MAX_THREADS;
       return field->check != CEP_CHECK_AT_LEAST_ONE || *CONST_AT (base, field, guint) >= 1;
     case CEP_FIELD_UINT64:
       return *CONST_AT (base, field, guint64) <= G_MAXINT64;

@@ -9,6 +9,7 @@
 
 #include "cep-experiment-private.h"
 
+#include "cep-json-input.h"
 #include "cep-model-presets.h"
 
 G_DEFINE_QUARK (cep-experiment-error-quark, cep_experiment_error)
@@ -259,10 +260,10 @@ cep_experiment_new_from_json (const char   *text,
 
   if (warnings != NULL)
     *warnings = NULL;
-  if (!json_parser_load_from_data (parser, text, length, &local_error))
+  if (!cep_json_input_load (parser, text, length, name, CEP_JSON_MAX_DOCUMENT, &local_error))
     {
-      g_set_error (error, CEP_EXPERIMENT_ERROR, CEP_EXPERIMENT_ERROR_PARSE,
-                   "%s: not valid JSON: %s", name, local_error->message);
+      g_set_error_literal (error, CEP_EXPERIMENT_ERROR, CEP_EXPERIMENT_ERROR_PARSE,
+                           local_error->message);
       return NULL;
     }
   experiment = _cep_experiment_read (json_parser_get_root (parser), name, found, error);

@@ -33,6 +33,7 @@ typedef enum
   CEP_CHECK_FRACTION,        /* (0, 1] */
   CEP_CHECK_OPEN_INTERVAL,   /* (0, 1) */
   CEP_CHECK_AT_LEAST_ONE,    /* integers >= 1 */
+  CEP_CHECK_THREADS,         /* integers in [0, CEP_BACKEND_MAX_THREADS]; 0 = one per core */
   CEP_CHECK_NOT_NULL,        /* strings: present and not empty */
 } CepFieldCheck;
 

@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cep-json-input.h"
 #define LENGTH_PREFIX 8
 
 typedef struct
@@ -150,7 +151,9 @@ parse_json_object (JsonParser    *parser,
                                   "the header is not a UTF-8 JSON object starting with '{'");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
+  if (!cep_json_input_check (text, (gssize) length, "the header", CEP_JSON_MAX_DOCUMENT,
+                             &local_error)
+      || !json_parser_load_from_data (parser, text, (gssize) length, &local_error))
     {
       _cep_safetensors_set_error (error, CEP_SAFETENSORS_ERROR_HEADER, name,
                                   "the header is not valid JSON: %s", local_error->message);

@@ -314,23 +314,32 @@ cep_network_get_statistics (CepNetwork *self)
 
 /* Optimizer */
 
-void
+gboolean
 cep_network_set_optimizer (CepNetwork               *self,
-                           const CepOptimizerConfig *config)
+                           const CepOptimizerConfig *config,
+                           GError                  **error)
 {
+  CepOptimizerConfig previous;
+  g_autoptr (GError) local_error = NULL;
   gboolean same_state;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (config != NULL);
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
 
   same_state = needs_first_moment (config) == needs_first_moment (&self->optimizer) &&
                needs_second_moment (config) == needs_second_moment (&self->optimizer) &&
                (config->kind == CEP_OPTIMIZER_KIND_SGD) ==
                (self->optimizer.kind == CEP_OPTIMIZER_KIND_SGD);
+  previous = self->optimizer;
   self->optimizer = *config;
-  if (!same_state && !_cep_network_alloc_optimizer_state (self, NULL))
-    g_error ("out of memory for the optimizer state of %" G_GSIZE_FORMAT " parameters",
-             self->n_params);
+  if (same_state || _cep_network_alloc_optimizer_state (self, &local_error))
+    return TRUE;
+  /* A failed allocation (a device out of memory, say) is the user's to see, not an abort. */
+  self->optimizer = previous;
+  g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_NO_MEMORY,
+               "no memory for the optimizer state of %" G_GSIZE_FORMAT " parameters: %s",
+               self->n_params, local_error != NULL ? local_error->message : "allocation failed");
+  return FALSE;
 }
 
 const CepOptimizerConfig *

@@ -45,6 +45,7 @@ typedef enum
   CEP_NETWORK_ERROR_NON_FINITE,     /* the loss of a step is NaN or infinite */
   CEP_NETWORK_ERROR_CHECKPOINT,     /* a checkpoint does not fit this model */
   CEP_NETWORK_ERROR_CANCELLED,
+  CEP_NETWORK_ERROR_NO_MEMORY,      /* a buffer of the network or its optimizer could not be made */
 } CepNetworkError;
 
 typedef struct _CepNetwork CepNetwork;
@@ -107,9 +108,11 @@ void                cep_network_init_parameters    (CepNetwork               *se
                                                     guint64                   seed);
 
 /* Optimizer: the kind, hyper-parameters and clipping. Switching between SGD and Adam(W), or
- * SGD's momentum on or off, resets the optimizer state; Adam and AdamW share theirs. */
-void                cep_network_set_optimizer      (CepNetwork               *self,
-                                                    const CepOptimizerConfig *config);
+ * SGD's momentum on or off, resets the optimizer state; Adam and AdamW share theirs. FALSE
+ * with the error (and the optimizer unchanged) when the state cannot be allocated. */
+gboolean            cep_network_set_optimizer      (CepNetwork               *self,
+                                                    const CepOptimizerConfig *config,
+                                                    GError                  **error);
 const CepOptimizerConfig *cep_network_get_optimizer (CepNetwork              *self);
 /* Optimizer steps taken so far (Adam's bias correction counts from it). */
 guint64             cep_network_get_optimizer_steps (CepNetwork              *self);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cep-json-writer.h"
+#include "cep-json-input.h"
 #include "cep-run.h"
 
 /* Errors */
@@ -245,7 +246,9 @@ state_from_json (CepTrainer *self,
   JsonObject *object;
   JsonNode *node;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
+  if (text == NULL
+      || !cep_json_input_check (text, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
+      || !json_parser_load_from_data (parser, text, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return resume_error (error, path, "no JSON object");
   object = json_node_get_object (json_parser_get_root (parser));

@@ -183,7 +183,8 @@ create_engine (CepTrainer *self,
   if (self->network == NULL)
     return FALSE;
   optimizer_config_of (train, &optimizer);
-  cep_network_set_optimizer (self->network, &optimizer);
+  if (!cep_network_set_optimizer (self->network, &optimizer, error))
+    return FALSE;
   self->producer = new_producer (self->experiment, self->train, FALSE, error);
   return self->producer != NULL;
 }

@@ -594,6 +594,42 @@ test_trash (void)
     g_unsetenv ("XDG_DATA_HOME");
 }
 
+/* A deeply nested metrics line or checkpoint header is refused with the limit, never a crash
+ * (json-glib's recursion overflowed the stack on both). */
+static void
+test_deep_json (void)
+{
+  g_autofree char *copy = work_path ("deep-run");
+  g_autofree char *checkpoints = g_build_filename (copy, "checkpoints", NULL);
+  g_autofree char *metrics = g_build_filename (copy, "metrics.jsonl", NULL);
+  g_autofree char *experiment = g_build_filename (copy, "experiment.json", NULL);
+  g_autofree char *checkpoint = g_build_filename (checkpoints, "best.safetensors", NULL);
+  g_autofree char *source_experiment = g_build_filename (run_dir, "experiment.json", NULL);
+  g_autofree char *experiment_text = read_text (source_experiment);
+  g_autofree char *png = work_path ("deep.png");
+  g_autofree char *brackets = g_strnfill (150000, '[');
+  g_autofree char *header = g_strdup_printf ("{\"a\":%s", brackets);
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  guint64 length = strlen (header);
+  g_autoptr(CepCliResult) result = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (checkpoints, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (experiment, experiment_text, -1, NULL));
+  g_assert_true (g_file_set_contents (metrics, brackets, -1, NULL));
+  result = cep_cli_test_run ("plot", copy, "--png", png, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+  g_assert_nonnull (strstr (result->err, "metrics.jsonl"));
+  g_clear_pointer (&result, cep_cli_result_free);
+  /* safetensors: an 8-byte little-endian header length, then the header. */
+  for (guint i = 0; i < 8; i++)
+    g_byte_array_append (file, (const guint8 *) &(guint8) { (length >> (8 * i)) & 0xff }, 1);
+  g_byte_array_append (file, (const guint8 *) header, length);
+  g_assert_true (g_file_set_contents (checkpoint, (const char *) file->data, file->len, NULL));
+  result = cep_cli_test_run ("eval", copy, "--threads", "1", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+  g_assert_nonnull (strstr (result->err, "nested more than 64 levels"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -620,6 +656,7 @@ main (int    argc,
   g_test_add_func ("/cli/annotate", test_annotate);
   g_test_add_func ("/cli/annotate/bad-input", test_annotate_bad_input);
   g_test_add_func ("/cli/trash", test_trash);
+  g_test_add_func ("/cli/deep-json", test_deep_json);
   train_run ();
   status = g_test_run ();
   cep_cli_test_remove_tree (data_root);

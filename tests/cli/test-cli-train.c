@@ -235,9 +235,16 @@ test_train_bad_input (Fixture       *fixture,
   g_autofree char *run = g_build_filename (fixture->work, "run", NULL);
   g_autofree char *missing = g_build_filename (fixture->work, "no-such-data", NULL);
 
+  g_autofree char *deep = g_build_filename (fixture->work, "deep.json", NULL);
+  g_autofree char *brackets = g_strnfill (200000, '[');
+
   g_assert_true (g_file_set_contents (bad, "{ not json", -1, NULL));
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "bad.json", "train", "--experiment", bad, "--out",
                   run, NULL);
+  /* json-glib recurses: this overflowed the stack before the depth bound. */
+  g_assert_true (g_file_set_contents (deep, brackets, -1, NULL));
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "deep.json: the JSON is nested more than 64 levels",
+                  "train", "--experiment", deep, "--out", run, NULL);
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "no-such-data", "train", "--data", missing,
                   "--out", run, NULL);
   expect_failure (CEP_CLI_EXIT_USAGE, "huge", "train", "--data", fixture->root, "--preset",

@@ -791,8 +791,8 @@ check_round_trip (const char *backend_name,
   cep_optimizer_config_init (&config);
   config.kind = sgd ? CEP_OPTIMIZER_KIND_SGD : CEP_OPTIMIZER_KIND_ADAM;
   config.momentum = 0.8;
-  cep_network_set_optimizer (original, &config);
-  cep_network_set_optimizer (restored, &config);
+  g_assert_true (cep_network_set_optimizer (original, &config, NULL));
+  g_assert_true (cep_network_set_optimizer (restored, &config, NULL));
   cep_network_init_parameters (original, 8);
   train_steps (original, 0, 3);
   cep_network_save (original, path, TRUE, metadata, &error);

@@ -97,7 +97,7 @@ set_optimizer (CepNetwork *network,
       config.weight_decay = 1e-3;
       config.clip_norm = 0.5;
     }
-  cep_network_set_optimizer (network, &config);
+  g_assert_true (cep_network_set_optimizer (network, &config, NULL));
 }
 
 /* torch's clip_grad_norm_ factor for the recorded (unclipped) gradients. */

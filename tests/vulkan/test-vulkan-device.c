@@ -383,7 +383,7 @@ test_gpu_assisted (void)
   CepOptimizerConfig config;
   cep_optimizer_config_init (&config);
   config.clip_norm = 1.0;
-  cep_network_set_optimizer (network, &config);
+  g_assert_true (cep_network_set_optimizer (network, &config, NULL));
   for (guint step = 1; step <= 2; step++)
     {
       cep_network_train_step (network, inputs, labels, n, step, 1e-2, NULL, &error);
