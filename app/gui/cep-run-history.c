@@ -354,8 +354,7 @@ read_start (Reader     *reader,
 
   reader->offset = reader->last_time;
   g_free (info->backend);
-  info->backend = g_strdup (json_object_get_string_member_with_default (object, "backend",
-                                                                        NULL));
+  info->backend = g_strdup (cep_json_string_member (object, "backend", NULL));
   info->status = CEP_RUN_STATUS_UNKNOWN;
 }
 
@@ -364,7 +363,7 @@ read_event (Reader     *reader,
             JsonObject *object)
 {
   CepRunInfo *info = reader->info;
-  const char *event = json_object_get_string_member_with_default (object, "event", "");
+  const char *event = cep_json_string_member (object, "event", "");
   double step = member_double (object, "step");
   double elapsed;
 

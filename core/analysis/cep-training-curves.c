@@ -165,7 +165,7 @@ add_line (CepTrainingCurves  *curves,
       return FALSE;
     }
   object = json_node_get_object (root);
-  event = json_object_get_string_member_with_default (object, "event", "");
+  event = cep_json_string_member (object, "event", "");
   if (g_str_equal (event, "step"))
     missing = add_step (curves, object);
   else if (g_str_equal (event, "epoch"))

@@ -95,3 +95,16 @@ cep_json_input_load (JsonParser  *parser,
                name, local_error->message);
   return FALSE;
 }
+
+const char *
+cep_json_string_member (JsonObject *object,
+                        const char *member,
+                        const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}

@@ -44,4 +44,10 @@ gboolean    cep_json_input_load  (JsonParser  *parser,
                                   gsize        max_bytes,
                                   GError     **error);
 
+/* @object's member @member when it is a string, otherwise @fallback: a file may hold a number
+ * or null where a string belongs, and json-glib then answers NULL even with a default. */
+const char *cep_json_string_member (JsonObject  *object,
+                                    const char  *member,
+                                    const char  *fallback);
+
 G_END_DECLS
