@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "cepstra-run-history"
 
 #include "cep-run-history.h"
+#include "cep-atomic-file.h"
 
 #include <glib/gi18n.h>
 
@@ -270,12 +271,7 @@ write_text (const char  *path,
             const char  *text,
             GError     **error)
 {
-  g_autoptr (GError) local = NULL;
-
-  if (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
-    return TRUE;
-  g_set_error (error, G_FILE_ERROR, local->code, "%s: %s", path, local->message);
-  return FALSE;
+  return cep_atomic_file_set_contents (path, text, strlen (text), error);
 }
 
 gboolean

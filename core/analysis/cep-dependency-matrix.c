@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "cepstra-analysis"
 
 #include "cep-dependency-private.h"
+#include "cep-atomic-file.h"
 #include "cep-context-window.h"
 
 #include <string.h>
@@ -392,7 +393,5 @@ cep_dependency_matrix_write_csv (const CepDependencyMatrix *matrix,
           g_string_append_printf (text, ",%.9g", matrix->values[cell]);
         g_string_append_c (text, '\n');
       }
-  return g_file_set_contents_full (path, text->str, (gssize) text->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT
-                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+  return cep_atomic_file_set_contents (path, text->str, text->len, error);
 }

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cepstra-analysis"
 
 #include "cep-training-comparison.h"
+#include "cep-atomic-file.h"
 
 #include <math.h>
 
@@ -303,7 +304,5 @@ cep_comparison_write_csv (CepComparison  *self,
           g_string_append_c (text, '\n');
         }
     }
-  return g_file_set_contents_full (path, text->str, (gssize) text->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT
-                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+  return cep_atomic_file_set_contents (path, text->str, text->len, error);
 }

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cepstra-analysis"
 
 #include "cep-training-curves.h"
+#include "cep-atomic-file.h"
 
 #include <math.h>
 #include <string.h>
@@ -243,9 +244,7 @@ write_text (const GString  *text,
             const char     *path,
             GError        **error)
 {
-  return g_file_set_contents_full (path, text->str, (gssize) text->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT
-                                   | G_FILE_SET_CONTENTS_DURABLE, 0644, error);
+  return cep_atomic_file_set_contents (path, text->str, text->len, error);
 }
 
 gboolean

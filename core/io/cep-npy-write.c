@@ -4,14 +4,15 @@
  *
  * Owns the header NumPy itself would write (the dict literal padded with spaces to a multiple
  * of 64 bytes, ending in a newline; version 1.0 unless the header needs 2.0) and writing
- * safely: a temporary sibling is written, fsync'ed and renamed over the target, so a failed
- * write never leaves a half-written file where a good one was.
+ * safely (cep-atomic-file.h).
  *
  * It must not convert element data: callers hand in bytes in the layout they describe.
  */
 #define G_LOG_DOMAIN "cepstra-io"
 
 #include "cep-npy-private.h"
+
+#include "cep-atomic-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,6 @@
 #include <unistd.h>
 
 #define CEP_NPY_HEADER_ALIGN  64
-/* write(2) moves at most about 2 GiB per call on Linux. */
-#define CEP_NPY_WRITE_CHUNK   (1024 * 1024 * 1024)
 
 static void
 append_le (GString *out,
@@ -74,52 +73,8 @@ build_dict (const char  *descr,
                           descr, fortran_order ? "True" : "False", shape_text);
 }
 
-/* FALSE with errno set when the bytes could not all be written. */
-static gboolean
-write_all (int         fd,
-           const void *data,
-           gsize       size)
-{
-  const guint8 *cursor = data;
-
-  while (size > 0)
-    {
-      gssize n = write (fd, cursor, MIN (size, (gsize) CEP_NPY_WRITE_CHUNK));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (n == 0)
-            errno = ENOSPC;
-          return FALSE;
-        }
-      cursor += n;
-      size -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static char *
-temp_template (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-
-  return g_build_filename (dir, name, NULL);
-}
-
-static gboolean
-set_write_error (GError     **error,
-                 const char  *path,
-                 int          saved_errno)
-{
-  _cep_npy_set_error (error, CEP_NPY_ERROR_IO, path, "could not write: %s",
-                      g_strerror (saved_errno));
-  return FALSE;
-}
-
-/* The temporary file is removed on every failure, so nothing is left behind. */
+/* Through the shared atomic writer, so a failed write never leaves a half-written file
+ * where a good one was; its error is re-coded as CEP_NPY_ERROR_IO. */
 static gboolean
 write_atomically (const char     *path,
                   const GString  *header,
@@ -127,30 +82,15 @@ write_atomically (const char     *path,
                   gsize           data_size,
                   GError        **error)
 {
-  g_autofree char *temp = temp_template (path);
-  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0666);
-  gboolean ok;
-  int saved_errno;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CepAtomicFile) file = cep_atomic_file_begin (path, &local);
 
-  if (fd < 0)
-    return set_write_error (error, path, errno);
-  ok = write_all (fd, header->str, header->len) && write_all (fd, data, data_size)
-       && fsync (fd) == 0;
-  saved_errno = errno;
-  if (close (fd) != 0 && ok)
-    {
-      ok = FALSE;
-      saved_errno = errno;
-    }
-  if (ok && rename (temp, path) != 0)
-    {
-      ok = FALSE;
-      saved_errno = errno;
-    }
-  if (ok)
+  if (file != NULL && cep_atomic_file_write (file, header->str, header->len, &local)
+      && cep_atomic_file_write (file, data, data_size, &local)
+      && cep_atomic_file_commit (g_steal_pointer (&file), &local))
     return TRUE;
-  unlink (temp);
-  return set_write_error (error, path, saved_errno);
+  g_set_error_literal (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO, local->message);
+  return FALSE;
 }
 
 /* The header for @layout, and the size of the data that must follow it. */

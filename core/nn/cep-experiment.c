@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "cepstra-experiment"
 
 #include "cep-experiment-private.h"
+#include "cep-atomic-file.h"
 
 #include "cep-json-input.h"
 #include "cep-model-presets.h"
@@ -313,9 +314,7 @@ cep_experiment_save (const CepExperiment  *experiment,
       return FALSE;
     }
   text = cep_experiment_to_json (experiment);
-  if (!g_file_set_contents_full (path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local_error))
+  if (!cep_atomic_file_set_contents (path, text, strlen (text), &local_error))
     {
       g_set_error_literal (error, CEP_EXPERIMENT_ERROR, CEP_EXPERIMENT_ERROR_IO,
                            local_error->message);

@@ -4,9 +4,8 @@
  *
  * Owns the header a writer produces (compact JSON, "__metadata__" first, tensors in the order
  * added with contiguous offsets, padded with spaces so the byte buffer starts 8-byte aligned)
- * and writing safely: a temporary sibling is written, fsync'ed and renamed over the target,
- * then the folder is fsync'ed, so a crash or a full disk never leaves a half-written
- * checkpoint where a good one was.
+ * and writing safely (cep-atomic-file.h: a crash or a full disk never leaves a half-written
+ * checkpoint where a good one was).
  *
  * It must not convert or copy element data: callers hand in float32/int64 arrays, which are
  * written as they are (safetensors is little-endian, like every host Cepstra targets).
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "cep-json-writer.h"
+#include "cep-atomic-file.h"
 
 G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
 
@@ -308,53 +308,17 @@ _cep_safetensors_writer_write_fd (CepSafetensorsWriter  *writer,
   return TRUE;
 }
 
-static char *
-temp_template (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-
-  return g_build_filename (dir, name, NULL);
-}
-
-/* Makes the rename itself durable. Failure here is not fatal: the data is already safe. */
-static void
-sync_folder (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd < 0)
-    return;
-  if (fsync (fd) != 0)
-    g_debug ("could not fsync %s: %s", dir, g_strerror (errno));
-  close (fd);
-}
-
-/* Writes, syncs and closes @fd; FALSE with @error set on any failure. */
+/* The shared writer's error in this module's terms (a full disk stays NO_SPACE). */
 static gboolean
-write_and_close (CepSafetensorsWriter  *writer,
-                 int                    fd,
-                 const char            *path,
-                 GError               **error)
+set_atomic_error (GError  **error,
+                  GError   *local)
 {
-  int saved_errno;
-
-  if (!_cep_safetensors_writer_write_fd (writer, fd, path, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  if (fchmod (fd, 0644) != 0 || fsync (fd) != 0)
-    {
-      saved_errno = errno;
-      close (fd);
-      return set_write_error (error, path, "write", saved_errno);
-    }
-  if (close (fd) != 0)
-    return set_write_error (error, path, "write", errno);
-  return TRUE;
+  g_set_error_literal (error, CEP_SAFETENSORS_ERROR,
+                       g_error_matches (local, CEP_ATOMIC_FILE_ERROR,
+                                        CEP_ATOMIC_FILE_ERROR_NO_SPACE)
+                         ? CEP_SAFETENSORS_ERROR_NO_SPACE : CEP_SAFETENSORS_ERROR_IO,
+                       local->message);
+  return FALSE;
 }
 
 gboolean
@@ -362,27 +326,18 @@ cep_safetensors_writer_write (CepSafetensorsWriter  *writer,
                               const char            *path,
                               GError               **error)
 {
-  g_autofree char *temp_path = NULL;
-  int fd;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CepAtomicFile) file = NULL;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  temp_path = temp_template (path);
-  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return set_write_error (error, path, "create a temporary file next to it", errno);
-  if (!write_and_close (writer, fd, path, error))
-    {
-      g_unlink (temp_path);
-      return FALSE;
-    }
-  if (g_rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_unlink (temp_path);
-      return set_write_error (error, path, "rename the temporary file onto it", saved_errno);
-    }
-  sync_folder (path);
+  file = cep_atomic_file_begin (path, &local);
+  if (file == NULL)
+    return set_atomic_error (error, local);
+  if (!_cep_safetensors_writer_write_fd (writer, cep_atomic_file_get_fd (file), path, error))
+    return FALSE;
+  if (!cep_atomic_file_commit (g_steal_pointer (&file), &local))
+    return set_atomic_error (error, local);
   return TRUE;
 }

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "cepstra-plot-file"
 
 #include "cep-plot-file.h"
+#include "cep-atomic-file.h"
 
 #include <cairo-svg.h>
 #include <math.h>
@@ -72,11 +73,9 @@ write_atomically (const char  *path,
 {
   g_autoptr(GError) local_error = NULL;
 
-  /* CONSISTENT: temporary file, fsync, rename over the target. */
-  if (g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  if (cep_atomic_file_set_contents (path, bytes->data, bytes->len, &local_error))
     return TRUE;
-  g_set_error (error, CEP_PLOT_ERROR, CEP_PLOT_ERROR_IO, "%s: %s", path, local_error->message);
+  g_set_error_literal (error, CEP_PLOT_ERROR, CEP_PLOT_ERROR_IO, local_error->message);
   return FALSE;
 }
 

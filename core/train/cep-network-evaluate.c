@@ -90,11 +90,18 @@ for_each_batch (CepNetwork      *self,
       visit (self, batch, data);
       cep_batch_producer_release (producer, batch);
     }
-  if (local_error != NULL)
+  if (g_error_matches (local_error, CEP_BATCH_PRODUCER_ERROR,
+                       CEP_BATCH_PRODUCER_ERROR_CANCELLED))
     {
       g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_CANCELLED, "%s",
                    local_error->message);
       g_error_free (local_error);
+      return FALSE;
+    }
+  /* Anything else is reported as it is, never as a cancellation. */
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
       return FALSE;
     }
   return TRUE;

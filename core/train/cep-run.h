@@ -32,6 +32,7 @@ G_BEGIN_DECLS
 #define CEP_RUN_METADATA_FORMAT     "format"              /* "pt", as torch tools expect */
 #define CEP_RUN_METADATA_EXPERIMENT "cepstra.experiment"  /* the experiment JSON */
 #define CEP_RUN_METADATA_STATE      "cepstra.state"       /* trainer state JSON (last only) */
+#define CEP_RUN_METADATA_STEP       "cepstra.step"        /* training steps done, decimal */
 
 /* $XDG_DATA_HOME/cepstra/runs/<YYYYmmdd-HHMMSS>-<name>/ (local time; @name sanitized to
  * [A-Za-z0-9._-], "run" when NULL or empty). Newly allocated; nothing is created. */

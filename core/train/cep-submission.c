@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "cepstra-train"
 
 #include "cep-submission.h"
+#include "cep-atomic-file.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -60,9 +61,7 @@ cep_submission_write (const char    *path,
   text = g_string_sized_new (16 + cep_partition_get_n_frames (partition) * 12);
   if (!cep_submission_format (text, partition, predictions, int_labels, error))
     return FALSE;
-  if (!g_file_set_contents_full (path, text->str, (gssize) text->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local_error))
+  if (!cep_atomic_file_set_contents (path, text->str, text->len, &local_error))
     {
       g_set_error (error, CEP_SUBMISSION_ERROR, CEP_SUBMISSION_ERROR_IO, "%s",
                    local_error->message);

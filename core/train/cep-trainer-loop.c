@@ -169,6 +169,27 @@ event_to_json (CepTrainer            *self,
   return cep_json_writer_finish (json);
 }
 
+/* A write into the run folder failed (a full disk, a folder made read-only): whatever the
+ * writer's own domain, it is CEP_TRAINER_ERROR_RUN_DIR, which callers report as an output
+ * error rather than as bad data. Takes @local. */
+static gboolean
+run_dir_failure (GError **error,
+                 GError  *local)
+{
+  g_set_error_literal (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR, local->message);
+  g_error_free (local);
+  return FALSE;
+}
+
+static gboolean
+sync_metrics (CepTrainer  *self,
+              GError     **error)
+{
+  GError *local = NULL;
+
+  return cep_metrics_log_sync (self->metrics, &local) || run_dir_failure (error, local);
+}
+
 /* Writes the event's line (when @log) and hands the event to the callback. */
 static gboolean
 emit (CepTrainer            *self,
@@ -179,8 +200,9 @@ emit (CepTrainer            *self,
   if (log && self->metrics != NULL)
     {
       g_autofree char *line = event_to_json (self, event);
-      if (!cep_metrics_log_append (self->metrics, line, error))
-        return FALSE;
+      GError *local = NULL;
+      if (!cep_metrics_log_append (self->metrics, line, &local))
+        return run_dir_failure (error, local);
     }
   if (self->options.callback != NULL)
     self->options.callback (event, self->options.user_data);
@@ -208,6 +230,8 @@ state_to_json (CepTrainer *self,
   /* ±inf (no epoch yet) has no JSON form: null. */
   write_member_double (json, "plateau_lr", self->schedule.plateau_lr);
   write_member_double (json, "plateau_best", self->schedule.best);
+  cep_json_writer_member (json, "best_is_last");
+  cep_json_writer_boolean (json, self->best_is_last);
   cep_json_writer_member (json, "plateau_bad_epochs");
   cep_json_writer_uint (json, self->schedule.bad_epochs);
   cep_json_writer_member (json, "metrics_lines");
@@ -267,12 +291,16 @@ state_from_json (CepTrainer *self,
     self->schedule.plateau_lr = json_node_get_double (node);
   if (read_state_member (object, "plateau_best", &node))
     self->schedule.best = json_node_get_double (node);
+  self->best_is_last = read_state_member (object, "best_is_last", &node)
+                       && json_node_get_value_type (node) == G_TYPE_BOOLEAN
+                       && json_node_get_boolean (node);
   if (read_state_member (object, "plateau_bad_epochs", &node))
     self->schedule.bad_epochs = (guint) json_node_get_int (node);
   return TRUE;
 }
 
 /* Set-up */
+
 
 static gboolean
 resume_from_last (CepTrainer *self,
@@ -306,10 +334,16 @@ prepare (CepTrainer *self,
   g_autofree char *metrics = g_build_filename (self->run_dir, CEP_RUN_METRICS_FILE, NULL);
   guint64 keep_lines = 0;
 
+  g_autofree char *last = g_build_filename (self->run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
+  /* Without a last checkpoint (killed in the first epoch) a resume starts over. */
+  gboolean from_last = self->options.resume && g_file_test (last, G_FILE_TEST_IS_REGULAR);
+
+  self->best_is_last = FALSE;
+
   cep_schedule_init (&self->schedule, &train->schedule, train->optimizer.lr, train->epochs);
-  if (self->options.resume && !resume_from_last (self, &keep_lines, error))
+  if (from_last && !resume_from_last (self, &keep_lines, error))
     return FALSE;
-  if (!self->options.resume)
+  if (!from_last)
     cep_network_init_parameters (self->network, self->experiment->seed);
   self->metrics = cep_metrics_log_open (metrics, keep_lines, error);
   return self->metrics != NULL && _cep_trainer_choose_input (self, error);
@@ -415,10 +449,16 @@ train_epoch (CepTrainer   *self,
       cep_batch_producer_release (self->producer, batch);
       ok = ok && check_cancelled (self, error);
     }
-  if (local_error != NULL)
+  if (g_error_matches (local_error, CEP_BATCH_PRODUCER_ERROR,
+                       CEP_BATCH_PRODUCER_ERROR_CANCELLED))
     {
       g_error_free (local_error);
       return set_cancelled (error);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
     }
   return ok;
 }
@@ -436,21 +476,38 @@ save_checkpoint (CepTrainer *self,
   g_autofree char *state = best ? NULL : state_to_json (self,
                                                          cep_metrics_log_get_n_lines (
                                                            self->metrics) + 1);
+  g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, self->step);
+  /* The state goes last: NULL for best ends the list there. */
   const char *metadata[] = {
     CEP_RUN_METADATA_FORMAT, "pt",
     CEP_RUN_METADATA_EXPERIMENT, self->experiment_json,
+    CEP_RUN_METADATA_STEP, step,
     CEP_RUN_METADATA_STATE, state,
     NULL,
   };
   CepTrainerEvent event;
+  GError *local = NULL;
 
-  if (!cep_network_save (self->network, path, !best, metadata, error))
-    return FALSE;
+  if (!cep_network_save (self->network, path, !best, metadata, &local))
+    return run_dir_failure (error, local);
   init_event (self, &event, CEP_TRAINER_EVENT_CHECKPOINT);
   event.epoch = self->epoch - 1;
   event.path = path;
   event.is_best = best;
   return emit (self, &event, TRUE, error);
+}
+
+/* Whether best.safetensors was written at this step (a resume after a kill between last and
+ * best finds it older, or missing). */
+static gboolean
+best_is_current (CepTrainer *self)
+{
+  g_autofree char *path = g_build_filename (self->run_dir, CEP_RUN_BEST_CHECKPOINT, NULL);
+  g_autoptr (CepSafetensors) file = cep_safetensors_open (path, NULL);
+  g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, self->step);
+
+  return file != NULL
+         && g_strcmp0 (cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STEP), step) == 0;
 }
 
 static gboolean
@@ -459,11 +516,22 @@ evaluate_dev (CepTrainer      *self,
               GError         **error)
 {
   CepEvalResult result;
+  GError *local = NULL;
 
   if (self->dev == NULL)
     return TRUE;
-  if (!cep_network_evaluate (self->network, self->dev, self->cancellable, &result, NULL))
-    return set_cancelled (error);
+  if (!cep_network_evaluate (self->network, self->dev, self->cancellable, &result, &local))
+    {
+      /* A failure while evaluating (a device error, a file gone) is reported as it is. */
+      if (!g_error_matches (local, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_CANCELLED))
+        {
+          g_propagate_prefixed_error (error, local, "evaluating %s: ",
+                                      cep_partition_get_name (self->dev));
+          return FALSE;
+        }
+      g_error_free (local);
+      return set_cancelled (error);
+    }
   event->has_dev = TRUE;
   event->dev_loss = result.loss;
   event->dev_accuracy = result.accuracy;
@@ -493,14 +561,19 @@ end_epoch (CepTrainer         *self,
     return FALSE;
   self->epoch++;
   score = event.has_dev ? event.dev_accuracy : event.accuracy;
-  if (!self->has_best || score > self->best_accuracy)
+  self->best_is_last = !self->has_best || score > self->best_accuracy;
+  if (self->best_is_last)
     {
       self->has_best = TRUE;
       self->best_accuracy = score;
-      if (!save_checkpoint (self, TRUE, error))
-        return FALSE;
     }
-  return save_checkpoint (self, FALSE, error) && cep_metrics_log_sync (self->metrics, error);
+  /* Last before best: whenever the process dies, last holds the newest complete epoch, and
+   * its state says whether best still has to be written from the same weights. */
+  if (!save_checkpoint (self, FALSE, error))
+    return FALSE;
+  if (self->best_is_last && !save_checkpoint (self, TRUE, error))
+    return FALSE;
+  return sync_metrics (self, error);
 }
 
 static gboolean
@@ -545,7 +618,11 @@ _cep_trainer_run (gpointer data)
   if (prepare (self, &error))
     {
       init_event (self, &event, CEP_TRAINER_EVENT_STARTED);
-      if (emit (self, &event, TRUE, &error))
+      /* Resumed from a last whose best was never written (killed between the two): best is
+       * written now, from the same weights. */
+      if (emit (self, &event, TRUE, &error)
+          && (!self->best_is_last || best_is_current (self)
+              || save_checkpoint (self, TRUE, &error)))
         while (self->epoch < self->experiment->train.epochs && run_epoch (self, &error))
           ;
     }

@@ -7,6 +7,7 @@
 
 #include "cep-batch-producer.h"
 #include "cep-metrics-log.h"
+#include "cep-run-lock.h"
 #include "cep-schedule.h"
 #include "cep-trainer.h"
 
@@ -23,6 +24,7 @@ struct _CepTrainer
   CepPartition       *train;
   CepPartition       *dev;
   char               *run_dir;
+  CepRunLock         *run_lock;   /* held from start until freed */
   CepTrainerOptions   options;
   CepBackend         *backend;
   char               *backend_notice; /* why @backend is not the one asked for, or NULL */
@@ -49,6 +51,9 @@ struct _CepTrainer
   guint64             step;           /* optimizer steps completed */
   gboolean            has_best;
   double              best_accuracy;
+  /* The epoch just ended is the best: last is written first, then best from the same
+   * weights; a resume finding this in last's state writes best again (it may be missing). */
+  gboolean            best_is_last;
   gint64              started_at;     /* monotonic µs */
   gint64              paused_for;     /* µs spent paused */
   gint64              step_ends[CEP_TRAINER_RATE_WINDOW + 1];    /* a ring, monotonic µs */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "cep-atomic-file.h"
 #include "cep-run.h"
 
 G_DEFINE_QUARK (cep-trainer-error-quark, cep_trainer_error)
@@ -84,10 +85,14 @@ check_run_dir (const char *run_dir,
   g_autofree char *last = g_build_filename (run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
   g_autofree char *experiment = g_build_filename (run_dir, CEP_RUN_EXPERIMENT_FILE, NULL);
 
-  if (resume && !g_file_test (last, G_FILE_TEST_IS_REGULAR))
+  /* A run killed before its first checkpoint is resumed from the start: its folder holds
+   * the experiment, and refusing would leave it stuck (train --out refuses it too). */
+  if (resume && !g_file_test (last, G_FILE_TEST_IS_REGULAR)
+      && !g_file_test (experiment, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RESUME,
-                   "%s: nothing to resume (no %s)", run_dir, CEP_RUN_LAST_CHECKPOINT);
+                   "%s: nothing to resume (no %s and no %s)", run_dir,
+                   CEP_RUN_LAST_CHECKPOINT, CEP_RUN_EXPERIMENT_FILE);
       return FALSE;
     }
   if (!resume && g_file_test (experiment, G_FILE_TEST_EXISTS))
@@ -314,6 +319,7 @@ cep_trainer_free (CepTrainer *self)
   g_clear_pointer (&self->experiment, cep_experiment_free);
   g_free (self->experiment_json);
   g_free (self->run_dir);
+  g_clear_pointer (&self->run_lock, cep_run_lock_release);
   g_clear_error (&self->outcome);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -339,6 +345,13 @@ prepare_run_dir (CepTrainer *self,
                    "%s: cannot create the run folder: %s", checkpoints, g_strerror (errsv));
       return FALSE;
     }
+  /* Checked again under the lock: two trainings may both have passed the check in new(). */
+  self->run_lock = cep_run_lock_acquire (self->run_dir, error);
+  if (self->run_lock == NULL || !check_run_dir (self->run_dir, self->options.resume, error))
+    return FALSE;
+  /* Only the lock's holder may remove what a killed writer left. */
+  cep_atomic_file_remove_leftovers (self->run_dir);
+  cep_atomic_file_remove_leftovers (checkpoints);
   if (!cep_experiment_save (self->experiment, experiment, &local_error))
     {
       g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR, "%s",

@@ -81,6 +81,25 @@ test_size_and_syntax (void)
   g_assert_nonnull (strstr (error->message, "broken.json: not valid JSON"));
 }
 
+/* A number or null where a string belongs gives the fallback, never NULL (the metrics
+ * fuzzer's crash: "event": 7 reached g_str_equal). */
+static void
+test_string_member (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser,
+                 "{\"s\": \"x\", \"n\": 7, \"z\": null, \"o\": {}, \"a\": []}", -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (cep_json_string_member (object, "s", "-"), ==, "x");
+  g_assert_cmpstr (cep_json_string_member (object, "n", "-"), ==, "-");
+  g_assert_cmpstr (cep_json_string_member (object, "z", "-"), ==, "-");
+  g_assert_cmpstr (cep_json_string_member (object, "o", "-"), ==, "-");
+  g_assert_cmpstr (cep_json_string_member (object, "a", "-"), ==, "-");
+  g_assert_cmpstr (cep_json_string_member (object, "missing", "-"), ==, "-");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -90,5 +109,6 @@ main (int   argc,
   g_test_add_func ("/json-input/load-at-and-past-limit", test_load_at_and_past_limit);
   g_test_add_func ("/json-input/strings-do-not-count", test_strings_do_not_count);
   g_test_add_func ("/json-input/size-and-syntax", test_size_and_syntax);
+  g_test_add_func ("/json-input/string-member", test_string_member);
   return g_test_run ();
 }

@@ -1064,12 +1064,12 @@ test_write_missing_directory (void)
 
   g_assert_false (cep_npy_write_float32 (path, old_data, 1, &n, &error));
   g_assert_error (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
-  assert_error_prefix (error, path, "could not write: ");
+  assert_error_prefix (error, path, "could not create a temporary file next to it: ");
   g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
-/* The target is a directory: the rename fails after the data was written. */
+/* The target is a directory: refused before anything is written. */
 static void
 test_write_over_directory (void)
 {
@@ -1083,7 +1083,7 @@ test_write_over_directory (void)
   g_assert_true (g_file_set_contents (inside, "x", 1, NULL));
   g_assert_false (cep_npy_write_float32 (path, old_data, 1, &n, &error));
   g_assert_error (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
-  assert_error_prefix (error, path, "could not write: ");
+  assert_error_prefix (error, path, "is a folder, not a regular file: nothing was written");
   g_assert_true (g_file_test (inside, G_FILE_TEST_IS_REGULAR));
   assert_dir_holds_only (dir, "target.npy");
   g_assert_cmpint (g_unlink (inside), ==, 0);
@@ -1112,7 +1112,7 @@ test_write_read_only_directory (void)
     {
       g_assert_false (cep_npy_write_float32 (old_path, new_data, 1, &n, &error));
       g_assert_error (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO);
-      assert_error_prefix (error, old_path, "could not write: ");
+      assert_error_prefix (error, old_path, "could not create a temporary file next to it: ");
       assert_old_file_intact (old_path);
     }
   g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
