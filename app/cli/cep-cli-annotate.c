@@ -7,6 +7,7 @@
 
 #include "cep-cli.h"
 #include "cep-run-edit.h"
+#include "cep-run-lock.h"
 
 #include <stdio.h>
 
@@ -111,7 +112,9 @@ cep_cli_trash_run (int    argc,
         continue;
       code = cep_cli_fail ("trash", error,
                            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
-                           ? CEP_CLI_EXIT_INVALID_DATA : CEP_CLI_EXIT_OUTPUT);
+                           ? CEP_CLI_EXIT_INVALID_DATA
+                           : g_error_matches (error, CEP_RUN_LOCK_ERROR, CEP_RUN_LOCK_ERROR_BUSY)
+                           ? CEP_CLI_EXIT_BUSY : CEP_CLI_EXIT_OUTPUT);
       /* The first failure decides the status; the other runs are still tried. */
       if (exit_code == CEP_CLI_EXIT_OK)
         exit_code = code;

@@ -16,6 +16,7 @@
 #include "cep-run.h"
 #include "cep-run-data.h"
 #include "cep-trainer.h"
+#include "cep-run-lock.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -470,12 +471,16 @@ print_result (CepTrainer        *trainer,
   cep_cli_print_json (root, stdout);
 }
 
-/* Which exit status a failed run gets: its folder (3), an unknown backend (1), a cancellation
- * (130), anything about the experiment and the data (2). */
+/* Which exit status a failed run gets: its folder (3; 5 while another training writes it),
+ * an unknown backend (1), a cancellation (130), anything about the experiment and the
+ * data (2). */
 static int
 trainer_exit_code (const GError *error)
 {
-  if (g_error_matches (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR))
+  if (g_error_matches (error, CEP_RUN_LOCK_ERROR, CEP_RUN_LOCK_ERROR_BUSY))
+    return CEP_CLI_EXIT_BUSY;
+  if (g_error_matches (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR)
+      || error->domain == CEP_RUN_LOCK_ERROR)
     return CEP_CLI_EXIT_OUTPUT;
   if (g_error_matches (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_UNKNOWN))
     return CEP_CLI_EXIT_USAGE;

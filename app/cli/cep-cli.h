@@ -23,6 +23,7 @@ typedef enum
   CEP_CLI_EXIT_INVALID_DATA = 2,   /* an input file or dataset is invalid */
   CEP_CLI_EXIT_OUTPUT       = 3,   /* an output could not be written */
   CEP_CLI_EXIT_UNAVAILABLE  = 4,   /* a feature this build lacks (e.g. make-demo) */
+  CEP_CLI_EXIT_BUSY         = 5,   /* the run folder is being written by another training */
   CEP_CLI_EXIT_CANCELLED    = 130, /* interrupted (Ctrl-C) */
 } CepCliExit;
 

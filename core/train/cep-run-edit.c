@@ -9,6 +9,7 @@
 
 #include "cep-experiment.h"
 #include "cep-run.h"
+#include "cep-run-lock.h"
 
 /* "" means "none": the field is removed rather than kept as an empty string. */
 static void
@@ -78,6 +79,9 @@ cep_run_edit_trash (const char    *run_dir,
                    CEP_RUN_EXPERIMENT_FILE);
       return FALSE;
     }
+  /* A run being trained stays where its trainer writes. */
+  if (!cep_run_lock_check_free (run_dir, error))
+    return FALSE;
   folder = g_file_new_for_path (run_dir);
   if (g_file_trash (folder, cancellable, &local_error))
     return TRUE;

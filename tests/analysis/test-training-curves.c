@@ -90,6 +90,29 @@ test_bad_lines (void)
   g_assert_error (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_IO);
 }
 
+/* A reader during training may find the last line half written: it is left out, while the
+ * same text with its newline is an error, and a complete last line without one is read. */
+static void
+test_line_being_written (void)
+{
+  const char *epoch = "{\"event\":\"epoch\",\"epoch\":0,\"step\":1,\"loss\":1,"
+                      "\"accuracy\":0.5,\"elapsed\":1}";
+  g_autofree char *half = g_strdup_printf ("%s\n{\"event\":\"ep", epoch);
+  g_autofree char *broken = g_strdup_printf ("%s\n{\"event\":\"ep\n", epoch);
+  g_autofree char *unterminated = g_strdup_printf ("%s\n%s", epoch, epoch);
+  g_autoptr(CepTrainingCurves) curves = NULL;
+  g_autoptr(CepTrainingCurves) both = NULL;
+  g_autoptr(GError) error = NULL;
+
+  curves = cep_training_curves_new_from_text (half, "m", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (curves->epoch->len, ==, 1);
+  expect_parse_error (broken, "run/metrics.jsonl:2: not a JSON object");
+  both = cep_training_curves_new_from_text (unterminated, "m", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (both->epoch->len, ==, 2);
+}
+
 static void
 assert_file_starts (const char *path,
                     const char *magic,
@@ -190,6 +213,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/training-curves/read", test_read);
   g_test_add_func ("/training-curves/bad-lines", test_bad_lines);
+  g_test_add_func ("/training-curves/line-being-written", test_line_being_written);
   g_test_add_func ("/figures/training-render", test_figures_render);
   g_test_add_func ("/figures/confusion", test_confusion_figure);
   g_test_add_func ("/figures/dependency", test_dependency_figure);
