@@ -325,6 +325,7 @@ cep_cli_batches_run (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
   };
   g_autoptr(GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr(GError) error = NULL;
 
   cep_cli_mask_flags_init (&flags.masks);
   g_array_append_vals (all, entries, G_N_ELEMENTS (entries));
@@ -340,11 +341,14 @@ cep_cli_batches_run (int    argc,
     goto out;
   if (rest == NULL || g_strv_length (rest) > 2)
     exit_code = cep_cli_usage_error ("batches", "expected [DATASET] OUT.npy");
+  else if (!cep_cli_mask_flags_parse (&flags.masks, &error))
+    exit_code = cep_cli_usage_error ("batches", "%s", error->message);
   else
     exit_code = run_batches (g_strv_length (rest) == 2 ? rest[0] : NULL,
                              rest[g_strv_length (rest) - 1], &flags);
 
 out:
   g_free (flags.partition);
+  cep_cli_mask_flags_clear (&flags.masks);
   return exit_code;
 }

@@ -29,10 +29,40 @@ cep_cli_experiment_flags_clear (CepCliExperimentFlags *flags)
   g_clear_pointer (&flags->param_limit, g_free);
   g_clear_pointer (&flags->optimizer, g_free);
   g_clear_pointer (&flags->schedule, g_free);
+  cep_cli_number_clear_texts (flags->number_texts, G_N_ELEMENTS (flags->number_texts));
+  cep_cli_mask_flags_clear (&flags->masks);
 }
 
 #define ENTRY(name, kind, field, help, arg) \
   { name, 0, 0, G_OPTION_ARG_##kind, &flags->field, help, arg }
+/* Whole numbers in [min, max]; numbers from min (excluded when min_open) up to max. Only the
+ * sign and finiteness matter here (a negative value would read as "not given"): core's
+ * cep_experiment_validate() checks each against its field's own range. */
+#define WHOLE(name, field, min, help, arg) \
+  { name, help, arg, TRUE, G_STRUCT_OFFSET (CepCliExperimentFlags, field), min, G_MAXINT32, \
+    FALSE, FALSE }
+#define NUMBER(name, field, help, arg) \
+  { name, help, arg, FALSE, G_STRUCT_OFFSET (CepCliExperimentFlags, field), 0, 1e12, FALSE, \
+    FALSE }
+
+static const CepCliNumberSpec number_specs[] = {
+  WHOLE ("depth", depth, 1, "Hidden layers of a --shape model (default 6)", "N"),
+  NUMBER ("label-smoothing", label_smoothing, "Label smoothing in [0, 1) (default 0)", "S"),
+  NUMBER ("weight-decay", weight_decay, "Weight decay (default 0.01)", "W"),
+  NUMBER ("momentum", momentum, "SGD momentum (default 0)", "M"),
+  NUMBER ("clip", clip, "Clip the global gradient norm (default 0: off)", "NORM"),
+  WHOLE ("warmup", warmup, 0, "Warm-up steps of the learning rate (default 0)", "N"),
+  WHOLE ("step-size", step_size, 1, "step: epochs between decays (default 1)", "N"),
+  NUMBER ("gamma", gamma, "step: decay factor (default 0.1)", "G"),
+  WHOLE ("t-max", t_max, 1, "cosine: period in epochs (default: the run's)", "N"),
+  NUMBER ("factor", factor, "plateau: decay factor (default 0.1)", "F"),
+  WHOLE ("patience", patience, 0, "plateau: epochs without improvement (default 10)", "N"),
+};
+#undef WHOLE
+#undef NUMBER
+
+G_STATIC_ASSERT (G_N_ELEMENTS (number_specs)
+                 == G_N_ELEMENTS (((CepCliExperimentFlags *) NULL)->number_texts));
 
 void
 cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
@@ -43,29 +73,27 @@ cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
            "inverse_pyramid or diamond, filling --budget", "SHAPE"),
     ENTRY ("budget", STRING, budget, "Parameters of a --shape model (e.g. 2M, 500k; "
            "default 20M)", "N"),
-    ENTRY ("depth", INT, depth, "Hidden layers of a --shape model (default 6)", "N"),
-    ENTRY ("label-smoothing", DOUBLE, label_smoothing, "Label smoothing in [0, 1) "
-           "(default 0)", "S"),
     ENTRY ("param-limit", STRING, param_limit, "Refuse models with more parameters "
            "(default 20M; 0 = no limit)", "N"),
     ENTRY ("optimizer", STRING, optimizer, "adamw, adam or sgd (default adamw)", "NAME"),
-    ENTRY ("weight-decay", DOUBLE, weight_decay, "Weight decay (default 0.01)", "W"),
-    ENTRY ("momentum", DOUBLE, momentum, "SGD momentum (default 0)", "M"),
     ENTRY ("nesterov", NONE, nesterov, "SGD with Nesterov momentum", NULL),
-    ENTRY ("clip", DOUBLE, clip, "Clip the global gradient norm (default 0: off)", "NORM"),
     ENTRY ("schedule", STRING, schedule, "constant, step, cosine or plateau (default "
            "constant)", "NAME"),
-    ENTRY ("warmup", INT, warmup, "Warm-up steps of the learning rate (default 0)", "N"),
-    ENTRY ("step-size", INT, step_size, "step: epochs between decays (default 1)", "N"),
-    ENTRY ("gamma", DOUBLE, gamma, "step: decay factor (default 0.1)", "G"),
-    ENTRY ("t-max", INT, t_max, "cosine: period in epochs (default: the run's)", "N"),
-    ENTRY ("factor", DOUBLE, factor, "plateau: decay factor (default 0.1)", "F"),
-    ENTRY ("patience", INT, patience, "plateau: epochs without improvement (default 10)",
-           "N"),
   };
 
   g_array_append_vals (entries, added, G_N_ELEMENTS (added));
+  cep_cli_number_add_entries (number_specs, G_N_ELEMENTS (number_specs), flags->number_texts,
+                              entries);
   cep_cli_mask_flags_add_entries (&flags->masks, entries);
+}
+
+gboolean
+cep_cli_experiment_flags_parse (CepCliExperimentFlags  *flags,
+                                GError                **error)
+{
+  return cep_cli_number_parse_specs (number_specs, G_N_ELEMENTS (number_specs),
+                                     flags->number_texts, flags, error)
+         && cep_cli_mask_flags_parse (&flags->masks, error);
 }
 
 gboolean

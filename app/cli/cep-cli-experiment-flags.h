@@ -34,6 +34,7 @@ typedef struct
   int       t_max;
   double    factor;
   int       patience;
+  char     *number_texts[11];   /* the numeric flags as given, until parsed */
   CepCliMaskFlags masks;
 } CepCliExperimentFlags;
 
@@ -43,6 +44,10 @@ void     cep_cli_experiment_flags_clear  (CepCliExperimentFlags       *flags);
 /* Appends the GOptionEntry of every flag (pointing into @flags) to @entries. */
 void     cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
                                                GArray                *entries);
+/* Checks the numbers given, the mask flags' too (a usage error names the flag and its
+ * range); before _any() and _apply(). */
+gboolean cep_cli_experiment_flags_parse  (CepCliExperimentFlags       *flags,
+                                          GError                     **error);
 gboolean cep_cli_experiment_flags_any    (const CepCliExperimentFlags *flags);
 /* Fills @experiment from the flags given; the shape is built for the model's context and
  * feature dimension as they are now. A usage problem (an unknown name, "2Q" as a budget) or

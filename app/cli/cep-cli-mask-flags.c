@@ -15,30 +15,49 @@ cep_cli_mask_flags_init (CepCliMaskFlags *flags)
   };
 }
 
+/* Widths are in frames or coefficients: far below 100,000 in any dataset. */
+#define WIDTH_MAX 100000
+#define SPEC(name, field, help, arg) \
+  { name, help, arg, TRUE, G_STRUCT_OFFSET (CepCliMaskFlags, field), 0, WIDTH_MAX, FALSE, FALSE }
+
+static const CepCliNumberSpec specs[] = {
+  SPEC ("freq-masks", freq_masks, "Most frequency bands masked (turns masks on)", "N"),
+  SPEC ("freq-width-min", freq_width_min, "Narrowest frequency band", "W"),
+  SPEC ("freq-width-max", freq_width_max, "Widest frequency band", "W"),
+  SPEC ("time-masks", time_masks, "Most time bands masked (turns masks on)", "M"),
+  SPEC ("time-width-min", time_width_min, "Shortest time band", "W"),
+  SPEC ("time-width-max", time_width_max, "Longest time band", "W"),
+  { "mask-prob", "Chance that a sample is masked (default 1)", "P", FALSE,
+    G_STRUCT_OFFSET (CepCliMaskFlags, probability), 0, 1, FALSE, FALSE },
+};
+#undef SPEC
+
+G_STATIC_ASSERT (G_N_ELEMENTS (specs) == G_N_ELEMENTS (((CepCliMaskFlags *) NULL)->texts));
+
 void
 cep_cli_mask_flags_add_entries (CepCliMaskFlags *flags,
                                 GArray          *entries)
 {
-  const GOptionEntry added[] = {
-    { "freq-masks", 0, 0, G_OPTION_ARG_INT, &flags->freq_masks,
-      "Most frequency bands masked (turns masks on)", "N" },
-    { "freq-width-min", 0, 0, G_OPTION_ARG_INT, &flags->freq_width_min,
-      "Narrowest frequency band", "W" },
-    { "freq-width-max", 0, 0, G_OPTION_ARG_INT, &flags->freq_width_max,
-      "Widest frequency band", "W" },
-    { "time-masks", 0, 0, G_OPTION_ARG_INT, &flags->time_masks,
-      "Most time bands masked (turns masks on)", "M" },
-    { "time-width-min", 0, 0, G_OPTION_ARG_INT, &flags->time_width_min,
-      "Shortest time band", "W" },
-    { "time-width-max", 0, 0, G_OPTION_ARG_INT, &flags->time_width_max,
-      "Longest time band", "W" },
-    { "mask-prob", 0, 0, G_OPTION_ARG_DOUBLE, &flags->probability,
-      "Chance that a sample is masked (default 1)", "P" },
-    { "mask-per-batch", 0, 0, G_OPTION_ARG_NONE, &flags->per_batch,
-      "One mask for the whole batch (as the seed notebook)", NULL },
+  const GOptionEntry per_batch = {
+    "mask-per-batch", 0, 0, G_OPTION_ARG_NONE, &flags->per_batch,
+    "One mask for the whole batch (as the seed notebook)", NULL,
   };
 
-  g_array_append_vals (entries, added, G_N_ELEMENTS (added));
+  cep_cli_number_add_entries (specs, G_N_ELEMENTS (specs), flags->texts, entries);
+  g_array_append_val (entries, per_batch);
+}
+
+void
+cep_cli_mask_flags_clear (CepCliMaskFlags *flags)
+{
+  cep_cli_number_clear_texts (flags->texts, G_N_ELEMENTS (flags->texts));
+}
+
+gboolean
+cep_cli_mask_flags_parse (CepCliMaskFlags  *flags,
+                          GError          **error)
+{
+  return cep_cli_number_parse_specs (specs, G_N_ELEMENTS (specs), flags->texts, flags, error);
 }
 
 gboolean

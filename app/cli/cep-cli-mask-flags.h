@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "cep-augment.h"
+#include "cep-cli-number.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ typedef struct
   int       time_width_max;
   double    probability;
   gboolean  per_batch;
+  char     *texts[7];   /* the numeric flags as given, until cep_cli_mask_flags_parse() */
 } CepCliMaskFlags;
 
 /* Every flag "not given". */
@@ -30,6 +32,10 @@ void     cep_cli_mask_flags_init        (CepCliMaskFlags       *flags);
 /* Appends the GOptionEntry of every flag (pointing into @flags) to @entries. */
 void     cep_cli_mask_flags_add_entries (CepCliMaskFlags       *flags,
                                          GArray                *entries);
+void     cep_cli_mask_flags_clear       (CepCliMaskFlags       *flags);
+/* Checks the numbers given (a usage error names the flag and its range). */
+gboolean cep_cli_mask_flags_parse       (CepCliMaskFlags       *flags,
+                                         GError               **error);
 gboolean cep_cli_mask_flags_any         (const CepCliMaskFlags *flags);
 /* The flags given into @spec; with any of them the masks are on. */
 void     cep_cli_mask_flags_apply       (const CepCliMaskFlags *flags,

@@ -65,3 +65,55 @@ cep_cli_number_double (const char  *flag,
   *value = parsed;
   return TRUE;
 }
+
+void
+cep_cli_number_add_entries (const CepCliNumberSpec  *specs,
+                            guint                    n_specs,
+                            char                   **texts,
+                            GArray                  *entries)
+{
+  for (guint i = 0; i < n_specs; i++)
+    {
+      GOptionEntry entry = { specs[i].name, 0, 0, G_OPTION_ARG_STRING, &texts[i],
+                             specs[i].help, specs[i].arg };
+      g_array_append_val (entries, entry);
+    }
+}
+
+gboolean
+cep_cli_number_parse_specs (const CepCliNumberSpec  *specs,
+                            guint                    n_specs,
+                            char * const            *texts,
+                            gpointer                 flags,
+                            GError                 **error)
+{
+  for (guint i = 0; i < n_specs; i++)
+    {
+      const CepCliNumberSpec *spec = &specs[i];
+      g_autofree char *flag = g_strconcat ("--", spec->name, NULL);
+      gpointer field = G_STRUCT_MEMBER_P (flags, spec->offset);
+      guint64 whole;
+
+      if (texts[i] == NULL)
+        continue;
+      if (spec->whole)
+        {
+          if (!cep_cli_number_uint (flag, texts[i], (guint64) spec->min, (guint64) spec->max,
+                                    &whole, error))
+            return FALSE;
+          *(int *) field = (int) whole;
+        }
+      else if (!cep_cli_number_double (flag, texts[i], spec->min, !spec->min_open, spec->max,
+                                       !spec->max_open, field, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cep_cli_number_clear_texts (char  **texts,
+                            guint   n_texts)
+{
+  for (guint i = 0; i < n_texts; i++)
+    g_clear_pointer (&texts[i], g_free);
+}

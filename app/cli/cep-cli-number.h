@@ -28,4 +28,34 @@ gboolean cep_cli_number_double (const char  *flag,
                                 double      *value,
                                 GError     **error);
 
+/* A numeric flag of a flags struct, read as text: its GOptionEntry stores the text, and
+ * cep_cli_number_parse_specs() writes the checked value into the struct's int or double at
+ * @offset. The field keeps what it had (the "not given" value) when the flag is absent. */
+typedef struct
+{
+  const char *name;          /* without the dashes: "weight-decay" */
+  const char *help;
+  const char *arg;           /* the value's name in --help: "W" */
+  gboolean    whole;         /* an int field in [min, max]; else a double */
+  gsize       offset;
+  double      min;
+  double      max;
+  gboolean    min_open;      /* doubles: min itself is not allowed */
+  gboolean    max_open;
+} CepCliNumberSpec;
+
+/* Appends one string entry per spec, storing into @texts[i]. */
+void     cep_cli_number_add_entries (const CepCliNumberSpec  *specs,
+                                     guint                    n_specs,
+                                     char                   **texts,
+                                     GArray                  *entries);
+/* Checks every text given and stores it into @flags; the first bad one is the error. */
+gboolean cep_cli_number_parse_specs (const CepCliNumberSpec  *specs,
+                                     guint                    n_specs,
+                                     char * const            *texts,
+                                     gpointer                 flags,
+                                     GError                 **error);
+void     cep_cli_number_clear_texts (char                   **texts,
+                                     guint                    n_texts);
+
 G_END_DECLS

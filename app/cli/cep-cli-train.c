@@ -87,6 +87,8 @@ parse_numbers (TrainFlags  *flags,
 {
   guint64 whole;
 
+  if (!cep_cli_experiment_flags_parse (&flags->experiment_flags, error))
+    return FALSE;
   if (flags->context_text != NULL)
     {
       if (!cep_cli_number_uint ("--context", flags->context_text, 0, CEP_MODEL_MAX_CONTEXT,

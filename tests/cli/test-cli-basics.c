@@ -5,6 +5,8 @@
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
 
+#include <string.h>
+
 static void
 test_help_for_every_command (void)
 {
@@ -79,6 +81,55 @@ test_version (void)
   g_assert_true (g_str_has_prefix (result->out, "cepstra-cli "));
 }
 
+/* Every numeric flag: a negative, NaN, infinite, huge or non-numeric value is a usage error
+ * (exit 1) naming the flag, before any work; never silently the default. The commands run on
+ * a run folder that does not exist: a flag accepted would fail later, with another code. */
+static void
+test_numeric_flag_table (void)
+{
+  static const struct
+  {
+    const char *command;
+    const char *other_args;   /* what the command needs besides the flag */
+    const char *flags;
+  } table[] = {
+    { "train", "--out /nonexistent/run",
+      "context epochs batch lr subset seed threads depth label-smoothing weight-decay "
+      "momentum clip warmup step-size gamma t-max factor patience freq-masks freq-width-min "
+      "freq-width-max time-masks time-width-min time-width-max mask-prob" },
+    { "batches", "/nonexistent/out.npy",
+      "freq-masks freq-width-min freq-width-max time-masks time-width-min time-width-max "
+      "mask-prob" },
+    { "eval", "/nonexistent/run", "threads" },
+    { "predict", "/nonexistent/run --partition test-clean --csv /nonexistent/s.csv",
+      "threads" },
+    { "confusion", "/nonexistent/run --csv /nonexistent/c.csv", "threads" },
+    { "depmatrix", "/nonexistent/run -u u --csv /nonexistent/d.csv", "threads" },
+    { "bench", "", "threads" },
+  };
+  static const char *const bad_values[] = { "-1", "nan", "inf", "1e999",
+                                            "99999999999999999999", "x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_auto(GStrv) flags = g_strsplit (table[i].flags, " ", -1);
+      for (guint f = 0; flags[f] != NULL; f++)
+        for (guint v = 0; v < G_N_ELEMENTS (bad_values); v++)
+          {
+            g_autofree char *flag = g_strdup_printf ("--%s=%s", flags[f], bad_values[v]);
+            g_autofree char *named = g_strdup_printf ("--%s", flags[f]);
+            g_autofree char *line = g_strdup_printf ("%s %s %s", table[i].command, flag,
+                                                     table[i].other_args);
+            g_auto(GStrv) args = g_strsplit (g_strstrip (line), " ", -1);
+            g_autoptr(CepCliResult) result = cep_cli_test_runv ((const char * const *) args);
+
+            if (result->exit_code != 1 || strstr (result->err, named) == NULL)
+              g_error ("%s: exit %d, “%s” (want 1 and a message naming %s)", line,
+                       result->exit_code, result->err, named);
+          }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -91,5 +142,6 @@ main (int    argc,
   g_test_add_func ("/cli/usage/unknown-option", test_unknown_option);
   g_test_add_func ("/cli/usage/missing-required", test_missing_required);
   g_test_add_func ("/cli/version", test_version);
+  g_test_add_func ("/cli/usage/numeric-flag-table", test_numeric_flag_table);
   return g_test_run ();
 }
