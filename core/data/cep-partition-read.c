@@ -18,6 +18,7 @@
 #include "cep-partition-private.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cep-cmvn.h"
 #include "cep-npy.h"
@@ -88,6 +89,22 @@ check_feature_info (CepPartitionLoad  *load,
   return TRUE;
 }
 
+/* A dataset's files must be regular files (links to them too): opening a FIFO would wait
+ * for a writer forever, and a device would be read without end. */
+static gboolean
+require_regular (const char  *path,
+                 GError     **error)
+{
+  struct stat info;
+
+  if (stat (path, &info) != 0 || S_ISREG (info.st_mode))
+    return TRUE;   /* a missing file is the npy reader's to report */
+  g_set_error (error, CEP_NPY_ERROR, CEP_NPY_ERROR_IO, "%s: not a regular file (%s)", path,
+               S_ISFIFO (info.st_mode) ? "a FIFO" : S_ISDIR (info.st_mode) ? "a folder"
+                                                                           : "a device");
+  return FALSE;
+}
+
 gboolean
 _cep_partition_read_header (CepPartitionLoad  *load,
                             CepPartitionEntry *entry)
@@ -97,7 +114,7 @@ _cep_partition_read_header (CepPartitionLoad  *load,
   g_autoptr(GError) npy_error = NULL;
   CepNpyInfo info;
 
-  if (!cep_npy_read_info (path, &info, &npy_error))
+  if (!require_regular (path, &npy_error) || !cep_npy_read_info (path, &info, &npy_error))
     {
       _cep_partition_entry_fail_npy (load, entry, relative, npy_error);
       return FALSE;
@@ -125,7 +142,7 @@ open_npy (CepPartitionLoad  *load,
 {
   g_autofree char *path = g_build_filename (load->folder, relative, NULL);
   g_autoptr(GError) npy_error = NULL;
-  CepNpy *npy = cep_npy_open (path, &npy_error);
+  CepNpy *npy = require_regular (path, &npy_error) ? cep_npy_open (path, &npy_error) : NULL;
 
   if (npy == NULL)
     _cep_partition_entry_fail_npy (load, entry, relative, npy_error);

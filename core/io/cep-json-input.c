@@ -75,6 +75,30 @@ cep_json_input_check (const char  *text,
   return TRUE;
 }
 
+/* Member names seen per object while parsing, and the first name seen twice. */
+typedef struct
+{
+  GHashTable *names_of;    /* JsonObject * → GHashTable of names */
+  char       *duplicate;
+} DuplicateWatch;
+
+static void
+on_object_member (JsonParser     *parser,
+                  JsonObject     *object,
+                  const char     *member,
+                  DuplicateWatch *watch)
+{
+  GHashTable *names = g_hash_table_lookup (watch->names_of, object);
+
+  if (names == NULL)
+    {
+      names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (watch->names_of, object, names);
+    }
+  if (!g_hash_table_add (names, g_strdup (member)) && watch->duplicate == NULL)
+    watch->duplicate = g_strdup (member);
+}
+
 gboolean
 cep_json_input_load (JsonParser  *parser,
                      const char  *text,
@@ -84,16 +108,29 @@ cep_json_input_load (JsonParser  *parser,
                      GError     **error)
 {
   g_autoptr (GError) local_error = NULL;
+  DuplicateWatch watch = { NULL, NULL };
+  gulong handler;
+  gboolean parsed;
 
   g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
 
   if (!cep_json_input_check (text, length, name, max_bytes, error))
     return FALSE;
-  if (json_parser_load_from_data (parser, text, length, &local_error))
-    return TRUE;
-  g_set_error (error, CEP_JSON_INPUT_ERROR, CEP_JSON_INPUT_ERROR_SYNTAX, "%s: not valid JSON: %s",
-               name, local_error->message);
-  return FALSE;
+  watch.names_of = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                          (GDestroyNotify) g_hash_table_unref);
+  handler = g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &watch);
+  parsed = json_parser_load_from_data (parser, text, length, &local_error);
+  g_signal_handler_disconnect (parser, handler);
+  g_hash_table_unref (watch.names_of);
+  if (!parsed)
+    g_set_error (error, CEP_JSON_INPUT_ERROR, CEP_JSON_INPUT_ERROR_SYNTAX,
+                 "%s: not valid JSON: %s", name, local_error->message);
+  else if (watch.duplicate != NULL)
+    g_set_error (error, CEP_JSON_INPUT_ERROR, CEP_JSON_INPUT_ERROR_DUPLICATE,
+                 "%s: the member “%s” appears twice in one object", name, watch.duplicate);
+  parsed = parsed && watch.duplicate == NULL;
+  g_free (watch.duplicate);
+  return parsed;
 }
 
 const char *

@@ -26,6 +26,8 @@ typedef enum
   CEP_JSON_INPUT_ERROR_TOO_DEEP,
   CEP_JSON_INPUT_ERROR_TOO_LARGE,
   CEP_JSON_INPUT_ERROR_SYNTAX,
+  /* An object names a member twice (json-glib would keep the last silently). */
+  CEP_JSON_INPUT_ERROR_DUPLICATE,
 } CepJsonInputError;
 
 /* Checks @text's size and depth (@length bytes, -1 = NUL-terminated) without parsing it;
@@ -36,7 +38,8 @@ gboolean    cep_json_input_check (const char  *text,
                                   gsize        max_bytes,
                                   GError     **error);
 /* cep_json_input_check(), then json_parser_load_from_data() into @parser; a syntax error is
- * CEP_JSON_INPUT_ERROR_SYNTAX with "NAME: not valid JSON: …". */
+ * CEP_JSON_INPUT_ERROR_SYNTAX with "NAME: not valid JSON: …", a member named twice in one
+ * object CEP_JSON_INPUT_ERROR_DUPLICATE naming it. */
 gboolean    cep_json_input_load  (JsonParser  *parser,
                                   const char  *text,
                                   gssize       length,

@@ -346,6 +346,23 @@ check_format (Reader      *reader,
   return TRUE;
 }
 
+/* Without its model or train section an experiment is most likely misspelt ("modle"), and
+ * filling in defaults would train something else than the person wrote: both are required,
+ * and "section": {} asks for the defaults. */
+static gboolean
+require_sections (Reader      *reader,
+                  JsonObject  *root,
+                  GError     **error)
+{
+  static const char * const required[] = { "model", "train" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    if (!json_object_has_member (root, required[i]))
+      return fail (reader, error, CEP_EXPERIMENT_ERROR_INVALID, required[i],
+                   "missing (write \"%s\": {} for the defaults)", required[i]);
+  return TRUE;
+}
+
 static gboolean
 read_root (Reader         *reader,
            JsonObject     *root,
@@ -357,6 +374,7 @@ read_root (Reader         *reader,
   };
 
   return check_format (reader, root, error)
+         && require_sections (reader, root, error)
          && read_fields (reader, root, "", &_cep_experiment_top_fields, experiment, nested,
                          error)
          && read_section (reader, root, "data", "data", &_cep_experiment_data_fields,

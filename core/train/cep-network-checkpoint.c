@@ -12,6 +12,8 @@
 
 #include "cep-network-private.h"
 
+#include <math.h>
+
 #define OPTIMIZER_STEP "optimizer.step"
 
 /* The optimizer state tensors: torch.optim's state names. */
@@ -159,6 +161,27 @@ checkpoint_error (GError    **error,
   return FALSE;
 }
 
+/* A NaN or infinity in a checkpoint (a diverged run saved by another tool, a damaged file)
+ * would train or predict garbage without a word: refused, naming the tensor. */
+static gboolean
+check_finite (const CepSafetensors  *file,
+              const char            *tensor,
+              const float           *values,
+              gsize                  n_values,
+              GError               **error)
+{
+  for (gsize i = 0; i < n_values; i++)
+    if (!isfinite (values[i]))
+      {
+        g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_CHECKPOINT,
+                     "%s: tensor “%s” holds %s at element %" G_GSIZE_FORMAT,
+                     cep_safetensors_get_name (file), tensor,
+                     isnan (values[i]) ? "NaN" : "an infinite value", i);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 read_model_tensor (CepNetwork           *self,
                    const CepSafetensors *file,
@@ -182,7 +205,8 @@ read_model_tensor (CepNetwork           *self,
                                  (float *) mirror_of (self, buffer) + offset, n_words,
                                  &local_error))
     return checkpoint_error (error, local_error);
-  return TRUE;
+  return check_finite (file, info->name, (float *) mirror_of (self, buffer) + offset, n_words,
+                       error);
 }
 
 static gboolean
@@ -207,6 +231,8 @@ read_state_tensors (CepNetwork           *self,
       if (!cep_safetensors_read_f32 (file, name, info->n_dims, info->shape, mirror + offset,
                                      n_words, &local_error))
         return checkpoint_error (error, local_error);
+      if (!check_finite (file, name, mirror + offset, n_words, error))
+        return FALSE;
     }
   return TRUE;
 }

@@ -630,6 +630,77 @@ test_deep_json (void)
   g_assert_nonnull (strstr (result->err, "nested more than 64 levels"));
 }
 
+/* A copy of the run whose best checkpoint has @value written over the first element of its
+ * first float32 tensor; returns the copy's folder and that tensor's name. */
+static char *
+copy_with_poisoned_weight (const char  *name,
+                           float        value,
+                           char       **tensor)
+{
+  g_autofree char *copy = work_path (name);
+  g_autofree char *checkpoints = g_build_filename (copy, "checkpoints", NULL);
+  g_autofree char *source = g_build_filename (run_dir, "checkpoints", "best.safetensors", NULL);
+  g_autofree char *target = g_build_filename (checkpoints, "best.safetensors", NULL);
+  g_autofree char *experiment = g_build_filename (copy, "experiment.json", NULL);
+  g_autofree char *source_experiment = g_build_filename (run_dir, "experiment.json", NULL);
+  g_autofree char *experiment_text = read_text (source_experiment);
+  g_autofree char *data = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  g_autoptr(GList) members = NULL;
+  guint64 header_length;
+  gsize length;
+
+  g_assert_cmpint (g_mkdir_with_parents (checkpoints, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (experiment, experiment_text, -1, NULL));
+  g_assert_true (g_file_get_contents (source, &data, &length, NULL));
+  memcpy (&header_length, data, 8);
+  header_length = GUINT64_FROM_LE (header_length);
+  {
+    g_autofree char *text = g_strndup (data + 8, header_length);
+    header = json_from_string (text, NULL);
+  }
+  members = json_object_get_members (json_node_get_object (header));
+  for (GList *member = members; member != NULL; member = member->next)
+    {
+      JsonObject *entry;
+      if (g_str_equal (member->data, "__metadata__"))
+        continue;
+      entry = json_object_get_object_member (json_node_get_object (header), member->data);
+      if (!g_str_equal (json_object_get_string_member (entry, "dtype"), "F32"))
+        continue;
+      memcpy (data + 8 + header_length
+                + json_array_get_int_element (json_object_get_array_member (entry,
+                                                                            "data_offsets"), 0),
+              &value, sizeof value);
+      *tensor = g_strdup (member->data);
+      break;
+    }
+  g_assert_nonnull (*tensor);
+  g_assert_true (g_file_set_contents (target, data, length, NULL));
+  return g_steal_pointer (&copy);
+}
+
+/* NaN or infinite weights are refused, naming the file and the tensor. */
+static void
+test_non_finite_weights (void)
+{
+  const float values[] = { NAN, INFINITY };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("poisoned-%u", i);
+      g_autofree char *tensor = NULL;
+      g_autofree char *copy = copy_with_poisoned_weight (name, values[i], &tensor);
+      g_autofree char *expected = g_strdup_printf ("best.safetensors: tensor “%s” holds %s at "
+                                                   "element 0", tensor,
+                                                   i == 0 ? "NaN" : "an infinite value");
+      g_autoptr(CepCliResult) result = cep_cli_test_run ("eval", copy, "--threads", "1", NULL);
+
+      g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
+      g_assert_nonnull (strstr (result->err, expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -657,6 +728,7 @@ main (int    argc,
   g_test_add_func ("/cli/annotate/bad-input", test_annotate_bad_input);
   g_test_add_func ("/cli/trash", test_trash);
   g_test_add_func ("/cli/deep-json", test_deep_json);
+  g_test_add_func ("/cli/eval/non-finite-weights", test_non_finite_weights);
   train_run ();
   status = g_test_run ();
   cep_cli_test_remove_tree (data_root);

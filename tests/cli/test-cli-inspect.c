@@ -159,6 +159,27 @@ test_feature_dim_mismatch (void)
   cep_cli_test_remove_tree (root);
 }
 
+/* A FIFO named like a feature file is refused at once, naming it; opening it would have
+ * waited for a writer forever. */
+static void
+test_fifo_refused (void)
+{
+  g_autofree char *root = make_dataset ();
+  g_autofree char *fifo = g_build_filename (root, "dev-clean", "mfcc", "0003-000001-099.npy",
+                                            NULL);
+  g_autofree char *transcript = g_build_filename (root, "dev-clean", "transcript",
+                                                  "0003-000001-099.npy", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  const char *labels[] = { "[SOS]", "AA", "[EOS]" };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  cep_npy_write_strings (transcript, labels, G_N_ELEMENTS (labels), NULL);
+  result = cep_cli_test_run ("inspect", root, NULL);
+  g_assert_cmpint (result->exit_code, ==, 2);
+  g_assert_nonnull (strstr (result->err, "mfcc/0003-000001-099.npy: not a regular file (a FIFO)"));
+  cep_cli_test_remove_tree (root);
+}
+
 static void
 test_missing_root (void)
 {
@@ -211,6 +232,7 @@ main (int    argc,
   g_test_add_func ("/cli/inspect/text", test_generated_text);
   g_test_add_func ("/cli/inspect/invalid-fails", test_invalid_fails);
   g_test_add_func ("/cli/inspect/invalid-skipped", test_invalid_skipped);
+  g_test_add_func ("/cli/inspect/fifo-refused", test_fifo_refused);
   g_test_add_func ("/cli/inspect/feature-dim-mismatch", test_feature_dim_mismatch);
   g_test_add_func ("/cli/inspect/missing-root", test_missing_root);
   g_test_add_func ("/cli/inspect/unknown-partition", test_unknown_partition);

@@ -100,6 +100,23 @@ test_string_member (void)
   g_assert_cmpstr (cep_json_string_member (object, "missing", "-"), ==, "-");
 }
 
+/* json-glib keeps the last of two members of one name; a file that does so is refused. The
+ * same name in two objects is fine. */
+static void
+test_duplicate_member (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cep_json_input_load (parser, "{\"a\": {\"x\": 1}, \"b\": {\"x\": 2}}", -1,
+                                      "fine.json", 1024, &error));
+  g_assert_no_error (error);
+  g_assert_false (cep_json_input_load (parser, "{\"a\": {\"x\": 1, \"y\": 2, \"x\": 3}}", -1,
+                                       "twice.json", 1024, &error));
+  g_assert_error (error, CEP_JSON_INPUT_ERROR, CEP_JSON_INPUT_ERROR_DUPLICATE);
+  g_assert_cmpstr (error->message, ==, "twice.json: the member “x” appears twice in one object");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -110,5 +127,6 @@ main (int   argc,
   g_test_add_func ("/json-input/strings-do-not-count", test_strings_do_not_count);
   g_test_add_func ("/json-input/size-and-syntax", test_size_and_syntax);
   g_test_add_func ("/json-input/string-member", test_string_member);
+  g_test_add_func ("/json-input/duplicate-member", test_duplicate_member);
   return g_test_run ();
 }

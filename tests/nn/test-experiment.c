@@ -75,14 +75,15 @@ test_minimal_file_gives_defaults (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) warnings = NULL;
 
-  loaded = load_text ("{\"format\": \"cepstra-experiment\"}", &warnings, &error);
+  loaded = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {}, \"train\": {}}",
+                      &warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (warnings), ==, 0);
   g_assert_true (cep_experiment_equal (loaded, defaults));
 
   g_clear_pointer (&loaded, cep_experiment_free);
-  loaded = load_text ("{\"format\": \"cepstra-experiment\", \"train\": {\"epochs\": 3}}", NULL,
-                      &error);
+  loaded = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {}, "
+                      "\"train\": {\"epochs\": 3}}", NULL, &error);
   g_assert_no_error (error);
   g_assert_false (cep_experiment_equal (loaded, defaults));
   defaults->train.epochs = 3;
@@ -386,12 +387,13 @@ test_presets_in_files (void)
   g_autoptr(CepModelSpec) expected = cep_model_preset_new ("full", 13, 40, NULL);
 
   full = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {\"preset\": \"full\", "
-                    "\"feature_dim\": 13, \"classes\": 40}}", NULL, &error);
+                    "\"feature_dim\": 13, \"classes\": 40}, \"train\": {}}", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (cep_model_spec_equal (full->model, expected));
 
   baseline = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {\"preset\": "
-                        "\"baseline\", \"context\": 25, \"name\": \"mine\"}}", NULL, &error);
+                        "\"baseline\", \"context\": 25, \"name\": \"mine\"}, \"train\": {}}", NULL,
+                        &error);
   g_assert_no_error (error);
   g_assert_cmpuint (baseline->model->context, ==, 25);
   g_assert_cmpuint (cep_model_spec_get_n_blocks (baseline->model), ==, 0);
@@ -408,6 +410,14 @@ typedef struct
 
 #define EXP "{\"format\": \"cepstra-experiment\", "
 static const BadCase bad_cases[] = {
+  { "no-model", EXP "\"train\": {}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model: missing (write \"model\": {} for the defaults)" },
+  { "no-train", EXP "\"model\": {}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "train: missing (write \"train\": {} for the defaults)" },
+  { "misspelt-model", EXP "\"modle\": {}, \"train\": {}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model: missing (write \"model\": {} for the defaults)" },
+  { "model-twice", EXP "\"model\": {}, \"model\": {}, \"train\": {}}",
+    CEP_EXPERIMENT_ERROR_PARSE, "the member “model” appears twice in one object" },
   { "not-json", "{\"format\": ", CEP_EXPERIMENT_ERROR_PARSE, NULL },
   { "not-object", "[1, 2]", CEP_EXPERIMENT_ERROR_FORMAT,
     "not a Cepstra experiment (not a JSON object)" },
@@ -415,98 +425,98 @@ static const BadCase bad_cases[] = {
     "format: not a Cepstra experiment (expected \"format\": \"cepstra-experiment\")" },
   { "other-format", "{\"format\": \"pt\"}", CEP_EXPERIMENT_ERROR_FORMAT,
     "format: not a Cepstra experiment (expected \"format\": \"cepstra-experiment\")" },
-  { "newer-version", EXP "\"version\": 2}", CEP_EXPERIMENT_ERROR_FORMAT,
+  { "newer-version", EXP "\"model\": {}, \"train\": {}, \"version\": 2}", CEP_EXPERIMENT_ERROR_FORMAT,
     "version: 2 is newer than this Cepstra reads (1)" },
-  { "version-zero", EXP "\"version\": 0}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "version-zero", EXP "\"model\": {}, \"train\": {}, \"version\": 0}", CEP_EXPERIMENT_ERROR_INVALID,
     "version: expected a whole number >= 1" },
-  { "lr-negative", EXP "\"train\": {\"optimizer\": {\"lr\": -1}}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "lr-negative", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"lr\": -1}}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.optimizer.lr: expected a positive number" },
-  { "lr-zero", EXP "\"train\": {\"optimizer\": {\"lr\": 0}}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "lr-zero", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"lr\": 0}}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.optimizer.lr: expected a positive number" },
-  { "lr-string", EXP "\"train\": {\"optimizer\": {\"lr\": \"fast\"}}}",
+  { "lr-string", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"lr\": \"fast\"}}}",
     CEP_EXPERIMENT_ERROR_INVALID, "train.optimizer.lr: expected a positive number" },
-  { "lr-infinite", EXP "\"train\": {\"optimizer\": {\"lr\": 1e999}}}",
+  { "lr-infinite", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"lr\": 1e999}}}",
     CEP_EXPERIMENT_ERROR_INVALID, "train.optimizer.lr: expected a positive number" },
-  { "batch-zero", EXP "\"train\": {\"batch_size\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "batch-zero", EXP "\"model\": {}, \"train\": {\"batch_size\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.batch_size: expected a whole number in [1, 4294967295]" },
-  { "epochs-fraction", EXP "\"train\": {\"epochs\": 2.5}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "epochs-fraction", EXP "\"model\": {}, \"train\": {\"epochs\": 2.5}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.epochs: expected a whole number in [1, 4294967295]" },
-  { "threads-huge", EXP "\"train\": {\"threads\": 4294967296}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "threads-huge", EXP "\"model\": {}, \"train\": {\"threads\": 4294967296}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.threads: expected a whole number in [0, 256] (0: one per core)" },
-  { "threads-thousand", EXP "\"train\": {\"threads\": 1000}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "threads-thousand", EXP "\"model\": {}, \"train\": {\"threads\": 1000}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.threads: expected a whole number in [0, 256] (0: one per core)" },
-  { "optimizer-unknown", EXP "\"train\": {\"optimizer\": {\"type\": \"lion\"}}}",
+  { "optimizer-unknown", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"type\": \"lion\"}}}",
     CEP_EXPERIMENT_ERROR_INVALID, "train.optimizer.type: expected one of adamw, adam, sgd" },
-  { "betas-short", EXP "\"train\": {\"optimizer\": {\"betas\": [0.9]}}}",
+  { "betas-short", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"betas\": [0.9]}}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "train.optimizer.betas: expected two numbers, each a number in [0, 1)" },
-  { "betas-one", EXP "\"train\": {\"optimizer\": {\"betas\": [0.9, 1]}}}",
+  { "betas-one", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"betas\": [0.9, 1]}}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "train.optimizer.betas: expected two numbers, each a number in [0, 1)" },
-  { "nesterov", EXP "\"train\": {\"optimizer\": {\"type\": \"sgd\", \"nesterov\": true}}}",
+  { "nesterov", EXP "\"model\": {}, \"train\": {\"optimizer\": {\"type\": \"sgd\", \"nesterov\": true}}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "train.optimizer.nesterov: needs momentum > 0 and dampening 0" },
-  { "schedule-unknown", EXP "\"train\": {\"schedule\": {\"type\": \"linear\"}}}",
+  { "schedule-unknown", EXP "\"model\": {}, \"train\": {\"schedule\": {\"type\": \"linear\"}}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "train.schedule.type: expected one of constant, step, cosine, plateau" },
-  { "factor-one", EXP "\"train\": {\"schedule\": {\"factor\": 1}}}",
+  { "factor-one", EXP "\"model\": {}, \"train\": {\"schedule\": {\"factor\": 1}}}",
     CEP_EXPERIMENT_ERROR_INVALID, "train.schedule.factor: expected a number in (0, 1)" },
-  { "monitor", EXP "\"train\": {\"schedule\": {\"monitor\": \"train_loss\"}}}",
+  { "monitor", EXP "\"model\": {}, \"train\": {\"schedule\": {\"monitor\": \"train_loss\"}}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "train.schedule.monitor: expected one of dev_loss, dev_accuracy" },
-  { "backend-null", EXP "\"train\": {\"backend\": null}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "backend-null", EXP "\"model\": {}, \"train\": {\"backend\": null}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.backend: expected a non-empty string" },
-  { "backend-empty", EXP "\"train\": {\"backend\": \"\"}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "backend-empty", EXP "\"model\": {}, \"train\": {\"backend\": \"\"}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.backend: expected a non-empty string" },
-  { "device-number", EXP "\"train\": {\"device\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "device-number", EXP "\"model\": {}, \"train\": {\"device\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,
     "train.device: expected a string or null" },
-  { "train-not-object", EXP "\"train\": 5}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "train-not-object", EXP "\"model\": {}, \"train\": 5}", CEP_EXPERIMENT_ERROR_INVALID,
     "train: expected an object" },
-  { "subset-zero", EXP "\"data\": {\"subset_fraction\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "subset-zero", EXP "\"model\": {}, \"train\": {}, \"data\": {\"subset_fraction\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
     "data.subset_fraction: expected a number in (0, 1]" },
-  { "every-zero", EXP "\"data\": {\"subset_every\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "every-zero", EXP "\"model\": {}, \"train\": {}, \"data\": {\"subset_every\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
     "data.subset_every: expected a whole number in [1, 4294967295]" },
-  { "root-number", EXP "\"data\": {\"root\": 5}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "root-number", EXP "\"model\": {}, \"train\": {}, \"data\": {\"root\": 5}}", CEP_EXPERIMENT_ERROR_INVALID,
     "data.root: expected a string or null" },
-  { "normalize-string", EXP "\"data\": {\"normalize\": \"yes\"}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "normalize-string", EXP "\"model\": {}, \"train\": {}, \"data\": {\"normalize\": \"yes\"}}", CEP_EXPERIMENT_ERROR_INVALID,
     "data.normalize: expected true or false" },
-  { "seed-negative", EXP "\"seed\": -1}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "seed-negative", EXP "\"model\": {}, \"train\": {}, \"seed\": -1}", CEP_EXPERIMENT_ERROR_INVALID,
     "seed: expected a whole number in [0, 9223372036854775807]" },
-  { "name-number", EXP "\"name\": 1}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "name-number", EXP "\"model\": {}, \"train\": {}, \"name\": 1}", CEP_EXPERIMENT_ERROR_INVALID,
     "name: expected a string or null" },
-  { "probability", EXP "\"augment\": {\"probability\": 1.5}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "probability", EXP "\"model\": {}, \"train\": {}, \"augment\": {\"probability\": 1.5}}", CEP_EXPERIMENT_ERROR_INVALID,
     "augment.probability: expected a number in [0, 1]" },
-  { "augment-widths", EXP "\"augment\": {\"freq_width_min\": 5}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "augment-widths", EXP "\"model\": {}, \"train\": {}, \"augment\": {\"freq_width_min\": 5}}", CEP_EXPERIMENT_ERROR_INVALID,
     "augment: frequency mask width: minimum 5 is above maximum 4" },
-  { "dropout-one", EXP "\"model\": {\"blocks\": [{\"type\": \"linear\", \"width\": 8}, "
+  { "dropout-one", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\", \"width\": 8}, "
     "{\"type\": \"dropout\", \"p\": 1}]}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks[1].p: expected a number in [0, 1)" },
-  { "bn-first", EXP "\"model\": {\"blocks\": [{\"type\": \"batch_norm\"}]}}",
+  { "bn-first", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"batch_norm\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0]: batch_norm before any linear layer" },
-  { "block-unknown", EXP "\"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
+  { "block-unknown", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0].type: expected one of linear, batch_norm, "
     "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout" },
-  { "block-no-type", EXP "\"model\": {\"blocks\": [{\"width\": 8}]}}",
+  { "block-no-type", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"width\": 8}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
-  { "block-not-object", EXP "\"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "block-not-object", EXP "\"train\": {}, \"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks[0]: expected an object" },
-  { "linear-no-width", EXP "\"model\": {\"blocks\": [{\"type\": \"linear\"}]}}",
+  { "linear-no-width", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0]: linear width 0 is not in [1, 65536]" },
-  { "width-zero", EXP "\"model\": {\"blocks\": [{\"type\": \"linear\", \"width\": 0}]}}",
+  { "width-zero", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\", \"width\": 0}]}}",
     CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks[0].width: expected a whole number in [1, 4294967295]" },
-  { "init-unknown", EXP "\"model\": {\"head\": {\"init\": \"xavier\"}}}",
+  { "init-unknown", EXP "\"train\": {}, \"model\": {\"head\": {\"init\": \"xavier\"}}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.head.init: expected one of glorot_uniform, "
     "kaiming_uniform, kaiming_normal, normal, torch_default" },
-  { "blocks-not-array", EXP "\"model\": {\"blocks\": {}}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "blocks-not-array", EXP "\"train\": {}, \"model\": {\"blocks\": {}}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks: expected an array of blocks" },
-  { "preset-unknown", EXP "\"model\": {\"preset\": \"huge\"}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "preset-unknown", EXP "\"train\": {}, \"model\": {\"preset\": \"huge\"}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.preset: expected one of tiny, full, baseline" },
-  { "classes", EXP "\"model\": {\"classes\": 300}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "classes", EXP "\"train\": {}, \"model\": {\"classes\": 300}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.head: 300 classes is not in [2, 255]" },
-  { "smoothing", EXP "\"model\": {\"label_smoothing\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "smoothing", EXP "\"train\": {}, \"model\": {\"label_smoothing\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.label_smoothing: expected a number in [0, 1)" },
-  { "context", EXP "\"model\": {\"context\": 500}}", CEP_EXPERIMENT_ERROR_INVALID,
+  { "context", EXP "\"train\": {}, \"model\": {\"context\": 500}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.context: 500 is above 128" },
 };
 #undef EXP

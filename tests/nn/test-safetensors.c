@@ -244,6 +244,10 @@ static const MalformedCase malformed_cases[] = {
     CEP_SAFETENSORS_ERROR_HEADER, "beyond the end" },
   { "bad JSON", "{\"a\": {\"dtype\": ", 0, 0, CEP_SAFETENSORS_ERROR_HEADER, "not valid JSON" },
   { "not an object", "[1, 2]", 0, 0, CEP_SAFETENSORS_ERROR_HEADER, "JSON object" },
+  { "tensor named twice",
+    "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, "
+    "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, 0,
+    CEP_SAFETENSORS_ERROR_HEADER, "the member “a” appears twice in one object" },
   { "empty header", "", 0, 0, CEP_SAFETENSORS_ERROR_HEADER, "JSON object" },
   { "entry not an object", "{\"a\": 5}", 0, 0, CEP_SAFETENSORS_ERROR_HEADER,
     "a: entry is not an object" },
