@@ -268,8 +268,8 @@ load_data (CepExperiment     *experiment,
                                             : cep_dataset_get_dev_name (dataset);
   if (train_name == NULL)
     {
-      g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NO_PARTITION,
-                   "%s: no training partition", cep_dataset_get_root (dataset));
+      g_autofree char *why = cep_dataset_explain_no_train (dataset);
+      g_set_error_literal (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NO_PARTITION, why);
       return FALSE;
     }
   if ((*train = load_partition (dataset, train_name, error)) == NULL)

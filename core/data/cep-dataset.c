@@ -355,6 +355,26 @@ cep_dataset_get_train_name (CepDataset *self)
   return find_role (self, "train-clean-100", "train", TRUE);
 }
 
+char *
+cep_dataset_explain_no_train (CepDataset *self)
+{
+  g_return_val_if_fail (CEP_IS_DATASET (self), NULL);
+
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      PartitionSlot *slot = g_ptr_array_index (self->slots, i);
+      if (g_str_has_prefix (slot->name, "train") && !slot->labelled)
+        return g_strdup_printf ("%s: no training partition: %s%stranscript is missing (a "
+                                "training partition needs its labels next to mfcc/)",
+                                self->root, slot->folder, G_DIR_SEPARATOR_S);
+    }
+  {
+    g_autofree char *names = g_strjoinv (", ", self->names);
+    return g_strdup_printf ("%s: no training partition: none of its partitions (%s) is named "
+                            "train… with mfcc/ and transcript/ inside", self->root, names);
+  }
+}
+
 const char *
 cep_dataset_get_dev_name (CepDataset *self)
 {

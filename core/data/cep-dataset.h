@@ -57,5 +57,9 @@ gboolean      cep_dataset_load_all           (CepDataset      *self,
 const char   *cep_dataset_get_train_name     (CepDataset *self);
 const char   *cep_dataset_get_dev_name       (CepDataset *self);
 const char   *cep_dataset_get_test_name      (CepDataset *self);
+/* Why there is no training partition, for the error that says so: which folders were looked
+ * for and which is missing where ("ROOT: no training partition: ROOT/train-clean-100 has no
+ * transcript/ folder, and a training partition needs its labels"). Free with g_free(). */
+char         *cep_dataset_explain_no_train   (CepDataset *self);
 
 G_END_DECLS

@@ -241,6 +241,20 @@ test_train_bad_input (Fixture       *fixture,
   g_assert_true (g_file_set_contents (bad, "{ not json", -1, NULL));
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "bad.json", "train", "--experiment", bad, "--out",
                   run, NULL);
+  /* Without its transcript/ folder the training partition is not one: the message says
+   * which folder is missing, where. */
+  {
+    g_autofree char *unlabelled = g_build_filename (fixture->work, "unlabelled", NULL);
+    g_autofree char *partition = g_build_filename (unlabelled, "train-clean-100", NULL);
+    g_autofree char *transcript = g_build_filename (partition, "transcript", NULL);
+
+    write_partition (unlabelled, "train-clean-100", 2, 40, FALSE);
+    expect_failure (CEP_CLI_EXIT_INVALID_DATA, transcript, "train", "--data", unlabelled,
+                    "--preset", "tiny", "--out", run, NULL);
+    expect_failure (CEP_CLI_EXIT_INVALID_DATA, "is missing (a training partition needs its "
+                    "labels", "train", "--data", unlabelled, "--preset", "tiny", "--out", run,
+                    NULL);
+  }
   /* json-glib recurses: this overflowed the stack before the depth bound. */
   g_assert_true (g_file_set_contents (deep, brackets, -1, NULL));
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "deep.json: the JSON is nested more than 64 levels",

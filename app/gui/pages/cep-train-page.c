@@ -674,8 +674,8 @@ start_experiment (CepTrainPage         *self,
   train = partition_for (self, e->data.train_partition, cep_dataset_get_train_name (dataset));
   if (train == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no training partition",
-                   cep_dataset_get_root (dataset));
+      g_autofree char *why = cep_dataset_explain_no_train (dataset);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, why);
       return FALSE;
     }
   if (with_dev)
