@@ -157,12 +157,22 @@ add_line (CepTrainingCurves  *curves,
   JsonObject *object;
   const char *event, *missing = NULL;
 
-  if (!cep_json_input_check (line, -1, name, CEP_JSON_MAX_DOCUMENT, NULL)
-      || !json_parser_load_from_data (parser, line, -1, NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  g_autofree char *where = g_strdup_printf ("%s:%u", name, number);
+  g_autoptr(GError) local_error = NULL;
+
+  /* Bounded, and a member named twice is refused: the error says which. */
+  if (!cep_json_input_load (parser, line, -1, where, CEP_JSON_MAX_DOCUMENT, &local_error)
+      && !g_error_matches (local_error, CEP_JSON_INPUT_ERROR, CEP_JSON_INPUT_ERROR_SYNTAX))
+    {
+      g_set_error_literal (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_PARSE,
+                           local_error->message);
+      return FALSE;
+    }
+  if (local_error != NULL || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, CEP_TRAINING_CURVES_ERROR, CEP_TRAINING_CURVES_ERROR_PARSE,
-                   "%s:%u: not a JSON object", name, number);
+                   "%s: not a JSON object", where);
       return FALSE;
     }
   object = json_node_get_object (root);
