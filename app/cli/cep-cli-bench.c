@@ -227,7 +227,10 @@ backend_runs_here (const BenchFlags *flags,
   g_autoptr(CepBackend) backend = open_backend (name, flags, &error);
 
   if (backend == NULL)
-    g_printerr ("cepstra-cli bench: skipping %s: %s\n", name, error->message);
+    {
+      g_autofree char *skipping = g_strdup_printf ("skipping %s: %s", name, error->message);
+      cep_cli_warn ("bench", skipping);
+    }
   return backend != NULL;
 }
 

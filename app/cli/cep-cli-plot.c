@@ -34,8 +34,9 @@ run_plot (const char      *run_dir,
 
   if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
     {
-      fprintf (stderr, "cepstra-cli plot: %s: no such run directory\n", run_dir);
-      return CEP_CLI_EXIT_INVALID_DATA;
+      g_set_error (&error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such run directory",
+                   run_dir);
+      return cep_cli_fail ("plot", error, CEP_CLI_EXIT_INVALID_DATA);
     }
   if ((curves = cep_training_curves_load (metrics, &error)) == NULL)
     return cep_cli_fail ("plot", error, CEP_CLI_EXIT_INVALID_DATA);

@@ -164,7 +164,7 @@ base_experiment (const TrainFlags  *flags,
     return cep_experiment_new ();
   experiment = cep_experiment_load (path, &warnings, error);
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-    fprintf (stderr, "cepstra-cli train: %s\n", warnings[i]);
+    cep_cli_warn ("train", warnings[i]);
   return experiment;
 }
 
@@ -509,7 +509,7 @@ run_trainer (const CepExperiment  *experiment,
   trainer = cep_trainer_new (experiment, train_partition, dev_partition, run_dir, &options,
                              error);
   if (trainer != NULL && cep_trainer_get_backend_notice (trainer) != NULL)
-    g_printerr ("cepstra-cli train: %s\n", cep_trainer_get_backend_notice (trainer));
+    cep_cli_warn ("train", cep_trainer_get_backend_notice (trainer));
   if (trainer == NULL || !train (trainer, error))
     return NULL;
   return g_steal_pointer (&trainer);

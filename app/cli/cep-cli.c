@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <string.h>
 #include <unistd.h>
 
 static const CepCliCommand commands[] = {
@@ -153,6 +154,38 @@ cep_cli_parse_options (const char          *name,
   return TRUE;
 }
 
+/* @message on one line: a file name may hold a newline or a tab, and an error must stay one
+ * line for scripts (and read as one), so control characters are written as C escapes, as
+ * GLib quotes them; other UTF-8 is kept. */
+static char *
+one_line (const char *message)
+{
+  GString *line = g_string_sized_new (strlen (message));
+
+  for (const char *p = message; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '\n')
+        g_string_append (line, "\\n");
+      else if (c == '\t')
+        g_string_append (line, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (line, "\\x%02x", c);
+      else
+        g_string_append_c (line, (char) c);
+    }
+  return g_string_free (line, FALSE);
+}
+
+void
+cep_cli_warn (const char *name,
+              const char *message)
+{
+  g_autofree char *line = one_line (message);
+
+  fprintf (stderr, "cepstra-cli %s: %s\n", name, line);
+}
+
 int
 cep_cli_usage_error (const char *name,
                      const char *format,
@@ -164,7 +197,10 @@ cep_cli_usage_error (const char *name,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "cepstra-cli %s: %s\nTry “cepstra-cli %s --help”.\n", name, message, name);
+  {
+    g_autofree char *line = one_line (message);
+    fprintf (stderr, "cepstra-cli %s: %s\nTry “cepstra-cli %s --help”.\n", name, line, name);
+  }
   return CEP_CLI_EXIT_USAGE;
 }
 
@@ -179,7 +215,10 @@ cep_cli_fail (const char   *name,
       fprintf (stderr, "cepstra-cli %s: cancelled\n", name);
       return CEP_CLI_EXIT_CANCELLED;
     }
-  fprintf (stderr, "cepstra-cli %s: %s\n", name, error->message);
+  {
+    g_autofree char *line = one_line (error->message);
+    fprintf (stderr, "cepstra-cli %s: %s\n", name, line);
+  }
   return exit_code;
 }
 

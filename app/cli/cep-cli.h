@@ -56,6 +56,9 @@ gboolean      cep_cli_parse_options        (const char          *name,
 int           cep_cli_fail                 (const char          *name,
                                             const GError        *error,
                                             int                  exit_code);
+/* Prints "cepstra-cli NAME: MESSAGE" on stderr, on one line, and goes on. */
+void          cep_cli_warn                 (const char          *name,
+                                            const char          *message);
 int           cep_cli_usage_error          (const char          *name,
                                             const char          *format,
                                             ...) G_GNUC_PRINTF (2, 3);

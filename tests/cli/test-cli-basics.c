@@ -130,6 +130,19 @@ test_numeric_flag_table (void)
     }
 }
 
+/* A newline in a file name does not split the error: it is written as \n, on one line. */
+static void
+test_error_stays_one_line (void)
+{
+  g_autoptr(CepCliResult) result = cep_cli_test_run ("plot", "/nonexistent/a\nb\tc",
+                                                     "--csv", "/nonexistent/x.csv", NULL);
+
+  g_assert_cmpint (result->exit_code, ==, 2);
+  g_assert_nonnull (strstr (result->err, "/nonexistent/a\\nb\\tc"));
+  g_assert_true (strchr (result->err, '\n') == result->err + strlen (result->err) - 1);
+  g_assert_null (strchr (result->err, '\t'));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -143,5 +156,6 @@ main (int    argc,
   g_test_add_func ("/cli/usage/missing-required", test_missing_required);
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/usage/numeric-flag-table", test_numeric_flag_table);
+  g_test_add_func ("/cli/usage/error-stays-one-line", test_error_stays_one_line);
   return g_test_run ();
 }
