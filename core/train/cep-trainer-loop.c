@@ -602,6 +602,10 @@ finish (CepTrainer *self,
   emit (self, &event, TRUE, NULL);
   if (self->metrics != NULL)
     cep_metrics_log_sync (self->metrics, NULL);
+  /* Nothing more is written: the folder is free for a resume or the trash, even while the
+   * window keeps this trainer to show its run. */
+  g_clear_pointer (&self->metrics, cep_metrics_log_free);
+  g_clear_pointer (&self->run_lock, cep_run_lock_release);
   g_mutex_lock (&self->lock);
   self->outcome = error;
   g_mutex_unlock (&self->lock);

@@ -19,7 +19,7 @@
 #include <sys/resource.h>
 
 static const char *const training[] = {
-  "--preset", "tiny", "--epochs", "2", "--threads", "1", "--subset", "0.5", "--seed", "7",
+  "--preset", "tiny", "--epochs", "2", "--threads", "1", "--subset", "0.1", "--seed", "7",
   NULL,
 };
 
@@ -289,7 +289,7 @@ static GSubprocess *
 start_long_training (const char *run)
 {
   const char *argv[] = { g_getenv ("CEPSTRA_CLI"), "train", "--preset", "tiny", "--epochs",
-                         "100000", "--threads", "1", "--subset", "0.2", "--out", run, NULL };
+                         "100000", "--threads", "1", "--subset", "0.05", "--out", run, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *metrics = g_build_filename (run, "metrics.jsonl", NULL);
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

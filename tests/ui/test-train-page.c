@@ -7,6 +7,7 @@
  */
 #include "cep-curve-view.h"
 #include "cep-run-item.h"
+#include "cep-run-lock.h"
 #include "cep-train-page.h"
 #include "cep-train-settings.h"
 #include "cep-ui-test-util.h"
@@ -457,6 +458,22 @@ test_run_pause_stop_resume (Fixture       *fixture,
   g_assert_cmpuint (info->epochs_done, >=, 1);
   g_assert_cmpuint (info->epochs_done, <, 4);
   g_assert_true (cep_run_info_can_resume (info));
+
+  /* While another training holds the run (here: this test), resuming it is refused with
+   * the reason on the page, and the run is untouched. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CepRunLock) lock = cep_run_lock_acquire (info->dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
+                                               NULL));
+    g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
+    g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "status_label")),
+                              "another training is writing this run"));
+  }
 
   /* Resume the selected run: it continues to its last epoch. */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
