@@ -457,12 +457,15 @@ cep_run_info_uses_dataset (const CepRunInfo *info,
 gboolean
 cep_run_info_can_resume (const CepRunInfo *info)
 {
-  g_autofree char *last = NULL;
+  g_autofree char *experiment = NULL;
 
   g_return_val_if_fail (info != NULL, FALSE);
 
-  last = g_build_filename (info->dir, CEP_RUN_LAST_CHECKPOINT, NULL);
-  return info->status != CEP_RUN_STATUS_FINISHED && g_file_test (last, G_FILE_TEST_IS_REGULAR);
+  /* From its last checkpoint, or from the start when it was stopped or killed before its
+   * first one (the trainer does either). */
+  experiment = g_build_filename (info->dir, CEP_RUN_EXPERIMENT_FILE, NULL);
+  return info->status != CEP_RUN_STATUS_FINISHED
+         && g_file_test (experiment, G_FILE_TEST_IS_REGULAR);
 }
 
 char *

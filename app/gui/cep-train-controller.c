@@ -303,17 +303,21 @@ unused_run_dir (const CepExperiment *experiment)
 }
 
 /* The metrics lines a resume keeps: the count the trainer stored in the last checkpoint's
- * state (everything after it is cut when the run continues). */
+ * state (everything after it is cut when the run continues); none without a last checkpoint,
+ * where the trainer starts the run again from the beginning. */
 static guint64
 resume_point (const char *run_dir)
 {
   g_autofree char *path = g_build_filename (run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
-  g_autoptr (CepSafetensors) file = cep_safetensors_open (path, NULL);
+  g_autoptr (CepSafetensors) file = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *state = file != NULL ? cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE)
-                                   : NULL;
+  const char *state;
   JsonNode *root;
 
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return 0;
+  file = cep_safetensors_open (path, NULL);
+  state = file != NULL ? cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE) : NULL;
   if (state == NULL || !cep_json_input_check (state, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
       || !json_parser_load_from_data (parser, state, -1, NULL))
     return G_MAXUINT64;

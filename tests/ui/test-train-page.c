@@ -12,6 +12,8 @@
 #include "cep-train-settings.h"
 #include "cep-ui-test-util.h"
 
+#include <glib/gstdio.h>
+
 typedef struct
 {
   CepSession   *session;
@@ -507,6 +509,44 @@ test_run_pause_stop_resume (Fixture       *fixture,
   rename_annotate_and_trash (fixture);
 }
 
+/* A run killed before its first checkpoint (here: its checkpoints removed after a stop) can
+ * still be resumed from the history: it starts again from the beginning, and its curves do
+ * not keep the lost epochs. */
+static void
+test_resume_from_start (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const CepRunInfo *info;
+  CepRunCurves *curves;
+  g_autofree char *last = NULL;
+  g_autofree char *best = NULL;
+
+  if (fixture->page == NULL)
+    return;
+  start_and_wait_for_an_epoch (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.stop", NULL));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 30000));
+  wait_for_history (fixture);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  last = g_build_filename (info->dir, "checkpoints", "last.safetensors", NULL);
+  best = g_build_filename (info->dir, "checkpoints", "best.safetensors", NULL);
+  g_assert_cmpint (g_unlink (last), ==, 0);
+  g_unlink (best);
+  g_assert_true (cep_run_info_can_resume (info));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
+                                             NULL));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 120000));
+  curves = cep_train_controller_get_curves (controller (fixture));
+  g_assert_cmpuint (curves->epoch_step->len, ==, 4);
+  wait_for_history (fixture);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_FINISHED);
+  g_assert_cmpuint (info->epochs_done, ==, 4);
+  g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
+}
+
 /* A run the trainer refuses (wider windows than the loaded data has) comes back as an error
  * naming the partition, and the page is ready again. */
 static void
@@ -644,6 +684,8 @@ main (int   argc,
               test_over_param_limit, fixture_tear_down);
   g_test_add ("/ui/train/without-dev-labelled", Fixture, NULL, fixture_set_up,
               test_without_dev_labelled, fixture_tear_down);
+  g_test_add ("/ui/train/resume-from-start", Fixture, NULL, fixture_set_up,
+              test_resume_from_start, fixture_tear_down);
   g_test_add ("/ui/train/start-refused", Fixture, NULL, fixture_set_up, test_start_refused,
               fixture_tear_down);
   g_test_add ("/ui/train/batch-experiment", Fixture, NULL, fixture_set_up,
