@@ -423,13 +423,36 @@ rename_annotate_and_trash (Fixture *fixture)
   g_assert_nonnull (strstr (g_ptr_array_index (reports, 0), "to the trash"));
 }
 
+/* Resumes the first run of the history and waits for it to finish its 4 epochs, with 4 on
+ * its curves; returns its refreshed history entry. */
+static const CepRunInfo *
+resume_to_the_end (Fixture *fixture)
+{
+  const CepRunInfo *info;
+  CepRunCurves *curves;
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                       child (fixture, "history_view"))), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
+                                             NULL));
+  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), !=,
+                   CEP_TRAIN_STATE_IDLE);
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 120000));
+  curves = cep_train_controller_get_curves (controller (fixture));
+  g_assert_cmpuint (curves->epoch_step->len, ==, 4);
+  wait_for_history (fixture);
+  info = cep_run_item_get_info (history_item (fixture, 0));
+  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_FINISHED);
+  g_assert_cmpuint (info->epochs_done, ==, 4);
+  return info;
+}
+
 static void
 test_run_pause_stop_resume (Fixture       *fixture,
                             gconstpointer  data)
 {
   AdwMessageDialog *dialog;
   const CepRunInfo *info;
-  CepRunCurves *curves;
 
   if (fixture->page == NULL)
     return;
@@ -478,19 +501,7 @@ test_run_pause_stop_resume (Fixture       *fixture,
   }
 
   /* Resume the selected run: it continues to its last epoch. */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
-                                             NULL));
-  g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), !=,
-                   CEP_TRAIN_STATE_IDLE);
-  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 120000));
-  curves = cep_train_controller_get_curves (controller (fixture));
-  g_assert_cmpuint (curves->epoch_step->len, ==, 4);
-  wait_for_history (fixture);
-  info = cep_run_item_get_info (history_item (fixture, 0));
-  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_FINISHED);
-  g_assert_cmpuint (info->epochs_done, ==, 4);
+  info = resume_to_the_end (fixture);
   g_assert_cmpfloat (cep_run_curves_best_accuracy (info->curves), >, 0.3);
 
   /* Compared against wall time: one loss and one accuracy series for the run. */
@@ -517,7 +528,6 @@ test_resume_from_start (Fixture       *fixture,
                         gconstpointer  data)
 {
   const CepRunInfo *info;
-  CepRunCurves *curves;
   g_autofree char *last = NULL;
   g_autofree char *best = NULL;
 
@@ -533,17 +543,7 @@ test_resume_from_start (Fixture       *fixture,
   g_assert_cmpint (g_unlink (last), ==, 0);
   g_unlink (best);
   g_assert_true (cep_run_info_can_resume (info));
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
-                                             NULL));
-  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 120000));
-  curves = cep_train_controller_get_curves (controller (fixture));
-  g_assert_cmpuint (curves->epoch_step->len, ==, 4);
-  wait_for_history (fixture);
-  info = cep_run_item_get_info (history_item (fixture, 0));
-  g_assert_cmpint (info->status, ==, CEP_RUN_STATUS_FINISHED);
-  g_assert_cmpuint (info->epochs_done, ==, 4);
+  resume_to_the_end (fixture);
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
 }
 
