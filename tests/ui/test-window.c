@@ -387,6 +387,30 @@ test_open_experiment (void)
   g_assert_nonnull (strstr (error->message, "experiment.json"));
   g_assert_cmpuint (cep_session_get_experiment (cep_window_get_session (window))->train.epochs,
                     ==, 9);
+  /* Hostile ones too, as the CLI refuses them: nested past the bound (json-glib's recursion
+   * overflowed the stack), a section twice, a section missing, a thread count past the cap. */
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    const char *hostile[][2] = {
+      { deep, "nested more than 64 levels" },
+      { "{\"format\": \"cepstra-experiment\", \"model\": {}, \"model\": {}, \"train\": {}}",
+        "appears twice" },
+      { "{\"format\": \"cepstra-experiment\", \"train\": {}}", "model: missing" },
+      { "{\"format\": \"cepstra-experiment\", \"model\": {}, \"train\": {\"threads\": 9999}}",
+        "train.threads" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+      {
+        g_assert_true (g_file_set_contents (path, hostile[i][0], -1, NULL));
+        g_clear_error (&error);
+        g_assert_false (cep_window_open_experiment (window, path, &error));
+        g_assert_nonnull (strstr (error->message, "experiment.json"));
+        g_assert_nonnull (strstr (error->message, hostile[i][1]));
+        g_assert_cmpuint (cep_session_get_experiment (
+                            cep_window_get_session (window))->train.epochs, ==, 9);
+      }
+  }
   g_unlink (path);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
