@@ -5,6 +5,7 @@
  * dependency matrix of an utterance, and submission.csv of the unlabelled partition.
  */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "cep-analyze-page.h"
 #include "cep-format.h"
@@ -311,6 +312,20 @@ test_submission (Fixture       *fixture,
   g_assert_nonnull (strstr (report, "test-clean"));
   g_assert_nonnull (strstr (report, path));
   g_test_message ("%s", report);
+  /* A FIFO at the chosen path is refused, named in the error, and left as it was (the writer
+   * used to rename over it). */
+  {
+    g_autofree char *fifo = g_build_filename (dir, "pipe.csv", NULL);
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_true (cep_analyze_page_export_submission (fixture->page, fifo));
+    g_assert_cmpuint (reports->len, ==, 2);
+    report = g_ptr_array_index (reports, 1);
+    g_assert_nonnull (strstr (report, fifo));
+    g_assert_nonnull (strstr (report, "is a FIFO (named pipe), not a regular file"));
+    g_assert_true (g_file_test (fifo, G_FILE_TEST_EXISTS));
+    g_unlink (fifo);
+  }
   g_unlink (path);
   g_rmdir (dir);
 }
