@@ -47,6 +47,8 @@ static const CepCliCommand commands[] = {
     cep_cli_bench_run },
   { "backends", "List the backends and devices this machine can train on",
     cep_cli_backends_run },
+  { "runs", "List the runs, newest first, with their status and best accuracy",
+    cep_cli_runs_run },
   { "annotate", "Set a run's name and notes", cep_cli_annotate_run },
   { "trash", "Move runs to the trash", cep_cli_trash_run },
   { NULL, NULL, NULL },

@@ -96,6 +96,7 @@ char        **cep_cli_train_batch_size_experiment (const char  *data,
                                                    GError     **error);
 int           cep_cli_bench_run            (int argc, char **argv);
 int           cep_cli_backends_run         (int argc, char **argv);
+int           cep_cli_runs_run             (int argc, char **argv);
 int           cep_cli_annotate_run         (int argc, char **argv);
 int           cep_cli_trash_run            (int argc, char **argv);
 

@@ -16,12 +16,8 @@
 #include <unistd.h>
 #endif
 
-#include <json-glib/json-glib.h>
-
-#include "cep-json-input.h"
 #include "cep-main-post.h"
 #include "cep-run.h"
-#include "cep-safetensors.h"
 
 /* Nice value of the trainer's threads (see lower_priority). */
 #define CEP_TRAIN_NICE 5
@@ -302,38 +298,13 @@ unused_run_dir (const CepExperiment *experiment)
   return dir;
 }
 
-/* The metrics lines a resume keeps: the count the trainer stored in the last checkpoint's
- * state (everything after it is cut when the run continues); none without a last checkpoint,
- * where the trainer starts the run again from the beginning. */
-static guint64
-resume_point (const char *run_dir)
-{
-  g_autofree char *path = g_build_filename (run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
-  g_autoptr (CepSafetensors) file = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *state;
-  JsonNode *root;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return 0;
-  file = cep_safetensors_open (path, NULL);
-  state = file != NULL ? cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE) : NULL;
-  if (state == NULL || !cep_json_input_check (state, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
-      || !json_parser_load_from_data (parser, state, -1, NULL))
-    return G_MAXUINT64;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return G_MAXUINT64;
-  return (guint64) json_object_get_int_member_with_default (json_node_get_object (root),
-                                                             "metrics_lines", G_MAXINT64);
-}
-
 /* A resumed run's curves continue from its checkpoint, exactly where its metrics will. */
 static CepRunCurves *
 load_resumed_curves (const char *run_dir,
                      double     *time_offset)
 {
-  g_autoptr (CepRunInfo) info = cep_run_info_load_lines (run_dir, resume_point (run_dir), NULL);
+  guint64 keep = cep_run_history_resume_point (run_dir);
+  g_autoptr (CepRunInfo) info = cep_run_info_load_lines (run_dir, keep, NULL);
   CepRunCurves *curves;
 
   *time_offset = 0;

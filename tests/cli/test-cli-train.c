@@ -511,6 +511,55 @@ test_train_signal (Fixture       *fixture,
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
 }
 
+/* `runs` lists a folder's runs as the window's history does: newest (by folder name) first,
+ * each with its status, epochs and dataset; folders that are no run are skipped. */
+static void
+test_runs (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *runs = g_build_filename (fixture->work, "runs", NULL);
+  g_autofree char *a = g_build_filename (runs, "20260101-000000-a", NULL);
+  g_autofree char *b = g_build_filename (runs, "20260102-000000-b", NULL);
+  g_autofree char *junk = g_build_filename (runs, "not-a-run", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) demo = NULL;
+  g_autoptr(CepCliResult) table = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  JsonObject *first;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CepCliResult) trained = cep_cli_test_run (
+        "train", "--data", fixture->root, "--preset", "tiny", "--context", "2", "--epochs", "1",
+        "--threads", "1", "--out", i == 0 ? a : b, NULL);
+      g_assert_cmpint (trained->exit_code, ==, CEP_CLI_EXIT_OK);
+    }
+  g_assert_cmpint (g_mkdir_with_parents (junk, 0755), ==, 0);
+  result = cep_cli_test_run ("runs", runs, "--data", fixture->root, "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  list = json_object_get_array_member (json_node_get_object (root), "runs");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  first = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "20260102-000000-b");
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "finished");
+  g_assert_cmpint (json_object_get_int_member (first, "epochs_done"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (first, "accuracy_of"), ==, "dev");
+  g_assert_false (json_object_get_boolean_member (first, "can_resume"));
+  demo = cep_cli_test_run ("runs", runs, "--data", "demo", "--json", NULL);
+  g_assert_cmpint (demo->exit_code, ==, CEP_CLI_EXIT_OK);
+  {
+    g_autoptr(JsonNode) none = cep_cli_result_get_json (demo);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (none), "runs")), ==, 0);
+  }
+  table = cep_cli_test_run ("runs", runs, NULL);
+  g_assert_nonnull (strstr (table->out, "20260101-000000-a"));
+  g_assert_nonnull (strstr (table->out, "finished"));
+  g_assert_null (strstr (table->out, "not-a-run"));
+}
+
 static char *
 read_experiment_of (const char *run)
 {
@@ -622,6 +671,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/cli/spectrogram", Fixture, NULL, fixture_set_up, test_spectrogram,
               fixture_tear_down);
+  g_test_add ("/cli/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);
   g_test_add ("/cli/train/signal/interrupt", Fixture, GINT_TO_POINTER (SIGINT),

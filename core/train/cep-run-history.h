@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cep-run-history.h: runs on disk and their curves, as the Train page lists and plots them.
+ * cep-run-history.h: runs on disk and their curves, as the window's history and
+ * `cepstra-cli runs` list them and the Train page plots them.
  *
  * A run folder (cep-run.h) holds experiment.json and metrics.jsonl; this module reads them
  * back into curves: per-step loss and learning rate against step and elapsed time, and
@@ -9,8 +10,8 @@
  * but not every point: once CEP_RUN_CURVES_MAX_STEPS is reached, the older half is thinned to
  * the lowest and highest loss of every four points (what a line plot draws of them anyway).
  *
- * Plain GLib and json-glib, no GTK: it belongs in core/train next to the metrics writer, and
- * is here only until core grows a reader.
+ * The one reader of run folders (next to the metrics writer): the window and the CLI both ask
+ * it, for a run's summary and curves, the runs of a dataset, and where a resume continues.
  */
 #pragma once
 
@@ -92,8 +93,18 @@ gboolean      cep_run_info_uses_dataset   (const CepRunInfo      *info,
                                            const char            *root);
 gboolean      cep_run_info_can_resume     (const CepRunInfo      *info);
 
+/* The metrics lines a resume of @run_dir keeps: the count in its last checkpoint's trainer
+ * state (the trainer cuts everything after it), 0 without a last checkpoint (the run starts
+ * again), G_MAXUINT64 when the state cannot be read (keep every line). */
+guint64       cep_run_history_resume_point (const char           *run_dir);
 /* $XDG_DATA_HOME/cepstra/runs */
 char         *cep_run_history_get_root    (void);
+/* Every readable run under @runs_root, newest first; with @every_dataset FALSE only those
+ * that used the dataset @root (NULL: the demo). Unreadable folders are skipped. */
+GPtrArray    *cep_run_history_list        (const char            *runs_root,
+                                           gboolean               every_dataset,
+                                           const char            *root,
+                                           GCancellable          *cancellable);
 /* Every readable run under @runs_root that used the dataset @root (NULL: demo), newest
  * first, on a worker thread. Unreadable folders are skipped. */
 void          cep_run_history_list_async  (const char            *runs_root,

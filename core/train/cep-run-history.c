@@ -18,6 +18,7 @@
 
 #include "cep-json-input.h"
 #include "cep-run.h"
+#include "cep-safetensors.h"
 
 /* ---- curves ---- */
 
@@ -468,6 +469,31 @@ cep_run_info_can_resume (const CepRunInfo *info)
          && g_file_test (experiment, G_FILE_TEST_IS_REGULAR);
 }
 
+guint64
+cep_run_history_resume_point (const char *run_dir)
+{
+  g_autofree char *path = g_build_filename (run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
+  g_autoptr (CepSafetensors) file = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *state;
+  JsonNode *root;
+
+  g_return_val_if_fail (run_dir != NULL, G_MAXUINT64);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return 0;
+  file = cep_safetensors_open (path, NULL);
+  state = file != NULL ? cep_safetensors_get_metadata (file, CEP_RUN_METADATA_STATE) : NULL;
+  if (state == NULL
+      || !cep_json_input_load (parser, state, -1, path, CEP_JSON_MAX_DOCUMENT, NULL))
+    return G_MAXUINT64;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return G_MAXUINT64;
+  return (guint64) json_object_get_int_member_with_default (json_node_get_object (root),
+                                                             "metrics_lines", G_MAXINT64);
+}
+
 char *
 cep_run_history_get_root (void)
 {
@@ -500,6 +526,34 @@ compare_newest_first (gconstpointer a,
   return -g_strcmp0 (x->id, y->id);
 }
 
+GPtrArray *
+cep_run_history_list (const char   *runs_root,
+                      gboolean      every_dataset,
+                      const char   *root,
+                      GCancellable *cancellable)
+{
+  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) cep_run_info_free);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  g_return_val_if_fail (runs_root != NULL, runs);
+
+  dir = g_dir_open (runs_root, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL
+         && !g_cancellable_is_cancelled (cancellable))
+    {
+      g_autofree char *path = g_build_filename (runs_root, name, NULL);
+      CepRunInfo *info = cep_run_info_load (path, NULL);
+
+      if (info != NULL && (every_dataset || cep_run_info_uses_dataset (info, root)))
+        g_ptr_array_add (runs, info);
+      else
+        cep_run_info_free (info);
+    }
+  g_ptr_array_sort (runs, compare_newest_first);
+  return runs;
+}
+
 static void
 list_thread (GTask        *task,
              gpointer      source_object,
@@ -507,22 +561,8 @@ list_thread (GTask        *task,
              GCancellable *cancellable)
 {
   ListJob *job = task_data;
-  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) cep_run_info_free);
-  g_autoptr (GDir) dir = g_dir_open (job->runs_root, 0, NULL);
-  const char *name;
+  GPtrArray *runs = cep_run_history_list (job->runs_root, FALSE, job->root, cancellable);
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL
-         && !g_cancellable_is_cancelled (cancellable))
-    {
-      g_autofree char *path = g_build_filename (job->runs_root, name, NULL);
-      CepRunInfo *info = cep_run_info_load (path, NULL);
-
-      if (info != NULL && cep_run_info_uses_dataset (info, job->root))
-        g_ptr_array_add (runs, info);
-      else
-        cep_run_info_free (info);
-    }
-  g_ptr_array_sort (runs, compare_newest_first);
   if (g_task_return_error_if_cancelled (task))
     g_ptr_array_unref (runs);
   else
