@@ -6,6 +6,7 @@
  * batch-size experiment queues its three runs.
  */
 #include "cep-curve-view.h"
+#include "cep-model-presets.h"
 #include "cep-run-item.h"
 #include "cep-run-lock.h"
 #include "cep-train-page.h"
@@ -376,6 +377,16 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+history_shows_new_name (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return cep_train_page_get_n_history (fixture->page) > 0
+         && g_strcmp0 (cep_run_item_get_info (history_item (fixture, 0))->experiment->name,
+                       "wider") == 0;
+}
+
 /* Renames and annotates the selected run through its dialog, then moves it to the trash: the
  * history shows the name and notes, then no longer lists the run, and a toast says where it
  * went. */
@@ -403,7 +414,9 @@ rename_annotate_and_trash (Fixture *fixture)
   cep_ui_test_screenshot (GTK_WIDGET (dialog), "train-page-annotate-dialog");
   adw_message_dialog_response (dialog, "save");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_for_history (fixture);
+  /* The file is written on a worker, and the page refreshes its history when it is done: a
+   * refresh of our own could read the folder before the write. */
+  g_assert_true (cep_ui_test_wait_for (history_shows_new_name, fixture, 20000));
   info = cep_run_item_get_info (history_item (fixture, 0));
   g_assert_cmpstr (info->experiment->name, ==, "wider");
   g_assert_cmpstr (info->experiment->notes, ==,
@@ -624,6 +637,36 @@ test_over_param_limit (Fixture       *fixture,
   cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-over-limit");
 }
 
+/* A model whose buffers cannot be allocated (the parameter limit off, 100 G parameters) is
+ * refused with the reason on the page; the window lives on (it used to abort in g_error). */
+static void
+test_allocation_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  CepExperiment *experiment;
+  CepShapeOptions options;
+  g_autoptr(GError) error = NULL;
+  CepModelSpec *huge;
+
+  if (fixture->page == NULL)
+    return;
+  experiment = cep_session_get_experiment (fixture->session);
+  cep_shape_options_init (&options, CEP_SHAPE_CYLINDER);
+  options.context = experiment->model->context;
+  options.feature_dim = experiment->model->feature_dim;
+  options.budget = G_GUINT64_CONSTANT (100000000000);
+  options.depth = 24;
+  huge = cep_model_shape_new (&options, &error);
+  g_assert_no_error (error);
+  huge->param_limit = 0;
+  cep_experiment_set_model (experiment, huge);
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_MODEL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.start", NULL));
+  g_assert_true (cep_ui_test_wait_for (is_idle, fixture, 60000));
+  g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "status_label")),
+                            "cannot allocate"));
+}
+
 /* The bug: runs without dev evaluation (the batch-size experiment's) plotted training accuracy
  * as "Dev accuracy" and listed it as "Best accuracy". A run trained without dev is labelled
  * as training accuracy in the comparison and the history; its folder is named after the
@@ -686,6 +729,8 @@ main (int   argc,
               test_without_dev_labelled, fixture_tear_down);
   g_test_add ("/ui/train/resume-from-start", Fixture, NULL, fixture_set_up,
               test_resume_from_start, fixture_tear_down);
+  g_test_add ("/ui/train/allocation-refused", Fixture, NULL, fixture_set_up,
+              test_allocation_refused, fixture_tear_down);
   g_test_add ("/ui/train/start-refused", Fixture, NULL, fixture_set_up, test_start_refused,
               fixture_tear_down);
   g_test_add ("/ui/train/batch-experiment", Fixture, NULL, fixture_set_up,

@@ -6,6 +6,7 @@
  * dark, with the widgets it must show drawn in its screenshot.
  */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "cep-application.h"
 #include "cep-preferences-window.h"
@@ -471,19 +472,29 @@ test_skipped_files_listed (void)
   bad_labels = g_build_filename (root, "dev-clean", "transcript", "zz-broken.npy", NULL);
   g_assert_true (g_file_set_contents (bad, "not an npy file", -1, NULL));
   g_assert_true (g_file_set_contents (bad_labels, "not one either", -1, NULL));
+  /* A FIFO named like a feature file is skipped too, at once (opening it waited forever). */
+  {
+    g_autofree char *fifo = g_build_filename (root, "dev-clean", "mfcc", "zz-pipe.npy", NULL);
+    g_autofree char *fifo_labels = g_build_filename (root, "dev-clean", "transcript",
+                                                     "zz-pipe.npy", NULL);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_true (g_file_set_contents (fifo_labels, "not read", -1, NULL));
+  }
   window = new_window ();
   cep_window_open_dataset (window, root);
   g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
-  g_assert_cmpuint (cep_session_get_skipped (cep_window_get_session (window))->len, ==, 1);
+  g_assert_cmpuint (cep_session_get_skipped (cep_window_get_session (window))->len, ==, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-skipped", NULL));
   g_assert_true (cep_ui_test_wait_for (dialog_shown, NULL, 5000));
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "1 File Skipped");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "2 Files Skipped");
   label = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
                                            adw_message_dialog_get_extra_child (dialog)));
   if (GTK_IS_VIEWPORT (label))
     label = gtk_viewport_get_child (GTK_VIEWPORT (label));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "zz-broken.npy"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+                            "zz-pipe.npy: not a regular file (a FIFO)"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   cep_ui_test_screenshot (GTK_WIDGET (dialog), "skipped-files");
   close_toplevels (ADW_TYPE_MESSAGE_DIALOG);
