@@ -2,7 +2,7 @@
  *
  * cep-cli-runs.c: `cepstra-cli runs`, the window's run history for scripts — every run in
  * the runs folder (or one given), newest first, with its name, status, epochs, best accuracy
- * and backend, read by core's run reader as the window reads them.
+ * and dataset, read and filtered by core's run reader as the window does.
  */
 #define G_LOG_DOMAIN "cepstra-cli"
 
@@ -113,28 +113,6 @@ print_table (GPtrArray *runs)
     printf ("(no runs)\n");
 }
 
-/* Runs of the dataset at @dataset ("demo": the embedded one), compared as canonical paths so
- * "./data" and its absolute path are one dataset. */
-static GPtrArray *
-filter_by_dataset (GPtrArray  *runs,
-                   const char *dataset)
-{
-  GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify) cep_run_info_free);
-  gboolean demo = g_str_equal (dataset, "demo");
-  g_autofree char *wanted = demo ? NULL : g_canonicalize_filename (dataset, NULL);
-
-  for (guint i = 0; i < runs->len; i++)
-    {
-      const CepRunInfo *info = g_ptr_array_index (runs, i);
-      const char *root = info->experiment->data.root;
-      g_autofree char *canonical = root != NULL ? g_canonicalize_filename (root, NULL) : NULL;
-
-      if (demo ? root == NULL : g_strcmp0 (canonical, wanted) == 0)
-        g_ptr_array_add (kept, g_ptr_array_steal_index (runs, i--));
-    }
-  return kept;
-}
-
 int
 cep_cli_runs_run (int    argc,
                   char **argv)
@@ -147,7 +125,8 @@ cep_cli_runs_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &dataset,
-      "Only the runs of this dataset (\"demo\": the embedded one)", "DATASET" },
+      "Only the runs of this dataset or a copy of it (\"demo\": the embedded one)",
+      "DATASET" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print JSON: runs[].{id, dir, name, status, epochs_done, epochs, best_accuracy, "
       "accuracy_of, dataset, backend, can_resume}", NULL },
@@ -173,13 +152,11 @@ cep_cli_runs_run (int    argc,
                                              "%s: no such folder", folder);
       return cep_cli_fail ("runs", error, CEP_CLI_EXIT_INVALID_DATA);
     }
-  runs = cep_run_history_list (folder, TRUE, NULL, cep_cli_get_cancellable ());
-  if (dataset != NULL)
-    {
-      GPtrArray *kept = filter_by_dataset (runs, dataset);
-      g_ptr_array_unref (runs);
-      runs = kept;
-    }
+  /* With --data, the runs of that dataset or of a copy of it, as the window finds them. */
+  runs = cep_run_history_list (folder, dataset == NULL,
+                               dataset != NULL && !g_str_equal (dataset, "demo") ? dataset
+                                                                                  : NULL,
+                               cep_cli_get_cancellable ());
   if (json)
     print_json (runs);
   else

@@ -12,6 +12,7 @@
 
 #include "cep-dataset.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cep-config.h"
@@ -353,6 +354,67 @@ cep_dataset_get_train_name (CepDataset *self)
 {
   g_return_val_if_fail (CEP_IS_DATASET (self), NULL);
   return find_role (self, "train-clean-100", "train", TRUE);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Appends "SUB/NAME\tSIZE\n" for every .npy file of @folder/@sub, sorted by name. */
+static gboolean
+append_listing (GString    *listing,
+                const char *folder,
+                const char *sub)
+{
+  g_autofree char *path = g_build_filename (folder, sub, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".npy"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *file = g_build_filename (path, g_ptr_array_index (names, i), NULL);
+      GStatBuf info;
+
+      g_string_append_printf (listing, "%s/%s\t%" G_GINT64_FORMAT "\n", sub,
+                              (const char *) g_ptr_array_index (names, i),
+                              g_stat (file, &info) == 0 ? (gint64) info.st_size : (gint64) -1);
+    }
+  return TRUE;
+}
+
+char *
+cep_partition_folder_fingerprint (const char *folder)
+{
+  g_autoptr(GString) listing = g_string_new (NULL);
+
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  if (!append_listing (listing, folder, "mfcc"))
+    return NULL;
+  append_listing (listing, folder, "transcript");
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, listing->str, (gssize) listing->len);
+}
+
+char *
+cep_dataset_get_fingerprint (CepDataset *self)
+{
+  const char *train;
+
+  g_return_val_if_fail (CEP_IS_DATASET (self), NULL);
+
+  train = cep_dataset_get_train_name (self);
+  return train != NULL ? cep_partition_folder_fingerprint (find_slot (self, train)->folder)
+                       : NULL;
 }
 
 char *

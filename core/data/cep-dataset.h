@@ -57,6 +57,14 @@ gboolean      cep_dataset_load_all           (CepDataset      *self,
 const char   *cep_dataset_get_train_name     (CepDataset *self);
 const char   *cep_dataset_get_dev_name       (CepDataset *self);
 const char   *cep_dataset_get_test_name      (CepDataset *self);
+/* What a dataset is wherever it lies: a SHA-256 of its training partition's file names and
+ * sizes (mfcc/ and transcript/), so a copied or moved dataset is recognised as the same one
+ * (the runs trained on it are found). Lists the folders, reads no file. NULL without a
+ * training partition. Free with g_free(). */
+char         *cep_dataset_get_fingerprint    (CepDataset *self);
+/* The same digest for one partition folder (what the trainer records of its training data);
+ * NULL when it has no mfcc/ folder. */
+char         *cep_partition_folder_fingerprint (const char *folder);
 /* Why there is no training partition, for the error that says so: which folders were looked
  * for and which is missing where ("ROOT: no training partition: ROOT/train-clean-100 has no
  * transcript/ folder, and a training partition needs its labels"). Free with g_free(). */

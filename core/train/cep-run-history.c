@@ -8,14 +8,16 @@
 #define G_LOG_DOMAIN "cepstra-run-history"
 
 #include "cep-run-history.h"
-#include "cep-atomic-file.h"
 
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
+#include "cep-atomic-file.h"
+#include "cep-dataset.h"
 #include "cep-json-input.h"
 #include "cep-run.h"
 #include "cep-safetensors.h"
@@ -317,6 +319,7 @@ cep_run_info_free (CepRunInfo *info)
   g_free (info->dir);
   g_free (info->id);
   g_free (info->backend);
+  g_free (info->fingerprint);
   if (info->experiment != NULL)
     cep_experiment_free (info->experiment);
   cep_run_curves_free (info->curves);
@@ -419,6 +422,20 @@ read_metrics (CepRunInfo *info,
   g_strfreev (lines);
 }
 
+static char *
+read_fingerprint (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, CEP_RUN_FINGERPRINT_FILE, NULL);
+  char *text = NULL;
+  GStatBuf info;
+
+  /* 64 hex digits and a newline; anything larger is not ours, and is not read. */
+  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) || info.st_size > 80
+      || !g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (text);
+}
+
 CepRunInfo *
 cep_run_info_load (const char  *dir,
                    GError     **error)
@@ -443,16 +460,41 @@ cep_run_info_load_lines (const char  *dir,
   info->dir = g_strdup (dir);
   info->id = g_path_get_basename (dir);
   info->curves = cep_run_curves_new ();
+  info->fingerprint = read_fingerprint (dir);
   read_metrics (info, metrics, max_lines);
   return g_steal_pointer (&info);
 }
 
 gboolean
 cep_run_info_uses_dataset (const CepRunInfo *info,
-                           const char       *root)
+                           const char       *root,
+                           const char       *fingerprint)
 {
+  const char *trained_on;
+  g_autofree char *canonical = NULL;
+  g_autofree char *wanted = NULL;
+
   g_return_val_if_fail (info != NULL, FALSE);
-  return g_strcmp0 (info->experiment->data.root, root) == 0;
+
+  if (fingerprint != NULL && g_strcmp0 (info->fingerprint, fingerprint) == 0)
+    return TRUE;
+  trained_on = info->experiment->data.root;
+  if (trained_on == NULL || root == NULL)
+    return trained_on == root;
+  /* "./data" and its absolute path are one dataset. */
+  canonical = g_canonicalize_filename (trained_on, NULL);
+  wanted = g_canonicalize_filename (root, NULL);
+  return g_str_equal (canonical, wanted);
+}
+
+char *
+cep_run_history_dataset_fingerprint (const char *root)
+{
+  g_autofree char *demo = root == NULL ? cep_dataset_find_demo_root () : NULL;
+  const char *where = root != NULL ? root : demo;
+  g_autoptr (CepDataset) dataset = where != NULL ? cep_dataset_open (where, NULL, NULL) : NULL;
+
+  return dataset != NULL ? cep_dataset_get_fingerprint (dataset) : NULL;
 }
 
 gboolean
@@ -534,10 +576,13 @@ cep_run_history_list (const char   *runs_root,
 {
   GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) cep_run_info_free);
   g_autoptr (GDir) dir = NULL;
+  g_autofree char *fingerprint = NULL;
   const char *name;
 
   g_return_val_if_fail (runs_root != NULL, runs);
 
+  if (!every_dataset)
+    fingerprint = cep_run_history_dataset_fingerprint (root);
   dir = g_dir_open (runs_root, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL
          && !g_cancellable_is_cancelled (cancellable))
@@ -545,7 +590,8 @@ cep_run_history_list (const char   *runs_root,
       g_autofree char *path = g_build_filename (runs_root, name, NULL);
       CepRunInfo *info = cep_run_info_load (path, NULL);
 
-      if (info != NULL && (every_dataset || cep_run_info_uses_dataset (info, root)))
+      if (info != NULL
+          && (every_dataset || cep_run_info_uses_dataset (info, root, fingerprint)))
         g_ptr_array_add (runs, info);
       else
         cep_run_info_free (info);

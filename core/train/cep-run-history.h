@@ -77,6 +77,7 @@ typedef struct
   gint64         started;       /* unix time of the first event, 0 if none */
   guint          epochs_done;
   CepRunCurves  *curves;
+  char          *fingerprint;   /* its training data's (CEP_RUN_FINGERPRINT_FILE), or NULL */
 } CepRunInfo;
 
 /* Reads @dir's experiment.json and metrics.jsonl (a missing or half-written last line is
@@ -88,9 +89,11 @@ CepRunInfo   *cep_run_info_load_lines     (const char            *dir,
                                            guint64                max_lines,
                                            GError               **error);
 void          cep_run_info_free           (CepRunInfo            *info);
-/* Whether the run trained on the dataset at @root (NULL: the demo dataset). */
+/* Whether the run trained on the dataset at @root (NULL: the demo dataset), or on a copy of
+ * it: one whose fingerprint (cep_dataset_get_fingerprint) is @fingerprint (may be NULL). */
 gboolean      cep_run_info_uses_dataset   (const CepRunInfo      *info,
-                                           const char            *root);
+                                           const char            *root,
+                                           const char            *fingerprint);
 gboolean      cep_run_info_can_resume     (const CepRunInfo      *info);
 
 /* The metrics lines a resume of @run_dir keeps: the count in its last checkpoint's trainer
@@ -100,13 +103,15 @@ guint64       cep_run_history_resume_point (const char           *run_dir);
 /* $XDG_DATA_HOME/cepstra/runs */
 char         *cep_run_history_get_root    (void);
 /* Every readable run under @runs_root, newest first; with @every_dataset FALSE only those
- * that used the dataset @root (NULL: the demo). Unreadable folders are skipped. */
+ * that used the dataset @root (NULL: the demo) or a copy of it (its fingerprint is worked out
+ * here: call it on a worker). Unreadable folders are skipped. */
 GPtrArray    *cep_run_history_list        (const char            *runs_root,
                                            gboolean               every_dataset,
                                            const char            *root,
                                            GCancellable          *cancellable);
-/* Every readable run under @runs_root that used the dataset @root (NULL: demo), newest
- * first, on a worker thread. Unreadable folders are skipped. */
+/* The fingerprint of the dataset at @root (NULL: the demo), or NULL. */
+char         *cep_run_history_dataset_fingerprint (const char    *root);
+/* cep_run_history_list() of the runs of the dataset @root (NULL: demo), on a worker. */
 void          cep_run_history_list_async  (const char            *runs_root,
                                            const char            *root,
                                            GCancellable          *cancellable,

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 
 #define CEP_RUN_EXPERIMENT_FILE   "experiment.json"
 #define CEP_RUN_METRICS_FILE      "metrics.jsonl"
+/* The training data's fingerprint (cep_partition_folder_fingerprint), so the run is found
+ * again when its dataset is copied or moved. */
+#define CEP_RUN_FINGERPRINT_FILE  "dataset.fingerprint"
 #define CEP_RUN_CHECKPOINTS_DIR   "checkpoints"
 #define CEP_RUN_LAST_CHECKPOINT   "checkpoints/last.safetensors"
 #define CEP_RUN_BEST_CHECKPOINT   "checkpoints/best.safetensors"

@@ -10,8 +10,10 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cep-atomic-file.h"
+#include "cep-dataset.h"
 #include "cep-run.h"
 
 G_DEFINE_QUARK (cep-trainer-error-quark, cep_trainer_error)
@@ -328,6 +330,24 @@ cep_trainer_free (CepTrainer *self)
 
 /* Lifecycle */
 
+/* What the run trained on, for finding it again from a copy of the dataset. */
+static gboolean
+save_fingerprint (CepTrainer  *self,
+                  GError     **error)
+{
+  const char *folder = cep_partition_get_folder (self->train);
+  g_autofree char *fingerprint = folder != NULL ? cep_partition_folder_fingerprint (folder)
+                                                : NULL;
+  g_autofree char *path = g_build_filename (self->run_dir, CEP_RUN_FINGERPRINT_FILE, NULL);
+  g_autofree char *text = NULL;
+
+  /* A partition made in memory (tests) has no folder to recognise. */
+  if (fingerprint == NULL)
+    return TRUE;
+  text = g_strconcat (fingerprint, "\n", NULL);
+  return cep_atomic_file_set_contents (path, text, strlen (text), error);
+}
+
 static gboolean
 prepare_run_dir (CepTrainer *self,
                  GError    **error)
@@ -352,7 +372,8 @@ prepare_run_dir (CepTrainer *self,
   /* Only the lock's holder may remove what a killed writer left. */
   cep_atomic_file_remove_leftovers (self->run_dir);
   cep_atomic_file_remove_leftovers (checkpoints);
-  if (!cep_experiment_save (self->experiment, experiment, &local_error))
+  if (!cep_experiment_save (self->experiment, experiment, &local_error)
+      || !save_fingerprint (self, &local_error))
     {
       g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR, "%s",
                    local_error->message);

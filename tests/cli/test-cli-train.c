@@ -554,6 +554,31 @@ test_runs (Fixture       *fixture,
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                         json_node_get_object (none), "runs")), ==, 0);
   }
+  /* A copy of the dataset elsewhere still finds its runs (by the training data's
+   * fingerprint); a dataset whose training files differ does not. */
+  {
+    g_autofree char *copy = g_build_filename (fixture->work, "copied-data", NULL);
+    g_autofree char *command = g_strdup_printf ("cp -R '%s' '%s'", fixture->root, copy);
+    g_autofree char *extra = NULL;
+    g_autoptr(CepCliResult) copied = NULL;
+    g_autoptr(CepCliResult) changed = NULL;
+    g_autoptr(JsonNode) found = NULL;
+    g_autoptr(JsonNode) none = NULL;
+    int status;
+
+    g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    copied = cep_cli_test_run ("runs", runs, "--data", copy, "--json", NULL);
+    found = cep_cli_result_get_json (copied);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (found), "runs")), ==, 2);
+    extra = g_build_filename (copy, "train-clean-100", "mfcc", "zz-extra.npy", NULL);
+    g_assert_true (g_file_set_contents (extra, "x", 1, NULL));
+    changed = cep_cli_test_run ("runs", runs, "--data", copy, "--json", NULL);
+    none = cep_cli_result_get_json (changed);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (none), "runs")), ==, 0);
+  }
   table = cep_cli_test_run ("runs", runs, NULL);
   g_assert_nonnull (strstr (table->out, "20260101-000000-a"));
   g_assert_nonnull (strstr (table->out, "finished"));
