@@ -533,6 +533,36 @@ test_run_pause_stop_resume (Fixture       *fixture,
   rename_annotate_and_trash (fixture);
 }
 
+/* The history lists a dataset's runs by identity: with the session on a copy of the demo
+ * dataset (another path), the demo's run is still there; on a dataset that is no copy, not. */
+static void
+history_follows_dataset_identity (Fixture *fixture)
+{
+  CepExperiment *experiment = cep_session_get_experiment (fixture->session);
+  g_autofree char *demo = cep_ui_test_demo_root ();
+  g_autofree char *dir = g_dir_make_tmp ("cepstra-copied-demo-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "dataset", NULL);
+  g_autofree char *command = g_strdup_printf ("cp -R '%s' '%s'", demo, copy);
+  g_autofree char *remove = g_strdup_printf ("rm -rf '%s'", dir);
+  guint n_runs = cep_train_page_get_n_history (fixture->page);
+  char *saved = g_steal_pointer (&experiment->data.root);
+  int status;
+
+  g_assert_cmpuint (n_runs, >=, 1);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  experiment->data.root = g_strdup (copy);
+  wait_for_history (fixture);
+  g_assert_cmpuint (cep_train_page_get_n_history (fixture->page), ==, n_runs);
+  g_free (experiment->data.root);
+  experiment->data.root = g_strdup (dir);
+  wait_for_history (fixture);
+  g_assert_cmpuint (cep_train_page_get_n_history (fixture->page), ==, 0);
+  g_free (experiment->data.root);
+  experiment->data.root = saved;
+  g_assert_true (g_spawn_command_line_sync (remove, NULL, NULL, &status, NULL));
+}
+
 /* A run killed before its first checkpoint (here: its checkpoints removed after a stop) can
  * still be resumed from the history: it starts again from the beginning, and its curves do
  * not keep the lost epochs. */
@@ -558,6 +588,7 @@ test_resume_from_start (Fixture       *fixture,
   g_assert_true (cep_run_info_can_resume (info));
   resume_to_the_end (fixture);
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
+  history_follows_dataset_identity (fixture);
 }
 
 /* A run the trainer refuses (wider windows than the loaded data has) comes back as an error
