@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cep-json-input.h"
+#include "cep-run.h"
 
 G_DEFINE_QUARK (cep-training-curves-error-quark, cep_training_curves_error)
 
@@ -252,17 +253,6 @@ append_cell (GString *text,
 
 #define AT(array, i) g_array_index ((array), double, (i))
 
-static char *
-steps_path (const char *path)
-{
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
-
-  if (dot == NULL || (slash != NULL && dot < slash))
-    return g_strconcat (path, "-steps", NULL);
-  return g_strdup_printf ("%.*s-steps%s", (int) (dot - path), path, dot);
-}
-
 static gboolean
 write_text (const GString  *text,
             const char     *path,
@@ -279,7 +269,7 @@ cep_training_curves_write_csv (const CepTrainingCurves  *curves,
   g_autoptr (GString) epochs = g_string_new ("epoch,step,elapsed,train_loss,train_accuracy,"
                                              "dev_loss,dev_accuracy\n");
   g_autoptr (GString) steps = g_string_new ("step,elapsed,loss,accuracy,lr\n");
-  g_autofree char *second = steps_path (path);
+  g_autofree char *second = cep_run_steps_csv_path (path);
 
   g_return_val_if_fail (curves != NULL && path != NULL, FALSE);
 

@@ -258,17 +258,6 @@ steps_csv (const CepRunCurves *curves)
   return g_string_free (out, FALSE);
 }
 
-static char *
-steps_path (const char *path)
-{
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, '/');
-
-  if (dot == NULL || (slash != NULL && dot < slash))
-    return g_strconcat (path, "-steps", NULL);
-  return g_strdup_printf ("%.*s-steps%s", (int) (dot - path), path, dot);
-}
-
 static gboolean
 write_text (const char  *path,
             const char  *text,
@@ -288,7 +277,7 @@ cep_run_curves_write_csv (const CepRunCurves  *curves,
 
   epochs = epochs_csv (curves);
   steps = steps_csv (curves);
-  second = steps_path (path);
+  second = cep_run_steps_csv_path (path);
   return write_text (path, epochs, error) && write_text (second, steps, error);
 }
 

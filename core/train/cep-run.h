@@ -41,6 +41,10 @@ G_BEGIN_DECLS
  * [A-Za-z0-9._-], "run" when NULL or empty). Newly allocated; nothing is created. */
 char         *cep_run_dir_new_default      (const char      *name);
 
+/* Where a run's per-step CSV goes beside its per-epoch CSV @path: "-steps" before the
+ * extension ("curves.csv" → "curves-steps.csv"), or after a name without one. */
+char         *cep_run_steps_csv_path       (const char      *path);
+
 /* The checkpoint file of a run: @which is "best", "last" or NULL (best if it exists, else
  * last). NULL with an error naming the run when there is none. */
 char         *cep_run_find_checkpoint      (const char      *run_dir,
