@@ -380,13 +380,24 @@ cep_phoneme_table_new_from_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
+  const char *nul;
+  gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       g_set_error (error, CEP_PHONEME_TABLE_ERROR, CEP_PHONEME_TABLE_ERROR_IO, "%s",
                    local_error->message);
+      return NULL;
+    }
+  /* Lines are C strings: whatever followed a NUL would be dropped without a word. */
+  nul = memchr (contents, '\0', length);
+  if (nul != NULL)
+    {
+      g_set_error (error, CEP_PHONEME_TABLE_ERROR, CEP_PHONEME_TABLE_ERROR_PARSE,
+                   "%s: not a text file (a NUL byte at offset %" G_GSIZE_FORMAT ")", path,
+                   (gsize) (nul - contents));
       return NULL;
     }
 

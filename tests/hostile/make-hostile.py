@@ -66,6 +66,7 @@ put("phonemes", "duplicate.txt", "AA\nAE\nAA\n")
 put("phonemes", "binary.txt", b"\x00\xff\xfe\x01garbage\x00\n\x80\x81\n")
 put("phonemes", "too-many.txt", "".join("P%d\n" % i for i in range(300)))
 put("phonemes", "boundary-first.txt", "[SOS]\nAA\nAE\n[EOS]\n")
+put("phonemes", "nul-in-symbol.txt", b"AA\nA\x00E\nAH\n")
 
 
 def safetensors(header, payload=b"", claimed=None):
