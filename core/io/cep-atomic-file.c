@@ -241,6 +241,7 @@ cep_atomic_file_commit (CepAtomicFile  *file,
       return FALSE;
     }
   sync_folder (file->target);
+  /* The temporary file is the target now: only the handle is left to free. */
   g_clear_pointer (&file->temp, g_free);
   cep_atomic_file_abort (file);
   return TRUE;
@@ -253,6 +254,7 @@ cep_atomic_file_abort (CepAtomicFile *file)
     return;
   if (file->fd >= 0)
     close (file->fd);
+  /* NULL once the temporary file has become the target (or was never made). */
   if (file->temp != NULL)
     g_unlink (file->temp);
   g_free (file->temp);

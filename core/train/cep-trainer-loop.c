@@ -271,9 +271,8 @@ state_from_json (CepTrainer *self,
   JsonNode *node;
 
   if (text == NULL
-      || !cep_json_input_check (text, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
-      || !json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || !cep_json_input_load (parser, text, -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return resume_error (error, path, "no JSON object");
   object = json_node_get_object (json_parser_get_root (parser));
   if (!read_state_member (object, "epochs_done", &node))
@@ -300,7 +299,6 @@ state_from_json (CepTrainer *self,
 }
 
 /* Set-up */
-
 
 static gboolean
 resume_from_last (CepTrainer *self,
@@ -332,11 +330,10 @@ prepare (CepTrainer *self,
 {
   const CepExperimentTrain *train = &self->experiment->train;
   g_autofree char *metrics = g_build_filename (self->run_dir, CEP_RUN_METRICS_FILE, NULL);
-  guint64 keep_lines = 0;
-
   g_autofree char *last = g_build_filename (self->run_dir, CEP_RUN_LAST_CHECKPOINT, NULL);
   /* Without a last checkpoint (killed in the first epoch) a resume starts over. */
   gboolean from_last = self->options.resume && g_file_test (last, G_FILE_TEST_IS_REGULAR);
+  guint64 keep_lines = 0;
 
   self->best_is_last = FALSE;
 
