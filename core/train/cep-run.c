@@ -8,7 +8,6 @@
 #include "cep-run.h"
 
 #include <gio/gio.h>
-#include <string.h>
 
 static char *
 sanitize_name (const char *name)
@@ -35,19 +34,6 @@ cep_run_dir_new_default (const char *name)
   g_autofree char *leaf = g_strdup_printf ("%s-%s", stamp, clean);
 
   return g_build_filename (g_get_user_data_dir (), "cepstra", "runs", leaf, NULL);
-}
-
-char *
-cep_run_steps_csv_path (const char *path)
-{
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (dot == NULL || (slash != NULL && dot < slash))
-    return g_strconcat (path, "-steps", NULL);
-  return g_strdup_printf ("%.*s-steps%s", (int) (dot - path), path, dot);
 }
 
 char *
