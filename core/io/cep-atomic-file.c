@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,18 +64,20 @@ describe_kind (mode_t mode)
   return "not a regular file";
 }
 
-/* The path a link at @link points to, relative links taken from the link's folder. */
+/* The path a link at @link points to, relative links taken from the link's folder; NULL
+ * with errno set when it cannot be read. */
 static char *
-follow_link (const char  *link,
-             GError     **error)
+follow_link (const char *link)
 {
-  g_autofree char *contents = g_file_read_link (link, error);
+  char contents[PATH_MAX];
+  gssize length = readlink (link, contents, sizeof contents - 1);
   g_autofree char *folder = NULL;
 
-  if (contents == NULL)
+  if (length < 0)
     return NULL;
+  contents[length] = '\0';
   if (g_path_is_absolute (contents))
-    return g_steal_pointer (&contents);
+    return g_strdup (contents);
   folder = g_path_get_dirname (link);
   return g_build_filename (folder, contents, NULL);
 }
@@ -101,7 +104,7 @@ resolve_target (const char   *path,
         break;
       if (links == CEP_ATOMIC_FILE_MAX_LINKS)
         return (set_io_error (error, path, "follow its links", ELOOP), NULL);
-      g_autofree char *next = follow_link (target, NULL);
+      g_autofree char *next = follow_link (target);
       if (next == NULL)
         return (set_io_error (error, path, "read the link", errno), NULL);
       g_free (target);

@@ -401,8 +401,7 @@ read_metrics (CepRunInfo *info,
 
       if (lines[i][0] == '\0')
         continue;
-      if (!cep_json_input_check (lines[i], -1, path, CEP_JSON_MAX_DOCUMENT, NULL)
-          || !json_parser_load_from_data (parser, lines[i], -1, NULL))
+      if (!cep_json_input_load (parser, lines[i], -1, path, CEP_JSON_MAX_DOCUMENT, NULL))
         break;
       root = json_parser_get_root (parser);
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
