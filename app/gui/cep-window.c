@@ -195,6 +195,12 @@ cep_window_show_skipped (CepWindow *self)
   gtk_widget_add_css_class (label, "monospace");
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  /* Wrapped to about the dialog's width and not scrolled sideways, so the natural height the
+   * scrolled window takes is that of the wrapped text (it was cut off after two lines). */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
