@@ -4,9 +4,13 @@
 #   ./run.sh          install what is missing, build, and run Cepstra on the embedded demo dataset
 #   ./run.sh test     install what is missing, build, and run the whole test suite
 #   ./run.sh fuzz [S] build the libFuzzer targets with clang and fuzz each for S seconds (60)
+#   ./run.sh flatpak  build the Flatpak against a stand-in runtime made from Debian packages,
+#                     install it, and run its tests in the sandbox (flatpak/README.md)
 #
 # Environment: CEPSTRA_BUILD_DIR (default: build), CEPSTRA_MESON_ARGS (extra `meson setup`
-# arguments, e.g. "-Db_sanitize=address,undefined -Db_lundef=false").
+# arguments, e.g. "-Db_sanitize=address,undefined -Db_lundef=false"), CEPSTRA_FLATPAK_CACHE
+# (where the stand-in runtime, the package downloads and flatpak-builder's state are kept;
+# default: ~/.cache/cepstra/flatpak).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,6 +35,15 @@ TEST_PACKAGES=(
   desktop-file-utils appstream
   vulkan-validationlayers
   python3-numpy python3-torch
+)
+
+# What the Flatpak stage needs: flatpak-builder and its tools, debootstrap for the stand-in
+# runtime, and for the sandbox tests an X server, a D-Bus session with Debian's portals, and
+# the tools that drive and photograph the window.
+FLATPAK_PACKAGES=(
+  flatpak flatpak-builder ostree bubblewrap debootstrap fuse3 ccache
+  xvfb xauth dbus-daemon xdg-desktop-portal xdg-desktop-portal-gtk
+  imagemagick xdotool python3-gi gir1.2-glib-2.0 git
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -108,6 +121,73 @@ run_fuzz() {
   done
 }
 
+# Times one phase of the Flatpak stage; the closing table says where the minutes went.
+FLATPAK_TIMES=()
+timed() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  FLATPAK_TIMES+=("$(printf '%-28s %4d s' "$name" $((SECONDS - start)))")
+}
+
+flatpak_snapshot_source() {
+  # The working tree as git sees it (tracked and new files, not what .gitignore leaves out),
+  # so a build folder or a local venv never travels into the Flatpak build.
+  rm -rf build-flatpak/src
+  mkdir -p build-flatpak/src
+  git ls-files -z --cached --others --exclude-standard \
+    | tar --null --files-from=- --create --file=- | tar --extract --directory=build-flatpak/src
+}
+
+flatpak_build_app() {
+  python3 flatpak/make-test-manifest.py flatpak/io.github.cepstra.Cepstra.json \
+    "$PWD/build-flatpak/src" build-flatpak/io.github.cepstra.Cepstra.test.json
+  flatpak-builder --user --force-clean --ccache --disable-rofiles-fuse \
+    --state-dir="$FLATPAK_CACHE/builder" --repo=build-flatpak/repo \
+    build-flatpak/app build-flatpak/io.github.cepstra.Cepstra.test.json \
+    > build-flatpak/flatpak-builder.log 2>&1 \
+    || { tail -n 40 build-flatpak/flatpak-builder.log >&2; return 1; }
+}
+
+flatpak_install_app() {
+  flatpak build-bundle build-flatpak/repo \
+    build-flatpak/io.github.cepstra.Cepstra.flatpak io.github.cepstra.Cepstra >/dev/null
+  flatpak --user install -y --noninteractive --reinstall \
+    --bundle build-flatpak/io.github.cepstra.Cepstra.flatpak >/dev/null
+}
+
+flatpak_install_runtime() {
+  flatpak --user remote-add --if-not-exists --no-gpg-verify cepstra-test-runtime \
+    "$FLATPAK_CACHE/repo"
+  flatpak --user remote-modify --no-gpg-verify --url="file://$FLATPAK_CACHE/repo" \
+    cepstra-test-runtime
+  flatpak --user install -y --noninteractive --or-update cepstra-test-runtime \
+    io.github.cepstra.TestPlatform//test io.github.cepstra.TestSdk//test >/dev/null
+}
+
+# Builds the Flatpak from the real manifest's Cepstra module against the stand-in runtime,
+# installs it in a Flatpak installation of its own (FLATPAK_USER_DIR under the cache, so the
+# machine's own apps are untouched) and runs flatpak/test-sandbox.py on it.
+run_flatpak() {
+  install_missing_packages "${FLATPAK_PACKAGES[@]}"
+  FLATPAK_CACHE=$(realpath -m "${CEPSTRA_FLATPAK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cepstra/flatpak}")
+  export FLATPAK_USER_DIR="$FLATPAK_CACHE/installation"
+  mkdir -p build-flatpak "$FLATPAK_CACHE"
+  local start=$SECONDS status=0
+  timed "stand-in runtime" flatpak/test-runtime/build.sh "$FLATPAK_CACHE"
+  timed "runtime install" flatpak_install_runtime
+  timed "source snapshot" flatpak_snapshot_source
+  log "flatpak-builder (log: build-flatpak/flatpak-builder.log)"
+  timed "flatpak-builder" flatpak_build_app
+  timed "bundle and install" flatpak_install_app
+  log "Sandbox tests"
+  # Debian's Python: the tests talk to the document portal through PyGObject.
+  timed "sandbox tests" /usr/bin/python3 flatpak/test-sandbox.py build-flatpak/sandbox || status=$?
+  printf '%s\n' "${FLATPAK_TIMES[@]}" "$(printf '%-28s %4d s' total $((SECONDS - start)))"
+  log "Bundle: build-flatpak/io.github.cepstra.Cepstra.flatpak ($(du -h build-flatpak/io.github.cepstra.Cepstra.flatpak | cut -f1))"
+  return $status
+}
+
 # The main job: the workbench window when there is a display and it was built, else the
 # headless demo.
 run_demo() {
@@ -144,7 +224,8 @@ main() {
     run) install_missing_packages; build; run_demo ;;
     test) install_missing_packages "${TEST_PACKAGES[@]}"; build; run_tests "$@" ;;
     fuzz) run_fuzz "$@" ;;
-    -h|--help|help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+    flatpak) run_flatpak ;;
+    -h|--help|help) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "run.sh: unknown command “$command” (try ./run.sh --help)" >&2; exit 1 ;;
   esac
 }

@@ -15,6 +15,7 @@
 #include "cep-application.h"
 #include "cep-data-page.h"
 #include "cep-file-chooser.h"
+#include "cep-sandbox.h"
 #include "cep-model-page.h"
 #include "cep-train-page.h"
 #include "cep-analyze-page.h"
@@ -243,6 +244,7 @@ on_dataset_loaded (GObject      *source,
   g_autoptr (CepWindow) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
 
   if (!cep_session_load_finish (CEP_SESSION (source), result, &error))
     {
@@ -252,6 +254,10 @@ on_dataset_loaded (GObject      *source,
     }
   name = dataset_display_name (self);
   adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+  /* The dataset in the title too: it is what the window list, Alt+Tab and screen readers
+   * name the window by. */
+  title = g_strdup_printf (_("%s — Cepstra"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
   remember_dataset (self);
   report_skipped (self);
 }
@@ -307,6 +313,23 @@ on_progress_changed (CepSession *session,
 
 /* ---- recent datasets ---- */
 
+/* "demo (Datasets)": the folder and its parent, enough to tell two "dev" folders apart. A
+ * folder shared through the Open dialog inside Flatpak lives at a document-portal path whose
+ * parent is a random ID, so it is named as shared instead. */
+static char *
+recent_dataset_label (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *parent = NULL;
+  g_autofree char *parent_base = NULL;
+
+  if (cep_sandbox_is_document_path (path, NULL))
+    return g_strdup_printf (_("%s (shared folder)"), base);
+  parent = g_path_get_dirname (path);
+  parent_base = g_path_get_basename (parent);
+  return g_strdup_printf ("%s (%s)", base, parent_base);
+}
+
 static void
 rebuild_recent_menu (CepWindow *self)
 {
@@ -315,10 +338,7 @@ rebuild_recent_menu (CepWindow *self)
   g_menu_remove_all (self->recent_section);
   for (guint i = 0; recent[i] != NULL; i++)
     {
-      g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autofree char *parent = g_path_get_dirname (recent[i]);
-      g_autofree char *parent_base = g_path_get_basename (parent);
-      g_autofree char *label = g_strdup_printf ("%s (%s)", base, parent_base);
+      g_autofree char *label = recent_dataset_label (recent[i]);
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "win.open-recent",
@@ -452,7 +472,16 @@ show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  cep_window_show_page (CEP_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  CepWindow *self = CEP_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *page = adw_view_stack_get_child_by_name (self->stack, name);
+
+  cep_window_show_page (self, name);
+  /* Alt+N is how the keyboard reaches a page: focus moves into it, so the page's own
+   * shortcuts (Ctrl+Return starts training) work at once; otherwise focus stays on a widget
+   * of the page just hidden, or on none. */
+  if (page != NULL)
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cep-config.h"
+#include "cep-sandbox.h"
 
 G_DEFINE_QUARK (cep-dataset-error-quark, cep_dataset_error)
 
@@ -172,10 +173,18 @@ cep_dataset_open (const char            *root,
   self->options.table = self->options.table != NULL ? g_object_ref (self->options.table)
                                                     : cep_phoneme_table_new_default ();
 
-  if (!g_file_test (root, G_FILE_TEST_IS_DIR) || !find_partitions (self, &local_error))
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *why = cep_sandbox_explain_missing_path (root, NULL);
+
+      g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NOT_FOUND,
+                   "%s: no such folder%s", root, why);
+      return NULL;
+    }
+  if (!find_partitions (self, &local_error))
     {
       g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NOT_FOUND, "%s: %s", root,
-                   local_error != NULL ? local_error->message : "no such folder");
+                   local_error->message);
       return NULL;
     }
   if (self->slots->len == 0)
