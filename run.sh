@@ -37,11 +37,12 @@ TEST_PACKAGES=(
   python3-numpy python3-torch
 )
 
-# What the Flatpak stage needs: flatpak-builder and its tools, debootstrap for the stand-in
+# What the Flatpak stage needs: flatpak-builder and its tools (it runs eu-strip from elfutils
+# on the host to split debug info off the binaries), debootstrap for the stand-in
 # runtime, and for the sandbox tests an X server, a D-Bus session with Debian's portals, and
 # the tools that drive and photograph the window.
 FLATPAK_PACKAGES=(
-  flatpak flatpak-builder ostree bubblewrap debootstrap fuse3 ccache
+  flatpak flatpak-builder ostree bubblewrap debootstrap fuse3 ccache elfutils
   xvfb xauth dbus-daemon xdg-desktop-portal xdg-desktop-portal-gtk
   imagemagick xdotool python3-gi gir1.2-glib-2.0 git
 )
@@ -124,10 +125,11 @@ run_fuzz() {
 # Times one phase of the Flatpak stage; the closing table says where the minutes went.
 FLATPAK_TIMES=()
 timed() {
-  local name=$1 start=$SECONDS
+  local name=$1 start=$SECONDS status=0
   shift
-  "$@"
+  "$@" || status=$?
   FLATPAK_TIMES+=("$(printf '%-28s %4d s' "$name" $((SECONDS - start)))")
+  return $status
 }
 
 flatpak_snapshot_source() {

@@ -35,8 +35,9 @@ die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 packages() { grep -v '^[[:space:]]*\(#\|$\)' "$HERE/$1" | xargs; }
 
+# The lists' packages, not their comments, and this script: what changes the runtime.
 runtime_key() {
-  { echo "$SUITE $ARCH $BRANCH"; cat "$HERE/platform.packages" "$HERE/sdk.packages" "$0"; } \
+  { echo "$SUITE $ARCH $BRANCH"; packages platform.packages; packages sdk.packages; cat "$0"; } \
     | sha256sum | cut -d' ' -f1
 }
 
