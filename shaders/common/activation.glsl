@@ -130,13 +130,16 @@ cep_activation_derivative (uint act, float slope, float x)
       }
     case CEP_ACT_SIGMOID:
       {
-        float s = cep_sigmoid (x);
-        return s * (1.0 - s);
+        // s(1 - s) = e/(1 + e)² with e = exp(-|x|): 1 - s would round to 0 for x past ~17
+        // and lose all relative precision well before (as the blas kernels do it).
+        float e = exp (-abs (x));
+        return e / ((1.0 + e) * (1.0 + e));
       }
     case CEP_ACT_TANH:
       {
-        float t = cep_tanh (x);
-        return 1.0 - t * t;
+        // 1 - tanh² = 4e/(1 + e)² with e = exp(-2|x|), for the same reason.
+        float e = exp (-2.0 * abs (x));
+        return 4.0 * e / ((1.0 + e) * (1.0 + e));
       }
     default:
       return 1.0;

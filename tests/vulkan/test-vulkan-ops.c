@@ -517,6 +517,42 @@ test_bias_act_special_values (void)
     }
 }
 
+/* The derivatives of sigmoid and tanh in their tails, relative to their true value: the
+ * gradient that flows back through a saturated unit is small but must not be zero or off by
+ * half. (1 - tanh² in float is 0 past |x| ≈ 9, where the true value is still ~1e-7.) */
+static void
+test_bias_act_derivative_tails (void)
+{
+  static const float xs[] = { 4.0f, -4.0f, 7.5f, -7.5f, 9.0f, -9.0f, 12.0f, -12.0f, 16.0f,
+                              -16.0f, 20.0f, -20.0f };
+  static const CepActivation acts[] = { CEP_ACTIVATION_SIGMOID, CEP_ACTIVATION_TANH };
+  guint n = G_N_ELEMENTS (xs);
+  float ones[G_N_ELEMENTS (xs)];
+
+  if (vulkan () == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    ones[i] = 1.0f;
+  for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+    {
+      ActCase ac = { .rows = 1, .cols = n, .act = acts[a] };
+      ActResults got;
+
+      run_bias_act (vulkan (), &ac, xs, xs, ones, &got);
+      for (guint j = 0; j < n; j++)
+        {
+          /* Closed forms in double: e/(1 + e)², e = exp(-|x|); 4e/(1 + e)², e = exp(-2|x|). */
+          double e = exp ((acts[a] == CEP_ACTIVATION_TANH ? -2.0 : -1.0) * fabs (xs[j]));
+          double want = (acts[a] == CEP_ACTIVATION_TANH ? 4.0 : 1.0) * e / ((1 + e) * (1 + e));
+
+          if (!(fabs (got.dpre[j] - want) <= 1e-4 * want))
+            g_error ("%s'(%g) = %.9g, want %.9g", cep_activation_get_name (ac.act), xs[j],
+                     got.dpre[j], want);
+        }
+      act_results_clear (&got);
+    }
+}
+
 static float *
 run_column_sums (CepBackend  *backend,
                  guint        rows,
@@ -1039,6 +1075,7 @@ main (int    argc,
   g_test_add_func ("/vulkan-ops/gemm/semantics", test_gemm_semantics);
   g_test_add_func ("/vulkan-ops/bias-act/random", test_bias_act);
   g_test_add_func ("/vulkan-ops/bias-act/special-values", test_bias_act_special_values);
+  g_test_add_func ("/vulkan-ops/bias-act/derivative-tails", test_bias_act_derivative_tails);
   g_test_add_func ("/vulkan-ops/column-sums", test_column_sums);
   g_test_add_func ("/vulkan-ops/batchnorm", test_batchnorm);
   g_test_add_func ("/vulkan-ops/dropout/identical", test_dropout_identical);
