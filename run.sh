@@ -31,7 +31,7 @@ PACKAGES=(
 # file and AppStream validators, the Vulkan validation layer, and Debian's PyTorch for the
 # checkpoint test (it loads a Cepstra checkpoint into torch.nn.Sequential).
 TEST_PACKAGES=(
-  xvfb xauth dbus-daemon at-spi2-core
+  xvfb xauth dbus-daemon at-spi2-core locales
   desktop-file-utils appstream
   vulkan-validationlayers
   python3-numpy python3-torch

@@ -309,12 +309,25 @@ cep_confusion_write_stats_csv (CepConfusion  *self,
   for (guint c = 0; c < self->n_classes; c++)
     {
       CepClassStats s;
+      double ratios[4];
 
       cep_confusion_get_class_stats (self, c, &s);
+      ratios[0] = s.accuracy;
+      ratios[1] = s.precision;
+      ratios[2] = s.recall;
+      ratios[3] = s.f1;
       g_string_append_printf (text, "%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%"
-                              G_GUINT64_FORMAT ",%.6f,%.6f,%.6f,%.6f\n",
-                              cep_phoneme_table_get_name (self->table, c), s.support,
-                              s.predicted, s.correct, s.accuracy, s.precision, s.recall, s.f1);
+                              G_GUINT64_FORMAT, cep_phoneme_table_get_name (self->table, c),
+                              s.support, s.predicted, s.correct);
+      for (guint r = 0; r < G_N_ELEMENTS (ratios); r++)
+        {
+          /* A point whatever LC_NUMERIC says: a German locale would write "0,5" into a CSV. */
+          char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (text, ",%s", g_ascii_formatd (number, sizeof number, "%.6f",
+                                                                ratios[r]));
+        }
+      g_string_append_c (text, '\n');
     }
   return write_text (text, path, error);
 }

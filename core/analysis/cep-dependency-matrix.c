@@ -390,7 +390,13 @@ cep_dependency_matrix_write_csv (const CepDependencyMatrix *matrix,
                                 cep_dependency_matrix_get_output_frame (matrix, j),
                                 matrix->depends[cell]);
         if (matrix->values != NULL)
-          g_string_append_printf (text, ",%.9g", matrix->values[cell]);
+          {
+            /* A point whatever LC_NUMERIC says (CSV readers expect it). */
+            char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append_printf (text, ",%s", g_ascii_formatd (number, sizeof number, "%.9g",
+                                                                  matrix->values[cell]));
+          }
         g_string_append_c (text, '\n');
       }
   return cep_atomic_file_set_contents (path, text->str, text->len, error);

@@ -5,6 +5,7 @@
  */
 #include "cep-confusion.h"
 #include "cep-npy.h"
+#include "comma-locale.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -134,6 +135,27 @@ read_text (const char *path)
   return text;
 }
 
+/* Under a German LC_NUMERIC the ratios still have a decimal point: "0,750000" would add
+ * four columns to every row. */
+static void
+test_stats_csv_in_a_comma_locale (void)
+{
+  g_autoptr(CepConfusion) confusion = hand_made ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cep-confusion-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "classes.csv", NULL);
+  g_autofree char *text = NULL;
+  char *locale_dir = comma_locale_enter ();
+
+  g_assert_true (cep_confusion_write_stats_csv (confusion, path, &error));
+  g_assert_no_error (error);
+  comma_locale_leave (locale_dir);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "\nAA,4,4,3,0.750000,0.750000,0.750000,0.750000\n"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_csv (void)
 {
@@ -242,6 +264,7 @@ main (int    argc,
   g_test_add_func ("/confusion/macro-stats", test_macro_stats);
   g_test_add_func ("/confusion/active-and-floats", test_active_and_floats);
   g_test_add_func ("/confusion/csv", test_csv);
+  g_test_add_func ("/confusion/stats-csv-comma-locale", test_stats_csv_in_a_comma_locale);
   g_test_add_func ("/confusion/bad-input", test_bad_input);
   g_test_add_func ("/confusion/partition", test_partition);
   return g_test_run ();

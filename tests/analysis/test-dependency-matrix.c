@@ -6,6 +6,7 @@
  * of a non-deterministic model, and bad requests.
  */
 #include "cep-dependency-matrix.h"
+#include "comma-locale.h"
 #include "cep-model-presets.h"
 #include "cep-npy.h"
 #include "cep-rng.h"
@@ -565,6 +566,46 @@ test_csv_and_floats (void)
   fixture_clear (&fixture);
 }
 
+/* Under a German LC_NUMERIC every row still has four fields and its value a decimal point. */
+static void
+test_csv_in_a_comma_locale (void)
+{
+  Fixture fixture;
+  CepDependencyOptions options;
+  g_autoptr(CepDependencyMatrix) matrix = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cep-depmatrix-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "deps.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  char *locale_dir = NULL;
+  guint with_point = 0;
+
+  fixture_init (&fixture, "ref", 2, 12);
+  cep_dependency_options_init (&options);
+  options.mode = CEP_DEPENDENCY_MODE_SENSITIVITY;
+  options.start = 2;
+  options.n_frames = 6;
+  matrix = analyse (&fixture, &options);
+  locale_dir = comma_locale_enter ();
+  g_assert_true (cep_dependency_matrix_write_csv (matrix, path, &error));
+  comma_locale_leave (locale_dir);
+  g_assert_no_error (error);
+  text = read_text (path);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 4);
+      with_point += strchr (fields[3], '.') != NULL;
+    }
+  g_assert_cmpuint (with_point, >, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+  fixture_clear (&fixture);
+}
+
 /* Through a partition's frame store: the stored (normalized) utterance gives the band, and
  * the same matrix as handing its frames over directly. */
 static void
@@ -694,6 +735,7 @@ main (int    argc,
   g_test_add_func ("/dependency/bad-requests", test_bad_requests);
   g_test_add_func ("/dependency/cancel", test_cancel);
   g_test_add_func ("/dependency/csv", test_csv_and_floats);
+  g_test_add_func ("/dependency/csv-comma-locale", test_csv_in_a_comma_locale);
   g_test_add_func ("/dependency/partition", test_partition_utterance);
   g_test_add_func ("/dependency/async", test_async);
   g_test_add_func ("/dependency/mode-names", test_mode_names);
