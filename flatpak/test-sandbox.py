@@ -13,8 +13,10 @@ activation as on a desktop. What is checked:
 - the command-line tool finds the demo dataset, trains a short run into the sandbox's data
   folder, evaluates it and writes a submission there; the Vulkan backend sees a device;
 - a host folder that was not shared is refused with a message naming it and the sandbox;
-- the same folder shared through the document portal (as the file chooser shares it) opens,
-  from the command line and in the window, and the window reopens it at the next start;
+- a folder chosen in the file chooser (Ctrl+O; the portal's dialog, typed into) opens through
+  the document portal;
+- a folder shared through the document portal directly opens from the command line and in the
+  window, and the window reopens it at the next start;
 - the window starts on the demo dataset, draws, and trains from the keyboard;
 - the window survives a folder it cannot see;
 - nothing is written to the home folder outside the app's own ~/.var/app folder.
@@ -57,12 +59,14 @@ class Session:
     def __init__(self, work):
         self.work = work
         self.home = os.path.join(work, "home")
-        self.runtime = os.path.join(work, "runtime")
+        # The real path, as on a desktop: the portals hand the app paths under the runtime
+        # folder they see (XDG_RUNTIME_DIR/doc/…), which the sandbox has at /run/user/UID.
+        # main() gives this test a private, empty /run/user.
+        self.runtime = f"/run/user/{os.getuid()}"
         self.shots = os.path.join(work, "screenshots")
         self.processes = []
         for path in (self.home, self.shots):
             os.makedirs(path)
-        os.makedirs(self.runtime, mode=0o700)
         self.env = {
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": self.home,
@@ -243,12 +247,17 @@ def home_listing(session):
     the folder the test made, and what the host's own services keep there."""
     skip = {os.path.join(session.home, p) for p in
             (".var", "Datasets", ".local/share/flatpak", ".local/share/xdg-desktop-portal",
-             ".cache", ".dbus")}
+             ".cache", ".dbus",
+             # xdg-desktop-portal-gtk, which draws the file chooser outside the sandbox:
+             # GTK 3's settings, dconf's database, and the recent files it adds the chosen
+             # folder to (the app's own recent files are in ~/.var/app).
+             ".config/gtk-3.0", ".config/dconf", ".local/share/recently-used.xbel")}
     # The folders that lead to those (~/.local/share) are made by the same services.
     leading = {os.path.dirname(p) for p in skip} | {os.path.dirname(os.path.dirname(p)) for p in skip}
     listing = {}
     for root, dirs, files in os.walk(session.home):
         dirs[:] = [d for d in dirs if os.path.join(root, d) not in skip]
+        files = [f for f in files if os.path.join(root, f) not in skip]
         for name in files + [d for d in dirs if os.path.join(root, d) not in leading]:
             path = os.path.join(root, name)
             info = os.lstat(path)
@@ -331,6 +340,38 @@ class Tests:
         self.app.screenshot("window-training")
         self.app.close_window()
 
+    def test_window_file_chooser_shares_folder(self):
+        """The way a student opens a dataset: Ctrl+O, the file chooser (drawn by
+        xdg-desktop-portal-gtk outside the sandbox), a folder typed in its location bar."""
+        folder = os.path.join(self.session.home, "Datasets", "class-data")
+        shutil.copytree(DEMO_SOURCE, folder)
+        self.app.open_window()
+        window = self.app.wait_for_title("Demo dataset — Cepstra")
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+o"], check=True)
+        chooser = self.app.wait_for_title("Open Dataset", timeout=30)
+        time.sleep(1)
+        subprocess.run(["xdotool", "windowfocus", "--sync", chooser], check=True)
+        # It opens on Recent, where a typed folder cannot be picked: Alt+Home leaves it.
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "alt+Home"], check=True)
+        time.sleep(1)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+l"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "10", folder + "/"], check=True)
+        time.sleep(0.5)
+        self.app.screenshot("file-chooser")
+        # Return picks the typed folder (a folder chooser's default response).
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "Return"], check=True)
+        self.app.wait_for_title("class-data — Cepstra", timeout=60)
+        time.sleep(1)
+        self.app.screenshot("window-chosen-folder")
+        check(subprocess.run(["xdotool", "search", "--name", "^Open Dataset$"],
+                             capture_output=True).returncode != 0,
+              "the file chooser is still open after Return")
+        shared = keyfile_value(self.session, "last-dataset")
+        check(shared.startswith(f"/run/user/{os.getuid()}/doc/") and shared.endswith("/class-data"),
+              f"the chosen folder was not opened through the document portal: {shared}")
+        self.app.close_window()
+
     def test_window_opens_shared_folder_and_remembers_it(self):
         check(self.shared is not None, "needs the folder shared by test_cli_shared_folder_opens")
         self.app.open_window(self.shared)
@@ -366,6 +407,7 @@ class Tests:
         "test_cli_unshared_folder_explained",
         "test_cli_shared_folder_opens",
         "test_window_on_demo",
+        "test_window_file_chooser_shares_folder",
         "test_window_opens_shared_folder_and_remembers_it",
         "test_window_survives_unshared_folder",
         "test_nothing_written_outside_the_sandbox",
@@ -394,12 +436,26 @@ class Tests:
         return results
 
 
+def enter_private_run_user():
+    """Re-runs this script in a mount namespace of its own with an empty tmpfs on /run/user,
+    so the session's runtime folder is the real /run/user/UID (see Session) without touching
+    the machine's, and everything mounted there (the document portal) goes with the test."""
+    if os.environ.get("CEPSTRA_SANDBOX_TEST_NAMESPACE") == "1":
+        os.makedirs(f"/run/user/{os.getuid()}", mode=0o700)
+        return
+    if os.getuid() != 0:
+        sys.exit("test-sandbox.py: needs root (a private /run/user); run it through ./run.sh flatpak")
+    os.environ["CEPSTRA_SANDBOX_TEST_NAMESPACE"] = "1"
+    script = ("mkdir -p /run/user && mount -t tmpfs -o mode=0755 cepstra-test-run-user /run/user && exec \"$@\"")
+    os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+                          "sh", sys.executable, *sys.argv])
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test-sandbox.py WORKDIR")
+    enter_private_run_user()
     work = os.path.abspath(sys.argv[1])
-    subprocess.run(["fusermount3", "-u", "-z", os.path.join(work, "runtime", "doc")],
-                   stderr=subprocess.DEVNULL)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     session = Session(work)
