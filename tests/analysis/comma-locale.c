@@ -4,7 +4,8 @@
  */
 #include "comma-locale.h"
 
-#include <glib/gstdio.h>
+#include "data-test-util.h"
+
 #include <locale.h>
 #include <stdio.h>
 
@@ -37,29 +38,11 @@ comma_locale_enter (void)
   return g_steal_pointer (&dir);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 comma_locale_leave (char *dir)
 {
   setlocale (LC_NUMERIC, "C");
   g_unsetenv ("LOCPATH");
-  remove_tree (dir);
+  data_test_remove_tree (dir);
   g_free (dir);
 }

@@ -135,25 +135,36 @@ read_text (const char *path)
   return text;
 }
 
+/* The per-class CSV of CONFUSION, written under a decimal-comma LC_NUMERIC if COMMA_LOCALE. */
+static char *
+stats_csv_of (CepConfusion *confusion,
+              gboolean      comma_locale)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cep-confusion-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "classes.csv", NULL);
+  char *locale_dir = comma_locale ? comma_locale_enter () : NULL;
+  char *text = NULL;
+
+  g_assert_true (cep_confusion_write_stats_csv (confusion, path, &error));
+  if (locale_dir != NULL)
+    comma_locale_leave (locale_dir);
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_unlink (path);
+  g_rmdir (dir);
+  return text;
+}
+
 /* Under a German LC_NUMERIC the ratios still have a decimal point: "0,750000" would add
  * four columns to every row. */
 static void
 test_stats_csv_in_a_comma_locale (void)
 {
   g_autoptr(CepConfusion) confusion = hand_made ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("cep-confusion-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "classes.csv", NULL);
-  g_autofree char *text = NULL;
-  char *locale_dir = comma_locale_enter ();
+  g_autofree char *text = stats_csv_of (confusion, TRUE);
 
-  g_assert_true (cep_confusion_write_stats_csv (confusion, path, &error));
-  g_assert_no_error (error);
-  comma_locale_leave (locale_dir);
-  text = read_text (path);
   g_assert_nonnull (strstr (text, "\nAA,4,4,3,0.750000,0.750000,0.750000,0.750000\n"));
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 static void
@@ -163,14 +174,12 @@ test_csv (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("cep-confusion-XXXXXX", NULL);
   g_autofree char *matrix_path = g_build_filename (dir, "confusion.csv", NULL);
-  g_autofree char *stats_path = g_build_filename (dir, "classes.csv", NULL);
   g_autofree char *matrix_text = NULL;
-  g_autofree char *stats_text = NULL;
+  g_autofree char *stats_text = stats_csv_of (confusion, FALSE);
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) header = NULL;
 
   g_assert_true (cep_confusion_write_csv (confusion, matrix_path, &error));
-  g_assert_true (cep_confusion_write_stats_csv (confusion, stats_path, &error));
   g_assert_no_error (error);
   matrix_text = read_text (matrix_path);
   lines = g_strsplit (matrix_text, "\n", -1);
@@ -180,12 +189,10 @@ test_csv (void)
   g_assert_cmpstr (header[0], ==, "true\\predicted");
   g_assert_cmpstr (header[2], ==, "AA");
   g_assert_true (g_str_has_prefix (lines[2], "AA,0,3,1,0,"));
-  stats_text = read_text (stats_path);
   g_assert_true (g_str_has_prefix (stats_text, "class,support,predicted,correct,accuracy,"
                                                "precision,recall,f1\n"));
   g_assert_nonnull (strstr (stats_text, "\nAA,4,4,3,0.750000,0.750000,0.750000,0.750000\n"));
   g_unlink (matrix_path);
-  g_unlink (stats_path);
   g_rmdir (dir);
   /* An unwritable place fails with the file's name in the message. */
   g_assert_false (cep_confusion_write_csv (confusion, "/nonexistent/dir/c.csv", &error));

@@ -531,29 +531,54 @@ read_text (const char *path)
   return text;
 }
 
-static void
-test_csv_and_floats (void)
+/* Sensitivities of outputs 2, 5 over 6 input frames: a 6 x 2 matrix with values. */
+static CepDependencyMatrix *
+sensitivity_matrix (Fixture *fixture)
 {
-  Fixture fixture;
   CepDependencyOptions options;
-  g_autoptr(CepDependencyMatrix) matrix = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("cep-depmatrix-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "deps.csv", NULL);
-  g_autofree char *text = NULL;
-  g_autofree float *floats = NULL;
-  g_auto(GStrv) lines = NULL;
 
-  fixture_init (&fixture, "ref", 2, 12);
   cep_dependency_options_init (&options);
   options.mode = CEP_DEPENDENCY_MODE_SENSITIVITY;
   options.start = 2;
   options.n_frames = 6;
   options.stride = 3;
-  matrix = analyse (&fixture, &options);
+  return analyse (fixture, &options);
+}
+
+/* MATRIX as cep_dependency_matrix_write_csv() writes it, under a decimal-comma LC_NUMERIC
+ * if COMMA_LOCALE. */
+static char *
+csv_of (const CepDependencyMatrix *matrix,
+        gboolean                   comma_locale)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cep-depmatrix-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "deps.csv", NULL);
+  char *locale_dir = comma_locale ? comma_locale_enter () : NULL;
+  char *text = NULL;
+
   g_assert_true (cep_dependency_matrix_write_csv (matrix, path, &error));
+  if (locale_dir != NULL)
+    comma_locale_leave (locale_dir);
   g_assert_no_error (error);
   text = read_text (path);
+  g_unlink (path);
+  g_rmdir (dir);
+  return text;
+}
+
+static void
+test_csv_and_floats (void)
+{
+  Fixture fixture;
+  g_autoptr(CepDependencyMatrix) matrix = NULL;
+  g_autofree char *text = NULL;
+  g_autofree float *floats = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  fixture_init (&fixture, "ref", 2, 12);
+  matrix = sensitivity_matrix (&fixture);
+  text = csv_of (matrix, FALSE);
   lines = g_strsplit (text, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "input_frame,output_frame,depends,sensitivity");
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * 6 + 1);   /* a final empty piece */
@@ -561,8 +586,6 @@ test_csv_and_floats (void)
   g_assert_true (g_str_has_prefix (lines[12], "5,7,1,"));
   floats = cep_dependency_matrix_to_floats (matrix);
   g_assert_cmpfloat (floats[11], ==, matrix->values[11]);
-  g_unlink (path);
-  g_rmdir (dir);
   fixture_clear (&fixture);
 }
 
@@ -571,29 +594,17 @@ static void
 test_csv_in_a_comma_locale (void)
 {
   Fixture fixture;
-  CepDependencyOptions options;
   g_autoptr(CepDependencyMatrix) matrix = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("cep-depmatrix-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "deps.csv", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
-  char *locale_dir = NULL;
   guint with_point = 0;
 
   fixture_init (&fixture, "ref", 2, 12);
-  cep_dependency_options_init (&options);
-  options.mode = CEP_DEPENDENCY_MODE_SENSITIVITY;
-  options.start = 2;
-  options.n_frames = 6;
-  matrix = analyse (&fixture, &options);
-  locale_dir = comma_locale_enter ();
-  g_assert_true (cep_dependency_matrix_write_csv (matrix, path, &error));
-  comma_locale_leave (locale_dir);
-  g_assert_no_error (error);
-  text = read_text (path);
+  matrix = sensitivity_matrix (&fixture);
+  text = csv_of (matrix, TRUE);
   lines = g_strsplit (text, "\n", -1);
-  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * 6 + 1);
+  for (guint i = 1; *lines[i] != '\0'; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
 
@@ -601,8 +612,6 @@ test_csv_in_a_comma_locale (void)
       with_point += strchr (fields[3], '.') != NULL;
     }
   g_assert_cmpuint (with_point, >, 0);
-  g_unlink (path);
-  g_rmdir (dir);
   fixture_clear (&fixture);
 }
 
