@@ -7,12 +7,8 @@
 #include <string.h>
 
 #define CEP_APP_ID "io.github.cepstra.Cepstra"
-
-gboolean
-cep_sandbox_is_flatpak (void)
-{
-  return g_file_test (CEP_SANDBOX_FLATPAK_INFO, G_FILE_TEST_EXISTS);
-}
+/* Flatpak writes this file at the root of every sandbox it starts. */
+#define CEP_SANDBOX_FLATPAK_INFO "/.flatpak-info"
 
 /* What to add to "PATH: no such folder" when the sandbox may be what hides PATH: a sentence
  * naming the two ways in (the Open dialog, or a filesystem override for the command line), or

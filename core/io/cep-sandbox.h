@@ -13,10 +13,6 @@
 
 G_BEGIN_DECLS
 
-/* Flatpak writes this file at the root of every sandbox it starts. */
-#define CEP_SANDBOX_FLATPAK_INFO "/.flatpak-info"
-
-gboolean cep_sandbox_is_flatpak           (void);
 char    *cep_sandbox_explain_missing_path (const char *path,
                                            const char *flatpak_info_path);
 gboolean cep_sandbox_is_document_path     (const char *path,
