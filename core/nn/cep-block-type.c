@@ -82,6 +82,40 @@ cep_block_type_list_names (void)
   return g_string_free (text, FALSE);
 }
 
+GStrv
+cep_block_type_list_variants (const CepBlockType *type)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (type != NULL, NULL);
+
+  if (type->list_types == NULL)
+    return g_strsplit (type->name, ",", -1);
+  type->list_types (text);
+  g_string_replace (text, " ", "", 0);
+  return g_strsplit (text->str, ",", -1);
+}
+
+const char *
+cep_block_type_label_of (const CepBlock *block)
+{
+  const CepBlockType *type = cep_block_type_of (block);
+
+  g_return_val_if_fail (type != NULL, NULL);
+  return type->variant_label != NULL ? type->variant_label (block) : type->label;
+}
+
+const char *
+cep_block_type_short_label_of (const CepBlock *block)
+{
+  const CepBlockType *type = cep_block_type_of (block);
+
+  g_return_val_if_fail (type != NULL, NULL);
+  if (type->variant_label != NULL)
+    return type->variant_label (block);
+  return type->short_label != NULL ? type->short_label : type->label;
+}
+
 const CepFieldTable *
 cep_block_type_fields_of (const CepBlock *block)
 {

@@ -141,6 +141,7 @@ struct _CepBlockType
   CepBlockKind  kind;
   const char   *name;            /* cep_block_kind_get_name(): "linear", "batch_norm", ... */
   const char   *label;           /* for people, CEP_N_()-marked: "Linear", "Batch norm" */
+  const char   *short_label;     /* the same in a few letters, for diagrams ("BN"); NULL: label */
   gboolean      trainable;       /* has parameters: the blocks after it compute dx */
   gboolean      batch_statistics;  /* uses the batch's statistics in training (≥ 2 rows) */
   gboolean      fuses_activation;  /* an activation right after it is applied with its bias */
@@ -151,6 +152,9 @@ struct _CepBlockType
   gboolean             (*parse_type)  (const char *type, CepBlock *block);   /* may be NULL */
   const char          *(*type_name)   (const CepBlock *block);               /* may be NULL */
   void                 (*list_types)  (GString *text);                      /* may be NULL */
+  /* For a kind with several JSON types (list_types), the label of @block's ("GELU"); NULL
+   * shows the kind's label. */
+  const char          *(*variant_label) (const CepBlock *block);
   const CepFieldTable *(*fields)      (const CepBlock *block);
   gboolean             (*equal)       (const CepBlock *a, const CepBlock *b);
 
@@ -203,6 +207,13 @@ const CepBlockType *cep_block_type_parse        (const char     *type,
 const char         *cep_block_type_name_of      (const CepBlock *block);
 /* "linear, batch_norm, identity, relu, ..., dropout": every JSON type, for messages. */
 char               *cep_block_type_list_names   (void);
+/* Every JSON type of @type, in list_types order (just its name for a kind with one). */
+GStrv               cep_block_type_list_variants (const CepBlockType *type);
+/* What people call @block: its variant's label ("GELU") or its kind's ("Linear"); labels
+ * are CEP_N_()-marked, for the interface to translate. */
+const char         *cep_block_type_label_of     (const CepBlock *block);
+/* The same in a few letters where the kind has a short label ("BN"). */
+const char         *cep_block_type_short_label_of (const CepBlock *block);
 /* The block's fields in experiment.json (an empty table for none). */
 const CepFieldTable *cep_block_type_fields_of   (const CepBlock *block);
 

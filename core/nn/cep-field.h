@@ -51,6 +51,9 @@ typedef struct
   double               min;
   double               max;
   double               step;
+  /* CEP_FIELD_ENUM: labels for people by value (CEP_N_()-marked), or NULL to show the
+   * choices themselves. */
+  const char * const  *choice_labels;
 } CepField;
 
 typedef struct

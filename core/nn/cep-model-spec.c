@@ -30,6 +30,15 @@ const char *const cep_init_names[CEP_INIT_COUNT + 1] = {
   NULL,
 };
 
+const char *const cep_init_labels[CEP_INIT_COUNT + 1] = {
+  [CEP_INIT_GLOROT_UNIFORM] = CEP_N_ ("Glorot uniform"),
+  [CEP_INIT_KAIMING_UNIFORM] = CEP_N_ ("Kaiming uniform"),
+  [CEP_INIT_KAIMING_NORMAL] = CEP_N_ ("Kaiming normal"),
+  [CEP_INIT_NORMAL] = CEP_N_ ("Normal"),
+  [CEP_INIT_TORCH_DEFAULT] = CEP_N_ ("PyTorch default"),
+  NULL,
+};
+
 const char *
 cep_block_kind_get_name (CepBlockKind kind)
 {

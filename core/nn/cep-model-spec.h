@@ -81,6 +81,8 @@ typedef enum
 
 /* Their names by value ("glorot_uniform", ...), NULL-terminated. */
 extern const char *const cep_init_names[CEP_INIT_COUNT + 1];
+/* The same for people, CEP_N_()-marked: "Glorot uniform", ... */
+extern const char *const cep_init_labels[CEP_INIT_COUNT + 1];
 
 /* One block. Only the fields of its kind are meaningful; the others keep the values the
  * constructors below give them, so two equal blocks compare equal field by field. */

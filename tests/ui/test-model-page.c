@@ -178,6 +178,130 @@ test_follows_session (Fixture       *fixture,
   g_assert_cmpuint (adw_combo_row_get_selected (child (fixture, "preset_row")), ==, 2);
 }
 
+/* The @nth descendant of @root of @type, depth first. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             guint     *nth)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type) && (*nth)-- == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, nth);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+block_row (Fixture *fixture,
+           guint    position)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (child (fixture, "layer_list"), position);
+
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  return GTK_WIDGET (row);
+}
+
+static gpointer
+row_widget (Fixture *fixture,
+            guint    position,
+            GType    type,
+            guint    nth)
+{
+  GtkWidget *found = find_widget (block_row (fixture, position), type, &nth);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static const CepBlock *
+block_at (Fixture *fixture,
+          guint    position)
+{
+  return cep_model_spec_get_block (model (fixture), position);
+}
+
+/* Rows are built from each kind's fields in core and bound to them: an edit in a row reaches
+ * the spec, a change from elsewhere reaches the same row (not a rebuilt one), a kind's
+ * variant and a field's relevance show and hide rows. */
+static void
+test_block_rows (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  guint n = cep_model_spec_get_n_blocks (model (fixture));
+  GtkSpinButton *p_spin;
+  CepModelSpec *changed;
+  AdwComboRow *function_row, *init_row;
+  GtkWidget *std_row;
+
+  g_assert_cmpuint (cep_model_page_get_n_blocks (fixture->page), ==, n);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (child (fixture, "layer_list"), n - 1));
+  g_assert_null (gtk_list_box_get_row_at_index (child (fixture, "layer_list"), n));
+
+  /* Add Block ▸ Dropout */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "dropout"));
+  g_assert_cmpuint (cep_model_spec_get_n_blocks (model (fixture)), ==, n + 1);
+  g_assert_cmpint (block_at (fixture, n)->kind, ==, CEP_BLOCK_DROPOUT);
+  g_assert_cmpstr (model (fixture)->name, ==, "custom");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture, n))),
+                   ==, "Dropout");
+
+  /* Row → spec */
+  p_spin = row_widget (fixture, n, GTK_TYPE_SPIN_BUTTON, 0);
+  gtk_spin_button_set_value (p_spin, 0.3);
+  g_assert_cmpfloat_with_epsilon (block_at (fixture, n)->p, 0.3, 1e-9);
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (block_row (fixture,
+                                                                                        n))),
+                            "0.3"));
+
+  /* Spec → the same row, without an echo back */
+  changed = cep_model_spec_copy (model (fixture));
+  g_array_index (changed->blocks, CepBlock, n).p = 0.45;
+  cep_experiment_set_model (cep_session_get_experiment (fixture->session), changed);
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_MODEL);
+  g_assert_true (row_widget (fixture, n, GTK_TYPE_SPIN_BUTTON, 0) == (gpointer) p_spin);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (p_spin), 0.45, 1e-9);
+  g_assert_cmpfloat_with_epsilon (block_at (fixture, n)->p, 0.45, 1e-9);
+
+  /* An activation's function is its variant; LeakyReLU brings its slope row. */
+  g_assert_cmpint (block_at (fixture, 2)->kind, ==, CEP_BLOCK_ACTIVATION);
+  function_row = row_widget (fixture, 2, ADW_TYPE_COMBO_ROW, 0);
+  g_assert_null (find_widget (block_row (fixture, 2), GTK_TYPE_SPIN_BUTTON, &(guint) { 0 }));
+  adw_combo_row_set_selected (function_row, CEP_ACTIVATION_LEAKY_RELU);
+  g_assert_cmpint (block_at (fixture, 2)->activation, ==, CEP_ACTIVATION_LEAKY_RELU);
+  gtk_spin_button_set_value (row_widget (fixture, 2, GTK_TYPE_SPIN_BUTTON, 0), 0.2);
+  g_assert_cmpfloat_with_epsilon (block_at (fixture, 2)->slope, 0.2, 1e-9);
+
+  /* A Linear's standard deviation applies to a normal initialization only. */
+  g_assert_cmpint (block_at (fixture, 0)->kind, ==, CEP_BLOCK_LINEAR);
+  init_row = row_widget (fixture, 0, ADW_TYPE_COMBO_ROW, 0);
+  std_row = gtk_widget_get_ancestor (row_widget (fixture, 0, GTK_TYPE_SPIN_BUTTON, 1),
+                                     ADW_TYPE_ACTION_ROW);
+  g_assert_false (gtk_widget_get_visible (std_row));
+  adw_combo_row_set_selected (init_row, CEP_INIT_NORMAL);
+  g_assert_cmpint (block_at (fixture, 0)->init, ==, CEP_INIT_NORMAL);
+  g_assert_true (gtk_widget_get_visible (std_row));
+
+  /* Move and remove, as the row buttons do */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.move-block",
+                                             "(ui)", n, -1));
+  g_assert_cmpint (block_at (fixture, n - 1)->kind, ==, CEP_BLOCK_DROPOUT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.remove-block",
+                                             "u", n - 1));
+  g_assert_cmpuint (cep_model_spec_get_n_blocks (model (fixture)), ==, n);
+  g_assert_cmpuint (cep_model_page_get_n_blocks (fixture->page), ==, n);
+  g_assert_true (cep_model_spec_validate (model (fixture), NULL));
+  assert_params_shown (fixture);
+  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "model-page-block-rows");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +313,8 @@ main (int   argc,
   g_test_add ("/ui/model/shape-budget", Fixture, NULL, fixture_set_up, test_shape_budget,
               fixture_tear_down);
   g_test_add ("/ui/model/layer-edits", Fixture, NULL, fixture_set_up, test_layer_edits,
+              fixture_tear_down);
+  g_test_add ("/ui/model/block-rows", Fixture, NULL, fixture_set_up, test_block_rows,
               fixture_tear_down);
   g_test_add ("/ui/model/context-and-classifier", Fixture, NULL, fixture_set_up,
               test_context_and_classifier, fixture_tear_down);

@@ -2,10 +2,12 @@
  *
  * cep-model-page.c: the Model page.
  *
- * Owns the editable view of the model — hidden layers as groups (Linear, optional BatchNorm,
- * activation, optional Dropout) — and turns it back into a CepModelSpec on every edit. Every
- * number it shows (parameters, FLOPs, the limit warning, validity, the module list) comes from
- * core/nn; presets and budget shapes are core's too.
+ * The form is bound to CepModelSettings: the model's own settings (context, initialization,
+ * label smoothing, parameter limit) are properties its rows are bound to, and the hidden
+ * blocks are a list of CepBlockItem whose rows are built from each kind's field table in core
+ * (cep_field_row_new), so a new block kind needs nothing here. Every number the page shows
+ * (parameters, FLOPs, the limit warning, validity, the module list) comes from core/nn;
+ * presets and budget shapes are core's too.
  */
 #define G_LOG_DOMAIN "cepstra-model-page"
 
@@ -16,192 +18,73 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "cep-block-field.h"
+#include "cep-block-item.h"
+#include "cep-field-row.h"
 #include "cep-format.h"
 #include "cep-gui-util.h"
 #include "cep-model-presets.h"
+#include "cep-model-settings.h"
 
 #define N_NAMED_PRESETS 3   /* tiny, full, baseline: preset row entries 1..3 */
 #define FIRST_SHAPE_ENTRY (1 + N_NAMED_PRESETS)
 
-/* One hidden layer as people think of it. The blocks keep every field (init, eps, ...) so a
- * round trip through the editor changes only what was edited. */
-typedef struct
-{
-  CepBlock linear;
-  gboolean batch_norm;
-  CepBlock batch_norm_block;
-  gboolean has_activation;
-  CepBlock activation;
-  double   dropout;
-} Layer;
-
 struct _CepModelPage
 {
-  GtkWidget       parent_instance;
+  GtkWidget         parent_instance;
 
-  CepSession     *session;
-  GArray         *layers;          /* of Layer */
-  gboolean        updating;        /* writing widgets from the spec */
-  gboolean        committing;      /* our own experiment change */
-  char           *model_name;      /* the preset or shape shown, "custom" after a hand edit */
-  char           *params_text;
-  char           *warning;
+  CepSession       *session;
+  CepModelSettings *settings;
+  GPtrArray        *bindings;        /* the form's bindings to settings, dropped with it */
+  guint             applied_entry;   /* the shape entry this page last applied ... */
+  char             *applied_name;    /* ... and the name of the model it made */
+  char             *params_text;
+  char             *warning;
 
   /* template */
-  AdwComboRow    *preset_row;
-  AdwActionRow   *budget_row;
-  GtkSpinButton  *budget_spin;
-  AdwActionRow   *depth_row;
-  GtkSpinButton  *depth_spin;
-  AdwActionRow   *ratio_row;
-  GtkSpinButton  *ratio_spin;
-  AdwComboRow    *shape_activation_row;
-  AdwActionRow   *shape_batch_norm_row;
-  GtkSwitch      *shape_batch_norm_switch;
-  AdwActionRow   *shape_dropout_row;
-  GtkSpinButton  *shape_dropout_spin;
-  GtkSpinButton  *context_spin;
-  GtkListBox     *layer_list;
-  AdwActionRow   *classes_row;
-  AdwComboRow    *init_row;
-  GtkSpinButton  *smoothing_spin;
-  GtkSpinButton  *limit_spin;
-  GtkLabel       *params_label;
-  GtkWidget      *limit_warning;
-  GtkLabel       *limit_warning_label;
-  GtkLabel       *invalid_label;
-  GtkLabel       *input_label;
-  GtkLabel       *flops_label;
-  GtkLabel       *train_flops_label;
-  GtkBox         *diagram;
-  GtkLabel       *describe_label;
+  AdwComboRow      *preset_row;
+  AdwActionRow     *budget_row;
+  GtkSpinButton    *budget_spin;
+  AdwActionRow     *depth_row;
+  GtkSpinButton    *depth_spin;
+  AdwActionRow     *ratio_row;
+  GtkSpinButton    *ratio_spin;
+  AdwComboRow      *shape_activation_row;
+  AdwActionRow     *shape_batch_norm_row;
+  GtkSwitch        *shape_batch_norm_switch;
+  AdwActionRow     *shape_dropout_row;
+  GtkSpinButton    *shape_dropout_spin;
+  GtkSpinButton    *context_spin;
+  GtkListBox       *layer_list;
+  GtkMenuButton    *add_block_button;
+  AdwActionRow     *classes_row;
+  AdwComboRow      *init_row;
+  GtkSpinButton    *smoothing_spin;
+  GtkSpinButton    *limit_spin;
+  GtkLabel         *params_label;
+  GtkWidget        *limit_warning;
+  GtkLabel         *limit_warning_label;
+  GtkLabel         *invalid_label;
+  GtkLabel         *input_label;
+  GtkLabel         *flops_label;
+  GtkLabel         *train_flops_label;
+  GtkBox           *diagram;
+  GtkLabel         *describe_label;
 };
 
 G_DEFINE_FINAL_TYPE (CepModelPage, cep_model_page, GTK_TYPE_WIDGET)
 
-static void rebuild_layer_list (CepModelPage *self);
-static void commit             (CepModelPage *self);
-
-static const char *activation_labels[] = {
-  "None", "ReLU", "LeakyReLU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", NULL,
+static const char *shape_activation_labels[] = {
+  "ReLU", "LeakyReLU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", NULL,
 };
 
-static Layer *
-layer_at (CepModelPage *self,
-          guint         index)
-{
-  g_assert (index < self->layers->len);
-  return &g_array_index (self->layers, Layer, index);
-}
-
-static CepModelSpec *
+static const CepModelSpec *
 current_spec (CepModelPage *self)
 {
-  return self->session != NULL ? cep_session_get_experiment (self->session)->model : NULL;
+  return self->settings != NULL ? cep_model_settings_get_spec (self->settings) : NULL;
 }
 
-/* ---- spec <-> layers ---- */
-
-static Layer
-layer_new (guint         width,
-           CepActivation activation)
-{
-  Layer layer = { 0 };
-
-  layer.linear = cep_block_linear (width);
-  layer.batch_norm_block = cep_block_batch_norm ();
-  layer.has_activation = TRUE;
-  layer.activation = cep_block_activation (activation);
-  return layer;
-}
-
-static void
-layers_from_spec (CepModelPage       *self,
-                  const CepModelSpec *spec)
-{
-  g_array_set_size (self->layers, 0);
-  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
-    {
-      const CepBlock *block = cep_model_spec_get_block (spec, i);
-      Layer *last = self->layers->len > 0 ? layer_at (self, self->layers->len - 1) : NULL;
-
-      if (block->kind == CEP_BLOCK_LINEAR)
-        {
-          Layer layer = layer_new (block->width, CEP_ACTIVATION_IDENTITY);
-
-          layer.linear = *block;
-          layer.has_activation = FALSE;
-          g_array_append_val (self->layers, layer);
-        }
-      else if (last == NULL)
-        continue;   /* cep_model_spec_validate refuses these; there is nothing to attach to */
-      else if (block->kind == CEP_BLOCK_BATCH_NORM)
-        {
-          last->batch_norm = TRUE;
-          last->batch_norm_block = *block;
-        }
-      else if (block->kind == CEP_BLOCK_ACTIVATION)
-        {
-          last->has_activation = block->activation != CEP_ACTIVATION_IDENTITY;
-          last->activation = *block;
-        }
-      else if (block->kind == CEP_BLOCK_DROPOUT)
-        last->dropout = block->p;
-    }
-}
-
-static void
-add_layer_blocks (CepModelSpec *spec,
-                  const Layer  *layer,
-                  CepInit       init)
-{
-  CepBlock linear = layer->linear;
-
-  linear.init = init;
-  cep_model_spec_add (spec, linear);
-  if (layer->batch_norm)
-    cep_model_spec_add (spec, layer->batch_norm_block);
-  if (layer->has_activation)
-    cep_model_spec_add (spec, layer->activation);
-  if (layer->dropout > 0)
-    cep_model_spec_add (spec, cep_block_dropout (layer->dropout));
-}
-
-static CepModelSpec *
-spec_from_form (CepModelPage *self)
-{
-  const CepModelSpec *old = current_spec (self);
-  CepInit init = (CepInit) MIN (adw_combo_row_get_selected (self->init_row), CEP_INIT_COUNT - 1);
-  CepModelSpec *spec = cep_model_spec_new (gtk_spin_button_get_value_as_int (self->context_spin),
-                                           old->feature_dim, cep_model_spec_get_n_classes (old));
-
-  /* Named after what the form shows now, never the spec it replaces (runs take this name). */
-  cep_model_spec_set_name (spec, self->model_name);
-  spec->head = old->head;
-  spec->head.init = init;
-  spec->label_smoothing = gtk_spin_button_get_value (self->smoothing_spin);
-  spec->param_limit = (guint64) llround (gtk_spin_button_get_value (self->limit_spin) * 1e6);
-  for (guint i = 0; i < self->layers->len; i++)
-    add_layer_blocks (spec, layer_at (self, i), init);
-  return spec;
-}
-
-/* ---- the summary ---- */
-
-static char *
-layer_summary (const Layer *layer)
-{
-  GString *text = g_string_new (NULL);
-
-  g_string_append_printf (text, "%u", layer->linear.width);
-  if (layer->batch_norm)
-    g_string_append (text, " · BatchNorm");
-  if (layer->has_activation)
-    g_string_append_printf (text, " · %s", activation_labels[layer->activation.activation]);
-  if (layer->dropout > 0)
-    g_string_append_printf (text, " · dropout %.2f", layer->dropout);
-  return g_string_free (text, FALSE);
-}
+/* ---- the diagram: a column per block that makes a new width, captions for the rest ---- */
 
 /* Bar heights grow with log2(width) so that 64 and 4096 are both visible. */
 static int
@@ -217,67 +100,107 @@ diagram_column (const char *css_class,
                 const char *caption)
 {
   GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *bar_space = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *caption_label = gtk_label_new (caption);
 
-  gtk_widget_set_valign (column, GTK_ALIGN_END);
+  /* Bars stand on one line and titles sit under it, whatever the captions' lengths. */
+  gtk_widget_set_valign (column, GTK_ALIGN_START);
+  gtk_widget_set_size_request (bar_space, -1, bar_height (G_MAXUINT));
+  gtk_widget_set_valign (bar, GTK_ALIGN_END);
+  gtk_widget_set_vexpand (bar, TRUE);
+  gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
   gtk_widget_set_size_request (bar, 34, bar_height (width));
   gtk_widget_add_css_class (bar, "block-chip");
   gtk_widget_add_css_class (bar, css_class);
   gtk_widget_add_css_class (title_label, "caption-heading");
   gtk_widget_add_css_class (caption_label, "caption");
   gtk_widget_add_css_class (caption_label, "dim-label");
-  gtk_box_append (GTK_BOX (column), bar);
+  gtk_label_set_justify (GTK_LABEL (caption_label), GTK_JUSTIFY_CENTER);
+  gtk_box_append (GTK_BOX (bar_space), bar);
+  gtk_box_append (GTK_BOX (column), bar_space);
   gtk_box_append (GTK_BOX (column), title_label);
   gtk_box_append (GTK_BOX (column), caption_label);
   return column;
 }
 
-static char *
-layer_caption (const Layer *layer)
+/* "GELU", "Drop 0.2": a block that keeps the width, as a caption line. */
+static void
+append_caption (GString        *caption,
+                const CepBlock *block)
 {
-  GString *text = g_string_new (NULL);
+  const CepFieldTable *fields = cep_block_type_fields_of (block);
 
-  if (layer->batch_norm)
-    g_string_append (text, "BN ");
-  if (layer->has_activation)
-    g_string_append (text, activation_labels[layer->activation.activation]);
-  if (layer->dropout > 0)
-    g_string_append_printf (text, "%s%.2f", text->len > 0 ? "\n" : "", layer->dropout);
-  return g_string_free (text, FALSE);
+  if (caption->len > 0)
+    g_string_append_c (caption, '\n');
+  g_string_append (caption, _(cep_block_type_short_label_of (block)));
+  /* A kind whose one setting is a number (a dropout's p) shows it. */
+  if (fields->n_fields == 1 && fields->fields[0].type == CEP_FIELD_DOUBLE)
+    g_string_append_printf (caption, " %g",
+                            *(const double *) ((const guint8 *) block
+                                               + fields->fields[0].offset));
+}
+
+static void
+flush_column (CepModelPage *self,
+              guint         width,
+              GString      *caption,
+              gboolean      started)
+{
+  g_autofree char *title = g_strdup_printf ("%u", width);
+
+  if (started)
+    gtk_box_append (self->diagram, diagram_column ("linear", width, title, caption->str));
+  g_string_truncate (caption, 0);
 }
 
 static void
 update_diagram (CepModelPage       *self,
                 const CepModelSpec *spec)
 {
+  guint n_blocks = cep_model_spec_get_n_blocks (spec);
   g_autofree char *input = g_strdup_printf ("%u", cep_model_spec_get_input_dim (spec));
   g_autofree char *classes = g_strdup_printf ("%u", cep_model_spec_get_n_classes (spec));
   g_autofree char *description = NULL;
+  g_autoptr (GString) caption = g_string_new (NULL);
+  gboolean started = FALSE;
+  guint width = 0, n_columns = 0;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->diagram))) != NULL)
     gtk_box_remove (self->diagram, child);
   gtk_box_append (self->diagram, diagram_column ("input", cep_model_spec_get_input_dim (spec),
-                                                 input, "input"));
-  for (guint i = 0; i < self->layers->len; i++)
+                                                 input, _("input")));
+  for (guint i = 0; i < n_blocks; i++)
     {
-      const Layer *layer = layer_at (self, i);
-      g_autofree char *width = g_strdup_printf ("%u", layer->linear.width);
-      g_autofree char *caption = layer_caption (layer);
+      const CepBlock *block = cep_model_spec_get_block (spec, i);
+      guint in = cep_model_spec_get_block_input_width (spec, i);
+      guint out = cep_model_spec_get_block_input_width (spec, i + 1);
 
-      gtk_box_append (self->diagram,
-                      diagram_column ("linear", layer->linear.width, width, caption));
+      /* A block that makes a new width (or mixes features, as a Linear does) opens a column;
+       * the blocks after it that keep the width are its caption. */
+      if (out != in || cep_block_type_of (block)->fuses_activation)
+        {
+          flush_column (self, width, caption, started);
+          started = TRUE;
+          width = out;
+          n_columns++;
+        }
+      else
+        append_caption (caption, block);
     }
+  flush_column (self, width, caption, started);
   gtk_box_append (self->diagram, diagram_column ("head", cep_model_spec_get_n_classes (spec),
-                                                 classes, "softmax"));
-  description = g_strdup_printf ("%u hidden layers from %u inputs to %u classes",
-                                 self->layers->len, cep_model_spec_get_input_dim (spec),
+                                                 classes, _("softmax")));
+  description = g_strdup_printf (_("%u hidden layers (%u blocks) from %u inputs to %u classes"),
+                                 n_columns, n_blocks, cep_model_spec_get_input_dim (spec),
                                  cep_model_spec_get_n_classes (spec));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->diagram),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
 }
+
+/* ---- the summary: what core says about the model ---- */
 
 static void
 show_validity (CepModelPage       *self,
@@ -321,170 +244,13 @@ update_summary (CepModelPage *self)
   update_diagram (self, spec);
 }
 
-/* ---- committing edits to the session ---- */
-
-static void
-commit (CepModelPage *self)
-{
-  CepExperiment *experiment;
-
-  if (self->updating || self->session == NULL)
-    return;
-  experiment = cep_session_get_experiment (self->session);
-  cep_experiment_set_model (experiment, spec_from_form (self));
-  self->committing = TRUE;
-  cep_session_experiment_changed (self->session, CEP_SESSION_CHANGED_MODEL);
-  self->committing = FALSE;
-  update_summary (self);
-}
-
-/* A hand edit leaves the preset behind. */
-static void
-mark_custom (CepModelPage *self)
-{
-  gboolean updating = self->updating;
-
-  self->updating = TRUE;
-  adw_combo_row_set_selected (self->preset_row, 0);
-  self->updating = updating;
-}
-
-static void
-set_model_name (CepModelPage *self,
-                const char   *name)
-{
-  g_free (self->model_name);
-  self->model_name = g_strdup (name);
-}
-
-static void
-layer_edited (CepModelPage *self)
-{
-  set_model_name (self, "custom");
-  mark_custom (self);
-  commit (self);
-}
-
-/* ---- the layer rows ---- */
-
-static guint
-row_index (gpointer widget)
-{
-  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "layer-index"));
-}
-
-static void
-update_row_subtitle (CepModelPage *self,
-                     guint         index)
-{
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->layer_list, index);
-  g_autofree char *summary = layer_summary (layer_at (self, index));
-
-  if (row != NULL)
-    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), summary);
-}
-
-static void
-on_width_changed (GtkSpinButton *spin,
-                  CepModelPage  *self)
-{
-  guint index = row_index (spin);
-
-  if (self->updating || index >= self->layers->len)
-    return;
-  layer_at (self, index)->linear.width = gtk_spin_button_get_value_as_int (spin);
-  update_row_subtitle (self, index);
-  layer_edited (self);
-}
-
-static void
-on_batch_norm_changed (GtkSwitch    *widget,
-                       GParamSpec   *pspec,
-                       CepModelPage *self)
-{
-  guint index = row_index (widget);
-
-  if (self->updating || index >= self->layers->len)
-    return;
-  layer_at (self, index)->batch_norm = gtk_switch_get_active (widget);
-  update_row_subtitle (self, index);
-  layer_edited (self);
-}
-
-static void
-on_activation_changed (AdwComboRow  *row,
-                       GParamSpec   *pspec,
-                       CepModelPage *self)
-{
-  guint index = row_index (row);
-  guint selected = adw_combo_row_get_selected (row);
-  Layer *layer;
-
-  if (self->updating || index >= self->layers->len || selected >= CEP_ACTIVATION_COUNT)
-    return;
-  layer = layer_at (self, index);
-  layer->has_activation = selected != 0;
-  layer->activation = cep_block_activation ((CepActivation) selected);
-  update_row_subtitle (self, index);
-  layer_edited (self);
-}
-
-static void
-on_dropout_changed (GtkSpinButton *spin,
-                    CepModelPage  *self)
-{
-  guint index = row_index (spin);
-
-  if (self->updating || index >= self->layers->len)
-    return;
-  layer_at (self, index)->dropout = gtk_spin_button_get_value (spin);
-  update_row_subtitle (self, index);
-  layer_edited (self);
-}
-
-static void
-on_move_clicked (GtkButton    *button,
-                 CepModelPage *self)
-{
-  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "delta"));
-
-  cep_model_page_move_layer (self, row_index (button), delta);
-}
-
-static void
-on_remove_clicked (GtkButton    *button,
-                   CepModelPage *self)
-{
-  cep_model_page_remove_layer (self, row_index (button));
-}
-
-static GtkWidget *
-spin_row (const char *title,
-          double      lower,
-          double      upper,
-          double      step,
-          guint       digits,
-          double      value,
-          GtkWidget **spin_out)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, step);
-
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  *spin_out = spin;
-  return row;
-}
+/* ---- a row per block, built from the kind's fields and bound to them ---- */
 
 static GtkWidget *
 icon_button (const char *icon,
              const char *tooltip,
-             guint       index)
+             const char *action,
+             GVariant   *target)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
@@ -493,152 +259,265 @@ icon_button (const char *icon,
   gtk_widget_add_css_class (button, "flat");
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                   -1);
-  g_object_set_data (G_OBJECT (button), "layer-index", GUINT_TO_POINTER (index));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
   return button;
 }
 
 static void
-add_row_buttons (CepModelPage *self,
-                 GtkWidget    *row,
-                 guint         index)
+add_block_buttons (GtkWidget    *row,
+                   CepBlockItem *item)
 {
-  GtkWidget *up = icon_button ("go-up-symbolic", _("Move Layer Up"), index);
-  GtkWidget *down = icon_button ("go-down-symbolic", _("Move Layer Down"), index);
-  GtkWidget *remove = icon_button ("list-remove-symbolic", _("Remove Layer"), index);
+  guint position = cep_block_item_get_position (item);
+  GtkWidget *up = icon_button ("go-up-symbolic", _("Move Block Up"), "model.move-block",
+                               g_variant_new ("(ui)", position, -1));
+  GtkWidget *down = icon_button ("go-down-symbolic", _("Move Block Down"), "model.move-block",
+                                 g_variant_new ("(ui)", position, 1));
+  GtkWidget *remove = icon_button ("list-remove-symbolic", _("Remove Block"),
+                                   "model.remove-block", g_variant_new_uint32 (position));
 
-  g_object_set_data (G_OBJECT (up), "delta", GINT_TO_POINTER (-1));
-  g_object_set_data (G_OBJECT (down), "delta", GINT_TO_POINTER (1));
-  gtk_widget_set_sensitive (up, index > 0);
-  gtk_widget_set_sensitive (down, index + 1 < self->layers->len);
-  g_signal_connect (up, "clicked", G_CALLBACK (on_move_clicked), self);
-  g_signal_connect (down, "clicked", G_CALLBACK (on_move_clicked), self);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+  /* Insensitive rather than hidden, so the buttons stay in columns. */
+  g_object_bind_property (item, "can-move-up", up, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (item, "can-move-down", down, "sensitive", G_BINDING_SYNC_CREATE);
   /* Actions are packed from the end: added last is shown first. */
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), down);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row), up);
 }
 
+/* The activations are one kind with several types: a combo row picks the type. */
 static GtkWidget *
-activation_row (CepModelPage *self,
-                const Layer  *layer,
-                guint         index)
+variant_row (CepBlockItem *item)
 {
+  const char * const *variants = cep_block_item_get_variants (item);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
   GtkWidget *row = adw_combo_row_new ();
-  g_autoptr (GtkStringList) model = gtk_string_list_new (activation_labels);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "_Activation");
+  for (guint i = 0; variants[i] != NULL; i++)
+    {
+      CepBlock block;
+
+      gtk_string_list_append (labels, cep_block_type_parse (variants[i], &block) != NULL
+                                      ? _(cep_block_type_label_of (&block)) : variants[i]);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Function"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row),
-                              layer->has_activation ? layer->activation.activation : 0);
-  g_object_set_data (G_OBJECT (row), "layer-index", GUINT_TO_POINTER (index));
-  g_signal_connect (row, "notify::selected", G_CALLBACK (on_activation_changed), self);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  g_object_bind_property (item, "variant", row, "selected",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   return row;
 }
 
-static GtkWidget *
-batch_norm_row (CepModelPage *self,
-                const Layer  *layer,
-                guint         index)
+/* The field rows of a block follow its field list (another variant, other fields). */
+static void
+on_fields_changed (GListModel *fields,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GtkWidget  *row)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
+  GPtrArray *field_rows = g_object_get_data (G_OBJECT (row), "field-rows");
 
-  gtk_switch_set_active (GTK_SWITCH (toggle), layer->batch_norm);
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "_BatchNorm");
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-  g_object_set_data (G_OBJECT (toggle), "layer-index", GUINT_TO_POINTER (index));
-  g_signal_connect (toggle, "notify::active", G_CALLBACK (on_batch_norm_changed), self);
-  return row;
+  for (guint i = 0; i < field_rows->len; i++)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (row), g_ptr_array_index (field_rows, i));
+  g_ptr_array_set_size (field_rows, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr (CepBlockField) holder = g_list_model_get_item (fields, i);
+      GtkWidget *field_row = cep_field_row_new (cep_block_field_get_field (holder), holder,
+                                                cep_block_field_get_property_name (holder));
+
+      g_object_bind_property (holder, "relevant", field_row, "visible", G_BINDING_SYNC_CREATE);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), field_row);
+      g_ptr_array_add (field_rows, field_row);
+    }
 }
 
 static GtkWidget *
-layer_row (CepModelPage *self,
-           guint         index)
+create_block_row (gpointer object,
+                  gpointer user_data)
 {
-  const Layer *layer = layer_at (self, index);
+  CepBlockItem *item = CEP_BLOCK_ITEM (object);
+  GListModel *fields = cep_block_item_get_fields (item);
   GtkWidget *row = adw_expander_row_new ();
-  g_autofree char *title = g_strdup_printf (_("Layer %u"), index + 1);
-  g_autofree char *summary = layer_summary (layer);
-  GtkWidget *width_spin, *dropout_spin;
-  GtkWidget *width_row = spin_row ("_Width", 1, CEP_MODEL_MAX_WIDTH, 64, 0,
-                                   layer->linear.width, &width_spin);
-  GtkWidget *dropout_row = spin_row ("_Dropout", 0, 0.95, 0.05, 2, layer->dropout,
-                                     &dropout_spin);
+  gboolean has_variants = g_strv_length ((char **) cep_block_item_get_variants (item)) > 1;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), summary);
-  g_object_set_data (G_OBJECT (width_spin), "layer-index", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (dropout_spin), "layer-index", GUINT_TO_POINTER (index));
-  g_signal_connect (width_spin, "value-changed", G_CALLBACK (on_width_changed), self);
-  g_signal_connect (dropout_spin, "value-changed", G_CALLBACK (on_dropout_changed), self);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), width_row);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), batch_norm_row (self, layer, index));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), activation_row (self, layer, index));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), dropout_row);
-  add_row_buttons (self, row, index);
+  g_object_bind_property (item, "title", row, "title", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (item, "summary", row, "subtitle", G_BINDING_SYNC_CREATE);
+  if (has_variants)
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), variant_row (item));
+  g_object_set_data_full (G_OBJECT (row), "field-rows", g_ptr_array_new (),
+                          (GDestroyNotify) g_ptr_array_unref);
+  on_fields_changed (fields, 0, 0, 0, row);
+  g_signal_connect_object (fields, "items-changed", G_CALLBACK (on_fields_changed), row, 0);
+  /* A kind with nothing to set (an identity, a flatten) cannot be expanded. */
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row),
+                                         g_list_model_get_n_items (fields) > 0 || has_variants);
+  add_block_buttons (row, item);
   return row;
 }
 
 static void
-rebuild_layer_list (CepModelPage *self)
+on_blocks_changed (GListModel   *blocks,
+                   guint         position,
+                   guint         removed,
+                   guint         added,
+                   CepModelPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layer_list))) != NULL)
-    gtk_list_box_remove (self->layer_list, child);
-  for (guint i = 0; i < self->layers->len; i++)
-    gtk_list_box_append (self->layer_list, layer_row (self, i));
-  gtk_widget_set_visible (GTK_WIDGET (self->layer_list), self->layers->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->layer_list), g_list_model_get_n_items (blocks) > 0);
 }
 
-/* ---- editing operations ---- */
+/* The Add Block menu: one entry per kind (and per activation), from core's table. */
+static GMenuModel *
+add_block_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  for (guint kind = 0; kind < CEP_BLOCK_KIND_COUNT; kind++)
+    {
+      const CepBlockType *type = cep_block_type_get (kind);
+      g_auto (GStrv) variants = cep_block_type_list_variants (type);
+      g_autoptr (GMenu) section = g_menu_new ();
+
+      for (guint i = 0; variants[i] != NULL; i++)
+        {
+          CepBlock block;
+          g_autoptr (GMenuItem) entry = NULL;
+
+          if (cep_block_type_parse (variants[i], &block) == NULL)
+            continue;
+          entry = g_menu_item_new (_(cep_block_type_label_of (&block)), NULL);
+          g_menu_item_set_action_and_target_value (entry, "model.add-block",
+                                                   g_variant_new_string (variants[i]));
+          g_menu_append_item (section, entry);
+        }
+      g_menu_append_section (menu, variants[1] != NULL ? _(type->label) : NULL,
+                             G_MENU_MODEL (section));
+    }
+  return G_MENU_MODEL (menu);
+}
+
+/* ---- layers: a Linear and the blocks after it up to the next Linear ---- */
+
+static gboolean
+starts_layer (const CepBlock *block)
+{
+  return block->kind == CEP_BLOCK_LINEAR;
+}
+
+/* The block range [*first, *end) of hidden layer @index; FALSE when there is none. */
+static gboolean
+find_layer (const CepModelSpec *spec,
+            guint               index,
+            guint              *first,
+            guint              *end)
+{
+  guint n = cep_model_spec_get_n_blocks (spec);
+  guint seen = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (starts_layer (cep_model_spec_get_block (spec, i)) && seen++ == index)
+      {
+        *first = i;
+        *end = i + 1;
+        while (*end < n && !starts_layer (cep_model_spec_get_block (spec, *end)))
+          (*end)++;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 guint
 cep_model_page_get_n_layers (CepModelPage *self)
 {
+  const CepModelSpec *spec;
+  guint n = 0;
+
   g_return_val_if_fail (CEP_IS_MODEL_PAGE (self), 0);
-  return self->layers->len;
+
+  spec = current_spec (self);
+  for (guint i = 0; spec != NULL && i < cep_model_spec_get_n_blocks (spec); i++)
+    n += starts_layer (cep_model_spec_get_block (spec, i));
+  return n;
 }
 
 guint
 cep_model_page_get_layer_width (CepModelPage *self,
                                 guint         index)
 {
+  const CepModelSpec *spec;
+  guint first, end;
+
   g_return_val_if_fail (CEP_IS_MODEL_PAGE (self), 0);
-  g_return_val_if_fail (index < self->layers->len, 0);
-  return layer_at (self, index)->linear.width;
+
+  spec = current_spec (self);
+  g_return_val_if_fail (spec != NULL && find_layer (spec, index, &first, &end), 0);
+  return cep_model_spec_get_block (spec, first)->width;
+}
+
+/* A copy of the model with blocks [first, end) taken out and put back at @to (an index in
+ * the list without them), named "custom". */
+static CepModelSpec *
+spec_with_moved_blocks (const CepModelSpec *spec,
+                        guint               first,
+                        guint               end,
+                        guint               to)
+{
+  CepModelSpec *copy = cep_model_spec_copy (spec);
+  g_autoptr (GArray) moved = g_array_new (FALSE, FALSE, sizeof (CepBlock));
+
+  g_array_append_vals (moved, &g_array_index (copy->blocks, CepBlock, first), end - first);
+  g_array_remove_range (copy->blocks, first, end - first);
+  g_array_insert_vals (copy->blocks, MIN (to, copy->blocks->len), moved->data, moved->len);
+  cep_model_spec_set_name (copy, "custom");
+  return copy;
 }
 
 void
 cep_model_page_add_layer (CepModelPage *self)
 {
-  Layer layer;
+  const CepModelSpec *spec;
+  CepModelSpec *copy;
+  guint first, end;
 
   g_return_if_fail (CEP_IS_MODEL_PAGE (self));
 
-  /* A new layer copies the last one, the usual way to deepen a stack. */
-  layer = self->layers->len > 0 ? *layer_at (self, self->layers->len - 1)
-                                : layer_new (512, CEP_ACTIVATION_GELU);
-  g_array_append_val (self->layers, layer);
-  rebuild_layer_list (self);
-  layer_edited (self);
+  spec = current_spec (self);
+  g_return_if_fail (spec != NULL);
+  copy = cep_model_spec_copy (spec);
+  cep_model_spec_set_name (copy, "custom");
+  /* A new layer repeats the last one, the usual way to deepen a stack. */
+  if (find_layer (spec, cep_model_page_get_n_layers (self) - 1, &first, &end)
+      && cep_model_page_get_n_layers (self) > 0)
+    g_array_append_vals (copy->blocks, &g_array_index (spec->blocks, CepBlock, first),
+                         end - first);
+  else
+    {
+      CepBlock linear = cep_block_linear (512);
+
+      linear.init = spec->head.init;
+      cep_model_spec_add (copy, linear);
+      cep_model_spec_add (copy, cep_block_activation (CEP_ACTIVATION_GELU));
+    }
+  cep_model_settings_replace (self->settings, copy);
 }
 
 void
 cep_model_page_remove_layer (CepModelPage *self,
                              guint         index)
 {
-  g_return_if_fail (CEP_IS_MODEL_PAGE (self));
-  g_return_if_fail (index < self->layers->len);
+  const CepModelSpec *spec;
+  CepModelSpec *copy;
+  guint first, end;
 
-  g_array_remove_index (self->layers, index);
-  rebuild_layer_list (self);
-  layer_edited (self);
+  g_return_if_fail (CEP_IS_MODEL_PAGE (self));
+
+  spec = current_spec (self);
+  g_return_if_fail (spec != NULL && find_layer (spec, index, &first, &end));
+  copy = cep_model_spec_copy (spec);
+  g_array_remove_range (copy->blocks, first, end - first);
+  cep_model_spec_set_name (copy, "custom");
+  cep_model_settings_replace (self->settings, copy);
 }
 
 void
@@ -646,19 +525,24 @@ cep_model_page_move_layer (CepModelPage *self,
                            guint         index,
                            int           delta)
 {
-  int target = (int) index + delta;
-  Layer moved;
+  const CepModelSpec *spec;
+  guint first, end, other_first, other_end;
 
   g_return_if_fail (CEP_IS_MODEL_PAGE (self));
-  g_return_if_fail (index < self->layers->len);
 
-  if (target < 0 || target >= (int) self->layers->len)
+  spec = current_spec (self);
+  g_return_if_fail (spec != NULL && find_layer (spec, index, &first, &end));
+  if ((delta < 0 && index == 0) || delta == 0
+      || !find_layer (spec, (guint) ((int) index + delta), &other_first, &other_end))
     return;
-  moved = *layer_at (self, index);
-  g_array_remove_index (self->layers, index);
-  g_array_insert_val (self->layers, target, moved);
-  rebuild_layer_list (self);
-  layer_edited (self);
+  /* Down: the next layer's blocks come first, this one after them. */
+  if (delta > 0)
+    cep_model_settings_replace (self->settings,
+                                spec_with_moved_blocks (spec, first, end,
+                                                        other_end - (end - first)));
+  else
+    cep_model_settings_replace (self->settings,
+                                spec_with_moved_blocks (spec, first, end, other_first));
 }
 
 void
@@ -666,12 +550,25 @@ cep_model_page_set_layer_width (CepModelPage *self,
                                 guint         index,
                                 guint         width)
 {
-  g_return_if_fail (CEP_IS_MODEL_PAGE (self));
-  g_return_if_fail (index < self->layers->len);
+  const CepModelSpec *spec;
+  CepBlock block;
+  guint first, end;
 
-  layer_at (self, index)->linear.width = width;
-  rebuild_layer_list (self);
-  layer_edited (self);
+  g_return_if_fail (CEP_IS_MODEL_PAGE (self));
+
+  spec = current_spec (self);
+  g_return_if_fail (spec != NULL && find_layer (spec, index, &first, &end));
+  block = *cep_model_spec_get_block (spec, first);
+  block.width = width;
+  cep_model_settings_set_block (self->settings, first, &block);
+}
+
+guint
+cep_model_page_get_n_blocks (CepModelPage *self)
+{
+  g_return_val_if_fail (CEP_IS_MODEL_PAGE (self), 0);
+  return self->settings != NULL
+         ? g_list_model_get_n_items (cep_model_settings_get_blocks (self->settings)) : 0;
 }
 
 const char *
@@ -697,10 +594,10 @@ is_shape_entry (guint selected)
 }
 
 static void
-show_shape_rows (CepModelPage *self,
-                 gboolean      visible,
-                 gboolean      with_ratio)
+show_shape_rows (CepModelPage *self)
 {
+  guint selected = adw_combo_row_get_selected (self->preset_row);
+  gboolean visible = is_shape_entry (selected);
   GtkWidget *rows[] = {
     GTK_WIDGET (self->budget_row), GTK_WIDGET (self->depth_row),
     GTK_WIDGET (self->shape_activation_row), GTK_WIDGET (self->shape_batch_norm_row),
@@ -709,7 +606,8 @@ show_shape_rows (CepModelPage *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     gtk_widget_set_visible (rows[i], visible);
-  gtk_widget_set_visible (GTK_WIDGET (self->ratio_row), visible && with_ratio);
+  gtk_widget_set_visible (GTK_WIDGET (self->ratio_row),
+                          visible && selected != FIRST_SHAPE_ENTRY + CEP_SHAPE_CYLINDER);
 }
 
 static CepModelSpec *
@@ -721,7 +619,7 @@ new_shape_spec (CepModelPage  *self,
   CepShapeOptions options;
 
   cep_shape_options_init (&options, shape);
-  options.context = gtk_spin_button_get_value_as_int (self->context_spin);
+  options.context = old->context;
   options.feature_dim = old->feature_dim;
   options.n_classes = cep_model_spec_get_n_classes (old);
   options.depth = gtk_spin_button_get_value_as_int (self->depth_spin);
@@ -734,7 +632,7 @@ new_shape_spec (CepModelPage  *self,
   options.min_ratio = gtk_spin_button_get_value (self->ratio_spin);
   /* Small budgets need a finer width grid to be met at all. */
   options.multiple = options.budget < 2000000 ? 8 : 64;
-  options.init = (CepInit) adw_combo_row_get_selected (self->init_row);
+  options.init = old->head.init;
   return cep_model_shape_new (&options, error);
 }
 
@@ -751,30 +649,40 @@ new_preset_spec (CepModelPage  *self,
                                cep_model_spec_get_n_classes (old), error);
 }
 
-static void
-write_form (CepModelPage       *self,
-            const CepModelSpec *spec)
+/* The preset entry the model is: a named preset by its name, the shape this page made while
+ * the model is still what it made, otherwise Custom. */
+static guint
+entry_for_name (CepModelPage *self,
+                const char   *name)
 {
-  self->updating = TRUE;
-  gtk_spin_button_set_value (self->context_spin, spec->context);
-  gtk_spin_button_set_value (self->smoothing_spin, spec->label_smoothing);
-  gtk_spin_button_set_value (self->limit_spin, spec->param_limit / 1e6);
-  adw_combo_row_set_selected (self->init_row, spec->head.init);
-  self->updating = FALSE;
+  const char * const *presets = cep_model_preset_list ();
+
+  for (guint i = 0; name != NULL && i < N_NAMED_PRESETS && presets[i] != NULL; i++)
+    if (g_str_equal (presets[i], name))
+      return i + 1;
+  if (name != NULL && self->applied_name != NULL && g_str_equal (name, self->applied_name))
+    return self->applied_entry;
+  return 0;
+}
+
+static gboolean
+name_to_entry (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      user_data)
+{
+  g_value_set_uint (to, entry_for_name (user_data, g_value_get_string (from)));
+  return TRUE;
 }
 
 static void
-apply_preset (CepModelPage *self)
+apply_preset (CepModelPage *self,
+              guint         selected)
 {
-  guint selected = adw_combo_row_get_selected (self->preset_row);
   const CepModelSpec *old = current_spec (self);
   g_autoptr (GError) error = NULL;
   CepModelSpec *spec;
 
-  show_shape_rows (self, is_shape_entry (selected),
-                   is_shape_entry (selected) && selected != FIRST_SHAPE_ENTRY + CEP_SHAPE_CYLINDER);
-  if (self->updating || old == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
-    return;
   spec = new_preset_spec (self, selected, &error);
   if (spec == NULL)
     {
@@ -782,15 +690,27 @@ apply_preset (CepModelPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->invalid_label), TRUE);
       return;
     }
-  /* The preset decides the layers and K; the classifier settings stay the user's. */
+  /* The preset decides the blocks and K; the classifier settings stay the user's. */
   spec->label_smoothing = old->label_smoothing;
   spec->param_limit = old->param_limit;
-  set_model_name (self, spec->name);
-  layers_from_spec (self, spec);
-  write_form (self, spec);
-  cep_model_spec_free (spec);
-  rebuild_layer_list (self);
-  commit (self);
+  self->applied_entry = selected;
+  g_free (self->applied_name);
+  self->applied_name = g_strdup (spec->name);
+  cep_model_settings_replace (self->settings, spec);
+}
+
+/* The row shows the model's entry (bound to its name); picking another applies it. */
+static void
+on_preset_selected (CepModelPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->preset_row);
+  const CepModelSpec *spec = current_spec (self);
+
+  show_shape_rows (self);
+  if (spec == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION
+      || selected == entry_for_name (self, spec->name))
+    return;
+  apply_preset (self, selected);
 }
 
 gboolean
@@ -814,102 +734,90 @@ cep_model_page_select_preset (CepModelPage *self,
   return TRUE;
 }
 
+/* A shape is a recipe: when its options or K change, it is made again. */
 static void
-on_preset_selected (AdwComboRow  *row,
-                    GParamSpec   *pspec,
-                    CepModelPage *self)
+refill_shape (CepModelPage *self)
 {
-  apply_preset (self);
+  guint selected = adw_combo_row_get_selected (self->preset_row);
+
+  if (self->settings != NULL && is_shape_entry (selected))
+    apply_preset (self, selected);
 }
 
 static void
-on_shape_option_changed (CepModelPage *self)
+on_context_edited (CepModelSettings *settings,
+                   const char       *what,
+                   CepModelPage     *self)
 {
-  if (is_shape_entry (adw_combo_row_get_selected (self->preset_row)))
-    apply_preset (self);
-}
-
-static void
-on_context_changed (CepModelPage *self)
-{
-  if (self->updating)
-    return;
-  /* A shape refills its budget for the new input size; other stacks keep their layers. */
-  if (is_shape_entry (adw_combo_row_get_selected (self->preset_row)))
-    apply_preset (self);
-  else
-    commit (self);
-}
-
-static void
-on_classifier_changed (CepModelPage *self)
-{
-  commit (self);
+  refill_shape (self);
 }
 
 /* ---- the session ---- */
 
-/* The named preset the spec is (its classifier settings aside), or 0 for a custom stack. */
-static guint
-find_preset_entry (const CepModelSpec *spec)
-{
-  const char * const *presets = cep_model_preset_list ();
-
-  for (guint i = 0; i < N_NAMED_PRESETS && presets[i] != NULL; i++)
-    {
-      g_autoptr (CepModelSpec) preset = cep_model_preset_new (
-        presets[i], spec->feature_dim, cep_model_spec_get_n_classes (spec), NULL);
-
-      if (preset == NULL)
-        continue;
-      preset->label_smoothing = spec->label_smoothing;
-      preset->param_limit = spec->param_limit;
-      cep_model_spec_set_name (preset, spec->name);
-      if (cep_model_spec_equal (preset, spec))
-        return i + 1;
-    }
-  return 0;
-}
-
 static void
-load_from_session (CepModelPage *self)
+on_model_changed (CepModelSettings *settings,
+                  CepModelPage     *self)
 {
-  const CepModelSpec *spec = current_spec (self);
-
-  if (spec == NULL)
-    return;
-  set_model_name (self, spec->name);
-  layers_from_spec (self, spec);
-  write_form (self, spec);
-  self->updating = TRUE;
-  adw_combo_row_set_selected (self->preset_row, find_preset_entry (spec));
-  self->updating = FALSE;
-  rebuild_layer_list (self);
   update_summary (self);
 }
 
 static void
-on_experiment_changed (CepSession   *session,
-                       guint         what,
-                       CepModelPage *self)
+bind_form (CepModelPage *self)
 {
-  if ((what & CEP_SESSION_CHANGED_MODEL) && !self->committing)
-    load_from_session (self);
+  struct { const char *property; gpointer widget; const char *widget_property; } rows[] = {
+    { "context", self->context_spin, "value" },
+    { "label-smoothing", self->smoothing_spin, "value" },
+    { "param-limit", self->limit_spin, "value" },
+    { "init", self->init_row, "selected" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_ptr_array_add (self->bindings,
+                     g_object_bind_property (self->settings, rows[i].property, rows[i].widget,
+                                             rows[i].widget_property,
+                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property_full (self->settings, "name", self->preset_row,
+                                                "selected", G_BINDING_SYNC_CREATE,
+                                                name_to_entry, NULL, self, NULL));
+}
+
+static void
+drop_settings (CepModelPage *self)
+{
+  if (self->settings == NULL)
+    return;
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+  g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_signal_handlers_disconnect_by_data (cep_model_settings_get_blocks (self->settings), self);
+  gtk_list_box_bind_model (self->layer_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->settings);
 }
 
 void
 cep_model_page_set_session (CepModelPage *self,
                             CepSession   *session)
 {
+  GListModel *blocks;
+
   g_return_if_fail (CEP_IS_MODEL_PAGE (self));
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  drop_settings (self);
   g_set_object (&self->session, session);
   if (session == NULL)
     return;
-  g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
-  load_from_session (self);
+  self->settings = cep_model_settings_new (session);
+  blocks = cep_model_settings_get_blocks (self->settings);
+  gtk_list_box_bind_model (self->layer_list, blocks, create_block_row, self, NULL);
+  g_signal_connect (blocks, "items-changed", G_CALLBACK (on_blocks_changed), self);
+  on_blocks_changed (blocks, 0, 0, 0, self);
+  g_signal_connect (self->settings, "changed", G_CALLBACK (on_model_changed), self);
+  g_signal_connect (self->settings, "edited::context", G_CALLBACK (on_context_edited), self);
+  bind_form (self);
+  show_shape_rows (self);
+  update_summary (self);
 }
 
 /* ---- GObject ---- */
@@ -923,12 +831,48 @@ add_layer_action (GtkWidget  *widget,
 }
 
 static void
+add_block_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CepModelPage *self = CEP_MODEL_PAGE (widget);
+
+  if (self->settings != NULL)
+    cep_model_settings_insert_block (self->settings, G_MAXUINT,
+                                     g_variant_get_string (parameter, NULL));
+}
+
+static void
+remove_block_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CepModelPage *self = CEP_MODEL_PAGE (widget);
+
+  if (self->settings != NULL)
+    cep_model_settings_remove_block (self->settings, g_variant_get_uint32 (parameter));
+}
+
+static void
+move_block_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CepModelPage *self = CEP_MODEL_PAGE (widget);
+  guint position;
+  int delta;
+
+  g_variant_get (parameter, "(ui)", &position, &delta);
+  if (self->settings != NULL)
+    cep_model_settings_move_block (self->settings, position, delta);
+}
+
+static void
 cep_model_page_dispose (GObject *object)
 {
   CepModelPage *self = CEP_MODEL_PAGE (object);
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  drop_settings (self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), CEP_TYPE_MODEL_PAGE);
   cep_widget_unparent_children (GTK_WIDGET (self));
@@ -940,10 +884,10 @@ cep_model_page_finalize (GObject *object)
 {
   CepModelPage *self = CEP_MODEL_PAGE (object);
 
-  g_array_unref (self->layers);
+  g_ptr_array_unref (self->bindings);
+  g_free (self->applied_name);
   g_free (self->params_text);
   g_free (self->warning);
-  g_free (self->model_name);
   G_OBJECT_CLASS (cep_model_page_parent_class)->finalize (object);
 }
 
@@ -973,6 +917,7 @@ cep_model_page_class_init (CepModelPageClass *klass)
   BIND (shape_dropout_spin);
   BIND (context_spin);
   BIND (layer_list);
+  BIND (add_block_button);
   BIND (classes_row);
   BIND (init_row);
   BIND (smoothing_spin);
@@ -987,45 +932,44 @@ cep_model_page_class_init (CepModelPageClass *klass)
   BIND (diagram);
   BIND (describe_label);
   gtk_widget_class_install_action (widget_class, "model.add-layer", NULL, add_layer_action);
+  gtk_widget_class_install_action (widget_class, "model.add-block", "s", add_block_action);
+  gtk_widget_class_install_action (widget_class, "model.remove-block", "u",
+                                   remove_block_action);
+  gtk_widget_class_install_action (widget_class, "model.move-block", "(ui)", move_block_action);
 }
 
+/* The shape options are the page's own recipe, not settings of the model: a change makes the
+ * shape again. */
 static void
-connect_form (CepModelPage *self)
+connect_shape_options (CepModelPage *self)
 {
   GtkSpinButton *shape_spins[] = {
     self->budget_spin, self->depth_spin, self->ratio_spin, self->shape_dropout_spin,
   };
 
-  g_signal_connect (self->preset_row, "notify::selected", G_CALLBACK (on_preset_selected), self);
+  g_signal_connect_swapped (self->preset_row, "notify::selected",
+                            G_CALLBACK (on_preset_selected), self);
   for (guint i = 0; i < G_N_ELEMENTS (shape_spins); i++)
-    g_signal_connect_swapped (shape_spins[i], "value-changed",
-                              G_CALLBACK (on_shape_option_changed), self);
+    g_signal_connect_swapped (shape_spins[i], "value-changed", G_CALLBACK (refill_shape), self);
   g_signal_connect_swapped (self->shape_activation_row, "notify::selected",
-                            G_CALLBACK (on_shape_option_changed), self);
+                            G_CALLBACK (refill_shape), self);
   g_signal_connect_swapped (self->shape_batch_norm_switch, "notify::active",
-                            G_CALLBACK (on_shape_option_changed), self);
-  g_signal_connect_swapped (self->context_spin, "value-changed", G_CALLBACK (on_context_changed),
-                            self);
-  g_signal_connect_swapped (self->smoothing_spin, "value-changed",
-                            G_CALLBACK (on_classifier_changed), self);
-  g_signal_connect_swapped (self->limit_spin, "value-changed", G_CALLBACK (on_classifier_changed),
-                            self);
-  g_signal_connect_swapped (self->init_row, "notify::selected", G_CALLBACK (on_classifier_changed),
-                            self);
+                            G_CALLBACK (refill_shape), self);
 }
 
 static void
 cep_model_page_init (CepModelPage *self)
 {
-  g_autoptr (GtkStringList) activations = gtk_string_list_new (activation_labels + 1);
+  g_autoptr (GtkStringList) activations = gtk_string_list_new (shape_activation_labels);
+  g_autoptr (GMenuModel) menu = add_block_menu ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->layers = g_array_new (FALSE, TRUE, sizeof (Layer));
-  /* Shapes always have an activation: the list starts at ReLU. */
+  self->bindings = g_ptr_array_new ();
   adw_combo_row_set_model (self->shape_activation_row, G_LIST_MODEL (activations));
   adw_combo_row_set_selected (self->shape_activation_row, CEP_ACTIVATION_GELU - 1);
+  gtk_menu_button_set_menu_model (self->add_block_button, menu);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->diagram), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Diagram of the layer stack"), -1);
-  show_shape_rows (self, FALSE, FALSE);
-  connect_form (self);
+  show_shape_rows (self);
+  connect_shape_options (self);
 }

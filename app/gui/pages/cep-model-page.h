@@ -2,8 +2,9 @@
  *
  * cep-model-page.h: the Model page — edits the session experiment's model spec.
  *
- * A preset or a budget-filling shape is the starting point; the hidden layers are then edited
- * one by one (width, BatchNorm, activation, dropout; added, removed, reordered). The page
+ * A preset or a budget-filling shape is the starting point; the hidden blocks are then edited
+ * one by one (each kind's fields, as core's block table describes them; added, removed,
+ * reordered), or a whole layer at a time (a Linear and the blocks after it). The page
  * shows what core says about the result as it changes: parameters (with the limit's
  * warning), FLOPs per sample, input size, a diagram of the stack and the PyTorch modules.
  */
@@ -37,6 +38,8 @@ void        cep_model_page_set_layer_width  (CepModelPage *self,
                                              guint         width);
 guint       cep_model_page_get_layer_width  (CepModelPage *self,
                                              guint         index);
+/* Hidden blocks of any kind (a layer is a Linear and the blocks after it). */
+guint       cep_model_page_get_n_blocks     (CepModelPage *self);
 /* The texts shown, for tests. */
 const char *cep_model_page_get_params_text  (CepModelPage *self);
 /* The parameter-limit warning, or NULL when there is none. */

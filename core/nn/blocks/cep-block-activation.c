@@ -67,6 +67,12 @@ activation_type_name (const CepBlock *block)
   return cep_activation_get_name (block->activation);
 }
 
+static const char *
+activation_variant_label (const CepBlock *block)
+{
+  return torch_names[block->activation];
+}
+
 static void
 activation_list_types (GString *text)
 {
@@ -171,6 +177,7 @@ const CepBlockType cep_block_type_activation = {
   .parse_type = activation_parse_type,
   .type_name = activation_type_name,
   .list_types = activation_list_types,
+  .variant_label = activation_variant_label,
   .fields = activation_fields_of,
   .equal = activation_equal,
   .output_shape = cep_block_same_shape,

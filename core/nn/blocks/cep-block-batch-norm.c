@@ -212,6 +212,7 @@ const CepBlockType cep_block_type_batch_norm = {
   .kind = CEP_BLOCK_BATCH_NORM,
   .name = "batch_norm",
   .label = CEP_N_ ("Batch norm"),
+  .short_label = CEP_N_ ("BN"),
   .trainable = TRUE,
   .batch_statistics = TRUE,
   .defaults = cep_block_batch_norm,

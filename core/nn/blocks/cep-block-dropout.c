@@ -113,6 +113,7 @@ const CepBlockType cep_block_type_dropout = {
   .kind = CEP_BLOCK_DROPOUT,
   .name = "dropout",
   .label = CEP_N_ ("Dropout"),
+  .short_label = CEP_N_ ("Drop"),
   .defaults = dropout_defaults,
   .fields = dropout_fields_of,
   .equal = dropout_equal,

@@ -24,7 +24,7 @@ static const CepField linear_fields[] = {
   { "width", CEP_FIELD_UINT, BLOCK (width), CEP_CHECK_AT_LEAST_ONE, NULL, NULL,
     CEP_N_ ("Width"), 1, CEP_MODEL_MAX_WIDTH, 1 },
   { "init", CEP_FIELD_ENUM, BLOCK (init), CEP_CHECK_ANY, cep_init_names, NULL,
-    CEP_N_ ("Initialization"), 0, 0, 0 },
+    CEP_N_ ("Initialization"), 0, 0, 0, cep_init_labels },
   { "std", CEP_FIELD_DOUBLE, BLOCK (init_std), CEP_CHECK_POSITIVE, NULL, is_normal_init,
     CEP_N_ ("Standard deviation"), 1e-6, 10, 0.001 },
   { "bias", CEP_FIELD_BOOL, BLOCK (bias), CEP_CHECK_ANY, NULL, NULL, CEP_N_ ("Bias"),
