@@ -32,6 +32,7 @@ typedef struct
 
 #define AT(member) offsetof (CepExperiment, member)
 #define TRAIN CEP_SESSION_CHANGED_TRAIN
+#define AUGMENT CEP_SESSION_CHANGED_AUGMENT
 
 static const Field fields[] = {
   { "optimizer", FIELD_ENUM, AT (train.optimizer.kind), 0, CEP_EXPERIMENT_OPTIMIZER_SGD, TRAIN },
@@ -50,7 +51,15 @@ static const Field fields[] = {
   { "epochs", FIELD_UINT, AT (train.epochs), 0, G_MAXUINT, TRAIN },
   { "subset-percent", FIELD_PERCENT, AT (data.subset_fraction), 0, 100, TRAIN },
   { "seed", FIELD_UINT64, AT (seed), 0, (double) G_MAXINT64, TRAIN },
-  { "augment", FIELD_BOOLEAN, AT (augment.enabled), 0, 1, CEP_SESSION_CHANGED_AUGMENT },
+  { "augment", FIELD_BOOLEAN, AT (augment.enabled), 0, 1, AUGMENT },
+  { "freq-masks-max", FIELD_UINT, AT (augment.freq_masks_max), 0, G_MAXUINT, AUGMENT },
+  { "freq-width-min", FIELD_UINT, AT (augment.freq_width_min), 0, G_MAXUINT, AUGMENT },
+  { "freq-width-max", FIELD_UINT, AT (augment.freq_width_max), 0, G_MAXUINT, AUGMENT },
+  { "time-masks-max", FIELD_UINT, AT (augment.time_masks_max), 0, G_MAXUINT, AUGMENT },
+  { "time-width-min", FIELD_UINT, AT (augment.time_width_min), 0, G_MAXUINT, AUGMENT },
+  { "time-width-max", FIELD_UINT, AT (augment.time_width_max), 0, G_MAXUINT, AUGMENT },
+  { "mask-probability", FIELD_DOUBLE, AT (augment.probability), 0, 1, AUGMENT },
+  { "per-batch", FIELD_BOOLEAN, AT (augment.per_batch), 0, 1, AUGMENT },
 };
 
 #define N_PROPS (G_N_ELEMENTS (fields) + 1)   /* + PROP_0 */

@@ -2,10 +2,12 @@
  *
  * cep-train-settings.h: the training part of the session's experiment as a GObject — one
  * property per setting (optimizer, lr, weight-decay, momentum, clip, schedule, warmup-steps,
- * step-size, gamma, t-max, factor, patience, batch-size, epochs, subset-percent, seed,
- * augment), each notified when it changes, whoever changed it.
+ * step-size, gamma, t-max, factor, patience, batch-size, epochs, subset-percent, seed, and
+ * SpecAugment's augment, freq-masks-max, freq-width-min/-max, time-masks-max,
+ * time-width-min/-max, mask-probability, per-batch), each notified when it changes, whoever
+ * changed it.
  *
- * The Train page binds its form rows to these properties (g_object_bind_property), so no row
+ * The Train page binds its form rows to these properties, the Data page its mask controls (g_object_bind_property), so no row
  * is written by hand from the experiment and no page guards against its own echo; a row can
  * be hidden or made insensitive by binding its "visible"/"sensitive" to the property it edits
  * or to another (the momentum row shows for SGD only). The experiment struct stays the one

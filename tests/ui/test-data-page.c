@@ -219,6 +219,23 @@ test_masks (Fixture       *fixture,
   gtk_toggle_button_set_active (child (fixture, "model_view_toggle"), FALSE);
   gtk_switch_set_active (child (fixture, "augment_switch"), FALSE);
   g_assert_cmpuint (cep_data_page_get_n_masks (fixture->page), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (child (fixture, "model_view_toggle")));
+
+  /* The controls are bound: a change made elsewhere (an opened experiment) shows at once, and a
+   * minimum raised above its maximum raises the maximum in the experiment too. */
+  experiment->augment.enabled = TRUE;
+  experiment->augment.time_masks_max = 4;
+  experiment->augment.probability = 0.25;
+  cep_session_experiment_changed (fixture->session, CEP_SESSION_CHANGED_AUGMENT);
+  g_assert_true (gtk_switch_get_active (child (fixture, "augment_switch")));
+  g_assert_true (gtk_widget_get_sensitive (child (fixture, "model_view_toggle")));
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "time_count_spin")), ==, 4);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "probability_spin")), ==, 0.25);
+  gtk_spin_button_set_value (child (fixture, "time_min_spin"),
+                             experiment->augment.time_width_max + 2);
+  g_assert_cmpuint (experiment->augment.time_width_max, ==, experiment->augment.time_width_min);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "time_max_spin")), ==,
+                     experiment->augment.time_width_min);
 }
 
 static void

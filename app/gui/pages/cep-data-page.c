@@ -23,6 +23,7 @@
 #include "cep-format.h"
 #include "cep-gui-util.h"
 #include "cep-spectrogram-figure.h"
+#include "cep-train-settings.h"
 
 #define FRAME_SHIFT 0.01   /* seconds per frame: HW1P2's 10 ms hop */
 
@@ -46,7 +47,8 @@ struct _CepDataPage
   guint64             draw_index;        /* batch index whose masks are shown */
   CepSpectrogramMask  masks[CEP_SPECTROGRAM_FIGURE_MAX_MASKS];
   guint               n_masks;
-  gboolean            updating;          /* writing controls from the experiment */
+  CepTrainSettings   *train_settings;    /* the mask controls are bound to it */
+  GPtrArray          *bindings;
   char               *readout;
 
   /* template */
@@ -590,27 +592,7 @@ on_model_view_toggled (GtkToggleButton *button,
   update_masks (self);
 }
 
-/* ---- the augmentation form <-> the session's experiment ---- */
-
-static void
-write_controls (CepDataPage *self)
-{
-  CepExperiment *experiment = cep_session_get_experiment (self->session);
-  const CepAugmentSpec *spec = &experiment->augment;
-
-  self->updating = TRUE;
-  gtk_switch_set_active (self->augment_switch, spec->enabled);
-  gtk_spin_button_set_value (self->freq_count_spin, spec->freq_masks_max);
-  gtk_spin_button_set_value (self->freq_min_spin, spec->freq_width_min);
-  gtk_spin_button_set_value (self->freq_max_spin, spec->freq_width_max);
-  gtk_spin_button_set_value (self->time_count_spin, spec->time_masks_max);
-  gtk_spin_button_set_value (self->time_min_spin, spec->time_width_min);
-  gtk_spin_button_set_value (self->time_max_spin, spec->time_width_max);
-  gtk_spin_button_set_value (self->probability_spin, spec->probability);
-  gtk_switch_set_active (self->per_batch_switch, spec->per_batch);
-  gtk_spin_button_set_value (self->seed_spin, (double) experiment->seed);
-  self->updating = FALSE;
-}
+/* ---- the augmentation form, bound to the session's experiment ---- */
 
 /* A maximum below its minimum cannot be entered: the minimum bounds the maximum's range. */
 static void
@@ -625,36 +607,68 @@ link_min_max (GtkSpinButton *min,
 }
 
 static void
-read_controls (CepDataPage *self)
+on_min_width_changed (CepDataPage *self)
 {
-  CepExperiment *experiment = cep_session_get_experiment (self->session);
-  CepAugmentSpec *spec = &experiment->augment;
-
   link_min_max (self->freq_min_spin, self->freq_max_spin);
   link_min_max (self->time_min_spin, self->time_max_spin);
-  spec->enabled = gtk_switch_get_active (self->augment_switch);
-  spec->freq_masks_max = gtk_spin_button_get_value_as_int (self->freq_count_spin);
-  spec->freq_width_min = gtk_spin_button_get_value_as_int (self->freq_min_spin);
-  spec->freq_width_max = gtk_spin_button_get_value_as_int (self->freq_max_spin);
-  spec->time_masks_max = gtk_spin_button_get_value_as_int (self->time_count_spin);
-  spec->time_width_min = gtk_spin_button_get_value_as_int (self->time_min_spin);
-  spec->time_width_max = gtk_spin_button_get_value_as_int (self->time_max_spin);
-  spec->probability = gtk_spin_button_get_value (self->probability_spin);
-  spec->per_batch = gtk_switch_get_active (self->per_batch_switch);
-  experiment->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
 }
 
 static void
-on_mask_control_changed (CepDataPage *self)
+on_augment_notify (CepDataPage *self)
 {
-  gboolean enabled = gtk_switch_get_active (self->augment_switch);
+  gboolean enabled = FALSE;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->model_view_toggle), enabled);
+  if (self->train_settings != NULL)
+    g_object_get (self->train_settings, "augment", &enabled, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.draw-again", enabled);
-  if (self->updating || self->session == NULL)
-    return;
-  read_controls (self);
-  cep_session_experiment_changed (self->session, CEP_SESSION_CHANGED_AUGMENT);
+}
+
+static void
+unbind_mask_controls (CepDataPage *self)
+{
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+  if (self->train_settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->train_settings, self);
+  g_clear_object (&self->train_settings);
+}
+
+static void
+bind_mask_controls (CepDataPage *self)
+{
+  struct { const char *property; gpointer widget; const char *widget_property; } rows[] = {
+    { "augment", self->augment_switch, "active" },
+    { "freq-masks-max", self->freq_count_spin, "value" },
+    { "freq-width-min", self->freq_min_spin, "value" },
+    { "freq-width-max", self->freq_max_spin, "value" },
+    { "time-masks-max", self->time_count_spin, "value" },
+    { "time-width-min", self->time_min_spin, "value" },
+    { "time-width-max", self->time_max_spin, "value" },
+    { "mask-probability", self->probability_spin, "value" },
+    { "per-batch", self->per_batch_switch, "active" },
+    { "seed", self->seed_spin, "value" },
+  };
+
+  self->train_settings = cep_train_settings_new (self->session);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_ptr_array_add (self->bindings,
+                     g_object_bind_property (self->train_settings, rows[i].property,
+                                             rows[i].widget, rows[i].widget_property,
+                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property (self->train_settings, "augment",
+                                           self->model_view_toggle, "sensitive",
+                                           G_BINDING_SYNC_CREATE));
+  g_signal_connect_swapped (self->train_settings, "notify::augment",
+                            G_CALLBACK (on_augment_notify), self);
+  /* After the bindings, so the experiment already holds the minimum the max is raised to. */
+  g_signal_connect_swapped (self->train_settings, "notify::freq-width-min",
+                            G_CALLBACK (on_min_width_changed), self);
+  g_signal_connect_swapped (self->train_settings, "notify::time-width-min",
+                            G_CALLBACK (on_min_width_changed), self);
+  on_augment_notify (self);
+  on_min_width_changed (self);
 }
 
 static void
@@ -662,8 +676,6 @@ on_experiment_changed (CepSession  *session,
                        guint        what,
                        CepDataPage *self)
 {
-  if (what & (CEP_SESSION_CHANGED_AUGMENT | CEP_SESSION_CHANGED_TRAIN))
-    write_controls (self);
   update_masks (self);
 }
 
@@ -757,6 +769,7 @@ cep_data_page_set_session (CepDataPage *self,
 {
   g_return_if_fail (CEP_IS_DATA_PAGE (self));
 
+  unbind_mask_controls (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
@@ -764,7 +777,7 @@ cep_data_page_set_session (CepDataPage *self,
     return;
   g_signal_connect (session, "notify::dataset", G_CALLBACK (on_dataset_changed), self);
   g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
-  write_controls (self);
+  bind_mask_controls (self);
   rebuild_partitions (self);
 }
 
@@ -884,6 +897,7 @@ cep_data_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
+  unbind_mask_controls (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -900,6 +914,7 @@ cep_data_page_dispose (GObject *object)
 static void
 cep_data_page_finalize (GObject *object)
 {
+  g_ptr_array_unref (CEP_DATA_PAGE (object)->bindings);
   g_free (CEP_DATA_PAGE (object)->readout);
   G_OBJECT_CLASS (cep_data_page_parent_class)->finalize (object);
 }
@@ -1002,15 +1017,7 @@ connect_mask_controls (CepDataPage *self)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-    {
-      gtk_editable_set_width_chars (GTK_EDITABLE (spins[i]), spins[i] == self->seed_spin ? 6 : 3);
-      g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (on_mask_control_changed),
-                                self);
-    }
-  g_signal_connect_swapped (self->augment_switch, "notify::active",
-                            G_CALLBACK (on_mask_control_changed), self);
-  g_signal_connect_swapped (self->per_batch_switch, "notify::active",
-                            G_CALLBACK (on_mask_control_changed), self);
+    gtk_editable_set_width_chars (GTK_EDITABLE (spins[i]), spins[i] == self->seed_spin ? 6 : 3);
   g_signal_connect (self->model_view_toggle, "toggled", G_CALLBACK (on_model_view_toggled), self);
 }
 
@@ -1020,6 +1027,7 @@ cep_data_page_init (CepDataPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->partitions = g_ptr_array_new_with_free_func (g_object_unref);
+  self->bindings = g_ptr_array_new ();
   self->partition_names = gtk_string_list_new (NULL);
   self->utterance = -1;
   self->settings = g_settings_new (CEP_APPLICATION_ID);
@@ -1041,5 +1049,5 @@ cep_data_page_init (CepDataPage *self)
   cep_bar_chart_set_title (self->class_chart, _("Frames per class"));
   cep_bar_chart_set_value_format (self->class_chart, "%.0f frames");
   connect_mask_controls (self);
-  on_mask_control_changed (self);
+  on_augment_notify (self);
 }
