@@ -1,171 +1,73 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * test-backend-ops.c: every operation of every backend against the ref backend.
+ * test-backend-ops.c: every operation of every candidate backend against the ref backend —
+ * ref itself, blas (1, 2 and 3 threads, and with OpenBLAS products) and, in a Vulkan build,
+ * vulkan (backend-ops-candidates.h). Each case runs once per backend, as
+ * /backend-ops/BACKEND/CASE; vulkan's are skipped, naming why, where there is no device, and
+ * run under the Khronos validation layer where it is installed. The cases only vulkan has
+ * (forced GEMM tiles, chunked vectors) are in backend-ops-vulkan.c.
  *
  * Inputs are seeded random tensors of awkward shapes (1, 3, 17, 129, sizes that are no
- * multiple of any vector or tile, padded leading dimensions); every tensor sits between guard
- * words that must survive the operation; outputs must be finite. Tolerances are normalized
- * errors ||x - ref|| / ||ref||: 1e-5 for products, reductions and transcendental activations
- * (float accumulation and the blas backend's vector math, a few ulp, against ref's double);
- * exact equality where both backends are specified to compute the same float operations
- * (dropout masks and values, optimizer steps, argmax). The blas backend runs with 1, 2 and 3
- * threads, which must agree with each other bit for bit outside GEMM.
+ * multiple of any vector, tile or workgroup, padded leading dimensions); every tensor sits
+ * between guard words that must survive the operation; outputs must be finite. Tolerances are
+ * normalized errors ||x - ref|| / ||ref||: 1e-5 for products, reductions and transcendental
+ * activations (float accumulation, the blas backend's vector math and the shaders' own
+ * erf/tanh, a few ulp, against ref's double); exact equality where backends are specified to
+ * compute the same float operations (dropout masks and values, argmax, the plain utilities,
+ * and optimizer steps on the CPU; a GPU's division and square root may differ by an ulp, so
+ * vulkan's steps get 1e-6). The blas backend's 1, 2 and 3 threads must also agree with each
+ * other bit for bit outside OpenBLAS.
  */
 #include <math.h>
 #include <string.h>
 
-#include "backend-test-util.h"
-
-#define TOL_FLOAT 1e-5
-
-typedef struct
-{
-  const char   *name;
-  guint         threads;
-  CepGemmChoice gemm;
-} Candidate;
-
-/* Everything compared against ref. */
-static const Candidate candidates[] = {
-  { "blas", 2, CEP_GEMM_AUTO },
-  { "blas", 1, CEP_GEMM_AUTO },
-  { "blas", 3, CEP_GEMM_AUTO },
-  { "blas", 2, CEP_GEMM_OPENBLAS },
-  { "ref", 1, CEP_GEMM_AUTO },
-};
+#include "cep-config.h"
+#include "backend-ops-candidates.h"
+#include "backend-ops-runners.h"
+#if CEP_HAVE_VULKAN
+#include "backend-ops-vulkan.h"
+#endif
 
 static const guint odd_sizes[] = { 1, 3, 17, 129 };
 
-/* Backends live for the whole run (creating one starts threads): borrowed, not freed. */
-static CepBackend *candidate_cache[G_N_ELEMENTS (candidates)];
-static CepBackend *ref_cache;
-
-static CepBackend *
-candidate_backend (const Candidate *c)
+static OpsCandidate *
+candidate_at (OpsFixture *fixture,
+              guint       index)
 {
-  gsize index = (gsize) (c - candidates);
-
-  if (candidate_cache[index] == NULL)
-    {
-      g_autoptr (GError) error = NULL;
-      CepBackendOptions options = { .threads = c->threads, .gemm = c->gemm };
-      candidate_cache[index] = cep_backend_new (c->name, &options, &error);
-      g_assert_no_error (error);
-    }
-  return candidate_cache[index];
-}
-
-static CepBackend *
-ref_backend (void)
-{
-  if (ref_cache == NULL)
-    ref_cache = test_backend_new ("ref", 1);
-  return ref_cache;
-}
-
-static void
-close_backends (void)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    g_clear_pointer (&candidate_cache[i], cep_backend_free);
-  g_clear_pointer (&ref_cache, cep_backend_free);
-}
-
-static char *
-label (const Candidate *c,
-       const char      *op,
-       const char      *detail)
-{
-  return g_strdup_printf ("%s(%u%s) %s %s", c->name, c->threads,
-                          c->gemm == CEP_GEMM_OPENBLAS ? ", OpenBLAS" : "", op, detail);
+  return g_ptr_array_index (fixture->candidates, index);
 }
 
 /* GEMM */
 
-typedef struct
-{
-  CepTranspose ta, tb;
-  guint        m, n, k;
-  guint        pad_a, pad_b, pad_c;
-  float        alpha, beta;
-} GemmCase;
-
-static guint
-gemm_lda (const GemmCase *g)
-{
-  return MAX (g->ta == CEP_TRANS ? g->m : g->k, 1) + g->pad_a;
-}
-
-static guint
-gemm_ldb (const GemmCase *g)
-{
-  return MAX (g->tb == CEP_TRANS ? g->k : g->n, 1) + g->pad_b;
-}
-
-static gsize
-gemm_a_size (const GemmCase *g)
-{
-  return (gsize) (g->ta == CEP_TRANS ? g->k : g->m) * gemm_lda (g);
-}
-
-static gsize
-gemm_b_size (const GemmCase *g)
-{
-  return (gsize) (g->tb == CEP_TRANS ? g->n : g->k) * gemm_ldb (g);
-}
-
-static gsize
-gemm_c_size (const GemmCase *g)
-{
-  return (gsize) g->m * (g->n + g->pad_c);
-}
-
-static float *
-run_gemm (CepBackend     *backend,
-          const GemmCase *g,
-          const float    *a,
-          const float    *b,
-          const float    *c)
-{
-  g_autoptr (TestTensor) ta = test_tensor_new_from (backend, a, gemm_a_size (g));
-  g_autoptr (TestTensor) tb = test_tensor_new_from (backend, b, gemm_b_size (g));
-  g_autoptr (TestTensor) tc = test_tensor_new_from (backend, c, gemm_c_size (g));
-
-  cep_backend_gemm (backend, g->ta, g->tb, g->m, g->n, g->k, g->alpha, ta->view, gemm_lda (g),
-                    tb->view, gemm_ldb (g), g->beta, tc->view, g->n + g->pad_c);
-  return test_tensor_floats (tc);
-}
-
 static void
-check_gemm_case (CepBackend     *ref,
+check_gemm_case (OpsFixture     *fixture,
                  const GemmCase *g,
                  GRand          *rand)
 {
-  g_autofree float *a = test_random_floats (rand, gemm_a_size (g), -1.0f, 1.0f);
-  g_autofree float *b = test_random_floats (rand, gemm_b_size (g), -1.0f, 1.0f);
-  g_autofree float *c = test_random_floats (rand, gemm_c_size (g), -1.0f, 1.0f);
-  g_autofree float *expected = run_gemm (ref, g, a, b, c);
+  g_autofree float *a = test_random_floats (rand, gemm_case_a_size (g), -1.0f, 1.0f);
+  g_autofree float *b = test_random_floats (rand, gemm_case_b_size (g), -1.0f, 1.0f);
+  g_autofree float *c = test_random_floats (rand, gemm_case_c_size (g), -1.0f, 1.0f);
+  g_autofree float *expected = run_gemm (fixture->ref, g, a, b, c);
+  g_autofree char *shape = gemm_case_describe (g);
 
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  for (guint i = 0; i < fixture->candidates->len; i++)
     {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      g_autofree float *got = run_gemm (backend, g, a, b, c);
-      g_autofree char *detail = g_strdup_printf ("%c%c m=%u n=%u k=%u alpha=%g beta=%g",
-                                                 g->ta == CEP_TRANS ? 'T' : 'N',
-                                                 g->tb == CEP_TRANS ? 'T' : 'N',
-                                                 g->m, g->n, g->k, g->alpha, g->beta);
-      g_autofree char *what = label (&candidates[i], "gemm", detail);
-      test_assert_close (what, got, expected, gemm_c_size (g), TOL_FLOAT);
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree float *got = run_gemm (candidate->backend, g, a, b, c);
+      g_autofree char *what = ops_candidate_label (candidate, "gemm", shape);
+      test_assert_close (what, got, expected, gemm_case_c_size (g), OPS_TOL_FLOAT);
     }
 }
 
 static void
-test_gemm_transposes (void)
+test_gemm_transposes (OpsFixture    *fixture,
+                      gconstpointer  data)
 {
   static const float scalars[][2] = { { 1.0f, 0.0f }, { 0.5f, -1.25f }, { -1.0f, 1.0f } };
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint t = 0; t < 4; t++)
     for (guint mi = 0; mi < G_N_ELEMENTS (odd_sizes); mi++)
       for (guint ni = 0; ni < G_N_ELEMENTS (odd_sizes); ni++)
@@ -178,20 +80,23 @@ test_gemm_transposes (void)
             .pad_a = (mi + t) % 3, .pad_b = ni % 2, .pad_c = (t + ni) % 2,
             .alpha = s[0], .beta = s[1],
           };
-          check_gemm_case (ref, &g, rand);
+          check_gemm_case (fixture, &g, rand);
         }
 }
 
-/* The shapes the blas backend sends to its few-columns kernel, and its edges. */
+/* The shapes the blas backend sends to its few-columns kernel (and vulkan to its skinny
+ * shader), and their edges. */
 static void
-test_gemm_skinny (void)
+test_gemm_skinny (OpsFixture    *fixture,
+                  gconstpointer  data)
 {
   static const guint ms[] = { 2, 17, 129, 1001 };
   static const guint ns[] = { 1, 10, 12, 13, 40, 42, 64, 65 };
   static const guint ks[] = { 16, 17, 31, 784 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (12);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint mi = 0; mi < G_N_ELEMENTS (ms); mi++)
     for (guint ni = 0; ni < G_N_ELEMENTS (ns); ni++)
       {
@@ -201,14 +106,15 @@ test_gemm_skinny (void)
           .m = ms[mi], .n = ns[ni], .k = ks[ki], .pad_a = mi % 2, .pad_b = 1, .pad_c = ni % 3,
           .alpha = mi % 2 ? 0.75f : 1.0f, .beta = ni % 2 ? 0.0f : 0.5f,
         };
-        check_gemm_case (ref, &g, rand);
+        check_gemm_case (fixture, &g, rand);
       }
 }
 
 /* Shapes that cross the tiled kernel's cache blocks (384 rows, 256 deep, 1024 columns) and
  * its thread split, for each transpose pair. */
 static void
-test_gemm_blocked (void)
+test_gemm_blocked (OpsFixture    *fixture,
+                   gconstpointer  data)
 {
   static const GemmCase cases[] = {
     { CEP_NO_TRANS, CEP_NO_TRANS, 389, 70, 263, 1, 0, 3, 1.0f, 0.0f },
@@ -217,66 +123,119 @@ test_gemm_blocked (void)
     { CEP_TRANS, CEP_TRANS, 400, 45, 517, 0, 1, 0, 2.0f, -1.0f },
   };
   g_autoptr (GRand) rand = g_rand_new_with_seed (14);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    check_gemm_case (ref, &cases[i], rand);
+    check_gemm_case (fixture, &cases[i], rand);
+}
+
+/* The training shapes of a small model and the seed product's shape. */
+static void
+test_gemm_training_shapes (OpsFixture    *fixture,
+                           gconstpointer  data)
+{
+  static const GemmCase cases[] = {
+    { CEP_NO_TRANS, CEP_TRANS, 256, 96, 183 },     /* Y = X·Wᵀ */
+    { CEP_NO_TRANS, CEP_NO_TRANS, 256, 183, 96 },  /* dX = dY·W */
+    { CEP_TRANS, CEP_NO_TRANS, 96, 183, 256 },     /* dW = dYᵀ·X */
+    { CEP_NO_TRANS, CEP_TRANS, 256, 42, 96 },      /* logits */
+    { CEP_TRANS, CEP_NO_TRANS, 42, 96, 256 },      /* the head's dW */
+    { CEP_NO_TRANS, CEP_NO_TRANS, 1000, 10, 784 }, /* the seed product, shortened */
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (15);
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GemmCase g = cases[i];
+      g.alpha = 1.0f;
+      g.beta = i % 2 ? 1.0f : 0.0f;
+      check_gemm_case (fixture, &g, rand);
+    }
 }
 
 /* beta = 0 never reads C; alpha = 0 and k = 0 never read A or B (NaN must not leak). */
 static void
-test_gemm_blas_semantics (void)
+check_gemm_semantics (OpsCandidate *candidate,
+                      guint         m,
+                      guint         n,
+                      guint         k)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  CepBackend *backend = candidate->backend;
+  g_autofree float *a = g_new (float, m * k);
+  g_autofree float *b = g_new (float, k * n);
+  g_autofree float *c = g_new (float, m * n);
+  g_autofree char *shape = g_strdup_printf ("%ux%ux%u", m, n, k);
+  g_autofree char *what = ops_candidate_label (candidate, "gemm semantics", shape);
+
+  for (guint j = 0; j < m * k; j++)
+    a[j] = (float) (j % 13) / 7.0f;
+  for (guint j = 0; j < k * n; j++)
+    b[j] = 1.0f - (float) (j % 11) / 9.0f;
+  for (guint j = 0; j < m * n; j++)
+    c[j] = NAN;
+  GemmCase fresh = { .m = m, .n = n, .k = k, .alpha = 1.0f, .beta = 0.0f };
+  g_autofree float *out = run_gemm (backend, &fresh, a, b, c);
+  if (!test_all_finite (out, m * n))
+    g_error ("%s: beta = 0 read the NaN in C", what);
+
+  for (guint j = 0; j < m * n; j++)
+    c[j] = (float) j;
+  a[7] = NAN;
+  b[3] = INFINITY;
+  GemmCase scale_only = { .m = m, .n = n, .k = k, .alpha = 0.0f, .beta = 2.0f };
+  g_autofree float *scaled = run_gemm (backend, &scale_only, a, b, c);
+  GemmCase empty = { .m = m, .n = n, .k = 0, .alpha = 1.0f, .beta = 0.0f };
+  g_autofree float *zeros = run_gemm (backend, &empty, a, b, c);
+  for (guint j = 0; j < m * n; j++)
+    if (scaled[j] != 2.0f * j || zeros[j] != 0.0f)
+      g_error ("%s: C[%u] = %g with alpha = 0 (want %g), %g with k = 0 (want 0)", what, j,
+               scaled[j], 2.0f * j, zeros[j]);
+}
+
+static void
+test_gemm_semantics (OpsFixture    *fixture,
+                     gconstpointer  data)
+{
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint i = 0; i < fixture->candidates->len; i++)
     {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      float a[6 * 5], b[5 * 4], c[6 * 4];
-      for (guint j = 0; j < G_N_ELEMENTS (a); j++)
-        a[j] = (float) j / 7.0f;
-      for (guint j = 0; j < G_N_ELEMENTS (b); j++)
-        b[j] = 1.0f - (float) j / 9.0f;
-
-      for (guint j = 0; j < G_N_ELEMENTS (c); j++)
-        c[j] = NAN;
-      GemmCase g = { .m = 6, .n = 4, .k = 5, .alpha = 1.0f, .beta = 0.0f };
-      g_autofree float *fresh = run_gemm (backend, &g, a, b, c);
-      g_assert_true (test_all_finite (fresh, G_N_ELEMENTS (c)));
-
-      for (guint j = 0; j < G_N_ELEMENTS (c); j++)
-        c[j] = (float) j;
-      a[7] = NAN;
-      b[3] = INFINITY;
-      GemmCase scale_only = { .m = 6, .n = 4, .k = 5, .alpha = 0.0f, .beta = 2.0f };
-      g_autofree float *scaled = run_gemm (backend, &scale_only, a, b, c);
-      for (guint j = 0; j < G_N_ELEMENTS (c); j++)
-        g_assert_cmpfloat (scaled[j], ==, 2.0f * j);
-
-      GemmCase empty = { .m = 6, .n = 4, .k = 0, .alpha = 1.0f, .beta = 0.0f };
-      g_autofree float *zeros = run_gemm (backend, &empty, a, b, c);
-      for (guint j = 0; j < G_N_ELEMENTS (c); j++)
-        g_assert_cmpfloat (zeros[j], ==, 0.0f);
+      check_gemm_semantics (candidate_at (fixture, i), 6, 4, 5);
+      check_gemm_semantics (candidate_at (fixture, i), 33, 20, 40);
     }
 }
 
 /* A NaN in row r of A poisons exactly row r of C, on every path. */
 static void
-test_gemm_nan_propagates (void)
+test_gemm_nan_propagates (OpsFixture    *fixture,
+                          gconstpointer  data)
 {
+  static const struct { CepTranspose tb; guint n; } shapes[] = {
+    { CEP_TRANS, 8 }, { CEP_TRANS, 80 }, { CEP_NO_TRANS, 20 },
+  };
   g_autoptr (GRand) rand = g_rand_new_with_seed (13);
 
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    for (guint n = 8; n <= 80; n += 72)
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
       {
-        CepBackend *backend = candidate_backend (&candidates[i]);
-        GemmCase g = { .tb = CEP_TRANS, .m = 33, .n = n, .k = 40, .alpha = 1.0f };
-        g_autofree float *a = test_random_floats (rand, gemm_a_size (&g), -1.0f, 1.0f);
-        g_autofree float *b = test_random_floats (rand, gemm_b_size (&g), -1.0f, 1.0f);
-        g_autofree float *c = g_new0 (float, gemm_c_size (&g));
+        OpsCandidate *candidate = candidate_at (fixture, i);
+        GemmCase g = { .tb = shapes[s].tb, .m = 33, .n = shapes[s].n, .k = 40, .alpha = 1.0f };
+        g_autofree float *a = test_random_floats (rand, gemm_case_a_size (&g), -1.0f, 1.0f);
+        g_autofree float *b = test_random_floats (rand, gemm_case_b_size (&g), -1.0f, 1.0f);
+        g_autofree float *c = g_new0 (float, gemm_case_c_size (&g));
+        g_autofree char *shape = gemm_case_describe (&g);
+        g_autofree char *what = ops_candidate_label (candidate, "gemm NaN in row 5 of A", shape);
         a[5 * 40 + 17] = NAN;
-        g_autofree float *out = run_gemm (backend, &g, a, b, c);
+        g_autofree float *out = run_gemm (candidate->backend, &g, a, b, c);
         for (guint r = 0; r < g.m; r++)
-          for (guint j = 0; j < n; j++)
-            g_assert_cmpint (isnan (out[r * n + j]), ==, r == 5);
+          for (guint j = 0; j < g.n; j++)
+            if ((isnan (out[r * g.n + j]) != 0) != (r == 5))
+              g_error ("%s: C[%u][%u] = %g", what, r, j, out[r * g.n + j]);
       }
 }
 
@@ -284,57 +243,58 @@ test_gemm_nan_propagates (void)
 
 typedef struct
 {
-  guint        rows, cols;
+  guint         rows, cols;
   CepActivation act;
-  gboolean     with_bias;
-  gboolean     in_place;
+  gboolean      with_bias, in_place;
 } ActCase;
 
+typedef struct
+{
+  float *pre, *out, *dpre, *dbias;
+} ActResults;
+
 static void
-run_bias_act_forward (CepBackend    *backend,
-                      const ActCase *ac,
-                      const float   *pre,
-                      const float   *bias,
-                      float        **pre_out,
-                      float        **out)
+act_results_clear (ActResults *r)
+{
+  g_free (r->pre);
+  g_free (r->out);
+  g_free (r->dpre);
+  g_free (r->dbias);
+}
+
+/* Forward, then backward from the same pre-activations. In place, the output replaces the
+ * pre-activations (which are then not returned) and dpre replaces dy. */
+static void
+run_bias_act (CepBackend    *backend,
+              const ActCase *ac,
+              const float   *pre,
+              const float   *bias,
+              const float   *dy,
+              ActResults    *r)
 {
   gsize size = (gsize) ac->rows * ac->cols;
   g_autoptr (TestTensor) tp = test_tensor_new_from (backend, pre, size);
   g_autoptr (TestTensor) tb = test_tensor_new_from (backend, bias, ac->cols);
   g_autoptr (TestTensor) to = test_tensor_new (backend, size);
-  TestTensor *target = ac->in_place ? tp : to;
-
-  cep_backend_bias_act_forward (backend, ac->rows, ac->cols, ac->act, 0.03f,
-                                ac->with_bias ? tb->view : CEP_VIEW_NONE, tp->view,
-                                target->view);
-  *pre_out = test_tensor_floats (tp);
-  *out = test_tensor_floats (target);
-}
-
-static void
-run_bias_act_backward (CepBackend    *backend,
-                       const ActCase *ac,
-                       const float   *pre,
-                       const float   *dy,
-                       float        **dpre,
-                       float        **dbias)
-{
-  gsize size = (gsize) ac->rows * ac->cols;
-  g_autoptr (TestTensor) tp = test_tensor_new_from (backend, pre, size);
+  g_autoptr (TestTensor) tp2 = test_tensor_new_from (backend, pre, size);
   g_autoptr (TestTensor) tg = test_tensor_new_from (backend, dy, size);
   g_autoptr (TestTensor) td = test_tensor_new (backend, size);
-  g_autoptr (TestTensor) tb = test_tensor_new (backend, ac->cols);
-  TestTensor *target = ac->in_place ? tg : td;
+  g_autoptr (TestTensor) tdb = test_tensor_new (backend, ac->cols);
+  TestTensor *out = ac->in_place ? tp : to, *dpre = ac->in_place ? tg : td;
 
-  cep_backend_bias_act_backward (backend, ac->rows, ac->cols, ac->act, 0.03f, tp->view,
-                                 tg->view, target->view,
-                                 ac->with_bias ? tb->view : CEP_VIEW_NONE);
-  *dpre = test_tensor_floats (target);
-  *dbias = test_tensor_floats (tb);
+  cep_backend_bias_act_forward (backend, ac->rows, ac->cols, ac->act, 0.03f,
+                                ac->with_bias ? tb->view : CEP_VIEW_NONE, tp->view, out->view);
+  cep_backend_bias_act_backward (backend, ac->rows, ac->cols, ac->act, 0.03f, tp2->view,
+                                 tg->view, dpre->view,
+                                 ac->with_bias ? tdb->view : CEP_VIEW_NONE);
+  r->pre = ac->in_place ? NULL : test_tensor_floats (tp);
+  r->out = test_tensor_floats (out);
+  r->dpre = test_tensor_floats (dpre);
+  r->dbias = test_tensor_floats (tdb);
 }
 
 static void
-compare_bias_act (CepBackend    *ref,
+compare_bias_act (OpsFixture    *fixture,
                   const ActCase *ac,
                   GRand         *rand)
 {
@@ -342,36 +302,37 @@ compare_bias_act (CepBackend    *ref,
   g_autofree float *pre = test_random_floats (rand, size, -7.0f, 7.0f);
   g_autofree float *bias = test_random_floats (rand, ac->cols, -1.0f, 1.0f);
   g_autofree float *dy = test_random_floats (rand, size, -1.0f, 1.0f);
-  g_autofree float *ref_pre = NULL, *ref_out = NULL, *ref_dpre = NULL, *ref_dbias = NULL;
-  const char *act = cep_activation_get_name (ac->act);
+  g_autofree char *detail = g_strdup_printf ("%s %ux%u bias=%d in-place=%d",
+                                             cep_activation_get_name (ac->act), ac->rows,
+                                             ac->cols, ac->with_bias, ac->in_place);
+  ActResults want;
 
-  run_bias_act_forward (ref, ac, pre, bias, &ref_pre, &ref_out);
-  run_bias_act_backward (ref, ac, pre, dy, &ref_dpre, &ref_dbias);
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  run_bias_act (fixture->ref, ac, pre, bias, dy, &want);
+  for (guint i = 0; i < fixture->candidates->len; i++)
     {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      g_autofree float *got_pre = NULL, *got_out = NULL, *got_dpre = NULL, *got_dbias = NULL;
-      g_autofree char *detail = g_strdup_printf ("%s %ux%u bias=%d in-place=%d", act,
-                                                 ac->rows, ac->cols, ac->with_bias,
-                                                 ac->in_place);
-      g_autofree char *what = label (&candidates[i], "bias_act", detail);
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree char *what = ops_candidate_label (candidate, "bias_act", detail);
+      ActResults got;
 
-      run_bias_act_forward (backend, ac, pre, bias, &got_pre, &got_out);
-      run_bias_act_backward (backend, ac, pre, dy, &got_dpre, &got_dbias);
+      run_bias_act (candidate->backend, ac, pre, bias, dy, &got);
       if (!ac->in_place)
-        test_assert_close (what, got_pre, ref_pre, size, 0.0);
-      test_assert_close (what, got_out, ref_out, size, TOL_FLOAT);
-      test_assert_close (what, got_dpre, ref_dpre, size, TOL_FLOAT);
-      test_assert_close (what, got_dbias, ref_dbias, ac->cols, TOL_FLOAT);
+        test_assert_close (what, got.pre, want.pre, size, 0.0);
+      test_assert_close (what, got.out, want.out, size, OPS_TOL_FLOAT);
+      test_assert_close (what, got.dpre, want.dpre, size, OPS_TOL_FLOAT);
+      test_assert_close (what, got.dbias, want.dbias, ac->cols, OPS_TOL_FLOAT);
+      act_results_clear (&got);
     }
+  act_results_clear (&want);
 }
 
 static void
-test_bias_act (void)
+test_bias_act (OpsFixture    *fixture,
+               gconstpointer  data)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (21);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint act = 0; act < CEP_ACTIVATION_COUNT; act++)
     for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
       for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
@@ -381,66 +342,141 @@ test_bias_act (void)
             .act = (CepActivation) act, .with_bias = (r + c) % 2 == 0,
             .in_place = (r + c + act) % 3 == 0,
           };
-          compare_bias_act (ref, &ac, rand);
+          compare_bias_act (fixture, &ac, rand);
         }
 }
 
-/* Extreme inputs (signed zeros, tiny values, values beyond exp's range) agree with ref to
- * 1e-6, absolute or relative. */
-static void
-test_bias_act_special_values (void)
+static gboolean
+within_one_millionth (float got,
+                      float want)
 {
-  static const float specials[] = { 0.0f, -0.0f, 1e-30f, -1e-30f, 90.0f, -90.0f, 1e4f, -1e4f };
-  CepBackend *ref = ref_backend ();
-  guint n = G_N_ELEMENTS (specials);
+  return fabsf (got - want) <= 1e-6f * MAX (1.0f, fabsf (want));
+}
 
+/* Signed zeros, tiny values, values beyond exp's range: f and f' within 1e-6 of ref,
+ * absolute or relative. */
+static void
+test_bias_act_special_values (OpsFixture    *fixture,
+                              gconstpointer  data)
+{
+  static const float specials[] = { 0.0f, -0.0f, 1e-30f, -1e-30f, 1e-4f, -0.29f, 0.31f, 5.0f,
+                                    -5.0f, 90.0f, -90.0f, 1e4f, -1e4f };
+  guint n = G_N_ELEMENTS (specials);
+  float ones[G_N_ELEMENTS (specials)];
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint j = 0; j < n; j++)
+    ones[j] = 1.0f;
   for (guint act = 0; act < CEP_ACTIVATION_COUNT; act++)
-    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    for (guint i = 0; i < fixture->candidates->len; i++)
       {
-        CepBackend *backend = candidate_backend (&candidates[i]);
+        OpsCandidate *candidate = candidate_at (fixture, i);
         ActCase ac = { .rows = 1, .cols = n, .act = (CepActivation) act };
-        g_autofree float *rp = NULL, *ro = NULL, *gp = NULL, *go = NULL;
-        g_autofree char *what = label (&candidates[i], "bias_act special",
-                                       cep_activation_get_name (ac.act));
-        run_bias_act_forward (ref, &ac, specials, specials, &rp, &ro);
-        run_bias_act_forward (backend, &ac, specials, specials, &gp, &go);
+        g_autofree char *what = ops_candidate_label (candidate, "bias_act special",
+                                                     cep_activation_get_name (ac.act));
+        ActResults want, got;
+
+        run_bias_act (fixture->ref, &ac, specials, specials, ones, &want);
+        run_bias_act (candidate->backend, &ac, specials, specials, ones, &got);
         for (guint j = 0; j < n; j++)
-          if (!(fabsf (go[j] - ro[j]) <= 1e-6f * MAX (1.0f, fabsf (ro[j]))))
-            g_error ("%s: f(%g) = %g, ref %g", what, specials[j], go[j], ro[j]);
+          {
+            if (!within_one_millionth (got.out[j], want.out[j]))
+              g_error ("%s: f(%g) = %.9g, ref %.9g", what, specials[j], got.out[j],
+                       want.out[j]);
+            if (!within_one_millionth (got.dpre[j], want.dpre[j]))
+              g_error ("%s: f'(%g) = %.9g, ref %.9g", what, specials[j], got.dpre[j],
+                       want.dpre[j]);
+          }
+        act_results_clear (&want);
+        act_results_clear (&got);
       }
 }
 
+/* The derivatives of sigmoid and tanh in their tails, relative to their true value: the
+ * gradient that flows back through a saturated unit is small but must not be zero or off by
+ * half. (1 - tanh² in float is 0 past |x| ≈ 9, where the true value is still ~1e-7.) */
 static void
-test_column_sums (void)
+test_bias_act_derivative_tails (OpsFixture    *fixture,
+                                gconstpointer  data)
 {
+  static const float xs[] = { 4.0f, -4.0f, 7.5f, -7.5f, 9.0f, -9.0f, 12.0f, -12.0f, 16.0f,
+                              -16.0f, 20.0f, -20.0f };
+  static const CepActivation acts[] = { CEP_ACTIVATION_SIGMOID, CEP_ACTIVATION_TANH };
+  guint n = G_N_ELEMENTS (xs);
+  float ones[G_N_ELEMENTS (xs)];
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint j = 0; j < n; j++)
+    ones[j] = 1.0f;
+  for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+    for (guint i = 0; i < fixture->candidates->len; i++)
+      {
+        OpsCandidate *candidate = candidate_at (fixture, i);
+        ActCase ac = { .rows = 1, .cols = n, .act = acts[a] };
+        g_autofree char *what = ops_candidate_label (candidate, "bias_act tails",
+                                                     cep_activation_get_name (ac.act));
+        ActResults got;
+
+        run_bias_act (candidate->backend, &ac, xs, xs, ones, &got);
+        for (guint j = 0; j < n; j++)
+          {
+            /* Closed forms in double: e/(1 + e)², e = exp(-|x|); 4e/(1 + e)², e = exp(-2|x|). */
+            double e = exp ((acts[a] == CEP_ACTIVATION_TANH ? -2.0 : -1.0) * fabs (xs[j]));
+            double want = (acts[a] == CEP_ACTIVATION_TANH ? 4.0 : 1.0) * e / ((1 + e) * (1 + e));
+
+            if (!(fabs (got.dpre[j] - want) <= 1e-4 * want))
+              g_error ("%s: f'(%g) = %.9g, want %.9g", what, xs[j], got.dpre[j], want);
+          }
+        act_results_clear (&got);
+      }
+}
+
+static float *
+run_column_sums (CepBackend  *backend,
+                 guint        rows,
+                 guint        cols,
+                 const float *x,
+                 const float *start,
+                 float        beta)
+{
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, (gsize) rows * cols);
+  g_autoptr (TestTensor) to = test_tensor_new_from (backend, start, cols);
+
+  cep_backend_column_sums (backend, rows, cols, tx->view, beta, to->view);
+  return test_tensor_floats (to);
+}
+
+/* Short and long columns (a workgroup's reduction and several), narrow and wide rows. */
+static void
+test_column_sums (OpsFixture    *fixture,
+                  gconstpointer  data)
+{
+  static const guint rows[] = { 1, 3, 9, 17, 51, 129, 387, 1000 };
+  static const guint cols[] = { 1, 3, 17, 33, 129, 529, 700 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (22);
 
-  for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
-    for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
       {
-        guint rows = odd_sizes[r] * 3, cols = odd_sizes[c] + (c == 3 ? 400 : 0);
         float beta = (r + c) % 2 ? 0.0f : -0.5f;
-        g_autofree float *x = test_random_floats (rand, (gsize) rows * cols, -1.0f, 1.0f);
-        g_autofree float *start = test_random_floats (rand, cols, -1.0f, 1.0f);
-        float *results[G_N_ELEMENTS (candidates) + 1] = { NULL };
+        g_autofree float *x = test_random_floats (rand, (gsize) rows[r] * cols[c], -1, 1);
+        g_autofree float *start = test_random_floats (rand, cols[c], -1.0f, 1.0f);
+        g_autofree float *want = run_column_sums (fixture->ref, rows[r], cols[c], x, start,
+                                                  beta);
+        g_autofree char *detail = g_strdup_printf ("%ux%u beta=%g", rows[r], cols[c], beta);
 
-        for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
+        for (guint i = 0; i < fixture->candidates->len; i++)
           {
-            CepBackend *backend = i == 0 ? ref_backend ()
-                                              : candidate_backend (&candidates[i - 1]);
-            g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, (gsize) rows * cols);
-            g_autoptr (TestTensor) to = test_tensor_new_from (backend, start, cols);
-            cep_backend_column_sums (backend, rows, cols, tx->view, beta, to->view);
-            results[i] = test_tensor_floats (to);
+            OpsCandidate *candidate = candidate_at (fixture, i);
+            g_autofree float *got = run_column_sums (candidate->backend, rows[r], cols[c], x,
+                                                     start, beta);
+            g_autofree char *what = ops_candidate_label (candidate, "column_sums", detail);
+            test_assert_close (what, got, want, cols[c], OPS_TOL_FLOAT);
           }
-        for (guint i = 1; i <= G_N_ELEMENTS (candidates); i++)
-          {
-            g_autofree char *detail = g_strdup_printf ("%ux%u beta=%g", rows, cols, beta);
-            g_autofree char *what = label (&candidates[i - 1], "column_sums", detail);
-            test_assert_close (what, results[i], results[0], cols, TOL_FLOAT);
-          }
-        for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
-          g_free (results[i]);
       }
 }
 
@@ -518,7 +554,32 @@ run_batchnorm (CepBackend   *backend,
 }
 
 static void
-compare_batchnorm (CepBackend   *ref,
+assert_batchnorm_close (const char      *what,
+                        const BnResults *got,
+                        const BnResults *want,
+                        const BnCase    *bc,
+                        double           dx_scale)
+{
+  gsize size = (gsize) bc->rows * bc->cols, cols = bc->cols;
+  g_autofree char *y = g_strconcat (what, " y", NULL);
+  g_autofree char *running = g_strconcat (what, " running stats", NULL);
+  g_autofree char *saved = g_strconcat (what, " saved stats", NULL);
+  g_autofree char *eval_y = g_strconcat (what, " eval y", NULL);
+  g_autofree char *dx = g_strconcat (what, " dx", NULL);
+  g_autofree char *dgamma = g_strconcat (what, " dgamma", NULL);
+  g_autofree char *dbeta = g_strconcat (what, " dbeta", NULL);
+
+  test_assert_close (y, got->y, want->y, size, OPS_TOL_FLOAT);
+  test_assert_close (running, got->running, want->running, 2 * cols, OPS_TOL_FLOAT);
+  test_assert_close (saved, got->saved, want->saved, 2 * cols, OPS_TOL_FLOAT);
+  test_assert_close (eval_y, got->eval_y, want->eval_y, size, OPS_TOL_FLOAT);
+  test_assert_close_scaled (dx, got->dx, want->dx, size, dx_scale, OPS_TOL_FLOAT);
+  test_assert_close (dgamma, got->dgamma, want->dgamma, cols, OPS_TOL_FLOAT);
+  test_assert_close (dbeta, got->dbeta, want->dbeta, cols, OPS_TOL_FLOAT);
+}
+
+static void
+compare_batchnorm (OpsFixture   *fixture,
                    const BnCase *bc,
                    GRand        *rand)
 {
@@ -526,53 +587,44 @@ compare_batchnorm (CepBackend   *ref,
   g_autofree float *x = test_random_normal (rand, size, 3.0f, 2.0f);
   g_autofree float *dy = test_random_floats (rand, size, -1.0f, 1.0f);
   g_autofree float *vectors = test_random_floats (rand, 6 * cols, -1.0f, 1.0f);
-  BnResults expected = { NULL }, got;
+  g_autofree char *detail = g_strdup_printf ("%ux%u affine=%d in-place=%d", bc->rows,
+                                             bc->cols, bc->affine, bc->in_place);
+  BnResults expected = { NULL };
+  double dx_scale = 0.0;
 
   for (gsize j = 0; j < cols; j++)
     {
       vectors[cols + j] = 0.5f + fabsf (vectors[cols + j]);       /* running var > 0 */
       vectors[4 * cols + j] = 1.0f + 0.5f * vectors[4 * cols + j];   /* gamma near 1 */
     }
-  run_batchnorm (ref, bc, x, dy, vectors, &expected);
+  run_batchnorm (fixture->ref, bc, x, dy, vectors, &expected);
   /* dx is dy·invstd·gamma minus its projections: measure it against that size. */
-  double dx_scale = 0.0;
   for (gsize j = 0; j < cols; j++)
     dx_scale = MAX (dx_scale, fabs (expected.saved[cols + j] *
                                     (bc->affine ? vectors[4 * cols + j] : 1.0f)));
   dx_scale *= test_norm (dy, size);
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  for (guint i = 0; i < fixture->candidates->len; i++)
     {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      g_autofree char *detail = g_strdup_printf ("%ux%u affine=%d in-place=%d", bc->rows,
-                                                 bc->cols, bc->affine, bc->in_place);
-      g_autofree char *what = label (&candidates[i], "batchnorm", detail);
-      g_autofree char *y = g_strconcat (what, " y", NULL);
-      g_autofree char *running = g_strconcat (what, " running stats", NULL);
-      g_autofree char *saved = g_strconcat (what, " saved stats", NULL);
-      g_autofree char *eval_y = g_strconcat (what, " eval y", NULL);
-      g_autofree char *dx = g_strconcat (what, " dx", NULL);
-      g_autofree char *dgamma = g_strconcat (what, " dgamma", NULL);
-      g_autofree char *dbeta = g_strconcat (what, " dbeta", NULL);
-      run_batchnorm (backend, bc, x, dy, vectors, &got);
-      test_assert_close (y, got.y, expected.y, size, TOL_FLOAT);
-      test_assert_close (running, got.running, expected.running, 2 * cols, TOL_FLOAT);
-      test_assert_close (saved, got.saved, expected.saved, 2 * cols, TOL_FLOAT);
-      test_assert_close (eval_y, got.eval_y, expected.eval_y, size, TOL_FLOAT);
-      test_assert_close_scaled (dx, got.dx, expected.dx, size, dx_scale, TOL_FLOAT);
-      test_assert_close (dgamma, got.dgamma, expected.dgamma, cols, TOL_FLOAT);
-      test_assert_close (dbeta, got.dbeta, expected.dbeta, cols, TOL_FLOAT);
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree char *what = ops_candidate_label (candidate, "batchnorm", detail);
+      BnResults got = { NULL };
+
+      run_batchnorm (candidate->backend, bc, x, dy, vectors, &got);
+      assert_batchnorm_close (what, &got, &expected, bc, dx_scale);
       bn_results_clear (&got);
     }
   bn_results_clear (&expected);
 }
 
 static void
-test_batchnorm (void)
+test_batchnorm (OpsFixture    *fixture,
+                gconstpointer  data)
 {
   static const guint rows[] = { 2, 3, 17, 129 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (31);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
     for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
       {
@@ -580,63 +632,39 @@ test_batchnorm (void)
           .rows = rows[r], .cols = odd_sizes[c] + (c == 3 ? 300 : 0),
           .affine = (r + c) % 3 != 0, .in_place = (r + c) % 2 == 1,
         };
-        compare_batchnorm (ref, &bc, rand);
+        compare_batchnorm (fixture, &bc, rand);
       }
 }
 
 /* Dropout */
 
-typedef struct
-{
-  float   *y;
-  guint32 *mask;
-  float   *dx;
-} DropoutResults;
-
 static void
-run_dropout (CepBackend    *backend,
-             gsize          n,
-             float          p,
-             CepDropoutKey  key,
-             gboolean       in_place,
-             const float   *x,
-             const float   *dy,
-             DropoutResults *out)
+assert_dropout_identical (const char           *what,
+                          const DropoutResults *got,
+                          const DropoutResults *want,
+                          gsize                 n)
 {
-  gsize words = CEP_DROPOUT_MASK_WORDS (n);
-  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
-  g_autoptr (TestTensor) ty = test_tensor_new (backend, n);
-  g_autoptr (TestTensor) tm = test_tensor_new (backend, words);
-  g_autoptr (TestTensor) tg = test_tensor_new_from (backend, dy, n);
-  g_autoptr (TestTensor) td = test_tensor_new (backend, n);
-  TestTensor *y = in_place ? tx : ty;
-  TestTensor *dx = in_place ? tg : td;
+  g_autofree char *mask = g_strconcat (what, " mask", NULL);
+  g_autofree char *y = g_strconcat (what, " y", NULL);
+  g_autofree char *dx = g_strconcat (what, " dx", NULL);
 
-  cep_backend_dropout_forward (backend, n, p, key, tx->view, y->view, tm->view);
-  cep_backend_dropout_backward (backend, n, p, tm->view, tg->view, dx->view);
-  out->y = test_tensor_floats (y);
-  out->dx = test_tensor_floats (dx);
-  out->mask = g_new (guint32, MAX (words, 1));
-  test_tensor_download (tm, out->mask);
+  ops_assert_identical (mask, got->mask, want->mask, CEP_DROPOUT_MASK_WORDS (n));
+  ops_assert_identical (y, got->y, want->y, n);
+  ops_assert_identical (dx, got->dx, want->dx, n);
 }
 
+/* Masks (Philox4x32-10, in C and in GLSL), outputs and gradients are bit-identical on every
+ * backend and thread count. */
 static void
-dropout_results_clear (DropoutResults *r)
-{
-  g_free (r->y);
-  g_free (r->mask);
-  g_free (r->dx);
-}
-
-/* Masks, outputs and gradients are bit-identical on every backend and thread count. */
-static void
-test_dropout_identical (void)
+test_dropout_identical (OpsFixture    *fixture,
+                        gconstpointer  data)
 {
   static const gsize sizes[] = { 1, 31, 32, 33, 127, 128, 129, 4095, 4097, 100003 };
   static const float ps[] = { 0.0f, 0.1f, 0.35f, 0.5f, 0.999f, 1.0f };
   g_autoptr (GRand) rand = g_rand_new_with_seed (41);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       gsize n = sizes[s];
@@ -646,66 +674,81 @@ test_dropout_identical (void)
                             .layer = s };
       g_autofree float *x = test_random_floats (rand, n, -2.0f, 2.0f);
       g_autofree float *dy = test_random_floats (rand, n, -2.0f, 2.0f);
+      g_autofree char *detail = g_strdup_printf ("n=%" G_GSIZE_FORMAT " p=%g", n, p);
       DropoutResults expected;
 
-      run_dropout (ref, n, p, key, FALSE, x, dy, &expected);
-      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      run_dropout (fixture->ref, n, p, key, FALSE, x, dy, &expected);
+      for (guint i = 0; i < fixture->candidates->len; i++)
         {
-          CepBackend *backend = candidate_backend (&candidates[i]);
+          OpsCandidate *candidate = candidate_at (fixture, i);
+          g_autofree char *what = ops_candidate_label (candidate, "dropout", detail);
           DropoutResults got;
-          run_dropout (backend, n, p, key, (s + i) % 2 == 1, x, dy, &got);
-          g_assert_cmpmem (got.mask, CEP_DROPOUT_MASK_WORDS (n) * 4,
-                           expected.mask, CEP_DROPOUT_MASK_WORDS (n) * 4);
-          g_assert_cmpmem (got.y, n * 4, expected.y, n * 4);
-          g_assert_cmpmem (got.dx, n * 4, expected.dx, n * 4);
+
+          run_dropout (candidate->backend, n, p, key, (s + i) % 2 == 1, x, dy, &got);
+          assert_dropout_identical (what, &got, &expected, n);
           dropout_results_clear (&got);
         }
       dropout_results_clear (&expected);
     }
 }
 
-/* The kept fraction is 1 - p, kept values are scaled by 1/(1 - p), bits past n are 0, and
- * different keys give different masks. */
+/* The kept fraction is 1 - p, kept values are scaled by 1/(1 - p), and different keys give
+ * different masks. */
 static void
-test_dropout_statistics (void)
+check_dropout_statistics (OpsCandidate *candidate,
+                          const float  *ones,
+                          gsize         n)
 {
-  const gsize n = 200000;
-  g_autofree float *x = g_new (float, n);
-  g_autofree float *dy = g_new (float, n);
-  g_autoptr (CepBackend) backend = test_backend_new ("blas", 2);
-
-  for (gsize i = 0; i < n; i++)
-    x[i] = dy[i] = 1.0f;
   for (guint layer = 0; layer < 3; layer++)
     {
       float p = 0.1f + 0.2f * layer;
       CepDropoutKey key = { .seed = 99, .step = 5, .layer = layer };
+      g_autofree char *detail = g_strdup_printf ("p=%g", p);
+      g_autofree char *what = ops_candidate_label (candidate, "dropout statistics", detail);
       DropoutResults r, other;
-      run_dropout (backend, n, p, key, FALSE, x, dy, &r);
-      key.step = 6;
-      run_dropout (backend, n, p, key, FALSE, x, dy, &other);
-
       gsize kept = 0, same = 0;
+
+      run_dropout (candidate->backend, n, p, key, FALSE, ones, ones, &r);
+      key.step = 6;
+      run_dropout (candidate->backend, n, p, key, FALSE, ones, ones, &other);
       for (gsize i = 0; i < n; i++)
         {
           guint32 bit = (r.mask[i / 32] >> (i % 32)) & 1;
           kept += bit;
           same += bit == ((other.mask[i / 32] >> (i % 32)) & 1);
-          g_assert_cmpfloat (r.y[i], ==, bit ? 1.0f / (float) (1.0 - p) : 0.0f);
+          if (r.y[i] != (bit ? 1.0f / (float) (1.0 - p) : 0.0f))
+            g_error ("%s: y[%" G_GSIZE_FORMAT "] = %g with mask bit %u", what, i, r.y[i], bit);
         }
-      g_assert_cmpfloat_with_epsilon ((double) kept / n, 1.0 - p, 0.005);
-      g_assert_cmpuint (same, <, n * 0.9);
+      if (!(fabs ((double) kept / n - (1.0 - p)) <= 0.005))
+        g_error ("%s: kept %.4f of the values", what, (double) kept / n);
+      if (!(same < n * 0.9))
+        g_error ("%s: the next step's mask repeats %.3f of this one", what, (double) same / n);
       dropout_results_clear (&r);
       dropout_results_clear (&other);
     }
+}
+
+static void
+test_dropout_statistics (OpsFixture    *fixture,
+                         gconstpointer  data)
+{
+  const gsize n = 200000;
+  g_autofree float *ones = g_new (float, n);
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (gsize i = 0; i < n; i++)
+    ones[i] = 1.0f;
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    check_dropout_statistics (candidate_at (fixture, i), ones, n);
 }
 
 /* Classification */
 
 typedef struct
 {
-  guint rows, classes;
-  float smoothing;
+  guint    rows, classes;
+  float    smoothing;
   gboolean in_place;
 } CeCase;
 
@@ -733,54 +776,108 @@ run_softmax_ce (CepBackend   *backend,
   *dlogits = test_tensor_floats (target);
 }
 
+/* Rows whose label is out of range (ignored) get no gradient at all. */
 static void
-test_softmax_ce (void)
+assert_ignored_rows_zero (const char   *what,
+                          const CeCase *cc,
+                          const gint32 *labels,
+                          const float  *dlogits)
+{
+  for (guint row = 0; row < cc->rows; row++)
+    if (labels[row] < 0 || labels[row] >= (gint32) cc->classes)
+      for (guint k = 0; k < cc->classes; k++)
+        if (dlogits[row * cc->classes + k] != 0.0f)
+          g_error ("%s: row %u, label %d (ignored), has gradient %g", what, row, labels[row],
+                   dlogits[row * cc->classes + k]);
+}
+
+static void
+compare_softmax_ce (OpsFixture   *fixture,
+                    const CeCase *cc,
+                    GRand        *rand)
+{
+  gsize size = (gsize) cc->rows * cc->classes;
+  g_autofree float *logits = test_random_normal (rand, size, 0.0f, 3.0f);
+  g_autofree gint32 *labels = g_new (gint32, cc->rows);
+  g_autofree float *expected = NULL;
+  g_autofree char *detail = g_strdup_printf ("%ux%u eps=%g", cc->rows, cc->classes,
+                                             cc->smoothing);
+  float expected_loss;
+
+  for (guint i = 0; i < cc->rows; i++)
+    labels[i] = i % 7 == 5 ? (i % 2 ? -1 : (gint32) cc->classes)
+                           : g_rand_int_range (rand, 0, (gint32) cc->classes);
+  run_softmax_ce (fixture->ref, cc, logits, labels, &expected_loss, &expected);
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    {
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree char *what = ops_candidate_label (candidate, "softmax_ce", detail);
+      g_autofree float *got = NULL;
+      float got_loss;
+
+      run_softmax_ce (candidate->backend, cc, logits, labels, &got_loss, &got);
+      test_assert_close (what, &got_loss, &expected_loss, 1, OPS_TOL_FLOAT);
+      test_assert_close (what, got, expected, size, OPS_TOL_FLOAT);
+      assert_ignored_rows_zero (what, cc, labels, got);
+    }
+}
+
+static void
+test_softmax_ce (OpsFixture    *fixture,
+                 gconstpointer  data)
 {
   static const guint rows[] = { 1, 3, 129, 1000 };
   static const guint classes[] = { 1, 2, 40, 42, 129 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (51);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
     for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
       {
         CeCase cc = { rows[r], classes[c], (r + c) % 2 ? 0.1f : 0.0f, (r + c) % 3 == 0 };
-        gsize size = (gsize) cc.rows * cc.classes;
-        g_autofree float *logits = test_random_normal (rand, size, 0.0f, 3.0f);
-        g_autofree gint32 *labels = g_new (gint32, cc.rows);
-        g_autofree float *expected = NULL;
-        float expected_loss;
-
-        for (guint i = 0; i < cc.rows; i++)
-          labels[i] = i % 7 == 5 ? (i % 2 ? -1 : (gint32) cc.classes)
-                                 : g_rand_int_range (rand, 0, (gint32) cc.classes);
-        run_softmax_ce (ref, &cc, logits, labels, &expected_loss, &expected);
-        for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-          {
-            CepBackend *backend = candidate_backend (&candidates[i]);
-            g_autofree float *got = NULL;
-            float got_loss;
-            g_autofree char *detail = g_strdup_printf ("%ux%u eps=%g", cc.rows, cc.classes,
-                                                       cc.smoothing);
-            g_autofree char *what = label (&candidates[i], "softmax_ce", detail);
-            run_softmax_ce (backend, &cc, logits, labels, &got_loss, &got);
-            test_assert_close (what, &got_loss, &expected_loss, 1, TOL_FLOAT);
-            test_assert_close (what, got, expected, size, TOL_FLOAT);
-            for (guint row = 0; row < cc.rows; row++)
-              if (labels[row] < 0 || labels[row] >= (gint32) cc.classes)
-                for (guint k = 0; k < cc.classes; k++)
-                  g_assert_cmpfloat (got[row * cc.classes + k], ==, 0.0f);
-          }
+        compare_softmax_ce (fixture, &cc, rand);
       }
 }
 
-/* The operations only analyses use: softmax probabilities and evaluation-mode batch-norm
- * backward (in place and not). */
+/* The operations only analyses use, on the host backends: softmax probabilities and
+ * evaluation-mode batch-norm backward (in place and not). */
 static void
-test_analysis_ops (void)
+run_analysis_ops (CepBackend  *backend,
+                  guint        rows,
+                  guint        cols,
+                  gboolean     in_place,
+                  const float *x,
+                  const float *vectors,
+                  float      **probabilities,
+                  float      **bn_dx)
+{
+  gsize size = (gsize) rows * cols;
+  g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
+  g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
+  g_autoptr (TestTensor) tz = test_tensor_new_from (backend, x, size);
+  TestTensor *target = in_place ? tx : ty;
+  CepBatchNorm bn = {
+    .gamma = tv->view, .beta = cep_view_at (tv->view, cols),
+    .running_mean = cep_view_at (tv->view, 2 * cols),
+    .running_var = cep_view_at (tv->view, 3 * cols), .eps = 1e-5f,
+  };
+
+  cep_backend_softmax (backend, rows, cols, tx->view, target->view);
+  cep_backend_batchnorm_backward_eval (backend, rows, cols, bn, tz->view, tz->view);
+  *probabilities = test_tensor_floats (target);
+  *bn_dx = test_tensor_floats (tz);
+}
+
+static void
+test_analysis_ops (OpsFixture    *fixture,
+                   gconstpointer  data)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (52);
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint r = 0; r < G_N_ELEMENTS (odd_sizes); r++)
     for (guint c = 0; c < G_N_ELEMENTS (odd_sizes); c++)
       {
@@ -789,203 +886,241 @@ test_analysis_ops (void)
         gboolean in_place = (r + c) % 2;
         g_autofree float *x = test_random_normal (rand, size, 0.0f, 4.0f);
         g_autofree float *vectors = test_random_floats (rand, 4 * cols, 0.5f, 2.0f);
-        float *results[2][2] = { { NULL } };
+        g_autofree float *want_p = NULL, *want_dx = NULL;
+        g_autofree char *detail = g_strdup_printf ("%ux%u", rows, cols);
 
-        for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
+        run_analysis_ops (fixture->ref, rows, cols, in_place, x, vectors, &want_p, &want_dx);
+        for (guint i = 0; i < fixture->candidates->len; i++)
           {
-            CepBackend *backend = i == 0 ? ref_backend ()
-                                              : candidate_backend (&candidates[i - 1]);
-            g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
-            g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
-            g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
-            g_autoptr (TestTensor) tz = test_tensor_new_from (backend, x, size);
-            TestTensor *probabilities = in_place ? tx : ty;
-            CepBatchNorm bn = {
-              .gamma = tv->view, .beta = cep_view_at (tv->view, cols),
-              .running_mean = cep_view_at (tv->view, 2 * cols),
-              .running_var = cep_view_at (tv->view, 3 * cols), .eps = 1e-5f,
-            };
-            cep_backend_softmax (backend, rows, cols, tx->view, probabilities->view);
-            cep_backend_batchnorm_backward_eval (backend, rows, cols, bn, tz->view, tz->view);
-            guint slot = i == 0 ? 0 : 1;
-            results[slot][0] = test_tensor_floats (probabilities);
-            results[slot][1] = test_tensor_floats (tz);
-            if (i > 0)
-              {
-                g_autofree char *detail = g_strdup_printf ("%ux%u", rows, cols);
-                g_autofree char *what = label (&candidates[i - 1], "softmax/bn-eval-bwd",
-                                               detail);
-                test_assert_close (what, results[1][0], results[0][0], size, TOL_FLOAT);
-                test_assert_close (what, results[1][1], results[0][1], size, TOL_FLOAT);
-                g_clear_pointer (&results[1][0], g_free);
-                g_clear_pointer (&results[1][1], g_free);
-              }
+            OpsCandidate *candidate = candidate_at (fixture, i);
+            g_autofree float *got_p = NULL, *got_dx = NULL;
+            g_autofree char *softmax = ops_candidate_label (candidate, "softmax", detail);
+            g_autofree char *bn = ops_candidate_label (candidate, "batchnorm eval backward",
+                                                       detail);
+            run_analysis_ops (candidate->backend, rows, cols, in_place, x, vectors, &got_p,
+                              &got_dx);
+            test_assert_close (softmax, got_p, want_p, size, OPS_TOL_FLOAT);
+            test_assert_close (bn, got_dx, want_dx, size, OPS_TOL_FLOAT);
           }
-        g_free (results[0][0]);
-        g_free (results[0][1]);
       }
 }
 
+/* Twice on the same count, the second time without predictions: the count accumulates. */
 static void
-test_argmax (void)
+run_argmax (CepBackend   *backend,
+            guint         rows,
+            guint         classes,
+            const float  *logits,
+            const gint32 *labels,
+            gint32       *predictions,
+            gint32       *correct)
+{
+  gint32 start = 10;
+  g_autoptr (TestTensor) tl = test_tensor_new_from (backend, logits, (gsize) rows * classes);
+  g_autoptr (TestTensor) tlab = test_tensor_new_from (backend, labels, rows);
+  g_autoptr (TestTensor) tp = test_tensor_new (backend, rows);
+  g_autoptr (TestTensor) tc = test_tensor_new_from (backend, &start, 1);
+
+  cep_backend_argmax (backend, rows, classes, tl->view, tlab->view, tp->view, tc->view);
+  cep_backend_argmax (backend, rows, classes, tl->view, tlab->view, CEP_VIEW_NONE, tc->view);
+  test_tensor_download (tp, predictions);
+  test_tensor_download (tc, correct);
+}
+
+static void
+check_argmax_special (OpsCandidate *candidate)
 {
   /* Row 0: tie (first wins); row 1: NaN counts as largest; row 2: all -Inf; row 3: plain. */
-  const float logits[] = { 1.0f, 3.0f, 3.0f, -1.0f,
-                           0.0f, 5.0f, NAN, 9.0f,
-                           -INFINITY, -INFINITY, -INFINITY, -INFINITY,
-                           0.5f, -2.0f, 0.25f, 0.75f };
-  const gint32 labels[] = { 1, 3, 0, 2 };
-  const gint32 expected[] = { 1, 2, 0, 3 };
+  static const float logits[] = { 1.0f, 3.0f, 3.0f, -1.0f,
+                                  0.0f, 5.0f, NAN, 9.0f,
+                                  -INFINITY, -INFINITY, -INFINITY, -INFINITY,
+                                  0.5f, -2.0f, 0.25f, 0.75f };
+  static const gint32 labels[] = { 1, 3, 0, 2 }, expected[] = { 1, 2, 0, 3 };
+  g_autofree char *what = ops_candidate_label (candidate, "argmax", "ties, NaN, -Inf");
+  gint32 predictions[4], correct;
 
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      g_autoptr (TestTensor) tl = test_tensor_new_from (backend, logits, 16);
-      g_autoptr (TestTensor) tlab = test_tensor_new_from (backend, labels, 4);
-      g_autoptr (TestTensor) tp = test_tensor_new (backend, 4);
-      gint32 start = 10, correct, predictions[4];
-      g_autoptr (TestTensor) tc = test_tensor_new_from (backend, &start, 1);
-
-      cep_backend_argmax (backend, 4, 4, tl->view, tlab->view, tp->view, tc->view);
-      test_tensor_download (tp, predictions);
-      test_tensor_download (tc, &correct);
-      g_assert_cmpmem (predictions, sizeof predictions, expected, sizeof expected);
-      g_assert_cmpint (correct, ==, 12);
-    }
+  run_argmax (candidate->backend, 4, 4, logits, labels, predictions, &correct);
+  ops_assert_identical (what, predictions, expected, 4);
+  if (correct != 14)
+    g_error ("%s: counted %d correct, want 10 + 2 + 2", what, correct);
 }
 
-/* Optimizers */
-
-static float *
-run_optimizer (CepBackend  *backend,
-               gboolean     adam,
-               gsize        n,
-               const float *state,
-               guint        steps,
-               gboolean     decoupled,
-               gboolean     nesterov)
-{
-  g_autoptr (TestTensor) t = test_tensor_new_from (backend, state, 4 * n);
-  CepView param = t->view, grad = cep_view_at (t->view, n);
-  CepView m = cep_view_at (t->view, 2 * n), v = cep_view_at (t->view, 3 * n);
-
-  for (guint step = 1; step <= steps; step++)
-    {
-      if (adam)
-        {
-          CepAdamParams p = { .lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
-                              .weight_decay = 0.01, .decoupled = decoupled, .step = step };
-          cep_backend_adam_step (backend, n, p, param, grad, m, v);
-        }
-      else
-        {
-          CepSgdParams p = { .lr = 0.05, .momentum = 0.9, .dampening = nesterov ? 0.0 : 0.2,
-                             .weight_decay = 1e-3, .nesterov = nesterov, .step = step };
-          cep_backend_sgd_step (backend, n, p, param, grad, m);
-        }
-    }
-  return test_tensor_floats (t);
-}
-
-/* Optimizer steps are the same float operations on every backend: bit-identical. */
 static void
-test_optimizers_identical (void)
+test_argmax (OpsFixture    *fixture,
+             gconstpointer  data)
+{
+  const guint rows = 1337, classes = 42;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (52);
+  g_autofree float *logits = test_random_normal (rand, (gsize) rows * classes, 0.0f, 1.0f);
+  g_autofree gint32 *labels = g_new (gint32, rows);
+  g_autofree gint32 *want = g_new (gint32, rows);
+  gint32 want_correct;
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint i = 0; i < rows; i++)
+    labels[i] = g_rand_int_range (rand, -1, classes);
+  for (guint i = 0; i < rows; i += 3)
+    logits[i * classes + MAX (labels[i], 0)] += 3.0f;
+  run_argmax (fixture->ref, rows, classes, logits, labels, want, &want_correct);
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    {
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree char *what = ops_candidate_label (candidate, "argmax", "1337x42");
+      g_autofree gint32 *got = g_new (gint32, rows);
+      gint32 correct;
+
+      check_argmax_special (candidate);
+      run_argmax (candidate->backend, rows, classes, logits, labels, got, &correct);
+      ops_assert_identical (what, got, want, rows);
+      if (correct != want_correct)
+        g_error ("%s: counted %d correct, ref %d", what, correct, want_correct);
+    }
+}
+
+/* Optimizers, norms, utilities */
+
+static guint
+count_differences (const float *a,
+                   const float *b,
+                   gsize        n)
+{
+  guint differences = 0;
+
+  for (gsize i = 0; i < n; i++)
+    differences += memcmp (&a[i], &b[i], sizeof (float)) != 0;
+  return differences;
+}
+
+/* Three steps of each variant: bit-identical to ref on the CPU, within the candidate's
+ * tolerance elsewhere (how many words differ is reported). */
+static void
+test_optimizers (OpsFixture    *fixture,
+                 gconstpointer  data)
 {
   const gsize n = 70001;
   g_autoptr (GRand) rand = g_rand_new_with_seed (61);
   g_autofree float *state = test_random_floats (rand, 4 * n, -1.0f, 1.0f);
-  CepBackend *ref = ref_backend ();
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (gsize i = 3 * n; i < 4 * n; i++)
     state[i] = fabsf (state[i]) * 1e-3f;   /* v >= 0 */
-  for (guint variant = 0; variant < 4; variant++)
+  for (guint variant = 0; variant < OPTIMIZER_VARIANTS; variant++)
     {
-      gboolean adam = variant < 2, flag = variant % 2;
-      g_autofree float *expected = run_optimizer (ref, adam, n, state, 3, flag, flag);
-      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      g_autofree float *expected = run_optimizer (fixture->ref, variant, n, state);
+      for (guint i = 0; i < fixture->candidates->len; i++)
         {
-          CepBackend *backend = candidate_backend (&candidates[i]);
-          g_autofree float *got = run_optimizer (backend, adam, n, state, 3, flag, flag);
-          g_assert_cmpmem (got, 4 * n * 4, expected, 4 * n * 4);
+          OpsCandidate *candidate = candidate_at (fixture, i);
+          g_autofree float *got = run_optimizer (candidate->backend, variant, n, state);
+          g_autofree char *what = ops_candidate_label (candidate, "optimizer",
+                                                       optimizer_variant_name (variant));
+          if (candidate->optimizer_tolerance == 0.0)
+            ops_assert_identical (what, got, expected, 4 * n);
+          else
+            test_assert_close (what, got, expected, 4 * n, candidate->optimizer_tolerance);
+          g_test_message ("%s: %u of %" G_GSIZE_FORMAT " words differ from ref in their bits",
+                          what, count_differences (got, expected, 4 * n), 4 * n);
         }
     }
 }
 
-/* sum_squares accumulates; clip_scale with a max norm of a tenth of the norm shrinks x. */
+/* sum_squares accumulates onto what is there; clip_scale with a max norm of a tenth of the
+ * norm shrinks x. */
 static void
-test_norms (void)
+run_norms (CepBackend  *backend,
+           const float *x,
+           gsize        n,
+           double       max_norm,
+           float        sums[2],
+           float      **scaled)
+{
+  float start[2] = { 1.5f, 0.0f };
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
+  g_autoptr (TestTensor) ts = test_tensor_new_from (backend, start, 2);
+
+  cep_backend_sum_squares (backend, n, tx->view, ts->view);
+  cep_backend_sum_squares (backend, n, tx->view, cep_view_at (ts->view, 1));
+  cep_backend_clip_scale (backend, n, cep_view_at (ts->view, 1), (float) max_norm, tx->view);
+  test_tensor_download (ts, sums);
+  *scaled = test_tensor_floats (tx);
+}
+
+static void
+test_norms (OpsFixture    *fixture,
+            gconstpointer  data)
 {
   static const gsize sizes[] = { 1, 17, 16385, 100003 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (71);
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       gsize n = sizes[s];
       g_autofree float *x = test_random_floats (rand, n, -1.0f, 1.0f);
       g_autofree float *expected_x = NULL;
+      g_autofree char *detail = g_strdup_printf ("n=%" G_GSIZE_FORMAT, n);
       float expected[2];
       double sum = 0.0;
 
       for (gsize i = 0; i < n; i++)
         sum += (double) x[i] * x[i];
-      for (guint i = 0; i <= G_N_ELEMENTS (candidates); i++)
+      run_norms (fixture->ref, x, n, 0.1 * sqrt (sum), expected, &expected_x);
+      g_assert_cmpfloat_with_epsilon (expected[1], sum, 1e-6 * sum);
+      g_assert_cmpfloat_with_epsilon (expected_x[0], 0.1 * x[0], 1e-5);
+      for (guint i = 0; i < fixture->candidates->len; i++)
         {
-          CepBackend *backend = i == 0 ? ref_backend ()
-                                            : candidate_backend (&candidates[i - 1]);
-          float got[2], start[2] = { 1.5f, 0.0f };
-          g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
-          g_autoptr (TestTensor) ts = test_tensor_new_from (backend, start, 2);
+          OpsCandidate *candidate = candidate_at (fixture, i);
+          g_autofree char *sums = ops_candidate_label (candidate, "sum_squares", detail);
+          g_autofree char *clip = ops_candidate_label (candidate, "clip_scale", detail);
+          g_autofree float *scaled = NULL;
+          float got[2];
 
-          cep_backend_sum_squares (backend, n, tx->view, ts->view);
-          cep_backend_sum_squares (backend, n, tx->view, cep_view_at (ts->view, 1));
-          cep_backend_clip_scale (backend, n, cep_view_at (ts->view, 1),
-                                  (float) (0.1 * sqrt (sum)), tx->view);
-          test_tensor_download (ts, got);
-          g_autofree float *scaled = test_tensor_floats (tx);
-          if (i == 0)
-            {
-              memcpy (expected, got, sizeof expected);
-              expected_x = g_steal_pointer (&scaled);
-              g_assert_cmpfloat_with_epsilon (got[1], sum, 1e-6 * sum);
-              g_assert_cmpfloat_with_epsilon (expected_x[0], 0.1 * x[0], 1e-5);
-            }
-          else
-            {
-              g_autofree char *what = label (&candidates[i - 1], "norms", "");
-              test_assert_close (what, got, expected, 2, 1e-6);
-              test_assert_close (what, scaled, expected_x, n, 1e-6);
-            }
+          run_norms (candidate->backend, x, n, 0.1 * sqrt (sum), got, &scaled);
+          test_assert_close (sums, got, expected, 2, 1e-6);
+          test_assert_close (clip, scaled, expected_x, n, 1e-6);
         }
     }
 }
 
 static void
-test_utilities (void)
+check_utilities (OpsCandidate *candidate,
+                 const float  *x,
+                 const float  *y,
+                 gsize         n)
+{
+  CepBackend *backend = candidate->backend;
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
+  g_autoptr (TestTensor) ty = test_tensor_new_from (backend, y, n);
+  g_autoptr (TestTensor) tz = test_tensor_new (backend, n);
+  g_autofree char *what = ops_candidate_label (candidate, "axpy, scale, copy, fill", "");
+
+  cep_backend_axpy (backend, n, 2.0f, tx->view, ty->view);   /* y = 2x + y */
+  cep_backend_scale (backend, n, -0.5f, ty->view);           /* y = -x - y/2 */
+  cep_backend_copy (backend, n, ty->view, tz->view);
+  cep_backend_fill (backend, 5, 7.0f, cep_view_at (tx->view, n - 5));
+  g_autofree float *z = test_tensor_floats (tz);
+  g_autofree float *filled = test_tensor_floats (tx);
+  for (gsize j = 0; j < n; j++)
+    if (z[j] != -0.5f * (y[j] + 2.0f * x[j]) || filled[j] != (j >= n - 5 ? 7.0f : x[j]))
+      g_error ("%s: word %" G_GSIZE_FORMAT ": %g after axpy and scale, %g after fill", what,
+               j, z[j], filled[j]);
+}
+
+static void
+test_utilities (OpsFixture    *fixture,
+                gconstpointer  data)
 {
   const gsize n = 1031;
   g_autoptr (GRand) rand = g_rand_new_with_seed (81);
   g_autofree float *x = test_random_floats (rand, n, -1.0f, 1.0f);
   g_autofree float *y = test_random_floats (rand, n, -1.0f, 1.0f);
 
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      CepBackend *backend = candidate_backend (&candidates[i]);
-      g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, n);
-      g_autoptr (TestTensor) ty = test_tensor_new_from (backend, y, n);
-      g_autoptr (TestTensor) tz = test_tensor_new (backend, n);
-
-      cep_backend_axpy (backend, n, 2.0f, tx->view, ty->view);   /* y = 2x + y */
-      cep_backend_scale (backend, n, -0.5f, ty->view);           /* y = -x - y/2 */
-      cep_backend_copy (backend, n, ty->view, tz->view);
-      cep_backend_fill (backend, 5, 7.0f, cep_view_at (tx->view, n - 5));
-      g_autofree float *z = test_tensor_floats (tz);
-      g_autofree float *filled = test_tensor_floats (tx);
-      for (gsize j = 0; j < n; j++)
-        {
-          g_assert_cmpfloat (z[j], ==, -0.5f * (y[j] + 2.0f * x[j]));
-          g_assert_cmpfloat (filled[j], ==, j >= n - 5 ? 7.0f : x[j]);
-        }
-    }
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    check_utilities (candidate_at (fixture, i), x, y, n);
 }
 
 /* Context windows: every backend against an element-by-element reading of the operation's
@@ -1054,48 +1189,83 @@ make_gather_samples (GRand  *rand,
     }
 }
 
+
+/* What the contract says every output row holds: 9 where no sample writes. */
+static float *
+expected_windows (const float  *store,
+                  guint         store_rows,
+                  const gint32 *samples,
+                  guint         n,
+                  guint         sample_words,
+                  guint         out_rows)
+{
+  float *want = g_new (float, out_rows * GATHER_WINDOW);
+
+  for (gsize j = 0; j < out_rows * GATHER_WINDOW; j++)
+    want[j] = 9.0f;
+  for (guint s = 0; s < n; s++)
+    {
+      const gint32 *d = samples + s * sample_words;
+      for (guint j = 0; j < GATHER_WINDOW && (guint) d[1] < out_rows; j++)
+        want[d[1] * GATHER_WINDOW + j] =
+          expected_window_value (store, store_rows, d, sample_words, j / GATHER_DIM,
+                                 j % GATHER_DIM);
+    }
+  return want;
+}
+
+static float *
+run_gather_windows (CepBackend    *backend,
+                    CepGatherShape shape,
+                    const float   *store,
+                    guint          store_rows,
+                    const gint32  *samples,
+                    guint          n,
+                    guint          out_rows)
+{
+  g_autoptr (TestTensor) tstore = test_tensor_new_from (backend, store,
+                                                        store_rows * GATHER_DIM);
+  g_autoptr (TestTensor) tsamples = test_tensor_new_from (backend, samples,
+                                                          n * shape.sample_words);
+  g_autoptr (TestTensor) tout = test_tensor_new (backend, out_rows * GATHER_WINDOW);
+
+  cep_backend_fill (backend, out_rows * GATHER_WINDOW, 9.0f, tout->view);
+  cep_backend_gather_windows (backend, n, shape, tstore->view, store_rows, tsamples->view,
+                              tout->view, out_rows);
+  return test_tensor_floats (tout);
+}
+
 static void
-test_gather_windows (void)
+test_gather_windows (OpsFixture    *fixture,
+                     gconstpointer  data)
 {
   const guint n = 41, store_rows = 97, out_rows = 38;
   g_autoptr (GRand) rand = g_rand_new_with_seed (83);
   g_autofree float *store = test_random_floats (rand, store_rows * GATHER_DIM, -1.0f, 1.0f);
 
+  if (ops_fixture_skipped (fixture))
+    return;
   for (guint masked = 0; masked < 2; masked++)
     {
       guint sample_words = masked ? CEP_GATHER_SAMPLE_WORDS (2, 2) : 2;
       CepGatherShape shape = { GATHER_DIM, GATHER_START, GATHER_FRAMES, sample_words };
       g_autofree gint32 *samples = g_new0 (gint32, n * sample_words);
-      g_autofree float *want = g_new (float, out_rows * GATHER_WINDOW);
+      g_autofree float *want = NULL;
 
       make_gather_samples (rand, samples, n, sample_words, store_rows, out_rows);
-      for (gsize j = 0; j < out_rows * GATHER_WINDOW; j++)
-        want[j] = 9.0f;
-      for (guint s = 0; s < n; s++)
+      want = expected_windows (store, store_rows, samples, n, sample_words, out_rows);
+      for (guint i = 0; i < fixture->candidates->len; i++)
         {
-          const gint32 *d = samples + s * sample_words;
-          for (guint j = 0; j < GATHER_WINDOW && (guint) d[1] < out_rows; j++)
-            want[d[1] * GATHER_WINDOW + j] =
-              expected_window_value (store, store_rows, d, sample_words, j / GATHER_DIM,
-                                     j % GATHER_DIM);
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-        {
-          CepBackend *backend = candidate_backend (&candidates[i]);
-          g_autoptr (TestTensor) tstore = test_tensor_new_from (backend, store,
-                                                                store_rows * GATHER_DIM);
-          g_autoptr (TestTensor) tsamples = test_tensor_new_from (backend, (float *) samples,
-                                                                  n * sample_words);
-          g_autoptr (TestTensor) tout = test_tensor_new (backend, out_rows * GATHER_WINDOW);
-          cep_backend_fill (backend, out_rows * GATHER_WINDOW, 9.0f, tout->view);
-          cep_backend_gather_windows (backend, n, shape, tstore->view, store_rows,
-                                      tsamples->view, tout->view, out_rows);
-          g_autofree float *got = test_tensor_floats (tout);
-          g_assert_cmpmem (got, out_rows * GATHER_WINDOW * 4, want,
-                           out_rows * GATHER_WINDOW * 4);
+          OpsCandidate *candidate = candidate_at (fixture, i);
+          g_autofree char *what = ops_candidate_label (candidate, "gather_windows",
+                                                       masked ? "masked" : "plain");
+          g_autofree float *got = run_gather_windows (candidate->backend, shape, store,
+                                                      store_rows, samples, n, out_rows);
+          ops_assert_identical (what, got, want, out_rows * GATHER_WINDOW);
         }
     }
 }
+
 
 /* Outside OpenBLAS, the blas backend splits work along the axis it does not reduce over, so
  * 1, 2 and 3 threads give bit-identical results, its own GEMM kernels included. */
@@ -1149,7 +1319,8 @@ run_thread_sensitive_ops (CepBackend  *backend,
 }
 
 static void
-test_threads_agree (void)
+test_threads_agree (OpsFixture    *fixture,
+                    gconstpointer  data)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (91);
   gsize size = 384 * 301, n_first = 0;
@@ -1170,37 +1341,63 @@ test_threads_agree (void)
           n_first = n;
         }
       else
-        g_assert_cmpmem (out, n * 4, first, n_first * 4);
+        {
+          g_autofree char *what = g_strdup_printf ("blas(%u) against blas(1), outside OpenBLAS",
+                                                   threads);
+          g_assert_cmpuint (n, ==, n_first);
+          ops_assert_identical (what, out, first, n);
+        }
     }
 }
+
+/* The cases every candidate backend runs; those marked host-only test operations only
+ * host-memory backends have (a device backend leaves their slots empty). */
+static const struct
+{
+  const char  *name;
+  OpsCaseFunc  func;
+  gboolean     host_only;
+} every_backend[] = {
+  { "gemm/transposes", test_gemm_transposes },
+  { "gemm/skinny", test_gemm_skinny },
+  { "gemm/blocked", test_gemm_blocked },
+  { "gemm/training-shapes", test_gemm_training_shapes },
+  { "gemm/semantics", test_gemm_semantics },
+  { "gemm/nan-propagates", test_gemm_nan_propagates },
+  { "bias-act/random", test_bias_act },
+  { "bias-act/special-values", test_bias_act_special_values },
+  { "bias-act/derivative-tails", test_bias_act_derivative_tails },
+  { "column-sums", test_column_sums },
+  { "batchnorm", test_batchnorm },
+  { "dropout/identical", test_dropout_identical },
+  { "dropout/statistics", test_dropout_statistics },
+  { "softmax-ce", test_softmax_ce },
+  { "analysis-ops", test_analysis_ops, TRUE },
+  { "argmax", test_argmax },
+  { "optimizers", test_optimizers },
+  { "norms", test_norms },
+  { "utilities", test_utilities },
+  { "gather-windows", test_gather_windows },
+};
 
 int
 main (int    argc,
       char **argv)
 {
+  const char *const *backends = ops_backend_names ();
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+  for (guint b = 0; backends[b] != NULL; b++)
+    for (guint i = 0; i < G_N_ELEMENTS (every_backend); i++)
+      if (!every_backend[i].host_only || ops_backend_has_host_memory (backends[b]))
+        ops_add_case (backends[b], every_backend[i].name, every_backend[i].func);
+  ops_add_case ("blas", "threads-agree", test_threads_agree);
+#if CEP_HAVE_VULKAN
+  backend_ops_add_vulkan_cases ();
+#endif
 
-  g_test_add_func ("/backend-ops/gemm/transposes", test_gemm_transposes);
-  g_test_add_func ("/backend-ops/gemm/skinny", test_gemm_skinny);
-  g_test_add_func ("/backend-ops/gemm/blocked", test_gemm_blocked);
-  g_test_add_func ("/backend-ops/gemm/blas-semantics", test_gemm_blas_semantics);
-  g_test_add_func ("/backend-ops/gemm/nan-propagates", test_gemm_nan_propagates);
-  g_test_add_func ("/backend-ops/bias-act/random", test_bias_act);
-  g_test_add_func ("/backend-ops/bias-act/special-values", test_bias_act_special_values);
-  g_test_add_func ("/backend-ops/column-sums", test_column_sums);
-  g_test_add_func ("/backend-ops/batchnorm", test_batchnorm);
-  g_test_add_func ("/backend-ops/dropout/identical", test_dropout_identical);
-  g_test_add_func ("/backend-ops/dropout/statistics", test_dropout_statistics);
-  g_test_add_func ("/backend-ops/softmax-ce", test_softmax_ce);
-  g_test_add_func ("/backend-ops/analysis-ops", test_analysis_ops);
-  g_test_add_func ("/backend-ops/argmax", test_argmax);
-  g_test_add_func ("/backend-ops/optimizers/identical", test_optimizers_identical);
-  g_test_add_func ("/backend-ops/norms", test_norms);
-  g_test_add_func ("/backend-ops/utilities", test_utilities);
-  g_test_add_func ("/backend-ops/gather-windows", test_gather_windows);
-  g_test_add_func ("/backend-ops/threads-agree", test_threads_agree);
-
-  int status = g_test_run ();
-  close_backends ();
+  status = g_test_run ();
+  ops_candidates_close ();
   return status;
 }

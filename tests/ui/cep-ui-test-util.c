@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdarg.h>
 
 static char *data_home;
 
@@ -258,11 +259,10 @@ cep_ui_test_rgb_distance (guint32 a,
   return distance;
 }
 
-cairo_surface_t *
-cep_ui_test_screenshot (GtkWidget  *widget,
-                        const char *name)
+void
+cep_ui_test_save_screenshot (cairo_surface_t *image,
+                             const char      *name)
 {
-  cairo_surface_t *image = cep_ui_test_render (widget);
   g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (dir, file, NULL);
@@ -270,6 +270,27 @@ cep_ui_test_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (dir, 0755);
   g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
   g_test_message ("screenshot: %s", path);
+}
+
+/* Saved before it is checked, so a screenshot that fails can be looked at. */
+cairo_surface_t *
+cep_ui_test_screenshot (GtkWidget  *root,
+                        const char *name,
+                        GtkWidget  *first_shown,
+                        ...)
+{
+  cairo_surface_t *image = cep_ui_test_render (root);
+  va_list args;
+
+  cep_ui_test_save_screenshot (image, name);
+  g_assert_nonnull (first_shown);
+  va_start (args, first_shown);
+  for (GtkWidget *shown = first_shown; shown != NULL; shown = va_arg (args, GtkWidget *))
+    {
+      g_test_message ("screenshot %s must show %s", name, G_OBJECT_TYPE_NAME (shown));
+      cep_ui_test_assert_drawn (root, image, shown, CEP_UI_TEST_MIN_COLORS);
+    }
+  va_end (args);
   return image;
 }
 
@@ -346,5 +367,7 @@ cep_ui_test_assert_drawn (GtkWidget       *root,
   n_colors = cep_ui_test_count_colors (image, x, y, width, height);
   g_test_message ("%s at %d,%d %dx%d: %u colours", G_OBJECT_TYPE_NAME (widget), x, y, width,
                   height, n_colors);
-  g_assert_cmpuint (n_colors, >=, min_colors);
+  if (n_colors < min_colors)
+    g_error ("%s at %d,%d %dx%d is drawn with %u colours, fewer than %u: it is not shown",
+             G_OBJECT_TYPE_NAME (widget), x, y, width, height, n_colors, min_colors);
 }

@@ -54,8 +54,20 @@ void             cep_ui_test_assert_drawn    (GtkWidget       *root,
  * report through (cep_widget_report*); returns the messages they receive, in order (error
  * dialogs as "HEADING: MESSAGE"), owned by @widget. */
 GPtrArray       *cep_ui_test_capture_reports (GtkWidget    *widget);
-/* Renders @widget to $G_TEST_BUILDDIR/screenshots/@name.png and returns the image. */
-cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *widget,
-                                              const char   *name);
+/* The colours a widget that a screenshot must show needs at least: more than a blank area
+ * (1) and its edge. */
+#define CEP_UI_TEST_MIN_COLORS 3
+
+/* Renders @root to $G_TEST_BUILDDIR/screenshots/@name.png, then asserts what it must show:
+ * each widget of the NULL-terminated list from @first_shown on (at least one) is drawn in it
+ * with at least CEP_UI_TEST_MIN_COLORS colours (cep_ui_test_assert_drawn). Returns the image
+ * for further checks (cairo_surface_destroy). */
+cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *root,
+                                              const char   *name,
+                                              GtkWidget    *first_shown,
+                                              ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
+/* Saves @image as screenshot @name: for an image whose pixels the caller has checked. */
+void             cep_ui_test_save_screenshot (cairo_surface_t *image,
+                                              const char      *name);
 
 G_END_DECLS

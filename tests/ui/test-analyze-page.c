@@ -178,7 +178,9 @@ test_evaluate_dev (Fixture       *fixture,
     diagonal += cep_heatmap_view_get_value (confusion, i, i);
   g_assert_cmpfloat (diagonal, ==, (float) correct);
   g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (child (fixture, "class_list"))));
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-confusion");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "analyze-page-confusion", GTK_WIDGET (confusion),
+                                                 child (fixture, "class_list"), NULL));
   /* Every class is named on both axes at this size, not every fifth. */
   {
     CepHeatmapLayout layout;
@@ -202,7 +204,9 @@ test_evaluate_dev (Fixture       *fixture,
                                 cep_heatmap_view_get_row_label (confusion, 0),
                                 cep_heatmap_view_get_column_label (confusion, 1));
     g_assert_nonnull (strstr (cep_heatmap_view_get_readout (confusion), expected));
-    cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-confusion-readout");
+    cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                   "analyze-page-confusion-readout",
+                                                   GTK_WIDGET (confusion), NULL));
     g_assert_true (press_key (GTK_WIDGET (confusion), GDK_KEY_Escape));
     g_assert_null (cep_heatmap_view_get_readout (confusion));
   }
@@ -230,7 +234,9 @@ test_evaluate_dev (Fixture       *fixture,
     g_assert_cmpint (cep_spectrogram_view_get_predicted (view, 7), ==, predictions[start + 7]);
     g_assert_cmpint (cep_spectrogram_view_get_label (view, 7), ==, labels[start + 7]);
   }
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-predictions");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "analyze-page-predictions",
+                                                 child (fixture, "prediction_view"), NULL));
 }
 
 static void
@@ -259,7 +265,9 @@ test_dependencies (Fixture       *fixture,
                             "Exactly the ±30 band"));
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 40, 40), ==, 1.0f);
   g_assert_cmpfloat (cep_heatmap_view_get_value (view, 0, 79), ==, 0.0f);
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "analyze-page-dependencies");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "analyze-page-dependencies", GTK_WIDGET (view),
+                                                 child (fixture, "dependency_label"), NULL));
   g_assert_true (press_key (GTK_WIDGET (view), GDK_KEY_Down));
   g_assert_nonnull (strstr (cep_heatmap_view_get_readout (view), "depends on input frame"));
   /* Another mode: the boolean matrix does not stay under the sensitivity choice. */

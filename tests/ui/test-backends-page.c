@@ -45,13 +45,15 @@ test_benchmark (void)
   g_assert_cmpuint (cep_bar_chart_get_n_bars (chart), ==, n_backends);
   for (guint i = 0; i < cep_bar_chart_get_n_bars (chart); i++)
     g_assert_cmpfloat (cep_bar_chart_get_value (chart, i), >, 0);
-  cep_ui_test_screenshot (GTK_WIDGET (window), "backends-page");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (window), "backends-page",
+                                                 GTK_WIDGET (chart), NULL));
   /* The switch over the chart turns its value axis logarithmic. */
   g_assert_false (cep_bar_chart_get_log_scale (chart));
   gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (
     GTK_WIDGET (page), CEP_TYPE_BACKENDS_PAGE, "log_switch")), TRUE);
   g_assert_true (cep_bar_chart_get_log_scale (chart));
-  cep_ui_test_screenshot (GTK_WIDGET (window), "backends-page-log");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (window), "backends-page-log",
+                                                 GTK_WIDGET (chart), NULL));
   gtk_window_destroy (window);
 }
 

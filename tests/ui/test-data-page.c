@@ -215,7 +215,8 @@ test_masks (Fixture       *fixture,
       g_assert_cmpfloat (cep_spectrogram_view_get_value (view, sample - k + set.time[i].start, 3),
                          ==, 0);
   }
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-page-masks");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-page-masks",
+                                                 child (fixture, "spectrogram"), NULL));
   gtk_toggle_button_set_active (child (fixture, "model_view_toggle"), FALSE);
   gtk_switch_set_active (child (fixture, "augment_switch"), FALSE);
   g_assert_cmpuint (cep_data_page_get_n_masks (fixture->page), ==, 0);

@@ -263,7 +263,10 @@ test_backend_devices (Fixture       *fixture,
   g_assert_nonnull (find_popover (GTK_WIDGET (row)));
   g_assert_true (gtk_widget_get_visible (find_popover (GTK_WIDGET (row))));
   cairo_surface_destroy (cep_ui_test_screenshot (find_popover (GTK_WIDGET (row)),
-                                                 "train-page-backend-list"));
+                                                 "train-page-backend-list",
+                                                 gtk_popover_get_child (
+                                                   GTK_POPOVER (find_popover (GTK_WIDGET (row)))),
+                                                 NULL));
   gtk_popover_popdown (GTK_POPOVER (find_popover (GTK_WIDGET (row))));
   devices = cep_backend_list_devices ("vulkan", &names);
   if (devices == NULL)
@@ -334,7 +337,10 @@ pause_holds (Fixture *fixture)
   /* Whatever the last step reported, the status line says the run is paused. */
   g_assert_true (g_str_has_prefix (gtk_label_get_label (child (fixture, "status_label")),
                                    "Paused"));
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-paused");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "train-page-paused",
+                                                 child (fixture, "status_label"),
+                                                 child (fixture, "pause_button"), NULL));
 }
 
 static gboolean
@@ -411,7 +417,10 @@ rename_annotate_and_trash (Fixture *fixture)
                               find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW))),
                             "Dev stops improving after epoch 3.\nNext: dropout 0.4.", -1);
   cep_ui_test_run_for (100);
-  cep_ui_test_screenshot (GTK_WIDGET (dialog), "train-page-annotate-dialog");
+  cairo_surface_destroy (cep_ui_test_screenshot (
+    GTK_WIDGET (dialog), "train-page-annotate-dialog",
+    find_descendant (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW),
+    find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW), NULL));
   adw_message_dialog_response (dialog, "save");
   gtk_window_destroy (GTK_WINDOW (dialog));
   /* The file is written on a worker, and the page refreshes its history when it is done: a
@@ -421,7 +430,9 @@ rename_annotate_and_trash (Fixture *fixture)
   g_assert_cmpstr (info->experiment->name, ==, "wider");
   g_assert_cmpstr (info->experiment->notes, ==,
                    "Dev stops improving after epoch 3.\nNext: dropout 0.4.");
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-annotated");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "train-page-annotated",
+                                                 child (fixture, "history_view"), NULL));
 
   dir = g_strdup (info->dir);
   trashed = g_build_filename (g_get_user_data_dir (), "Trash", "files", info->id, NULL);
@@ -529,7 +540,10 @@ test_run_pause_stop_resume (Fixture       *fixture,
     g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "runs_location_label")),
                               root));
   }
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-history");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "train-page-history",
+                                                 child (fixture, "compare_view"),
+                                                 child (fixture, "runs_location_label"), NULL));
   rename_annotate_and_trash (fixture);
 }
 
@@ -665,7 +679,9 @@ test_over_param_limit (Fixture       *fixture,
                    CEP_TRAIN_STATE_IDLE);
   g_assert_cmpuint (reports->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (reports, 0), "above the limit of 1,000,000"));
-  cep_ui_test_screenshot (GTK_WIDGET (fixture->window), "train-page-over-limit");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "train-page-over-limit",
+                                                 child (fixture, "model_row"), NULL));
 }
 
 /* A model whose buffers cannot be allocated (the parameter limit off, 100 G parameters) is

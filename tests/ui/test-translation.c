@@ -66,7 +66,8 @@ test_german_window (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
                                                  pages[i]));
       cep_ui_test_run_for (300);
-      shot = cep_ui_test_screenshot (GTK_WIDGET (window), name);
+      shot = cep_ui_test_screenshot (GTK_WIDGET (window), name,
+                                     cep_window_get_page (window, pages[i]), NULL);
       cairo_surface_destroy (shot);
     }
   gtk_window_destroy (GTK_WINDOW (window));

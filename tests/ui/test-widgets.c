@@ -95,7 +95,7 @@ test_spectrogram_pixels (void)
                                               opaque (cep_palette_get_color (3))), <=, 24);
   g_assert_cmpuint (cep_ui_test_rgb_distance (pixel_in (image, &layout.labels, 0.95, 0.15),
                                               opaque (cep_palette_get_color (7))), <=, 24);
-  cep_ui_test_screenshot (GTK_WIDGET (view), "widget-spectrogram");
+  cep_ui_test_save_screenshot (image, "widget-spectrogram");
   cairo_surface_destroy (image);
   gtk_window_destroy (window);
 }
@@ -199,7 +199,8 @@ test_spectrogram_dark (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (view));
   g_assert_true (cep_plot_widget_is_dark (CEP_PLOT_WIDGET (view)));
   g_assert_cmpuint (cep_plot_widget_get_n_renders (CEP_PLOT_WIDGET (view)), >, renders);
-  image = cep_ui_test_screenshot (GTK_WIDGET (view), "widget-spectrogram-dark");
+  image = cep_ui_test_screenshot (GTK_WIDGET (view), "widget-spectrogram-dark", GTK_WIDGET (view),
+                                  NULL);
   /* The corner shows the dark view background. */
   g_assert_cmpuint ((cep_ui_test_pixel (image, 3, 3) >> 8) & 0xff, <, 80);
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -238,7 +239,7 @@ test_bar_chart (void)
   g_assert_cmpfloat (fabs ((bars[0].y + bars[0].height) - (bars[2].y + bars[2].height)), <, 0.5);
   g_assert_cmpuint (cep_bar_chart_get_n_bars (chart), ==, 3);
   gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL, "Test bars");
-  cep_ui_test_screenshot (GTK_WIDGET (chart), "widget-bar-chart");
+  cep_ui_test_save_screenshot (image, "widget-bar-chart");
   cairo_surface_destroy (image);
   gtk_window_destroy (window);
 }
@@ -270,7 +271,7 @@ test_bar_chart_log_scale (void)
   g_assert_cmpfloat (fabs ((bars[2].height - bars[1].height) - (bars[1].height - bars[0].height)),
                      <, 1.0);
   g_assert_cmpfloat (fabs ((bars[0].y + bars[0].height) - (bars[2].y + bars[2].height)), <, 0.5);
-  cep_ui_test_screenshot (GTK_WIDGET (chart), "widget-bar-chart-log");
+  cep_ui_test_save_screenshot (image, "widget-bar-chart-log");
   cairo_surface_destroy (image);
   gtk_window_destroy (window);
 }

@@ -136,12 +136,15 @@ check_page (CepWindow  *window,
 {
   cairo_surface_t *shot;
 
+  if (cep_window_get_page (window, page) == NULL)
+    g_error ("the window has no %s page", page);
   /* What Alt+1 … Alt+5 activate. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page));
   g_assert_cmpstr (cep_window_get_visible_page (window), ==, page);
   cep_ui_test_run_for (300);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  shot = cep_ui_test_screenshot (GTK_WIDGET (window), shot_name);
+  shot = cep_ui_test_screenshot (GTK_WIDGET (window), shot_name,
+                                 cep_window_get_page (window, page), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (page_widgets); i++)
     if (g_str_equal (page_widgets[i].page, page))
       cep_ui_test_assert_drawn (GTK_WIDGET (window), shot,
@@ -324,7 +327,8 @@ test_preferences (void)
   adw_combo_row_set_selected (style_row, 2);
   g_assert_cmpint (g_settings_get_enum (settings, "color-scheme"), ==, 2);
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  cep_ui_test_screenshot (preferences, "preferences-dark");
+  cairo_surface_destroy (cep_ui_test_screenshot (preferences, "preferences-dark",
+                                                 GTK_WIDGET (style_row), NULL));
   adw_combo_row_set_selected (style_row, 1);
   g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
   gtk_window_destroy (GTK_WINDOW (preferences));
@@ -341,7 +345,9 @@ test_shortcuts_window (void)
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   gtk_test_widget_wait_for_draw (shortcuts);
-  cep_ui_test_screenshot (shortcuts, "shortcuts");
+  cairo_surface_destroy (cep_ui_test_screenshot (shortcuts, "shortcuts",
+                                                 gtk_window_get_child (GTK_WINDOW (shortcuts)),
+                                                 NULL));
   gtk_window_destroy (GTK_WINDOW (shortcuts));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -496,7 +502,8 @@ test_skipped_files_listed (void)
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
                             "zz-pipe.npy: not a regular file (a FIFO)"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
-  cep_ui_test_screenshot (GTK_WIDGET (dialog), "skipped-files");
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (dialog), "skipped-files", label,
+                                                 NULL));
   close_toplevels (ADW_TYPE_MESSAGE_DIALOG);
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_set_string (settings, "last-dataset", "");

@@ -353,7 +353,7 @@ test_ordering (void)
 /* GPU-assisted validation over every kind of kernel: training steps of a network with batch
  * norm, dropout and clipping, then evaluation. GEMMs use the 4 × 4 tile: instrumented, the
  * 8 × 8 tiles take lavapipe's compiler a minute (they are checked under standard validation
- * in test-vulkan-ops). */
+ * in test-backend-ops, /backend-ops/vulkan/gemm/tiles). */
 static void
 test_gpu_assisted (void)
 {

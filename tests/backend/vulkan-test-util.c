@@ -14,27 +14,39 @@ validation_required (void)
 }
 
 CepBackend *
-vulkan_test_backend_new (CepVulkanValidation validation)
+vulkan_test_backend_open (CepVulkanValidation validation,
+                          GError            **error)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   CepVulkanOptions options = { NULL, validation };
-  CepBackend *backend = cep_backend_vulkan_new (&options, &error);
+  CepBackend *backend = cep_backend_vulkan_new (&options, &local_error);
 
   if (backend == NULL && validation != CEP_VULKAN_VALIDATION_NONE && !validation_required () &&
-      g_strrstr (error->message, "validation") != NULL)
+      g_strrstr (local_error->message, "validation") != NULL)
     {
-      g_test_message ("%s; running without validation", error->message);
-      g_clear_error (&error);
+      g_test_message ("%s; running without validation", local_error->message);
+      g_clear_error (&local_error);
       options.validation = CEP_VULKAN_VALIDATION_NONE;
-      backend = cep_backend_vulkan_new (&options, &error);
+      backend = cep_backend_vulkan_new (&options, &local_error);
     }
   if (backend == NULL)
     {
-      g_assert_error (error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
-      g_test_skip (error->message);
+      g_assert_error (local_error, CEP_BACKEND_ERROR, CEP_BACKEND_ERROR_FAILED);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   g_test_message ("%s", cep_backend_get_description (backend));
+  return backend;
+}
+
+CepBackend *
+vulkan_test_backend_new (CepVulkanValidation validation)
+{
+  g_autoptr (GError) error = NULL;
+  CepBackend *backend = vulkan_test_backend_open (validation, &error);
+
+  if (backend == NULL)
+    g_test_skip (error->message);
   return backend;
 }
 

@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 CepBackend *vulkan_test_backend        (CepVulkanValidation validation);
 /* A fresh backend, or NULL after g_test_skip(). */
 CepBackend *vulkan_test_backend_new    (CepVulkanValidation validation);
+/* A fresh backend with the same fallback, or NULL with @error (no skip) when this machine
+ * has no Vulkan device: for callers that skip several tests for one reason. */
+CepBackend *vulkan_test_backend_open   (CepVulkanValidation validation,
+                                        GError            **error);
 /* Asserts no validation message and no device error, then frees the shared backend. */
 void        vulkan_test_finish         (void);
 /* Asserts that @backend had no validation message and no device error. */
