@@ -9,6 +9,7 @@
 #include "cep-run-edit.h"
 #include "cep-run-lock.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 static gboolean
@@ -29,7 +30,7 @@ read_notes_file (const char  *path,
         {
           g_string_free (text, TRUE);
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "standard input: could not read the notes");
+                               _("standard input: could not read the notes"));
           return FALSE;
         }
       *notes = g_string_free (text, FALSE);
@@ -50,29 +51,30 @@ cep_cli_annotate_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
-      "The run's name (\"\" removes it: the model's name shows)", "NAME" },
+      N_("The run's name (\"\" removes it: the model's name shows)"), "NAME" },
     { "notes", 0, 0, G_OPTION_ARG_STRING, &notes,
-      "The run's notes (\"\" removes them)", "TEXT" },
+      N_("The run's notes (\"\" removes them)"), "TEXT" },
     { "notes-file", 0, 0, G_OPTION_ARG_FILENAME, &notes_file,
-      "Read the notes from FILE (- for standard input)", "FILE" },
+      N_("Read the notes from FILE (- for standard input)"), "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("annotate", "RUNDIR",
-                              "Set a run's name and notes in its experiment.json; nothing "
-                              "else in the run changes.\n"
-                              "Exit status: 0 written, 1 usage error, 2 not a valid run, "
-                              "3 could not be written.",
+                              N_("Set a run's name and notes in its experiment.json; nothing "
+                                 "else in the run changes.\n"
+                                 "Exit status: 0 written, 1 usage error, 2 not a valid run, "
+                                 "3 could not be written."),
                               entries, &argc, &argv, &exit_code))
     return exit_code;
   if (rest == NULL || g_strv_length (rest) != 1)
-    return cep_cli_usage_error ("annotate", "expected one RUNDIR");
+    return cep_cli_usage_error ("annotate", "%s", _("expected one RUNDIR"));
   if (notes != NULL && notes_file != NULL)
-    return cep_cli_usage_error ("annotate", "--notes and --notes-file exclude each other");
+    return cep_cli_usage_error ("annotate", "%s",
+                                _("--notes and --notes-file exclude each other"));
   if (name == NULL && notes == NULL && notes_file == NULL)
-    return cep_cli_usage_error ("annotate", "nothing to change: give --name, --notes or "
-                                "--notes-file");
+    return cep_cli_usage_error ("annotate", "%s", _("nothing to change: give --name, --notes "
+                                                    "or --notes-file"));
   if (notes_file != NULL && !read_notes_file (notes_file, &notes, &error))
     return cep_cli_fail ("annotate", error, CEP_CLI_EXIT_INVALID_DATA);
   if (!cep_run_edit_describe (rest[0], name, notes, &error))
@@ -95,14 +97,14 @@ cep_cli_trash_run (int    argc,
   };
 
   if (!cep_cli_parse_options ("trash", "RUNDIR...",
-                              "Move runs to the trash (restore them from the file manager). "
-                              "A folder that is not a run is left alone.\n"
-                              "Exit status: 0 all moved, 1 usage error, 2 a folder is not a "
-                              "run, 3 a run could not be moved.",
+                              N_("Move runs to the trash (restore them from the file manager). "
+                                 "A folder that is not a run is left alone.\n"
+                                 "Exit status: 0 all moved, 1 usage error, 2 a folder is not a "
+                                 "run, 3 a run could not be moved."),
                               entries, &argc, &argv, &exit_code))
     return exit_code;
   if (rest == NULL)
-    return cep_cli_usage_error ("trash", "expected at least one RUNDIR");
+    return cep_cli_usage_error ("trash", "%s", _("expected at least one RUNDIR"));
   for (guint i = 0; rest[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;

@@ -9,6 +9,7 @@
 #include "cep-cli.h"
 #include "cep-backend-choice.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 static void
@@ -52,7 +53,8 @@ print_json (GPtrArray *choices)
 static void
 print_table (GPtrArray *choices)
 {
-  printf ("%-8s %-7s %s\n", "BACKEND", "DEVICE", "DESCRIPTION");
+  /* Translators: the headings of `cepstra-cli backends`' table. */
+  printf ("%-8s %-7s %s\n", _("BACKEND"), _("DEVICE"), _("DESCRIPTION"));
   for (guint i = 0; i < choices->len; i++)
     {
       const CepBackendChoice *choice = choices->pdata[i];
@@ -72,20 +74,20 @@ cep_cli_backends_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "Print JSON: backends[].{backend, device, device_name, description}", NULL },
+      N_("Print JSON: backends[].{backend, device, device_name, description}"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("backends", NULL,
-                              "Each backend that works on this machine, and each device of "
-                              "the vulkan backend, with the --backend and --device values "
-                              "that pick it (train, eval, predict, depmatrix, confusion).\n"
-                              "Exit status: 0 listed, 1 usage error.",
+                              N_("Each backend that works on this machine, and each device of "
+                                 "the vulkan backend, with the --backend and --device values "
+                                 "that pick it (train, eval, predict, depmatrix, confusion).\n"
+                                 "Exit status: 0 listed, 1 usage error."),
                               entries, &argc, &argv, &exit_code))
     return exit_code;
   if (rest != NULL)
-    return cep_cli_usage_error ("backends", "expected no arguments");
+    return cep_cli_usage_error ("backends", "%s", _("expected no arguments"));
   choices = cep_backend_list_choices ();
   if (json)
     print_json (choices);

@@ -12,6 +12,8 @@
 #include "cep-dataset.h"
 #include "cep-npy.h"
 
+#include <glib/gi18n.h>
+
 typedef struct
 {
   int       context;
@@ -60,8 +62,8 @@ resolve_options (const BatchesFlags  *flags,
       || flags->every <= 0 || !(flags->subset > 0 && flags->subset <= 1))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--context ≥ 0, --batch > 0, --dump > 0, --epoch ≥ 0, --every ≥ 1 and "
-                   "0 < --subset ≤ 1 are required");
+                   _("--context ≥ 0, --batch > 0, --dump > 0, --epoch ≥ 0, --every ≥ 1 and "
+                     "0 < --subset ≤ 1 are required"));
       return FALSE;
     }
   cep_batch_options_init (options);
@@ -110,7 +112,7 @@ gather (CepPartition           *partition,
         GError                **error)
 {
   g_autoptr(CepBatchProducer) producer = NULL;
-  g_autoptr(CepCliProgress) progress = cep_cli_progress_new ("batches", "batches");
+  g_autoptr(CepCliProgress) progress = cep_cli_progress_new ("batches", _("batches"));
 
   producer = cep_batch_producer_new (partition, options, error);
   if (producer == NULL)
@@ -214,7 +216,7 @@ print_summary (const char   *out,
 
   if (!json)
     {
-      printf ("%s: %u batches, %u samples of %u × %u from %s\n", out, dump->n_batches,
+      printf (_("%s: %u batches, %u samples of %u × %u from %s\n"), out, dump->n_batches,
               dump->frames->len, n_frames, dim, cep_partition_get_name (partition));
       return;
     }
@@ -305,23 +307,23 @@ cep_cli_batches_run (int    argc,
   g_auto(GStrv) rest = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, "Context K: windows of 2K+1 frames "
-      "(default 30)", "K" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch_size, "Batch size (default 1024)", "B" },
-    { "dump", 'n', 0, G_OPTION_ARG_INT, &flags.dump, "Number of batches to write (default 1)",
+    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, N_("Context K: windows of 2K+1 frames "
+         "(default 30)"), "K" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch_size, N_("Batch size (default 1024)"), "B" },
+    { "dump", 'n', 0, G_OPTION_ARG_INT, &flags.dump, N_("Number of batches to write (default 1)"),
       "N" },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.partition,
-      "Partition (default: the training partition)", "NAME" },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed (default 0)", "S" },
-    { "epoch", 0, 0, G_OPTION_ARG_INT, &flags.epoch, "Epoch (default 0)", "E" },
-    { "no-shuffle", 0, 0, G_OPTION_ARG_NONE, &flags.no_shuffle, "Keep frame order", NULL },
-    { "raw", 0, 0, G_OPTION_ARG_NONE, &flags.raw, "No per-utterance normalization", NULL },
+      N_("Partition (default: the training partition)"), "NAME" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, N_("Seed (default 0)"), "S" },
+    { "epoch", 0, 0, G_OPTION_ARG_INT, &flags.epoch, N_("Epoch (default 0)"), "E" },
+    { "no-shuffle", 0, 0, G_OPTION_ARG_NONE, &flags.no_shuffle, N_("Keep frame order"), NULL },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &flags.raw, N_("No per-utterance normalization"), NULL },
     { "subset", 0, 0, G_OPTION_ARG_DOUBLE, &flags.subset,
-      "Use a fixed random fraction of the frames (default 1)", "F" },
-    { "every", 0, 0, G_OPTION_ARG_INT, &flags.every, "Use every N-th frame (default 1)", "N" },
+      N_("Use a fixed random fraction of the frames (default 1)"), "F" },
+    { "every", 0, 0, G_OPTION_ARG_INT, &flags.every, N_("Use every N-th frame (default 1)"), "N" },
     { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment,
-      "SpecAugment masks (defaults: 0-2 freq bands of 3-4, 0-2 time bands of 3-8)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print JSON instead of text", NULL },
+      N_("SpecAugment masks (defaults: 0-2 freq bands of 3-4, 0-2 time bands of 3-8)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, N_("Print JSON instead of text"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
   };
   g_autoptr(GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
@@ -332,15 +334,15 @@ cep_cli_batches_run (int    argc,
   cep_cli_mask_flags_add_entries (&flags.masks, all);
 
   if (!cep_cli_parse_options ("batches", "[DATASET] OUT.npy",
-                              "Writes OUT.npy (samples × 2K+1 × D, float32), OUT.frames.npy and "
-                              "OUT.labels.npy (int64: frame index and class of each sample) and "
-                              "OUT.masks.json\n(the [start, width] bands masked in each sample)."
-                              "\nExit status: 0 done, 1 usage error, 2 invalid data, 3 output "
-                              "not written.",
+                              N_("Writes OUT.npy (samples × 2K+1 × D, float32), OUT.frames.npy "
+                                 "and OUT.labels.npy (int64: frame index and class of each "
+                                 "sample) and OUT.masks.json\n(the [start, width] bands masked in "
+                                 "each sample).\nExit status: 0 done, 1 usage error, 2 invalid "
+                                 "data, 3 output not written."),
                               (const GOptionEntry *) all->data, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) > 2)
-    exit_code = cep_cli_usage_error ("batches", "expected [DATASET] OUT.npy");
+    exit_code = cep_cli_usage_error ("batches", "%s", _("expected [DATASET] OUT.npy"));
   else if (!cep_cli_mask_flags_parse (&flags.masks, &error))
     exit_code = cep_cli_usage_error ("batches", "%s", error->message);
   else

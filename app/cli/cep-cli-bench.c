@@ -12,6 +12,8 @@
 #include "cep-benchmark.h"
 #include "cep-model-presets.h"
 
+#include <glib/gi18n.h>
+
 #include <stdio.h>
 
 typedef struct
@@ -81,7 +83,7 @@ static void
 print_seed_row (const char      *name,
                 const CepTiming *timing)
 {
-  printf ("  %-22s %9.3f ms %9.1f GFLOP/s   (fastest %.3f ms)\n", name, 1e3 * timing->median,
+  printf (_("  %-22s %9.3f ms %9.1f GFLOP/s   (fastest %.3f ms)\n"), name, 1e3 * timing->median,
           cep_benchmark_seed_flops () / timing->median / 1e9, 1e3 * timing->fastest);
 }
 
@@ -138,11 +140,12 @@ print_model_row (const BenchFlags  *flags,
 
   if (r->skipped)
     {
-      printf ("  %-5s %-5s   skipped (the plain C oracle needs minutes; --all runs it)\n",
-              r->model, r->backend);
+      printf ("  %-5s %-5s   %s\n", r->model, r->backend,
+              _("skipped (the plain C oracle needs minutes; --all runs it)"));
       return;
     }
-  printf ("  %-5s %-5s %10.0f %8.1f %12.0f %8.1f   %10.0f %8.1f\n", r->model, r->backend,
+  /* ' groups the samples per second as the locale does. */
+  printf ("  %-5s %-5s %'10.0f %8.1f %'12.0f %8.1f   %'10.0f %8.1f\n", r->model, r->backend,
           train, train * r->train_flops / 1e9, infer, infer * r->forward_flops / 1e9,
           sgemm, sgemm * r->train_flops / 1e9);
 }
@@ -228,7 +231,7 @@ backend_runs_here (const BenchFlags *flags,
 
   if (backend == NULL)
     {
-      g_autofree char *skipping = g_strdup_printf ("skipping %s: %s", name, error->message);
+      g_autofree char *skipping = g_strdup_printf (_("skipping %s: %s"), name, error->message);
       cep_cli_warn ("bench", skipping);
     }
   return backend != NULL;
@@ -260,7 +263,7 @@ run_seed_products (const BenchFlags  *flags,
   CepTiming timing;
 
   if (builder == NULL)
-    printf ("Seed product {%d, %d} × {%d, %d}, %.1f MFLOP, median:\n", CEP_BENCHMARK_SEED_M,
+    printf (_("Seed product {%d, %d} × {%d, %d}, %.1f MFLOP, median:\n"), CEP_BENCHMARK_SEED_M,
             CEP_BENCHMARK_SEED_K, CEP_BENCHMARK_SEED_K, CEP_BENCHMARK_SEED_N,
             cep_benchmark_seed_flops () / 1e6);
   for (guint i = 0; i <= backends->len; i++)
@@ -287,9 +290,13 @@ run_models (const BenchFlags  *flags,
   ModelResult result;
 
   if (builder == NULL)
-    printf ("\nBatch %d, median step: samples/s and GEMM-equivalent GFLOP/s\n"
-            "  model backend  train  GFLOP/s    inference  GFLOP/s   bare sgemm  GFLOP/s\n",
-            flags->batch);
+    {
+      printf ("\n");
+      printf (_("Batch %d, median step: samples/s and GEMM-equivalent GFLOP/s\n"), flags->batch);
+      /* Translators: the headings of the columns below them; keep each over its column. */
+      printf ("%s\n", _("  model backend  train  GFLOP/s    inference  GFLOP/s   bare sgemm  "
+                        "GFLOP/s"));
+    }
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
     for (guint i = 0; i < backends->len; i++)
       {
@@ -314,7 +321,7 @@ run_bench (const BenchFlags *flags)
   g_autoptr(GError) error = NULL;
 
   if (backends->len == 0)
-    return cep_cli_usage_error ("bench", "unknown backend “%s”", flags->backend);
+    return cep_cli_usage_error ("bench", _("unknown backend “%s”"), flags->backend);
   if (builder != NULL)
     {
       json_builder_begin_object (builder);
@@ -352,37 +359,38 @@ cep_cli_bench_run (int    argc,
   g_auto(GStrv) rest = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "quick", 'q', 0, G_OPTION_ARG_NONE, &flags.quick, "Fewer repetitions", NULL },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &flags.all, "Also full on the ref backend (slow)", NULL },
-    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Only this backend", "NAME" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &flags.model, "Only this model: tiny or full",
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &flags.quick, N_("Fewer repetitions"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &flags.all, N_("Also full on the ref backend (slow)"), NULL },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, N_("Only this backend"), "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &flags.model, N_("Only this model: tiny or full"),
       "NAME" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
-      "Compute threads (default: one per core)", "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch, "Batch size (default 1024)", "B" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print JSON", NULL },
+      N_("Compute threads (default: one per core)"), "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &flags.batch, N_("Batch size (default 1024)"), "B" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, N_("Print JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("bench", NULL,
-                              "Times are medians of several timed repetitions after two "
-                              "warm-up ones. GEMM-equivalent GFLOP/s count the GEMMs only:\n"
-                              "2·in·out per Linear forward, as much again for the weight "
-                              "gradient and the input gradient (none for the first layer).\n"
-                              "“bare sgemm” runs just those GEMMs through cblas_sgemm: the "
-                              "GEMM-bound ceiling of a step.\n"
-                              "Exit status: 0 done, 1 usage error.",
+                              N_("Times are medians of several timed repetitions after two "
+                                 "warm-up ones. GEMM-equivalent GFLOP/s count the GEMMs only:\n"
+                                 "2·in·out per Linear forward, as much again for the weight "
+                                 "gradient and the input gradient (none for the first layer).\n"
+                                 "“bare sgemm” runs just those GEMMs through cblas_sgemm: the "
+                                 "GEMM-bound ceiling of a step.\n"
+                                 "Exit status: 0 done, 1 usage error."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest != NULL)
-    exit_code = cep_cli_usage_error ("bench", "unexpected argument “%s”", rest[0]);
+    exit_code = cep_cli_usage_error ("bench", _("unexpected argument “%s”"), rest[0]);
   else if (flags.threads < 0 || flags.threads > CEP_BACKEND_MAX_THREADS || flags.batch < 2)
-    exit_code = cep_cli_usage_error ("bench", "--threads must be in [0, %u] and --batch at "
-                                     "least 2", CEP_BACKEND_MAX_THREADS);
+    exit_code = cep_cli_usage_error ("bench", _("--threads must be in [0, %u] and --batch at "
+                                       "least 2"), CEP_BACKEND_MAX_THREADS);
   else if (flags.model != NULL && !g_str_equal (flags.model, "tiny")
            && !g_str_equal (flags.model, "full"))
-    exit_code = cep_cli_usage_error ("bench", "--model is tiny or full, not “%s”", flags.model);
+    exit_code = cep_cli_usage_error ("bench", _("--model is tiny or full, not “%s”"),
+                                     flags.model);
   else
     exit_code = run_bench (&flags);
 

@@ -12,6 +12,7 @@
 #include "cep-run.h"
 #include "cep-training-comparison.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 typedef struct
@@ -36,7 +37,7 @@ load_curves (const char  *run_dir,
 
   if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such run directory",
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("%s: no such run directory"),
                    run_dir);
       return NULL;
     }
@@ -74,9 +75,9 @@ run_compare (char               **runs,
   CepComparisonMetric metric = CEP_COMPARISON_LOSS;
 
   if (flags->x != NULL && !cep_comparison_axis_from_name (flags->x, &axis))
-    return cep_cli_usage_error ("compare", "--x must be steps, epochs or seconds");
+    return cep_cli_usage_error ("compare", "%s", _("--x must be steps, epochs or seconds"));
   if (flags->metric != NULL && !cep_comparison_metric_from_name (flags->metric, &metric))
-    return cep_cli_usage_error ("compare", "--metric must be loss, accuracy or lr");
+    return cep_cli_usage_error ("compare", "%s", _("--metric must be loss, accuracy or lr"));
   comparison = cep_comparison_new (axis, metric);
   for (guint i = 0; runs[i] != NULL; i++)
     {
@@ -91,9 +92,15 @@ run_compare (char               **runs,
   if (!write_outputs (comparison, flags, &error))
     return cep_cli_fail ("compare", error, CEP_CLI_EXIT_OUTPUT);
   for (guint i = 0; i < names->len; i++)
-    printf ("%s%s\n", (const char *) g_ptr_array_index (names, i),
-            metric == CEP_COMPARISON_ACCURACY && cep_comparison_is_training_accuracy (
-              comparison, i) ? ": training accuracy (no dev evaluation)" : "");
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      if (metric == CEP_COMPARISON_ACCURACY && cep_comparison_is_training_accuracy (comparison,
+                                                                                    i))
+        printf (_("%s: training accuracy (no dev evaluation)\n"), name);
+      else
+        printf ("%s\n", name);
+    }
   return CEP_CLI_EXIT_OK;
 }
 
@@ -118,20 +125,21 @@ check_and_run (char              **rest,
                const CompareFlags *flags)
 {
   if (flags->png == NULL && flags->svg == NULL && flags->csv == NULL)
-    return cep_cli_usage_error ("compare", "--png, --svg or --csv is required");
+    return cep_cli_usage_error ("compare", "%s", _("--png, --svg or --csv is required"));
   if (flags->width < 100 || flags->height < 100 || flags->width > 10000
       || flags->height > 10000)
-    return cep_cli_usage_error ("compare", "--width and --height must be 100 to 10000");
+    return cep_cli_usage_error ("compare", "%s", _("--width and --height must be 100 to 10000"));
   if (flags->preset != NULL && !g_str_equal (flags->preset, "batch-size"))
-    return cep_cli_usage_error ("compare", "unknown --preset “%s” (batch-size)", flags->preset);
+    return cep_cli_usage_error ("compare", _("unknown --preset “%s” (batch-size)"),
+                                flags->preset);
   if (flags->preset != NULL && rest != NULL)
-    return cep_cli_usage_error ("compare", "--preset trains its own runs: give no RUNDIR");
+    return cep_cli_usage_error ("compare", "%s", _("--preset trains its own runs: give no RUNDIR"));
   if (flags->preset == NULL && (flags->data != NULL || flags->out != NULL))
-    return cep_cli_usage_error ("compare", "--data and --out go with --preset");
+    return cep_cli_usage_error ("compare", "%s", _("--data and --out go with --preset"));
   if (flags->preset != NULL)
     return run_batch_size_preset (flags);
   if (rest == NULL)
-    return cep_cli_usage_error ("compare", "expected one or more RUNDIRs");
+    return cep_cli_usage_error ("compare", "%s", _("expected one or more RUNDIRs"));
   return run_compare (rest, flags);
 }
 
@@ -144,30 +152,30 @@ cep_cli_compare_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "x", 'x', 0, G_OPTION_ARG_STRING, &flags.x,
-      "Horizontal axis: steps, epochs or seconds (default steps)", "AXIS" },
+      N_("Horizontal axis: steps, epochs or seconds (default steps)"), "AXIS" },
     { "metric", 'm', 0, G_OPTION_ARG_STRING, &flags.metric,
-      "loss, accuracy (dev; training without dev) or lr (default loss)", "METRIC" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Write a PNG", "OUT" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Write an SVG", "OUT" },
+      N_("loss, accuracy (dev; training without dev) or lr (default loss)"), "METRIC" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Write a PNG"), "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Write an SVG"), "OUT" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv,
-      "Write the plotted points (run,source,x,value)", "OUT" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, "Width in pixels (default 1000)", "W" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, "Height in pixels (default 600)", "H" },
+      N_("Write the plotted points (run,source,x,value)"), "OUT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, N_("Width in pixels (default 1000)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, N_("Height in pixels (default 600)"), "H" },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &flags.preset,
-      "Train and compare a preset set of runs: batch-size (SGD, mini-batch 128 and full "
-      "batch on 2,048 frames)", "NAME" },
+      N_("Train and compare a preset set of runs: batch-size (SGD, mini-batch 128 and full "
+         "batch on 2,048 frames)"), "NAME" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &flags.data,
-      "With --preset: the dataset (default: the demo dataset)", "DIR" },
+      N_("With --preset: the dataset (default: the demo dataset)"), "DIR" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out,
-      "With --preset: the folder for the runs (default: the runs folder)", "DIR" },
+      N_("With --preset: the folder for the runs (default: the runs folder)"), "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (cep_cli_parse_options ("compare", "RUNDIR…",
-                             "Runs without dev evaluation are compared by training accuracy, "
-                             "and their legend entry says so.\nExit status: 0 written, 1 usage "
-                             "error, 2 invalid run or data, 3 file not written.",
+                             N_("Runs without dev evaluation are compared by training accuracy, "
+                                "and their legend entry says so.\nExit status: 0 written, 1 usage "
+                                "error, 2 invalid run or data, 3 file not written."),
                              entries, &argc, &argv, &exit_code))
     exit_code = check_and_run (rest, &flags);
   g_free (flags.x);

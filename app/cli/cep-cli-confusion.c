@@ -7,10 +7,12 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-analysis-figures.h"
 #include "cep-plot-file.h"
 #include "cep-run-data.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -65,31 +67,56 @@ print_percent (double value)
 }
 
 static void
+print_counts (const char *name,
+              guint64     support,
+              guint64     predicted)
+{
+  g_autofree char *support_text = cep_cli_format_count (support);
+  g_autofree char *predicted_text = cep_cli_format_count (predicted);
+
+  printf ("%-7s %9s %9s", name, support_text, predicted_text);
+}
+
+static void
+print_heading (void)
+{
+  /* Translators: the headings of `cepstra-cli confusion`'s table: a phoneme class, its frames,
+   * the frames predicted as it, and accuracy, precision and F1 in per cent. */
+  const char *headings[] = { _("class"), _("frames"), _("predicted"), _("acc %"), _("prec %"),
+                             _("F1 %") };
+  const int widths[] = { -7, 9, 9, 8, 8, 8 };
+  g_autofree char *row = cep_cli_format_row (headings, widths, G_N_ELEMENTS (headings));
+
+  printf ("%s\n", row);
+}
+
+static void
 print_table (CepConfusion *confusion,
              CepPartition *partition)
 {
   CepPhonemeTable *table = cep_confusion_get_phoneme_table (confusion);
   CepClassStats s;
 
-  printf ("%s: accuracy %.2f %% over %" G_GUINT64_FORMAT " frames\n\n",
+  g_autofree char *total = cep_cli_format_count (cep_confusion_get_total (confusion));
+
+  printf (_("%s: accuracy %.2f %% over %s frames\n\n"),
           cep_partition_get_name (partition), 100 * cep_confusion_get_accuracy (confusion),
-          cep_confusion_get_total (confusion));
-  printf ("%-7s %9s %9s %8s %8s %8s\n", "class", "frames", "predicted", "acc %", "prec %",
-          "F1 %");
+          total);
+  print_heading ();
   for (guint c = 0; c < cep_confusion_get_n_classes (confusion); c++)
     {
       cep_confusion_get_class_stats (confusion, c, &s);
       if (s.support == 0 && s.predicted == 0)
         continue;
-      printf ("%-7s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT,
-              cep_phoneme_table_get_name (table, c), s.support, s.predicted);
+      print_counts (cep_phoneme_table_get_name (table, c), s.support, s.predicted);
       print_percent (s.accuracy);
       print_percent (s.precision);
       print_percent (s.f1);
       printf ("\n");
     }
   cep_confusion_get_macro_stats (confusion, &s);
-  printf ("%-7s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT, "macro", s.support, s.predicted);
+  /* Translators: the row of the averages over the classes in `cepstra-cli confusion`. */
+  print_counts (_("macro"), s.support, s.predicted);
   print_percent (s.accuracy);
   print_percent (s.precision);
   print_percent (s.f1);
@@ -194,37 +221,37 @@ cep_cli_confusion_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.run.partition,
-      "Labelled partition (default: the dev partition)", "NAME" },
+      N_("Labelled partition (default: the dev partition)"), "NAME" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv,
-      "Write the matrix (true × predicted counts) as CSV", "OUT" },
+      N_("Write the matrix (true × predicted counts) as CSV"), "OUT" },
     { "stats-csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.stats_csv,
-      "Write per-class accuracy, precision, recall and F1 as CSV", "OUT" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Draw the matrix as PNG", "OUT" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Draw the matrix as SVG", "OUT" },
+      N_("Write per-class accuracy, precision, recall and F1 as CSV"), "OUT" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Draw the matrix as PNG"), "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Draw the matrix as SVG"), "OUT" },
     { "normalize", 0, 0, G_OPTION_ARG_NONE, &flags.normalize,
-      "Draw each row in per cent of its true class", NULL },
+      N_("Draw each row in per cent of its true class"), NULL },
     { "checkpoint", 'c', 0, G_OPTION_ARG_STRING, &flags.run.checkpoint,
-      "best or last (default: best if saved)", "WHICH" },
+      N_("best or last (default: best if saved)"), "WHICH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.run.backend,
-      "Backend (default: the run's)", "NAME" },
+      N_("Backend (default: the run's)"), "NAME" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &flags.run.device,
-      "The vulkan backend's device, an index or part of its name (default: the run's)",
+      N_("The vulkan backend's device, an index or part of its name (default: the run's)"),
       "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.run.threads,
-      "Compute threads (default: the run's)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print JSON instead of the table", NULL },
+      N_("Compute threads (default: the run's)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, N_("Print JSON instead of the table"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("confusion", "RUNDIR",
-                              "Per-class accuracy is the recall of the class: the share of its "
-                              "frames predicted correctly.\nExit status: 0 done, 1 usage error, "
-                              "2 invalid run or data, 3 file not written.",
+                              N_("Per-class accuracy is the recall of the class: the share of "
+                                 "its frames predicted correctly.\nExit status: 0 done, 1 usage "
+                                 "error, 2 invalid run or data, 3 file not written."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
-    exit_code = cep_cli_usage_error ("confusion", "expected one RUNDIR");
+    exit_code = cep_cli_usage_error ("confusion", "%s", _("expected one RUNDIR"));
   else
     exit_code = run_confusion (rest[0], &flags);
 

@@ -7,11 +7,13 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-cli-progress.h"
 #include "cep-analysis-figures.h"
 #include "cep-plot-file.h"
 #include "cep-run-data.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #define DEFAULT_FRAMES 200
@@ -44,14 +46,15 @@ resolve_options (const DepmatrixFlags  *flags,
   if (flags->mode != NULL && !cep_dependency_mode_from_name (flags->mode, &options->mode))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown --mode “%s” (bool, sensitivity or gradient)", flags->mode);
+                   _("unknown --mode “%s” (bool, sensitivity or gradient)"), flags->mode);
       return FALSE;
     }
   if (flags->start < 0 || flags->frames < 0 || flags->stride < 1 || !(flags->rtol >= 0)
       || !(flags->atol >= 0))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--start ≥ 0, --frames ≥ 0, --stride ≥ 1 and tolerances ≥ 0 are required");
+                   _("--start ≥ 0, --frames ≥ 0, --stride ≥ 1 and tolerances ≥ 0 are "
+                     "required"));
       return FALSE;
     }
   options->start = (gsize) flags->start;
@@ -74,9 +77,12 @@ resolve_range (CepPartition          *partition,
 
   if (options->start >= length)
     {
+      g_autofree char *frames = cep_cli_format_count (length);
+
+      /* Translators: "84-121123-0001: --start 900 is past its 523 frames". */
       g_set_error (error, CEP_DEPENDENCY_ERROR, CEP_DEPENDENCY_ERROR_INVALID,
-                   "%s: --start %" G_GSIZE_FORMAT " is past its %" G_GSIZE_FORMAT " frames",
-                   flags->utterance, options->start, length);
+                   _("%s: --start %zu is past its %s frames"), flags->utterance,
+                   (size_t) options->start, frames);
       return FALSE;
     }
   options->n_frames = flags->frames > 0 ? (guint) flags->frames
@@ -95,7 +101,7 @@ find_utterance (CepPartition  *partition,
   if (found < 0)
     {
       g_set_error (error, CEP_DEPENDENCY_ERROR, CEP_DEPENDENCY_ERROR_INVALID,
-                   "%s: no utterance “%s”", cep_partition_get_folder (partition), name);
+                   _("%s: no utterance “%s”"), cep_partition_get_folder (partition), name);
       return FALSE;
     }
   *utterance = (guint) found;
@@ -126,6 +132,35 @@ write_outputs (const CepDependencyMatrix  *matrix,
 }
 
 static void
+print_text_summary (const CepDependencyMatrix *matrix,
+                    CepPartition              *partition,
+                    const DepmatrixFlags      *flags,
+                    double                     seconds,
+                    gboolean                   band,
+                    guint64                    leaks,
+                    guint64                    missing)
+{
+  g_autofree char *first = cep_cli_format_count (matrix->start);
+  g_autofree char *last = cep_cli_format_count (matrix->start + matrix->n_outputs - 1);
+  g_autofree char *outside = cep_cli_format_count (leaks);
+  g_autofree char *inside = cep_cli_format_count (missing);
+  g_autofree char *rows = cep_cli_format_count (matrix->rows_evaluated);
+
+  /* Translators: "84-121123-0001 (dev-clean), frames 0–199, stride 1, bool mode: "; the
+   * mode is a --mode value. The sentence goes on with one of the next two messages. */
+  printf (_("%s (%s), frames %s–%s, stride %u, %s mode: "), flags->utterance,
+          cep_partition_get_name (partition), first, last, matrix->stride,
+          cep_dependency_mode_get_name (matrix->mode));
+  if (band)
+    printf (_("matches the band |i − j| ≤ %u"), matrix->context);
+  else
+    printf (_("DIFFERS from the band |i − j| ≤ %u"), matrix->context);
+  /* Translators: the end of the sentence above: counts of cells, seconds taken, rows. */
+  printf (_(" (%s dependencies outside it, %s missing inside); %.3f s, %s rows\n"), outside,
+          inside, seconds, rows);
+}
+
+static void
 print_summary (const CepDependencyMatrix *matrix,
                CepPartition              *partition,
                const DepmatrixFlags      *flags,
@@ -139,13 +174,7 @@ print_summary (const CepDependencyMatrix *matrix,
 
   if (!flags->json)
     {
-      printf ("%s (%s), frames %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT ", stride %u, %s mode: "
-              "%s the band |i − j| ≤ %u (%" G_GUINT64_FORMAT " dependencies outside it, %"
-              G_GUINT64_FORMAT " missing inside); %.3f s, %" G_GUINT64_FORMAT " rows\n",
-              flags->utterance, cep_partition_get_name (partition), matrix->start,
-              matrix->start + matrix->n_outputs - 1, matrix->stride,
-              cep_dependency_mode_get_name (matrix->mode), band ? "matches" : "DIFFERS from",
-              matrix->context, leaks, missing, seconds, matrix->rows_evaluated);
+      print_text_summary (matrix, partition, flags, seconds, band, leaks, missing);
       return;
     }
   builder = json_builder_new ();
@@ -195,7 +224,7 @@ run_depmatrix (const char     *run_dir,
   if (!find_utterance (partition, flags->utterance, &utterance, &error)
       || !resolve_range (partition, utterance, flags, &options, &error))
     return cep_cli_fail ("depmatrix", error, CEP_CLI_EXIT_INVALID_DATA);
-  progress = cep_cli_progress_new ("dependency matrix", "steps");
+  progress = cep_cli_progress_new (_("dependency matrix"), _("steps"));
   options.progress = cep_cli_progress_func;
   options.progress_data = progress;
   started = g_get_monotonic_time ();
@@ -232,51 +261,53 @@ cep_cli_depmatrix_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "utterance", 'u', 0, G_OPTION_ARG_STRING, &flags.utterance,
-      "Utterance name (required), e.g. 84-121123-0001", "NAME" },
+      N_("Utterance name (required), e.g. 84-121123-0001"), "NAME" },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.run.partition,
-      "Partition holding it (default: the dev partition)", "NAME" },
-    { "start", 0, 0, G_OPTION_ARG_INT64, &flags.start, "First frame (default 0)", "F" },
+      N_("Partition holding it (default: the dev partition)"), "NAME" },
+    { "start", 0, 0, G_OPTION_ARG_INT64, &flags.start, N_("First frame (default 0)"), "F" },
     { "frames", 'T', 0, G_OPTION_ARG_INT, &flags.frames,
-      "Frames T (default: up to 200, to the end of the utterance)", "T" },
+      N_("Frames T (default: up to 200, to the end of the utterance)"), "T" },
     { "stride", 0, 0, G_OPTION_ARG_INT, &flags.stride,
-      "Perturb every S-th input frame (default 1)", "S" },
+      N_("Perturb every S-th input frame (default 1)"), "S" },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &flags.mode,
-      "bool (default), sensitivity (size of the logit change) or gradient", "MODE" },
-    { "rtol", 0, 0, G_OPTION_ARG_DOUBLE, &flags.rtol, "Relative tolerance (default 1e-5)", "R" },
-    { "atol", 0, 0, G_OPTION_ARG_DOUBLE, &flags.atol, "Absolute tolerance (default 1e-8)", "A" },
+      N_("bool (default), sensitivity (size of the logit change) or gradient"), "MODE" },
+    { "rtol", 0, 0, G_OPTION_ARG_DOUBLE, &flags.rtol, N_("Relative tolerance (default 1e-5)"),
+      "R" },
+    { "atol", 0, 0, G_OPTION_ARG_DOUBLE, &flags.atol, N_("Absolute tolerance (default 1e-8)"),
+      "A" },
     { "naive", 0, 0, G_OPTION_ARG_NONE, &flags.naive,
-      "Recompute all T outputs for every perturbation (the slow reference)", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, "Write the cells as CSV", "OUT" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Draw the matrix as PNG", "OUT" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Draw the matrix as SVG", "OUT" },
+      N_("Recompute all T outputs for every perturbation (the slow reference)"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, N_("Write the cells as CSV"), "OUT" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Draw the matrix as PNG"), "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Draw the matrix as SVG"), "OUT" },
     { "checkpoint", 'c', 0, G_OPTION_ARG_STRING, &flags.run.checkpoint,
-      "best or last (default: best if saved)", "WHICH" },
+      N_("best or last (default: best if saved)"), "WHICH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.run.backend,
-      "Backend (default: the run's)", "NAME" },
+      N_("Backend (default: the run's)"), "NAME" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &flags.run.device,
-      "The vulkan backend's device, an index or part of its name (default: the run's)",
+      N_("The vulkan backend's device, an index or part of its name (default: the run's)"),
       "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.run.threads,
-      "Compute threads (default: the run's)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print the summary as JSON", NULL },
+      N_("Compute threads (default: the run's)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, N_("Print the summary as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("depmatrix", "RUNDIR",
-                              "Perturbs one input frame at a time and marks the output frames "
-                              "whose logits change (torch.allclose tolerances), as SpeechBrain's"
-                              "\ninfer_dependency_matrix does, through the dataset's window "
-                              "extraction and the model in evaluation mode. A correct model\n"
-                              "with context K gives the band |i − j| ≤ K.\n"
-                              "Exit status: 0 done, 1 usage error, 2 invalid run, data or "
-                              "utterance (or a non-deterministic model), 3 file not written.",
+                              N_("Perturbs one input frame at a time and marks the output frames "
+                                 "whose logits change (torch.allclose tolerances), as SpeechBrain's"
+                                 "\ninfer_dependency_matrix does, through the dataset's window "
+                                 "extraction and the model in evaluation mode. A correct model\n"
+                                 "with context K gives the band |i − j| ≤ K.\n"
+                                 "Exit status: 0 done, 1 usage error, 2 invalid run, data or "
+                                 "utterance (or a non-deterministic model), 3 file not written."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
-    exit_code = cep_cli_usage_error ("depmatrix", "expected one RUNDIR");
+    exit_code = cep_cli_usage_error ("depmatrix", "%s", _("expected one RUNDIR"));
   else if (flags.utterance == NULL)
-    exit_code = cep_cli_usage_error ("depmatrix", "--utterance is required");
+    exit_code = cep_cli_usage_error ("depmatrix", "%s", _("--utterance is required"));
   else
     exit_code = run_depmatrix (rest[0], &flags);
 

@@ -6,10 +6,12 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-backend.h"
 #include "cep-cli-progress.h"
 #include "cep-run-data.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 static int
@@ -33,13 +35,13 @@ cep_cli_open_run (const char             *command,
   CepPartition *loaded;
 
   if (flags->threads < 0 || flags->threads > CEP_BACKEND_MAX_THREADS)
-    return cep_cli_usage_error (command, "--threads must be in [0, %u] (0: one per core)",
+    return cep_cli_usage_error (command, _("--threads must be in [0, %u] (0: one per core)"),
                                 CEP_BACKEND_MAX_THREADS);
   *run = cep_run_data_open (run_dir, flags->checkpoint, flags->backend, flags->device,
                             (guint) flags->threads, 0, &error);
   if (*run == NULL)
     return cep_cli_fail (command, error, open_exit_code (error));
-  progress = cep_cli_progress_new ("loading", "files");
+  progress = cep_cli_progress_new (_("loading"), _("files"));
   loaded = cep_run_data_load_partition (*run, flags->partition, need_labels,
                                         cep_cli_get_cancellable (), cep_cli_progress_func,
                                         progress, &error);
@@ -72,9 +74,13 @@ print_eval (CepRunData          *run,
 
   if (!json)
     {
-      printf ("%s: accuracy %.2f %% (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " frames), "
-              "loss %.4f\n", cep_partition_get_name (partition), 100 * result->accuracy,
-              result->correct, result->frames, result->loss);
+      g_autofree char *correct = cep_cli_format_count (result->correct);
+      g_autofree char *frames = cep_cli_format_count (result->frames);
+
+      /* Translators: "dev-clean: accuracy 71.20 % (1,424 of 2,000 frames), loss 0.9312". */
+      printf (_("%s: accuracy %.2f %% (%s of %s frames), loss %.4f\n"),
+              cep_partition_get_name (partition), 100 * result->accuracy, correct, frames,
+              result->loss);
       return;
     }
   builder = json_builder_new ();
@@ -127,29 +133,29 @@ cep_cli_eval_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.partition,
-      "Labelled partition (default: the dev partition)", "NAME" },
+      N_("Labelled partition (default: the dev partition)"), "NAME" },
     { "checkpoint", 'c', 0, G_OPTION_ARG_STRING, &flags.checkpoint,
-      "best or last (default: best if saved)", "WHICH" },
+      N_("best or last (default: best if saved)"), "WHICH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend,
-      "Backend (default: the run's)", "NAME" },
+      N_("Backend (default: the run's)"), "NAME" },
     { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device,
-      "The vulkan backend's device, an index or part of its name (default: the run's)",
+      N_("The vulkan backend's device, an index or part of its name (default: the run's)"),
       "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
-      "Compute threads (default: the run's)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (accuracy, loss, frames)", NULL },
+      N_("Compute threads (default: the run's)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (accuracy, loss, frames)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("eval", "RUNDIR",
-                              "Evaluation mode: BatchNorm running statistics, no dropout, every "
-                              "frame of the partition.\nExit status: 0 done, 1 usage error, "
-                              "2 invalid run or data.",
+                              N_("Evaluation mode: BatchNorm running statistics, no dropout, every "
+                                 "frame of the partition.\nExit status: 0 done, 1 usage error, "
+                                 "2 invalid run or data."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
-    exit_code = cep_cli_usage_error ("eval", "expected one RUNDIR");
+    exit_code = cep_cli_usage_error ("eval", "%s", _("expected one RUNDIR"));
   else
     exit_code = run_eval (rest[0], &flags, json);
 

@@ -6,6 +6,7 @@
 
 #include "cep-cli-experiment-flags.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -46,17 +47,17 @@ cep_cli_experiment_flags_clear (CepCliExperimentFlags *flags)
     FALSE }
 
 static const CepCliNumberSpec number_specs[] = {
-  WHOLE ("depth", depth, 1, "Hidden layers of a --shape model (default 6)", "N"),
-  NUMBER ("label-smoothing", label_smoothing, "Label smoothing in [0, 1) (default 0)", "S"),
-  NUMBER ("weight-decay", weight_decay, "Weight decay (default 0.01)", "W"),
-  NUMBER ("momentum", momentum, "SGD momentum (default 0)", "M"),
-  NUMBER ("clip", clip, "Clip the global gradient norm (default 0: off)", "NORM"),
-  WHOLE ("warmup", warmup, 0, "Warm-up steps of the learning rate (default 0)", "N"),
-  WHOLE ("step-size", step_size, 1, "step: epochs between decays (default 1)", "N"),
-  NUMBER ("gamma", gamma, "step: decay factor (default 0.1)", "G"),
-  WHOLE ("t-max", t_max, 1, "cosine: period in epochs (default: the run's)", "N"),
-  NUMBER ("factor", factor, "plateau: decay factor (default 0.1)", "F"),
-  WHOLE ("patience", patience, 0, "plateau: epochs without improvement (default 10)", "N"),
+  WHOLE ("depth", depth, 1, N_("Hidden layers of a --shape model (default 6)"), "N"),
+  NUMBER ("label-smoothing", label_smoothing, N_("Label smoothing in [0, 1) (default 0)"), "S"),
+  NUMBER ("weight-decay", weight_decay, N_("Weight decay (default 0.01)"), "W"),
+  NUMBER ("momentum", momentum, N_("SGD momentum (default 0)"), "M"),
+  NUMBER ("clip", clip, N_("Clip the global gradient norm (default 0: off)"), "NORM"),
+  WHOLE ("warmup", warmup, 0, N_("Warm-up steps of the learning rate (default 0)"), "N"),
+  WHOLE ("step-size", step_size, 1, N_("step: epochs between decays (default 1)"), "N"),
+  NUMBER ("gamma", gamma, N_("step: decay factor (default 0.1)"), "G"),
+  WHOLE ("t-max", t_max, 1, N_("cosine: period in epochs (default: the run's)"), "N"),
+  NUMBER ("factor", factor, N_("plateau: decay factor (default 0.1)"), "F"),
+  WHOLE ("patience", patience, 0, N_("plateau: epochs without improvement (default 10)"), "N"),
 };
 #undef WHOLE
 #undef NUMBER
@@ -69,16 +70,16 @@ cep_cli_experiment_flags_add_entries (CepCliExperimentFlags *flags,
                                       GArray                *entries)
 {
   const GOptionEntry added[] = {
-    ENTRY ("shape", STRING, shape, "Model shape archetype: cylinder, pyramid, "
-           "inverse_pyramid or diamond, filling --budget", "SHAPE"),
-    ENTRY ("budget", STRING, budget, "Parameters of a --shape model (e.g. 2M, 500k; "
-           "default 20M)", "N"),
-    ENTRY ("param-limit", STRING, param_limit, "Refuse models with more parameters "
-           "(default 20M; 0 = no limit)", "N"),
-    ENTRY ("optimizer", STRING, optimizer, "adamw, adam or sgd (default adamw)", "NAME"),
-    ENTRY ("nesterov", NONE, nesterov, "SGD with Nesterov momentum", NULL),
-    ENTRY ("schedule", STRING, schedule, "constant, step, cosine or plateau (default "
-           "constant)", "NAME"),
+    ENTRY ("shape", STRING, shape, N_("Model shape archetype: cylinder, pyramid, "
+              "inverse_pyramid or diamond, filling --budget"), "SHAPE"),
+    ENTRY ("budget", STRING, budget, N_("Parameters of a --shape model (e.g. 2M, 500k; "
+              "default 20M)"), "N"),
+    ENTRY ("param-limit", STRING, param_limit, N_("Refuse models with more parameters "
+              "(default 20M; 0 = no limit)"), "N"),
+    ENTRY ("optimizer", STRING, optimizer, N_("adamw, adam or sgd (default adamw)"), "NAME"),
+    ENTRY ("nesterov", NONE, nesterov, N_("SGD with Nesterov momentum"), NULL),
+    ENTRY ("schedule", STRING, schedule, N_("constant, step, cosine or plateau (default "
+              "constant)"), "NAME"),
   };
 
   g_array_append_vals (entries, added, G_N_ELEMENTS (added));
@@ -145,8 +146,8 @@ usage (GError    **error,
        const char *value,
        const char *expected)
 {
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--%s “%s”: expected %s", flag,
-               value, expected);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--%s “%s”: expected %s"),
+               flag, value, expected);
   return FALSE;
 }
 
@@ -162,7 +163,7 @@ apply_shape (const CepCliExperimentFlags  *flags,
 
   if (!cep_shape_from_name (flags->shape, &shape))
     return usage (error, "shape", flags->shape,
-                  "cylinder, pyramid, inverse_pyramid or diamond");
+                  _("cylinder, pyramid, inverse_pyramid or diamond"));
   cep_shape_options_init (&options, shape);
   options.context = old->context;
   options.feature_dim = old->feature_dim;
@@ -170,7 +171,7 @@ apply_shape (const CepCliExperimentFlags  *flags,
   if (flags->depth >= 0)
     options.depth = (guint) flags->depth;
   if (flags->budget != NULL && !cep_cli_parse_count (flags->budget, &options.budget))
-    return usage (error, "budget", flags->budget, "a count such as 2M or 500k");
+    return usage (error, "budget", flags->budget, _("a count such as 2M or 500k"));
   /* The Model page's rule: small budgets need a finer width grid to be met at all. */
   options.multiple = options.budget < 2000000 ? 8 : 64;
   spec = cep_model_shape_new (&options, error);
@@ -192,13 +193,13 @@ apply_model (const CepCliExperimentFlags  *flags,
   if ((flags->budget != NULL || flags->depth >= 0) && flags->shape == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--budget and --depth go with --shape");
+                           _("--budget and --depth go with --shape"));
       return FALSE;
     }
   if (flags->param_limit != NULL)
     {
       if (!cep_cli_parse_count (flags->param_limit, &limit))
-        return usage (error, "param-limit", flags->param_limit, "a count such as 20M");
+        return usage (error, "param-limit", flags->param_limit, _("a count such as 20M"));
       experiment->model->param_limit = limit;
     }
   if (flags->label_smoothing >= 0)
@@ -213,7 +214,7 @@ apply_optimizer (const CepCliExperimentFlags  *flags,
 {
   if (flags->optimizer != NULL
       && !cep_experiment_optimizer_from_name (flags->optimizer, &train->optimizer.kind))
-    return usage (error, "optimizer", flags->optimizer, "adamw, adam or sgd");
+    return usage (error, "optimizer", flags->optimizer, _("adamw, adam or sgd"));
   if (flags->weight_decay >= 0)
     train->optimizer.weight_decay = flags->weight_decay;
   if (flags->momentum >= 0)
@@ -232,7 +233,7 @@ apply_schedule (const CepCliExperimentFlags  *flags,
 {
   if (flags->schedule != NULL && !cep_experiment_schedule_from_name (flags->schedule,
                                                                      &schedule->kind))
-    return usage (error, "schedule", flags->schedule, "constant, step, cosine or plateau");
+    return usage (error, "schedule", flags->schedule, _("constant, step, cosine or plateau"));
   if (flags->warmup >= 0)
     schedule->warmup_steps = (guint) flags->warmup;
   if (flags->step_size >= 0)

@@ -5,11 +5,13 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-cli-mfcc-options.h"
 #include "cep-audio-import.h"
 #include "cep-npy.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 typedef struct
@@ -55,7 +57,7 @@ plan_outputs (char       **inputs,
       if (g_hash_table_contains (seen, name))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "%s: another input also becomes %s", inputs[i], name);
+                       _("%s: another input also becomes %s"), inputs[i], name);
           return NULL;
         }
       file = g_new0 (FeatureFile, 1);
@@ -98,9 +100,9 @@ print_summary (GPtrArray            *files,
       for (guint i = 0; i < files->len; i++)
         {
           FeatureFile *file = g_ptr_array_index (files, i);
+          g_autofree char *frames = cep_cli_format_count (file->n_frames);
 
-          printf ("%s → %s (%" G_GSIZE_FORMAT " × %u)\n", file->input, file->output,
-                  file->n_frames, options->num_ceps);
+          printf ("%s → %s (%s × %u)\n", file->input, file->output, frames, options->num_ceps);
         }
       return;
     }
@@ -143,7 +145,7 @@ run_features (char                 **inputs,
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "%s: could not create folder: %s", out_dir, g_strerror (errno));
+                   _("%s: could not create folder: %s"), out_dir, g_strerror (errno));
       return cep_cli_fail ("features", error, CEP_CLI_EXIT_OUTPUT);
     }
   for (guint i = 0; i < files->len; i++)
@@ -173,9 +175,10 @@ cep_cli_features_run (int    argc,
   g_autoptr(GError) error = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry own[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the .npy files (required)",
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      N_("Folder for the .npy files (required)"),
       "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON instead of text", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, NULL },
   };
 
@@ -183,13 +186,13 @@ cep_cli_features_run (int    argc,
   g_array_append_vals (entries, own, G_N_ELEMENTS (own));
   cep_cli_mfcc_options_add (&mfcc_flags, entries);
   if (!cep_cli_parse_options ("features", "AUDIO… --out DIR",
-                              "Reads WAV, FLAC or OGG; writes DIR/NAME.npy (float32, frames × "
-                              "coefficients) per input.\nExit status: 0 done, 1 usage error, "
-                              "2 unreadable audio, 3 output not written.",
+                              N_("Reads WAV, FLAC or OGG; writes DIR/NAME.npy (float32, frames "
+                                 "× coefficients) per input.\nExit status: 0 done, 1 usage "
+                                 "error, 2 unreadable audio, 3 output not written."),
                               (GOptionEntry *) entries->data, &argc, &argv, &exit_code))
     goto out;
   if (inputs == NULL || out_dir == NULL)
-    exit_code = cep_cli_usage_error ("features", "needs audio files and --out DIR");
+    exit_code = cep_cli_usage_error ("features", "%s", _("needs audio files and --out DIR"));
   else if (!cep_cli_mfcc_options_resolve (&mfcc_flags, &options, &error))
     exit_code = cep_cli_usage_error ("features", "%s", error->message);
   else

@@ -7,11 +7,14 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-cli-mfcc-options.h"
 #include "cep-cli-progress.h"
 #include "cep-audio-import.h"
 #include "cep-npy.h"
 #include "cep-partition.h"
+
+#include <glib/gi18n.h>
 
 static void
 print_result (CepPartition *partition,
@@ -22,10 +25,15 @@ print_result (CepPartition *partition,
 
   if (!json)
     {
-      printf ("%s: %u utterances, %" G_GSIZE_FORMAT " frames × %u, %s\n",
-              cep_partition_get_folder (partition), cep_partition_get_n_utterances (partition),
-              cep_partition_get_n_frames (partition), cep_partition_get_feature_dim (partition),
-              cep_partition_is_labelled (partition) ? "labelled" : "unlabelled");
+      g_autofree char *utterances =
+        cep_cli_format_count (cep_partition_get_n_utterances (partition));
+      g_autofree char *frames = cep_cli_format_count (cep_partition_get_n_frames (partition));
+
+      /* Translators: "dev/: 12 utterances, 3,456 frames × 28, labelled". */
+      printf (_("%s: %s utterances, %s frames × %u, %s\n"),
+              cep_partition_get_folder (partition), utterances, frames,
+              cep_partition_get_feature_dim (partition),
+              cep_partition_is_labelled (partition) ? _("labelled") : _("unlabelled"));
       return;
     }
   builder = json_builder_new ();
@@ -52,7 +60,7 @@ run_import (const char            *audio_dir,
             CepPhonemeTable       *table,
             gboolean               json)
 {
-  g_autoptr(CepCliProgress) progress = cep_cli_progress_new ("import", "files");
+  g_autoptr(CepCliProgress) progress = cep_cli_progress_new ("import", _("files"));
   g_autoptr(CepPartition) partition = NULL;
   g_autoptr(GError) error = NULL;
   CepLoadOptions load_options;
@@ -101,10 +109,10 @@ cep_cli_import_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry own[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Partition folder to write (mfcc/ and transcript/ inside; required)", "DIR" },
+      N_("Partition folder to write (mfcc/ and transcript/ inside; required)"), "DIR" },
     { "phonemes", 0, 0, G_OPTION_ARG_FILENAME, &phonemes,
-      "Phoneme table for the alignments (default: HW1P2's)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON instead of text", NULL },
+      N_("Phoneme table for the alignments (default: HW1P2's)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of text"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
   };
 
@@ -112,15 +120,16 @@ cep_cli_import_run (int    argc,
   g_array_append_vals (entries, own, G_N_ELEMENTS (own));
   cep_cli_mfcc_options_add (&mfcc_flags, entries);
   if (!cep_cli_parse_options ("import", "AUDIO_DIR --out PARTITION_DIR",
-                              "Every NAME.wav/.flac/.ogg becomes mfcc/NAME.npy; an alignment "
-                              "NAME.lab or NAME.tsv beside it\n(Audacity labels: start, end in "
-                              "seconds and a phoneme, tab-separated) becomes transcript/NAME.npy."
-                              "\nExit status: 0 done, 1 usage error, 2 invalid input, "
-                              "3 output not written.",
+                              N_("Every NAME.wav/.flac/.ogg becomes mfcc/NAME.npy; an alignment "
+                                 "NAME.lab or NAME.tsv beside it\n(Audacity labels: start, end "
+                                 "in seconds and a phoneme, tab-separated) becomes "
+                                 "transcript/NAME.npy.\nExit status: 0 done, 1 usage error, "
+                                 "2 invalid input, 3 output not written."),
                               (GOptionEntry *) entries->data, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1 || out_dir == NULL)
-    exit_code = cep_cli_usage_error ("import", "needs one audio folder and --out DIR");
+    exit_code = cep_cli_usage_error ("import", "%s",
+                                     _("needs one audio folder and --out DIR"));
   else if (!cep_cli_mfcc_options_resolve (&mfcc_flags, &options, &error))
     exit_code = cep_cli_usage_error ("import", "%s", error->message);
   else if ((table = load_phoneme_table (phonemes, &error)) == NULL)

@@ -5,9 +5,11 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-cli-progress.h"
 #include "cep-dataset.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 typedef struct
@@ -118,11 +120,14 @@ print_class_counts (CepPartition *partition)
   gsize n_frames = cep_partition_get_n_frames (partition);
 
   cep_partition_get_class_counts (partition, counts);
-  printf ("\nClasses in %s (%u):\n", cep_partition_get_name (partition), n_classes);
+  printf ("\n");
+  printf (_("Classes in %s (%u):\n"), cep_partition_get_name (partition), n_classes);
   for (guint i = 0; i < n_classes; i++)
     {
-      printf ("  %-6s %9" G_GUINT64_FORMAT " %5.1f %%%s", cep_phoneme_table_get_name (table, i),
-              counts[i], n_frames ? 100.0 * counts[i] / n_frames : 0.0,
+      g_autofree char *count = cep_cli_format_count (counts[i]);
+
+      printf ("  %-6s %9s %5.1f %%%s", cep_phoneme_table_get_name (table, i),
+              count, n_frames ? 100.0 * counts[i] / n_frames : 0.0,
               (i % 4 == 3 || i + 1 == n_classes) ? "\n" : "");
     }
 }
@@ -134,8 +139,10 @@ print_skipped (CepPartition *partition)
 
   if (skipped->len == 0)
     return;
-  printf ("\nSkipped %u file%s in %s:\n", skipped->len, skipped->len == 1 ? "" : "s",
-          cep_partition_get_name (partition));
+  printf ("\n");
+  printf (g_dngettext (NULL, "Skipped %u file in %s:\n", "Skipped %u files in %s:\n",
+                       skipped->len),
+          skipped->len, cep_partition_get_name (partition));
   for (guint i = 0; i < skipped->len; i++)
     printf ("  %s\n", ((CepSkippedFile *) g_ptr_array_index (skipped, i))->reason);
 }
@@ -144,16 +151,24 @@ static void
 print_text (CepDataset *dataset,
             GPtrArray  *partitions)
 {
-  printf ("Dataset: %s\n\n", cep_dataset_get_root (dataset));
-  printf ("%-20s %10s %12s %5s  %s\n", "Partition", "Utterances", "Frames", "Dim", "Labels");
+  g_autofree char *partition_heading = cep_cli_format_cell (_("Partition"), -20);
+  g_autofree char *utterances_heading = cep_cli_format_cell (_("Utterances"), 10);
+  g_autofree char *frames_heading = cep_cli_format_cell (_("Frames"), 12);
+  g_autofree char *dim_heading = cep_cli_format_cell (_("Dim"), 5);
+
+  printf (_("Dataset: %s\n\n"), cep_dataset_get_root (dataset));
+  printf ("%s %s %s %s  %s\n", partition_heading, utterances_heading, frames_heading,
+          dim_heading, _("Labels"));
   for (guint i = 0; i < partitions->len; i++)
     {
       CepPartition *partition = g_ptr_array_index (partitions, i);
+      guint n_utterances = cep_partition_get_n_utterances (partition);
+      g_autofree char *utterances = cep_cli_format_count (n_utterances);
+      g_autofree char *frames = cep_cli_format_count (cep_partition_get_n_frames (partition));
 
-      printf ("%-20s %10u %12" G_GSIZE_FORMAT " %5u  %s\n", cep_partition_get_name (partition),
-              cep_partition_get_n_utterances (partition), cep_partition_get_n_frames (partition),
-              cep_partition_get_feature_dim (partition),
-              cep_partition_is_labelled (partition) ? "yes" : "no");
+      printf ("%-20s %10s %12s %5u  %s\n", cep_partition_get_name (partition), utterances,
+              frames, cep_partition_get_feature_dim (partition),
+              cep_partition_is_labelled (partition) ? _("yes") : _("no"));
     }
   for (guint i = 0; i < partitions->len; i++)
     {
@@ -180,7 +195,7 @@ load_partitions (CepDataset            *dataset,
 
       if (options->partition != NULL && !g_str_equal (options->partition, names[i]))
         continue;
-      progress = cep_cli_progress_new (names[i], "files");
+      progress = cep_cli_progress_new (names[i], _("files"));
       partition = cep_dataset_load_partition (dataset, names[i], cep_cli_get_cancellable (),
                                               cep_cli_progress_func, progress, error);
       if (partition == NULL)
@@ -190,7 +205,7 @@ load_partitions (CepDataset            *dataset,
   if (options->partition != NULL && partitions->len == 0)
     {
       g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NO_PARTITION,
-                   "%s: no partition called “%s”", cep_dataset_get_root (dataset),
+                   _("%s: no partition called “%s”"), cep_dataset_get_root (dataset),
                    options->partition);
       return FALSE;
     }
@@ -230,13 +245,14 @@ cep_cli_inspect_run (int    argc,
   InspectOptions options = { 0 };
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &options.json, "Print JSON instead of text", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options.json, N_("Print JSON instead of text"),
+      NULL },
     { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &options.skip_bad,
-      "Skip invalid files and report them instead of failing", NULL },
+      N_("Skip invalid files and report them instead of failing"), NULL },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &options.partition,
-      "Inspect only this partition", "NAME" },
+      N_("Inspect only this partition"), "NAME" },
     { "phonemes", 0, 0, G_OPTION_ARG_FILENAME, &options.phonemes,
-      "Phoneme table (one symbol per line; default: HW1P2's 42)", "FILE" },
+      N_("Phoneme table (one symbol per line; default: HW1P2's 42)"), "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
@@ -246,12 +262,12 @@ cep_cli_inspect_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
 
   if (!cep_cli_parse_options ("inspect", "[DATASET]",
-                              "Exit status: 0 valid, 1 usage error, 2 invalid data.",
+                              N_("Exit status: 0 valid, 1 usage error, 2 invalid data."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest != NULL && g_strv_length (rest) > 1)
     {
-      exit_code = cep_cli_usage_error ("inspect", "expected one dataset folder");
+      exit_code = cep_cli_usage_error ("inspect", "%s", _("expected one dataset folder"));
       goto out;
     }
 

@@ -6,6 +6,8 @@
 
 #include "cep-cli-mask-flags.h"
 
+#include <glib/gi18n.h>
+
 void
 cep_cli_mask_flags_init (CepCliMaskFlags *flags)
 {
@@ -21,13 +23,13 @@ cep_cli_mask_flags_init (CepCliMaskFlags *flags)
   { name, help, arg, TRUE, G_STRUCT_OFFSET (CepCliMaskFlags, field), 0, WIDTH_MAX, FALSE, FALSE }
 
 static const CepCliNumberSpec specs[] = {
-  SPEC ("freq-masks", freq_masks, "Most frequency bands masked (turns masks on)", "N"),
-  SPEC ("freq-width-min", freq_width_min, "Narrowest frequency band", "W"),
-  SPEC ("freq-width-max", freq_width_max, "Widest frequency band", "W"),
-  SPEC ("time-masks", time_masks, "Most time bands masked (turns masks on)", "M"),
-  SPEC ("time-width-min", time_width_min, "Shortest time band", "W"),
-  SPEC ("time-width-max", time_width_max, "Longest time band", "W"),
-  { "mask-prob", "Chance that a sample is masked (default 1)", "P", FALSE,
+  SPEC ("freq-masks", freq_masks, N_("Most frequency bands masked (turns masks on)"), "N"),
+  SPEC ("freq-width-min", freq_width_min, N_("Narrowest frequency band"), "W"),
+  SPEC ("freq-width-max", freq_width_max, N_("Widest frequency band"), "W"),
+  SPEC ("time-masks", time_masks, N_("Most time bands masked (turns masks on)"), "M"),
+  SPEC ("time-width-min", time_width_min, N_("Shortest time band"), "W"),
+  SPEC ("time-width-max", time_width_max, N_("Longest time band"), "W"),
+  { "mask-prob", N_("Chance that a sample is masked (default 1)"), "P", FALSE,
     G_STRUCT_OFFSET (CepCliMaskFlags, probability), 0, 1, FALSE, FALSE },
 };
 #undef SPEC
@@ -40,7 +42,7 @@ cep_cli_mask_flags_add_entries (CepCliMaskFlags *flags,
 {
   const GOptionEntry per_batch = {
     "mask-per-batch", 0, 0, G_OPTION_ARG_NONE, &flags->per_batch,
-    "One mask for the whole batch (as the seed notebook)", NULL,
+    N_("One mask for the whole batch (as the seed notebook)"), NULL,
   };
 
   cep_cli_number_add_entries (specs, G_N_ELEMENTS (specs), flags->texts, entries);

@@ -6,6 +6,8 @@
 
 #include "cep-cli-mfcc-options.h"
 
+#include <glib/gi18n.h>
+
 static const struct
 {
   const char    *name;
@@ -55,31 +57,32 @@ cep_cli_mfcc_options_add (CepCliMfccOptions *self,
                           GArray            *entries)
 {
   add_entry (entries, "sample-rate", G_OPTION_ARG_DOUBLE, &self->sample_rate,
-             "Resample to this rate before analysis (default 16000)", "HZ");
+             N_("Resample to this rate before analysis (default 16000)"), "HZ");
   add_entry (entries, "frame-length", G_OPTION_ARG_DOUBLE, &self->frame_length_ms,
-             "Frame length (default 25)", "MS");
+             N_("Frame length (default 25)"), "MS");
   add_entry (entries, "frame-shift", G_OPTION_ARG_DOUBLE, &self->frame_shift_ms,
-             "Frame shift (default 10)", "MS");
+             N_("Frame shift (default 10)"), "MS");
   add_entry (entries, "num-mel-bins", G_OPTION_ARG_INT, &self->num_mel_bins,
-             "Mel filters (default 40)", "N");
+             N_("Mel filters (default 40)"), "N");
   add_entry (entries, "num-ceps", G_OPTION_ARG_INT, &self->num_ceps,
-             "Cepstral coefficients kept (default 28)", "N");
+             N_("Cepstral coefficients kept (default 28)"), "N");
   add_entry (entries, "low-freq", G_OPTION_ARG_DOUBLE, &self->low_freq,
-             "Lowest filterbank frequency (default 20)", "HZ");
+             N_("Lowest filterbank frequency (default 20)"), "HZ");
   add_entry (entries, "high-freq", G_OPTION_ARG_DOUBLE, &self->high_freq,
-             "Highest filterbank frequency; 0 = Nyquist, negative = offset from Nyquist", "HZ");
+             N_("Highest filterbank frequency; 0 = Nyquist, negative = offset from Nyquist"),
+             "HZ");
   add_entry (entries, "preemphasis", G_OPTION_ARG_DOUBLE, &self->preemphasis,
-             "Pre-emphasis coefficient (default 0.97)", "C");
+             N_("Pre-emphasis coefficient (default 0.97)"), "C");
   add_entry (entries, "lifter", G_OPTION_ARG_DOUBLE, &self->lifter,
-             "Cepstral lifter (default 22; 0 = none)", "L");
+             N_("Cepstral lifter (default 22; 0 = none)"), "L");
   add_entry (entries, "window", G_OPTION_ARG_STRING, &self->window,
-             "povey (default), hanning, hamming, rectangular or blackman", "TYPE");
+             N_("povey (default), hanning, hamming, rectangular or blackman"), "TYPE");
   add_entry (entries, "use-energy", G_OPTION_ARG_NONE, &self->use_energy,
-             "Replace C0 by the log energy", NULL);
+             N_("Replace C0 by the log energy"), NULL);
   add_entry (entries, "no-snip-edges", G_OPTION_ARG_NONE, &self->no_snip_edges,
-             "Kaldi's reflected edge frames instead of whole frames only", NULL);
+             N_("Kaldi's reflected edge frames instead of whole frames only"), NULL);
   add_entry (entries, "no-remove-dc", G_OPTION_ARG_NONE, &self->no_remove_dc,
-             "Keep each frame's DC offset", NULL);
+             N_("Keep each frame's DC offset"), NULL);
 }
 
 static gboolean
@@ -96,7 +99,8 @@ resolve_window (const char     *name,
         return TRUE;
       }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "unknown window “%s” (povey, hanning, hamming, rectangular, blackman)", name);
+               _("unknown window “%s” (povey, hanning, hamming, rectangular, blackman)"),
+               name);
   return FALSE;
 }
 
@@ -109,7 +113,7 @@ cep_cli_mfcc_options_resolve (CepCliMfccOptions  *self,
   if (self->num_mel_bins <= 0 || self->num_ceps <= 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--num-mel-bins and --num-ceps must be positive");
+                   _("--num-mel-bins and --num-ceps must be positive"));
       return FALSE;
     }
   options->sample_rate = self->sample_rate;

@@ -7,6 +7,7 @@
 #include "cep-cli-number.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <math.h>
 
 static gboolean
@@ -15,7 +16,8 @@ bad_value (const char  *flag,
            const char  *text,
            GError     **error)
 {
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: expected %s, not “%s”",
+  /* Translators: "--epochs: expected a whole number in [1, 100000], not “x”". */
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("%s: expected %s, not “%s”"),
                flag, expected, text);
   return FALSE;
 }
@@ -28,8 +30,11 @@ cep_cli_number_uint (const char  *flag,
                      guint64     *value,
                      GError     **error)
 {
-  g_autofree char *expected = g_strdup_printf ("a whole number in [%" G_GUINT64_FORMAT ", %"
-                                               G_GUINT64_FORMAT "]", min, max);
+  /* The bounds are written as the flag is typed (no digit grouping), whatever the locale. */
+  g_autofree char *min_text = g_strdup_printf ("%" G_GUINT64_FORMAT, min);
+  g_autofree char *max_text = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+  g_autofree char *expected = g_strdup_printf (_("a whole number in [%s, %s]"), min_text,
+                                               max_text);
   guint64 parsed;
 
   /* g_ascii_string_to_unsigned refuses signs, spaces, fractions and overflow. */
@@ -49,10 +54,17 @@ cep_cli_number_double (const char  *flag,
                        double      *value,
                        GError     **error)
 {
-  g_autofree char *expected = g_strdup_printf ("a number in %c%g, %g%c", min_included ? '[' : '(',
-                                               min, max, max_included ? ']' : ')');
+  /* Bounds with a decimal point in every locale: that is how the flag must be typed. */
+  char min_text[G_ASCII_DTOSTR_BUF_SIZE], max_text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *expected = NULL;
   char *end = NULL;
   double parsed;
+
+  g_ascii_formatd (min_text, sizeof min_text, "%g", min);
+  g_ascii_formatd (max_text, sizeof max_text, "%g", max);
+  /* Translators: the first and last %c are "[" or "(", "]" or ")"; the interval's bounds. */
+  expected = g_strdup_printf (_("a number in %c%s, %s%c"), min_included ? '[' : '(', min_text,
+                              max_text, max_included ? ']' : ')');
 
   if (text == NULL || *text == '\0')
     return bad_value (flag, expected, "", error);

@@ -10,6 +10,7 @@
 #include "cep-plot-file.h"
 #include "cep-run.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 typedef struct
@@ -34,7 +35,7 @@ run_plot (const char      *run_dir,
 
   if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (&error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such run directory",
+      g_set_error (&error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("%s: no such run directory"),
                    run_dir);
       return cep_cli_fail ("plot", error, CEP_CLI_EXIT_INVALID_DATA);
     }
@@ -52,7 +53,7 @@ run_plot (const char      *run_dir,
   cep_training_figure_clear (&figure);
   if (!ok)
     return cep_cli_fail ("plot", error, CEP_CLI_EXIT_OUTPUT);
-  printf ("%s: %u steps, %u epochs\n", flags->png != NULL ? flags->png
+  printf (_("%s: %u steps, %u epochs\n"), flags->png != NULL ? flags->png
                                         : flags->svg != NULL ? flags->svg : flags->csv,
           curves->step->len, curves->epoch->len);
   return CEP_CLI_EXIT_OK;
@@ -66,29 +67,29 @@ cep_cli_plot_run (int    argc,
   g_auto(GStrv) rest = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Write a PNG", "OUT" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Write an SVG", "OUT" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, "Write the metrics as CSV: one row per "
-      "epoch in OUT, one per step in OUT-steps (before the extension)", "OUT" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, "Width in pixels (default 1000)", "W" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, "Height in pixels (default 700)", "H" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Write a PNG"), "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Write an SVG"), "OUT" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, N_("Write the metrics as CSV: one row per "
+         "epoch in OUT, one per step in OUT-steps (before the extension)"), "OUT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, N_("Width in pixels (default 1000)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, N_("Height in pixels (default 700)"), "H" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("plot", "RUNDIR",
-                              "Loss (log scale) and accuracy over optimizer steps: every batch, "
-                              "the epoch means of training, and dev.\nExit status: 0 written, "
-                              "1 usage error, 2 invalid run, 3 file not written.",
+                              N_("Loss (log scale) and accuracy over optimizer steps: every batch, "
+                                 "the epoch means of training, and dev.\nExit status: 0 written, "
+                                 "1 usage error, 2 invalid run, 3 file not written."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
-    exit_code = cep_cli_usage_error ("plot", "expected one RUNDIR");
+    exit_code = cep_cli_usage_error ("plot", "%s", _("expected one RUNDIR"));
   else if (flags.png == NULL && flags.svg == NULL && flags.csv == NULL)
-    exit_code = cep_cli_usage_error ("plot", "--png, --svg or --csv is required");
+    exit_code = cep_cli_usage_error ("plot", "%s", _("--png, --svg or --csv is required"));
   else if (flags.width < 100 || flags.height < 100 || flags.width > 10000
            || flags.height > 10000)
-    exit_code = cep_cli_usage_error ("plot", "--width and --height must be 100 to 10000");
+    exit_code = cep_cli_usage_error ("plot", "%s", _("--width and --height must be 100 to 10000"));
   else
     exit_code = run_plot (rest[0], &flags);
 

@@ -5,7 +5,9 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli-progress.h"
+#include "cep-cli-format.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -57,11 +59,16 @@ draw (CepCliProgress *self,
   double elapsed = (now_us - self->started_us) / (double) G_USEC_PER_SEC;
   double rate = elapsed > 0 ? done / elapsed : 0;
   char eta[32] = "--:--";
+  g_autofree char *done_text = cep_cli_format_count (done);
+  g_autofree char *total_text = cep_cli_format_count (total);
 
   if (rate > 0 && total >= done)
     format_duration ((total - done) / rate, eta);
-  fprintf (stderr, "\r\033[K%s: %" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT " %s (%.0f%%), %.1f %s/s, ETA %s",
-           self->label, done, total, self->unit,
+  fputs ("\r\033[K", stderr);
+  /* Translators: "train: 1,200/5,000 frames (24%), 310.5 frames/s, ETA 0:12"; the second and
+   * fifth %s are the unit (a plural noun), the last the time left. */
+  fprintf (stderr, _("%s: %s/%s %s (%.0f%%), %.1f %s/s, ETA %s"),
+           self->label, done_text, total_text, self->unit,
            total > 0 ? 100.0 * done / total : 100.0, rate, self->unit, eta);
   fflush (stderr);
   self->drawn = TRUE;

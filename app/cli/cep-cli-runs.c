@@ -7,25 +7,29 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-format.h"
 #include "cep-run-history.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
+/* The status as JSON's "status" has it; NC_ marks the words so the table can show them
+ * translated (g_dpgettext2 with the same context) while JSON keeps them as they are. */
 static const char *
 status_word (CepRunStatus status)
 {
   switch (status)
     {
     case CEP_RUN_STATUS_FINISHED:
-      return "finished";
+      return NC_("run status", "finished");
     case CEP_RUN_STATUS_CANCELLED:
-      return "stopped";
+      return NC_("run status", "stopped");
     case CEP_RUN_STATUS_FAILED:
-      return "failed";
+      return NC_("run status", "failed");
     case CEP_RUN_STATUS_UNKNOWN:
     default:
-      return "incomplete";
+      return NC_("run status", "incomplete");
     }
 }
 
@@ -89,10 +93,21 @@ print_json (GPtrArray *runs)
 }
 
 static void
+print_heading (void)
+{
+  /* Translators: the headings of `cepstra-cli runs`' table. */
+  const char *headings[] = { _("RUN"), _("NAME"), _("STATUS"), _("EPOCHS"), _("BEST ACC"),
+                             _("DATASET") };
+  const int widths[] = { -28, -20, -10, -7, -9, 0 };
+  g_autofree char *row = cep_cli_format_row (headings, widths, G_N_ELEMENTS (headings));
+
+  printf ("%s\n", row);
+}
+
+static void
 print_table (GPtrArray *runs)
 {
-  printf ("%-28s %-20s %-10s %-7s %-9s %s\n", "RUN", "NAME", "STATUS", "EPOCHS", "BEST ACC",
-          "DATASET");
+  print_heading ();
   for (guint i = 0; i < runs->len; i++)
     {
       const CepRunInfo *info = g_ptr_array_index (runs, i);
@@ -104,13 +119,16 @@ print_table (GPtrArray *runs)
                                                                   cep_run_curves_has_dev (
                                                                     info->curves) ? "" : "*");
 
-      printf ("%-28s %-20s %-10s %-7s %-9s %s\n", info->id,
-              cep_experiment_get_display_name (info->experiment), status_word (info->status),
-              epochs, accuracy,
+      g_autofree char *status = cep_cli_format_cell (g_dpgettext2 (NULL, "run status",
+                                                                   status_word (info->status)),
+                                                     -10);
+
+      printf ("%-28s %-20s %s %-7s %-9s %s\n", info->id,
+              cep_experiment_get_display_name (info->experiment), status, epochs, accuracy,
               info->experiment->data.root != NULL ? info->experiment->data.root : "demo");
     }
   if (runs->len == 0)
-    printf ("(no runs)\n");
+    printf ("%s\n", _("(no runs)"));
 }
 
 int
@@ -125,31 +143,31 @@ cep_cli_runs_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &dataset,
-      "Only the runs of this dataset or a copy of it (\"demo\": the embedded one)",
+      N_("Only the runs of this dataset or a copy of it (\"demo\": the embedded one)"),
       "DATASET" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "Print JSON: runs[].{id, dir, name, status, epochs_done, epochs, best_accuracy, "
-      "accuracy_of, dataset, backend, can_resume}", NULL },
+      N_("Print JSON: runs[].{id, dir, name, status, epochs_done, epochs, best_accuracy, "
+         "accuracy_of, dataset, backend, can_resume}"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("runs", "[RUNS_FOLDER]",
-                              "The runs in RUNS_FOLDER (default: where the window and train "
-                              "keep them), newest first: name, status, epochs done, best "
-                              "accuracy (* : training accuracy, the run had no dev partition) "
-                              "and dataset.\nExit status: 0 listed, 1 usage error, 2 no such "
-                              "folder.",
+                              N_("The runs in RUNS_FOLDER (default: where the window and train "
+                                 "keep them), newest first: name, status, epochs done, best "
+                                 "accuracy (* : training accuracy, the run had no dev partition) "
+                                 "and dataset.\nExit status: 0 listed, 1 usage error, 2 no such "
+                                 "folder."),
                               entries, &argc, &argv, &exit_code))
     return exit_code;
   if (rest != NULL && g_strv_length (rest) > 1)
-    return cep_cli_usage_error ("runs", "expected at most one RUNS_FOLDER");
+    return cep_cli_usage_error ("runs", "%s", _("expected at most one RUNS_FOLDER"));
   folder = rest != NULL ? g_strdup (rest[0]) : cep_run_history_get_root ();
   /* The default folder not existing yet is no error: nothing has been trained. */
   if (rest != NULL && !g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
       g_autoptr(GError) error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                                             "%s: no such folder", folder);
+                                             _("%s: no such folder"), folder);
       return cep_cli_fail ("runs", error, CEP_CLI_EXIT_INVALID_DATA);
     }
   /* With --data, the runs of that dataset or of a copy of it, as the window finds them. */

@@ -12,6 +12,7 @@
 #include "cep-run-data.h"
 #include "cep-spectrogram-figure.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 typedef struct
@@ -100,7 +101,7 @@ draw (const SpectrogramFlags *flags,
   gboolean ok;
 
   if (utterance < 0)
-    return cep_cli_usage_error ("spectrogram", "%s: no utterance “%s”",
+    return cep_cli_usage_error ("spectrogram", _("%s: no utterance “%s”"),
                                 cep_partition_get_name (partition), flags->utterance);
   masks = mask_experiment (flags, run != NULL ? cep_run_data_get_experiment (run) : NULL,
                            &error);
@@ -122,7 +123,7 @@ draw (const SpectrogramFlags *flags,
   if (!cep_spectrogram_figure_init (&figure, partition, utterance, &options, &error))
     return cep_cli_usage_error ("spectrogram", "%s", error->message);
   ok = save (flags, &figure, &error);
-  printf ("%s: %s, %u frames, %u masks\n", flags->png != NULL ? flags->png : flags->svg,
+  printf (_("%s: %s, %u frames, %u masks\n"), flags->png != NULL ? flags->png : flags->svg,
           flags->utterance, figure.plot.n_frames, figure.plot.n_masks);
   cep_spectrogram_figure_clear (&figure);
   return ok ? CEP_CLI_EXIT_OK : cep_cli_fail ("spectrogram", error, CEP_CLI_EXIT_OUTPUT);
@@ -169,48 +170,49 @@ cep_cli_spectrogram_run (int    argc,
   g_auto(GStrv) rest = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "utterance", 'u', 0, G_OPTION_ARG_STRING, &flags.utterance, "Utterance (required)",
+    { "utterance", 'u', 0, G_OPTION_ARG_STRING, &flags.utterance, N_("Utterance (required)"),
       "NAME" },
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.partition,
-      "Partition (default: the training partition; with --run its dev partition)", "NAME" },
-    { "raw", 0, 0, G_OPTION_ARG_NONE, &flags.raw, "Values before normalization", NULL },
+      N_("Partition (default: the training partition; with --run its dev partition)"), "NAME" },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &flags.raw, N_("Values before normalization"), NULL },
     { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment,
-      "Show the seed notebook's SpecAugment masks", NULL },
+      N_("Show the seed notebook's SpecAugment masks"), NULL },
     { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, &flags.experiment,
-      "Masks, seed and context of this experiment.json (default: the run's)", "FILE" },
+      N_("Masks, seed and context of this experiment.json (default: the run's)"), "FILE" },
     { "model-view", 0, 0, G_OPTION_ARG_NONE, &flags.model_view,
-      "Masked values as 0, as the model sees them (default: tinted bands)", NULL },
+      N_("Masked values as 0, as the model sees them (default: tinted bands)"), NULL },
     { "sample-frame", 0, 0, G_OPTION_ARG_INT, &flags.sample_frame,
-      "The sample whose window is masked (default: the middle frame)", "F" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT64, &flags.batch, "Which draw (batch index, default 0)",
+      N_("The sample whose window is masked (default: the middle frame)"), "F" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT64, &flags.batch, N_("Which draw (batch index, default 0)"),
       "B" },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, "Seed of the masks", "S" },
-    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, "Context K of the window", "K" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &flags.seed, N_("Seed of the masks"), "S" },
+    { "context", 'k', 0, G_OPTION_ARG_INT, &flags.context, N_("Context K of the window"), "K" },
     { "run", 'r', 0, G_OPTION_ARG_FILENAME, &flags.run,
-      "Add this run's predictions as a second track", "RUNDIR" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, "Write a PNG", "OUT" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, "Write an SVG", "OUT" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, "Width in pixels (default 1200)", "W" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, "Height in pixels (default 500)", "H" },
+      N_("Add this run's predictions as a second track"), "RUNDIR" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Write a PNG"), "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Write an SVG"), "OUT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, N_("Width in pixels (default 1200)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, N_("Height in pixels (default 500)"), "H" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
   };
 
   if (!cep_cli_parse_options ("spectrogram", "[DATASET]",
-                              "Exit status: 0 written, 1 usage error (or no such utterance), "
-                              "2 invalid data or run, 3 file not written.",
+                              N_("Exit status: 0 written, 1 usage error (or no such utterance), "
+                                 "2 invalid data or run, 3 file not written."),
                               entries, &argc, &argv, &exit_code))
     goto out;
   if (flags.utterance == NULL)
-    exit_code = cep_cli_usage_error ("spectrogram", "--utterance is required");
+    exit_code = cep_cli_usage_error ("spectrogram", "%s", _("--utterance is required"));
   else if (flags.png == NULL && flags.svg == NULL)
-    exit_code = cep_cli_usage_error ("spectrogram", "--png or --svg is required");
+    exit_code = cep_cli_usage_error ("spectrogram", "%s", _("--png or --svg is required"));
   else if (rest != NULL && (g_strv_length (rest) > 1 || flags.run != NULL))
-    exit_code = cep_cli_usage_error ("spectrogram", "expected at most one DATASET (none with "
-                                     "--run)");
+    exit_code = cep_cli_usage_error ("spectrogram", "%s",
+                                     _("expected at most one DATASET (none with --run)"));
   else if (flags.width < 100 || flags.height < 100 || flags.width > 10000
            || flags.height > 10000)
-    exit_code = cep_cli_usage_error ("spectrogram", "--width and --height must be 100 to 10000");
+    exit_code = cep_cli_usage_error ("spectrogram", "%s",
+                                     _("--width and --height must be 100 to 10000"));
   else
     exit_code = run_spectrogram (rest != NULL ? rest[0] : NULL, &flags);
 

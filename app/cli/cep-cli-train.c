@@ -8,6 +8,7 @@
 
 #include "cep-cli.h"
 #include "cep-backend.h"
+#include "cep-cli-format.h"
 #include "cep-cli-number.h"
 #include "cep-cli-experiment-flags.h"
 #include "cep-cli-progress.h"
@@ -18,6 +19,7 @@
 #include "cep-trainer.h"
 #include "cep-run-lock.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -138,10 +140,10 @@ check_flags (const TrainFlags  *flags,
   const char *problem = NULL;
 
   if (flags->resume != NULL && flags->out != NULL)
-    problem = "--resume continues a run in its own folder; --out is not allowed with it";
+    problem = _("--resume continues a run in its own folder; --out is not allowed with it");
   else if (flags->resume != NULL && flags_change_model_or_data (flags))
-    problem = "a resumed run keeps its experiment: only --epochs, --backend, --device and "
-              "--threads may be given with --resume";
+    problem = _("a resumed run keeps its experiment: only --epochs, --backend, --device and "
+                "--threads may be given with --resume");
   if (problem == NULL)
     return TRUE;
   g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, problem);
@@ -239,8 +241,9 @@ load_partition (CepDataset   *dataset,
                 const char   *name,
                 GError      **error)
 {
-  g_autofree char *label = g_strdup_printf ("loading %s", name);
-  g_autoptr(CepCliProgress) progress = cep_cli_progress_new (label, "files");
+  /* Translators: a progress line's label; %s is a partition such as train-clean-100. */
+  g_autofree char *label = g_strdup_printf (_("loading %s"), name);
+  g_autoptr(CepCliProgress) progress = cep_cli_progress_new (label, _("files"));
   CepPartition *partition;
 
   partition = cep_dataset_load_partition (dataset, name, cep_cli_get_cancellable (),
@@ -284,14 +287,18 @@ static void
 print_model (const CepExperiment *experiment)
 {
   const CepModelSpec *model = experiment->model;
+  g_autofree char *params = cep_cli_format_count (cep_model_spec_count_params (model));
+  g_autofree char *limit = cep_cli_format_count (model->param_limit);
+  g_autofree char *flops = cep_cli_format_count (cep_model_spec_count_flops (model));
 
-  fprintf (stderr, "model %s: K %u, %u blocks, %" G_GUINT64_FORMAT " parameters",
+  /* Translators: "model tiny: K 30, 9 blocks, 1,234,567 parameters"; then, one message each,
+   * " (limit 20,000,000)" and ", 2,469,134 FLOPs per sample". */
+  fprintf (stderr, _("model %s: K %u, %u blocks, %s parameters"),
            cep_experiment_get_display_name (experiment), model->context,
-           cep_model_spec_get_n_blocks (model), cep_model_spec_count_params (model));
+           cep_model_spec_get_n_blocks (model), params);
   if (model->param_limit > 0)
-    fprintf (stderr, " (limit %" G_GUINT64_FORMAT ")", model->param_limit);
-  fprintf (stderr, ", %" G_GUINT64_FORMAT " FLOPs per sample\n",
-           cep_model_spec_count_flops (model));
+    fprintf (stderr, _(" (limit %s)"), limit);
+  fprintf (stderr, _(", %s FLOPs per sample\n"), flops);
 }
 
 /* Progress */
@@ -317,6 +324,8 @@ draw_step (TrainReport           *report,
   guint64 total = (guint64) event->n_epochs * event->n_batches;
   double per_batch;
   char eta[32];
+  g_autofree char *batch = NULL;
+  g_autofree char *n_batches = NULL;
 
   if (!report->stepped)
     {
@@ -327,10 +336,14 @@ draw_step (TrainReport           *report,
   if (!report->terminal || (report->drawn && now - report->drawn_us < G_USEC_PER_SEC / 10))
     return;
   format_duration (per_batch * (double) (total - MIN (done, total)), eta);
-  fprintf (stderr, "\r\033[Kepoch %u/%u, batch %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-           ": loss %.4f, acc %.2f %%, %.0f samples/s, ETA %s", event->epoch + 1,
-           event->n_epochs, event->batch + 1, event->n_batches, event->loss,
-           100 * event->accuracy, event->samples_per_second, eta);
+  batch = cep_cli_format_count (event->batch + 1);
+  n_batches = cep_cli_format_count (event->n_batches);
+  fputs ("\r\033[K", stderr);
+  /* Translators: the progress line of a training: epoch, batch, the batch's loss and
+   * accuracy, throughput and the time left; ' groups the samples per second. */
+  fprintf (stderr, _("epoch %u/%u, batch %s/%s: loss %.4f, acc %.2f %%, %'.0f samples/s, "
+                     "ETA %s"), event->epoch + 1, event->n_epochs, batch, n_batches,
+           event->loss, 100 * event->accuracy, event->samples_per_second, eta);
   fflush (stderr);
   report->drawn = TRUE;
   report->drawn_us = now;
@@ -350,11 +363,15 @@ print_epoch (TrainReport           *report,
              const CepTrainerEvent *event)
 {
   erase_line (report);
-  fprintf (stderr, "epoch %u/%u: train loss %.4f, acc %.2f %%", event->epoch + 1,
+  /* Translators: one line per epoch, in three messages: the training loss and accuracy, then
+   * the dev partition's (when there is one), then throughput and the time so far. */
+  fprintf (stderr, _("epoch %u/%u: train loss %.4f, acc %.2f %%"), event->epoch + 1,
            event->n_epochs, event->loss, 100 * event->accuracy);
   if (event->has_dev)
-    fprintf (stderr, "; dev loss %.4f, acc %.2f %%", event->dev_loss, 100 * event->dev_accuracy);
-  fprintf (stderr, "; %.0f samples/s, %.1f s\n", event->samples_per_second, event->elapsed);
+    fprintf (stderr, _("; dev loss %.4f, acc %.2f %%"), event->dev_loss,
+             100 * event->dev_accuracy);
+  fprintf (stderr, _("; %'.0f samples/s, %.1f s\n"), event->samples_per_second,
+           event->elapsed);
   fflush (stderr);
 }
 
@@ -432,11 +449,12 @@ print_result (CepTrainer        *trainer,
 
   if (!json)
     {
-      printf ("run: %s\n", cep_trainer_get_run_dir (trainer));
+      printf (_("run: %s\n"), cep_trainer_get_run_dir (trainer));
       if (report->has_dev)
-        printf ("dev accuracy: %.2f %% (epoch %u; best %.2f %%)\n", 100 * report->dev_accuracy,
-                report->epochs_done, 100 * report->best_dev_accuracy);
-      printf ("training time: %.1f s\n", report->elapsed);
+        printf (_("dev accuracy: %.2f %% (epoch %u; best %.2f %%)\n"),
+                100 * report->dev_accuracy, report->epochs_done,
+                100 * report->best_dev_accuracy);
+      printf (_("training time: %.1f s\n"), report->elapsed);
       return;
     }
   builder = json_builder_new ();
@@ -584,7 +602,9 @@ cep_cli_train_batch_size_experiment (const char  *data,
       g_autoptr(CepTrainer) trainer = NULL;
       gboolean trained;
 
-      fprintf (stderr, "batch-size run %u of %u: %s, batch %u, %u epochs\n", i + 1, runs->len,
+      /* Translators: "batch-size run 2 of 3: mini-batch, batch 128, 4 epochs"; the name is
+       * the run's. */
+      fprintf (stderr, _("batch-size run %u of %u: %s, batch %u, %u epochs\n"), i + 1, runs->len,
                run->name, run->train.batch_size, run->train.epochs);
       g_mutex_init (&report.lock);
       trainer = run_trainer (run, train_partition, NULL, dir, FALSE, &report, error);
@@ -610,34 +630,35 @@ cep_cli_train_run (int    argc,
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, &flags.experiment,
-      "Start from this experiment.json (flags below override it)", "FILE" },
+      N_("Start from this experiment.json (flags below override it)"), "FILE" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &flags.data,
-      "Dataset root (default: the experiment's, else the embedded demo dataset)", "DIR" },
+      N_("Dataset root (default: the experiment's, else the embedded demo dataset)"), "DIR" },
     { "preset", 'm', 0, G_OPTION_ARG_STRING, &flags.preset,
-      "Model preset: tiny, full or baseline (default tiny)", "NAME" },
-    { "context", 'k', 0, G_OPTION_ARG_STRING, &flags.context_text, "Context K (default: the preset's)",
-      "K" },
-    { "epochs", 'n', 0, G_OPTION_ARG_STRING, &flags.epochs_text, "Epochs (default 5)", "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_STRING, &flags.batch_text, "Batch size (default 1024)", "B" },
-    { "lr", 0, 0, G_OPTION_ARG_STRING, &flags.lr_text, "Learning rate (default 0.001)", "LR" },
+      N_("Model preset: tiny, full or baseline (default tiny)"), "NAME" },
+    { "context", 'k', 0, G_OPTION_ARG_STRING, &flags.context_text,
+      N_("Context K (default: the preset's)"), "K" },
+    { "epochs", 'n', 0, G_OPTION_ARG_STRING, &flags.epochs_text, N_("Epochs (default 5)"), "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_STRING, &flags.batch_text, N_("Batch size (default 1024)"),
+      "B" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &flags.lr_text, N_("Learning rate (default 0.001)"), "LR" },
     { "subset", 0, 0, G_OPTION_ARG_STRING, &flags.subset_text,
-      "Train on a fixed random fraction of the frames", "F" },
-    { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment, "SpecAugment time and frequency "
-      "masks (the seed notebook's)", NULL },
-    { "seed", 's', 0, G_OPTION_ARG_STRING, &flags.seed_text, "Seed (default 0)", "S" },
-    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, "Backend: blas, ref or "
-      "vulkan (default blas; vulkan falls back to blas without a device)", "NAME" },
-    { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device, "The vulkan backend's device: an "
-      "index or part of its name (default: $CEPSTRA_VULKAN_DEVICE, else the best GPU)",
+      N_("Train on a fixed random fraction of the frames"), "F" },
+    { "augment", 'a', 0, G_OPTION_ARG_NONE, &flags.augment, N_("SpecAugment time and frequency "
+         "masks (the seed notebook's)"), NULL },
+    { "seed", 's', 0, G_OPTION_ARG_STRING, &flags.seed_text, N_("Seed (default 0)"), "S" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &flags.backend, N_("Backend: blas, ref or "
+         "vulkan (default blas; vulkan falls back to blas without a device)"), "NAME" },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &flags.device, N_("The vulkan backend's device: an "
+         "index or part of its name (default: $CEPSTRA_VULKAN_DEVICE, else the best GPU)"),
       "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_STRING, &flags.threads_text,
-      "Compute threads (default: one per core)", "N" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, "Run directory (default "
-      "$XDG_DATA_HOME/cepstra/runs/DATE-NAME)", "RUNDIR" },
+      N_("Compute threads (default: one per core)"), "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &flags.out, N_("Run directory (default "
+         "$XDG_DATA_HOME/cepstra/runs/DATE-NAME)"), "RUNDIR" },
     { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &flags.resume,
-      "Continue the run in RUNDIR from its last checkpoint", "RUNDIR" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &flags.name, "Name of the run", "NAME" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, "Print the result as JSON", NULL },
+      N_("Continue the run in RUNDIR from its last checkpoint"), "RUNDIR" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &flags.name, N_("Name of the run"), "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &flags.json, N_("Print the result as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
   };
   g_autoptr(GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
@@ -647,17 +668,17 @@ cep_cli_train_run (int    argc,
   cep_cli_experiment_flags_add_entries (&flags.experiment_flags, all);
 
   if (!cep_cli_parse_options ("train", NULL,
-                              "One line per epoch goes to stderr (and a progress line when it "
-                              "is a terminal); the run directory and the final dev accuracy\n"
-                              "go to stdout. Ctrl-C stops within one batch; the last completed "
-                              "epoch stays saved and --resume continues from it.\n"
-                              "Exit status: 0 trained, 1 usage error, 2 invalid experiment or "
-                              "data (or the loss diverged), 3 run directory not writable, "
-                              "130 interrupted.",
+                              N_("One line per epoch goes to stderr (and a progress line when it "
+                                 "is a terminal); the run directory and the final dev accuracy\n"
+                                 "go to stdout. Ctrl-C stops within one batch; the last completed "
+                                 "epoch stays saved and --resume continues from it.\n"
+                                 "Exit status: 0 trained, 1 usage error, 2 invalid experiment or "
+                                 "data (or the loss diverged), 3 run directory not writable, "
+                                 "130 interrupted."),
                               (const GOptionEntry *) all->data, &argc, &argv, &exit_code))
     goto out;
   if (rest != NULL)
-    exit_code = cep_cli_usage_error ("train", "unexpected argument “%s”", rest[0]);
+    exit_code = cep_cli_usage_error ("train", _("unexpected argument “%s”"), rest[0]);
   else if (!parse_numbers (&flags, &error))
     exit_code = cep_cli_usage_error ("train", "%s", error->message);
   else

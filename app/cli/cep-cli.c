@@ -11,6 +11,7 @@
 #include "cep-dataset.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <locale.h>
@@ -20,37 +21,37 @@
 #include <unistd.h>
 
 static const CepCliCommand commands[] = {
-  { "inspect", "Summarize a dataset: partitions, frames, classes, skipped files",
+  { "inspect", N_("Summarize a dataset: partitions, frames, classes, skipped files"),
     cep_cli_inspect_run },
-  { "features", "Compute Kaldi-compatible MFCCs of audio files", cep_cli_features_run },
-  { "import", "Turn a folder of audio files (and alignments) into a partition",
+  { "features", N_("Compute Kaldi-compatible MFCCs of audio files"), cep_cli_features_run },
+  { "import", N_("Turn a folder of audio files (and alignments) into a partition"),
     cep_cli_import_run },
-  { "batches", "Write the first assembled training batches to .npy files",
+  { "batches", N_("Write the first assembled training batches to .npy files"),
     cep_cli_batches_run },
-  { "make-demo", "Generate the demo dataset with espeak-ng", cep_cli_make_demo_run },
-  { "train", "Train a model: from an experiment.json or flags, into a run directory",
+  { "make-demo", N_("Generate the demo dataset with espeak-ng"), cep_cli_make_demo_run },
+  { "train", N_("Train a model: from an experiment.json or flags, into a run directory"),
     cep_cli_train_run },
-  { "eval", "Loss and accuracy of a run's checkpoint on a labelled partition",
+  { "eval", N_("Loss and accuracy of a run's checkpoint on a labelled partition"),
     cep_cli_eval_run },
-  { "predict", "Write a Kaggle submission (id,label) for a partition", cep_cli_predict_run },
-  { "depmatrix", "Which output frames depend on which input frames (dependency matrix)",
+  { "predict", N_("Write a Kaggle submission (id,label) for a partition"), cep_cli_predict_run },
+  { "depmatrix", N_("Which output frames depend on which input frames (dependency matrix)"),
     cep_cli_depmatrix_run },
-  { "confusion", "Confusion matrix and per-class accuracy, precision, recall, F1",
+  { "confusion", N_("Confusion matrix and per-class accuracy, precision, recall, F1"),
     cep_cli_confusion_run },
-  { "plot", "Draw a run's loss and accuracy curves (PNG or SVG), or its metrics as CSV",
+  { "plot", N_("Draw a run's loss and accuracy curves (PNG or SVG), or its metrics as CSV"),
     cep_cli_plot_run },
-  { "compare", "Overlay runs' loss, accuracy or learning rate against steps, epochs or "
-    "seconds", cep_cli_compare_run },
-  { "spectrogram", "Draw an utterance with its phonemes, masks and a run's predictions",
+  { "compare", N_("Overlay runs' loss, accuracy or learning rate against steps, epochs or "
+    "seconds"), cep_cli_compare_run },
+  { "spectrogram", N_("Draw an utterance with its phonemes, masks and a run's predictions"),
     cep_cli_spectrogram_run },
-  { "bench", "Benchmark the backends: seed product, training and inference throughput",
+  { "bench", N_("Benchmark the backends: seed product, training and inference throughput"),
     cep_cli_bench_run },
-  { "backends", "List the backends and devices this machine can train on",
+  { "backends", N_("List the backends and devices this machine can train on"),
     cep_cli_backends_run },
-  { "runs", "List the runs, newest first, with their status and best accuracy",
+  { "runs", N_("List the runs, newest first, with their status and best accuracy"),
     cep_cli_runs_run },
-  { "annotate", "Set a run's name and notes", cep_cli_annotate_run },
-  { "trash", "Move runs to the trash", cep_cli_trash_run },
+  { "annotate", N_("Set a run's name and notes"), cep_cli_annotate_run },
+  { "trash", N_("Move runs to the trash"), cep_cli_trash_run },
   { NULL, NULL, NULL },
 };
 
@@ -66,15 +67,15 @@ static void
 print_main_help (FILE *stream)
 {
   fprintf (stream,
-           "Usage: cepstra-cli COMMAND [OPTION…]\n\n"
-           "Cepstra %s: train frame-level phoneme classifiers on MFCC features.\n\n"
-           "Commands:\n",
+           _("Usage: cepstra-cli COMMAND [OPTION…]\n\n"
+             "Cepstra %s: train frame-level phoneme classifiers on MFCC features.\n\n"
+             "Commands:\n"),
            PACKAGE_VERSION);
   for (const CepCliCommand *c = commands; c->name != NULL; c++)
-    fprintf (stream, "  %-10s  %s\n", c->name, c->summary);
-  fprintf (stream,
-           "\nRun “cepstra-cli COMMAND --help” for the options of a command.\n"
-           "Without a dataset path, commands use the embedded demo dataset.\n");
+    fprintf (stream, "  %-11s  %s\n", c->name, _(c->summary));
+  fprintf (stream, "\n%s\n%s\n",
+           _("Run “cepstra-cli COMMAND --help” for the options of a command."),
+           _("Without a dataset path, commands use the embedded demo dataset."));
 }
 
 static const CepCliCommand *
@@ -115,7 +116,7 @@ cep_cli_main (int    argc,
   command = find_command (argv[1]);
   if (command == NULL)
     {
-      fprintf (stderr, "cepstra-cli: unknown command “%s”\n\n", argv[1]);
+      fprintf (stderr, _("cepstra-cli: unknown command “%s”\n\n"), argv[1]);
       print_main_help (stderr);
       return CEP_CLI_EXIT_USAGE;
     }
@@ -137,8 +138,11 @@ cep_cli_parse_options (const char          *name,
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
 
+  /* GOption looks the parameter string, the description and every entry's text up in this
+   * domain when it prints --help, so the commands hand it their N_()-marked originals. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   summary = g_strdup_printf ("cepstra-cli %s: %s", name,
-                             find_command (name) ? find_command (name)->summary : "");
+                             find_command (name) ? _(find_command (name)->summary) : "");
   g_option_context_set_summary (context, summary);
   if (description != NULL)
     g_option_context_set_description (context, description);
@@ -201,7 +205,8 @@ cep_cli_usage_error (const char *name,
   va_end (args);
   {
     g_autofree char *line = one_line (message);
-    fprintf (stderr, "cepstra-cli %s: %s\nTry “cepstra-cli %s --help”.\n", name, line, name);
+    fprintf (stderr, "cepstra-cli %s: %s\n", name, line);
+    fprintf (stderr, _("Try “cepstra-cli %s --help”.\n"), name);
   }
   return CEP_CLI_EXIT_USAGE;
 }
@@ -214,7 +219,7 @@ cep_cli_fail (const char   *name,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || g_cancellable_is_cancelled (cep_cli_get_cancellable ()))
     {
-      fprintf (stderr, "cepstra-cli %s: cancelled\n", name);
+      fprintf (stderr, "cepstra-cli %s: %s\n", name, _("cancelled"));
       return CEP_CLI_EXIT_CANCELLED;
     }
   {
@@ -294,8 +299,8 @@ cep_cli_resolve_dataset (const char  *path,
   root = cep_dataset_find_demo_root ();
   if (root == NULL)
     g_set_error (error, CEP_DATASET_ERROR, CEP_DATASET_ERROR_NOT_FOUND,
-                 "no dataset given and the embedded demo dataset was not found "
-                 "(set CEPSTRA_DEMO_DIR or pass a dataset folder)");
+                 _("no dataset given and the embedded demo dataset was not found "
+                   "(set CEPSTRA_DEMO_DIR or pass a dataset folder)"));
   return root;
 }
 
