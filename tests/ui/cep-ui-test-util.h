@@ -54,6 +54,11 @@ void             cep_ui_test_assert_drawn    (GtkWidget       *root,
  * report through (cep_widget_report*); returns the messages they receive, in order (error
  * dialogs as "HEADING: MESSAGE"), owned by @widget. */
 GPtrArray       *cep_ui_test_capture_reports (GtkWidget    *widget);
+/* The template child @name (bound with gtk_widget_class_bind_template_child) of @root or of
+ * the first descendant whose template has one: a page's named widgets wherever the page's
+ * parts keep them. NULL when none has it. */
+GObject         *cep_ui_test_find_child      (GtkWidget    *root,
+                                              const char   *name);
 /* Renders @widget to $G_TEST_BUILDDIR/screenshots/@name.png and returns the image. */
 cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *widget,
                                               const char   *name);
