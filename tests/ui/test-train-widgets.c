@@ -273,7 +273,7 @@ test_batch_size_queue (void)
   g_autoptr (CepExperiment) first = NULL;
   const char * const *finished;
   const char *names[] = { "sgd", "mini-batch-128", "full-batch" };
-  const char *dirs[] = { "/runs/a", "/runs/b", "/runs/c" };
+  const char *dirs[] = { "/runs/a", "/runs/b", "/runs/c", NULL };
 
   g_assert_false (cep_batch_size_queue_is_active (queue));
   cep_batch_size_queue_begin (queue, base, 100000);

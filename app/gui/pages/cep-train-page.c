@@ -537,6 +537,9 @@ cep_train_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
+  /* A listing under way keeps the history view alive past the page. */
+  if (self->run_history != NULL)
+    g_signal_handlers_disconnect_by_data (self->run_history, self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), CEP_TYPE_TRAIN_PAGE);
   cep_widget_unparent_children (GTK_WIDGET (self));
