@@ -157,7 +157,7 @@ cep_run_history_view_set_axis (CepRunHistoryView *self,
 {
   g_return_if_fail (CEP_IS_RUN_HISTORY_VIEW (self));
 
-  /* The list's "notify::selected" redraws. */
+  /* The drop-down's "notify::selected" redraws the comparison. */
   gtk_drop_down_set_selected (self->axis_dropdown, axis);
 }
 
