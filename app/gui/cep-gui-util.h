@@ -24,4 +24,25 @@ void cep_widget_report_error      (GtkWidget    *widget,
                                    const char   *heading,
                                    const GError *error);
 
+/* @widget's window, or NULL when it is not in one (what dialogs are made transient for). */
+GtkWindow *cep_widget_get_window  (GtkWidget    *widget);
+
+/* Opens @folder in the file manager; a failure is reported as a toast naming the folder. */
+void cep_widget_show_folder       (GtkWidget    *widget,
+                                   const char   *folder);
+
+/* Writes one file at @path; FALSE with @error set when it could not. */
+typedef gboolean (*CepExportFunc) (const char  *path,
+                                   gpointer     user_data,
+                                   GError     **error);
+
+/* Asks where to save (suggesting @suggested_name), calls @export there and reports the result
+ * from @widget ("Exported", or an error dialog); nothing when the person cancels. @destroy
+ * frees @user_data afterwards, whatever happened. */
+void cep_widget_export            (GtkWidget      *widget,
+                                   const char     *suggested_name,
+                                   CepExportFunc   export,
+                                   gpointer        user_data,
+                                   GDestroyNotify  destroy);
+
 G_END_DECLS

@@ -282,3 +282,24 @@ cep_train_settings_get_session (CepTrainSettings *self)
   g_return_val_if_fail (CEP_IS_TRAIN_SETTINGS (self), NULL);
   return self->session;
 }
+
+void
+cep_train_settings_set_backend (CepTrainSettings *self,
+                                const char       *backend,
+                                const char       *device)
+{
+  CepExperiment *experiment;
+
+  g_return_if_fail (CEP_IS_TRAIN_SETTINGS (self));
+  g_return_if_fail (backend != NULL);
+
+  experiment = cep_session_get_experiment (self->session);
+  if (g_strcmp0 (experiment->train.backend, backend) == 0
+      && g_strcmp0 (experiment->train.device, device) == 0)
+    return;
+  g_free (experiment->train.backend);
+  experiment->train.backend = g_strdup (backend);
+  g_free (experiment->train.device);
+  experiment->train.device = g_strdup (device);
+  cep_session_experiment_changed (self->session, CEP_SESSION_CHANGED_TRAIN);
+}

@@ -13,7 +13,9 @@
  * or to another (the momentum row shows for SGD only). The experiment struct stays the one
  * place the values live: setting a property writes it and emits the session's
  * "experiment-changed"; a change made elsewhere (another page, a run's settings) notifies the
- * properties. Enumerations are their CepExperiment*Kind values, seed a guint64.
+ * properties. Enumerations are their CepExperiment*Kind values, seed a guint64. The backend
+ * and its device are set together (cep_train_settings_set_backend()): a device belongs to one
+ * backend, so neither is a property of its own.
  */
 #pragma once
 
@@ -28,5 +30,10 @@ G_DECLARE_FINAL_TYPE (CepTrainSettings, cep_train_settings, CEP, TRAIN_SETTINGS,
 
 CepTrainSettings *cep_train_settings_new         (CepSession       *session);
 CepSession       *cep_train_settings_get_session (CepTrainSettings *self);
+/* The backend and device runs train on (@device NULL: the backend's default); one
+ * "experiment-changed" when either differs from the experiment's. */
+void              cep_train_settings_set_backend (CepTrainSettings *self,
+                                                  const char       *backend,
+                                                  const char       *device);
 
 G_END_DECLS

@@ -595,14 +595,19 @@ finish (CepTrainer *self,
                             : cancelled ? CEP_TRAINER_EVENT_CANCELLED
                                         : CEP_TRAINER_EVENT_FAILED);
   event.error = error;
-  /* A failure to log the end cannot change the outcome any more. */
-  emit (self, &event, TRUE, NULL);
+  /* The end is logged (a failure to log it cannot change the outcome any more) and the folder
+   * released before anyone hears of it: a listener that resumes or trashes the run at once
+   * finds it free, even while the window keeps this trainer to show its run. */
   if (self->metrics != NULL)
-    cep_metrics_log_sync (self->metrics, NULL);
-  /* Nothing more is written: the folder is free for a resume or the trash, even while the
-   * window keeps this trainer to show its run. */
+    {
+      g_autofree char *line = event_to_json (self, &event);
+
+      cep_metrics_log_append (self->metrics, line, NULL);
+      cep_metrics_log_sync (self->metrics, NULL);
+    }
   g_clear_pointer (&self->metrics, cep_metrics_log_free);
   g_clear_pointer (&self->run_lock, cep_run_lock_release);
+  emit (self, &event, FALSE, NULL);
   g_mutex_lock (&self->lock);
   self->outcome = error;
   g_mutex_unlock (&self->lock);

@@ -371,3 +371,15 @@ cep_ui_test_assert_drawn (GtkWidget       *root,
     g_error ("%s at %d,%d %dx%d is drawn with %u colours, fewer than %u: it is not shown",
              G_OBJECT_TYPE_NAME (widget), x, y, width, height, n_colors, min_colors);
 }
+
+GObject *
+cep_ui_test_find_child (GtkWidget  *root,
+                        const char *name)
+{
+  GObject *found = gtk_widget_get_template_child (root, G_OBJECT_TYPE (root), name);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); found == NULL && child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    found = cep_ui_test_find_child (child, name);
+  return found;
+}

@@ -69,5 +69,10 @@ cairo_surface_t *cep_ui_test_screenshot      (GtkWidget    *root,
 /* Saves @image as screenshot @name: for an image whose pixels the caller has checked. */
 void             cep_ui_test_save_screenshot (cairo_surface_t *image,
                                               const char      *name);
+/* The template child @name (bound with gtk_widget_class_bind_template_child) of @root or of
+ * the first descendant whose template has one: a page's named widgets wherever the page's
+ * parts keep them. NULL when none has it. */
+GObject         *cep_ui_test_find_child      (GtkWidget    *root,
+                                              const char   *name);
 
 G_END_DECLS

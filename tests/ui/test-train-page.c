@@ -57,8 +57,7 @@ static gpointer
 child (Fixture    *fixture,
        const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->page),
-                                                   CEP_TYPE_TRAIN_PAGE, name);
+  GObject *object = cep_ui_test_find_child (GTK_WIDGET (fixture->page), name);
 
   g_assert_nonnull (object);
   return object;

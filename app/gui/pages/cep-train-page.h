@@ -2,11 +2,12 @@
  *
  * cep-train-page.h: the Train page — training settings, the live run, and the run history.
  *
- * The form edits the session experiment's training settings (backend, optimizer, schedule,
- * batch size, epochs, subset, augmentation, seed). Start runs it through a
- * CepTrainController; its events update the progress and the curves at most once per frame.
- * The history lists every run of the dataset and overlays the chosen ones against steps,
- * epochs or wall time; the batch-size experiment (SGD, mini-batch, full batch) is one click.
+ * Composes the widgets of pages/train/: the form (CepTrainForm: the session experiment's
+ * training settings), the current run (CepTrainRunControls: buttons, progress and status;
+ * CepTrainLiveView: its curves) and the history (CepRunHistoryView: every run of the dataset,
+ * the chosen ones overlaid against steps, epochs or wall time). The page owns the run
+ * controller and the batch-size experiment (CepBatchSizeQueue: SGD, mini-batch, full batch in
+ * one click), and the train.* actions and shortcuts, which call into those parts.
  */
 #pragma once
 
