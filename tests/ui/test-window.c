@@ -173,6 +173,25 @@ minimum_height (GtkWidget *widget)
   return minimum;
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+  int        height;
+} SizeWait;
+
+/* The window's content size (its CSD shadow aside) has followed the requested size. */
+static gboolean
+has_size (gpointer data)
+{
+  SizeWait *wait = data;
+  int width = gtk_widget_get_width (wait->window);
+  int height = gtk_widget_get_height (wait->window);
+
+  return width <= wait->width && width >= wait->width - 20
+         && height <= wait->height && height >= wait->height - 20;
+}
+
 static void
 check_pages_at (CepWindow  *window,
                 int         width,
@@ -185,6 +204,9 @@ check_pages_at (CepWindow  *window,
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  /* Screenshots are of the size asked for: the X server resizes the window asynchronously. */
+  g_assert_true (cep_ui_test_wait_for (has_size, &(SizeWait) { GTK_WIDGET (window), width,
+                                                               height }, 5000));
   cep_ui_test_run_for (300);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {

@@ -108,6 +108,9 @@ diagram_column (const char *css_class,
   /* Bars stand on one line and titles sit under it, whatever the captions' lengths. */
   gtk_widget_set_valign (column, GTK_ALIGN_START);
   gtk_widget_set_size_request (bar_space, -1, bar_height (G_MAXUINT));
+  /* The bar fills its space from the bottom; the space itself keeps its height (an explicit
+   * vexpand stops the bar's from reaching the page). */
+  gtk_widget_set_vexpand (bar_space, FALSE);
   gtk_widget_set_valign (bar, GTK_ALIGN_END);
   gtk_widget_set_vexpand (bar, TRUE);
   gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
