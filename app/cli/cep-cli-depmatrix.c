@@ -151,7 +151,12 @@ print_text_summary (const CepDependencyMatrix *matrix,
   printf (_("%s (%s), frames %s–%s, stride %u, %s mode: "), flags->utterance,
           cep_partition_get_name (partition), first, last, matrix->stride,
           cep_dependency_mode_get_name (matrix->mode));
-  if (band)
+  if (matrix->context_past != matrix->context_future)
+    /* Translators: the window of an asymmetric model: inputs j − past .. j + future. */
+    printf (band ? _("matches the window j − %u ≤ i ≤ j + %u")
+                 : _("DIFFERS from the window j − %u ≤ i ≤ j + %u"), matrix->context_past,
+            matrix->context_future);
+  else if (band)
     printf (_("matches the band |i − j| ≤ %u"), matrix->context);
   else
     printf (_("DIFFERS from the band |i − j| ≤ %u"), matrix->context);
@@ -167,8 +172,9 @@ print_summary (const CepDependencyMatrix *matrix,
                double                     seconds)
 {
   guint64 leaks = 0, missing = 0;
-  gboolean band = cep_dependency_matrix_matches_band (matrix, matrix->context, &leaks,
-                                                      &missing);
+  gboolean band = cep_dependency_matrix_matches_window (matrix, matrix->context_past,
+                                                        matrix->context_future, &leaks,
+                                                        &missing);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
 
@@ -191,6 +197,8 @@ print_summary (const CepDependencyMatrix *matrix,
   MEMBER ("stride", int, matrix->stride);
   MEMBER ("inputs", int, matrix->n_inputs);
   MEMBER ("context", int, matrix->context);
+  MEMBER ("context_past", int, matrix->context_past);
+  MEMBER ("context_future", int, matrix->context_future);
   MEMBER ("matches_band", boolean, band);
   MEMBER ("outside_band", int, (gint64) leaks);
   MEMBER ("missing_in_band", int, (gint64) missing);

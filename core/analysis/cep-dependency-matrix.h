@@ -82,10 +82,11 @@ const char *cep_dependency_mode_get_name  (CepDependencyMode  mode);
 gboolean    cep_dependency_mode_from_name (const char        *name,
                                            CepDependencyMode *mode);
 
-/* Where the (2k+1)·@dim floats of the window of frame @t start, in a block that holds the
- * utterance with @pad zero frames on each side (@padded points at the first padding frame):
- * the shape of cep_context_window_start(). The analysis gives @pad >= 2k + 8, so an extraction that
- * strays up to k + 8 frames past a correct window still reads the private copy. */
+/* Where the (past+future+1)·@dim floats of the window of frame @t start (@k is the past
+ * side), in a block that holds the utterance with @pad zero frames on each side (@padded
+ * points at the first padding frame): the shape of cep_context_window_start(). The analysis
+ * gives @pad >= 2·max (past, future) + 8, so an extraction that strays up to max + 8 frames
+ * past a correct window still reads the private copy. */
 typedef const float *(*CepWindowFunc) (const float *padded,
                                        guint        pad,
                                        guint        dim,
@@ -138,7 +139,9 @@ typedef struct
   guint    n_outputs;       /* columns: output frames start .. start + n_outputs − 1 */
   gsize    start;
   guint    stride;
-  guint    context;         /* the model's K */
+  guint    context;         /* the model's K (max (past, future)) */
+  guint    context_past;    /* the model's window: frames before and after the current one */
+  guint    context_future;
   guint8  *depends;         /* n_inputs × n_outputs, row-major: 1 = output depends on input */
   float   *values;          /* n_inputs × n_outputs: L2 logit change or gradient norm; NULL in
                              * bool mode */
@@ -199,6 +202,13 @@ gboolean cep_dependency_matrix_matches_band     (const CepDependencyMatrix *matr
                                                  guint64                   *missing);
 
 /* The matrix as floats for a heatmap: 0/1 in bool mode, else the values. g_free(). */
+/* The same for an asymmetric window: output j may depend on inputs j − @past .. j + @future. */
+gboolean cep_dependency_matrix_matches_window   (const CepDependencyMatrix *matrix,
+                                                 guint                      past,
+                                                 guint                      future,
+                                                 guint64                   *leaks,
+                                                 guint64                   *missing);
+
 float   *cep_dependency_matrix_to_floats        (const CepDependencyMatrix *matrix);
 
 /* CSV: "input_frame,output_frame,depends[,sensitivity|gradient]", one row per cell, inputs

@@ -23,9 +23,9 @@ typedef struct
   GCancellable               *cancellable;
   CepDependencyMatrix        *matrix;
 
-  guint         k;
+  guint         k;               /* the window's past side, as CepWindowFunc takes it */
   guint         dim;
-  guint         window_floats;   /* (2K + 1) · D */
+  guint         window_floats;   /* (past + future + 1) · D */
   guint         n_classes;
   gsize         n_frames;        /* of the utterance */
   guint         pad;             /* zero frames on each side of the private copies */

@@ -638,6 +638,26 @@ on_dependency_progress (gsize    done,
   g_atomic_int_set (&self->progress_done, (gint) MIN (done, G_MAXINT));
 }
 
+/* An asymmetric model's window, j − past .. j + future, instead of a band. */
+static char *
+describe_window (const CepDependencyMatrix *matrix)
+{
+  guint64 leaks = 0, missing = 0;
+  g_autofree char *outside = NULL, *inside = NULL;
+
+  if (cep_dependency_matrix_matches_window (matrix, matrix->context_past,
+                                            matrix->context_future, &leaks, &missing))
+    return g_strdup_printf (_("Exactly its window: every output depends on the %u frames before "
+                              "it, itself and the %u after it, and on nothing else."),
+                            matrix->context_past, matrix->context_future);
+  outside = cep_format_count (leaks);
+  inside = cep_format_count (missing);
+  /* Translators: counts of cells, then the window's past and future frames. */
+  return g_strdup_printf (_("%s dependencies outside the window of %u past and %u future "
+                            "frames, %s missing inside it."), outside, matrix->context_past,
+                          matrix->context_future, inside);
+}
+
 static void
 describe_band (CepAnalyzePage            *self,
                const CepDependencyMatrix *matrix)
@@ -648,6 +668,8 @@ describe_band (CepAnalyzePage            *self,
   if (matrix->stride != 1)
     text = g_strdup_printf ("%u inputs × %u outputs (stride %u); K = %u", matrix->n_inputs,
                             matrix->n_outputs, matrix->stride, matrix->context);
+  else if (matrix->context_past != matrix->context_future)
+    text = describe_window (matrix);
   else if (cep_dependency_matrix_matches_band (matrix, matrix->context, &leaks, &missing))
     text = g_strdup_printf ("Exactly the ±%u band: every output depends on the %u frames "
                             "around it and on nothing else.", matrix->context,
