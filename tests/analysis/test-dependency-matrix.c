@@ -75,13 +75,13 @@ train_a_little (CepNetwork *network,
 }
 
 static void
-fixture_init (Fixture    *fixture,
-              const char *backend,
-              guint       k,
-              gsize       n_frames)
+fixture_init_spec (Fixture            *fixture,
+                   const char         *backend,
+                   const CepModelSpec *spec,
+                   gsize               n_frames)
 {
-  g_autoptr(CepModelSpec) spec = small_spec (k);
   g_autoptr(GError) error = NULL;
+  guint k = spec->context;
 
   fixture->backend = cep_backend_new (backend, NULL, &error);
   g_assert_no_error (error);
@@ -91,6 +91,17 @@ fixture_init (Fixture    *fixture,
   train_a_little (fixture->network, k);
   fixture->n_frames = n_frames;
   fixture->frames = random_frames (1, n_frames, DIM);
+}
+
+static void
+fixture_init (Fixture    *fixture,
+              const char *backend,
+              guint       k,
+              gsize       n_frames)
+{
+  g_autoptr(CepModelSpec) spec = small_spec (k);
+
+  fixture_init_spec (fixture, backend, spec, n_frames);
 }
 
 static void
@@ -144,6 +155,31 @@ leaky_window (const float *padded,
               gpointer     user_data)
 {
   return cep_context_window_start (padded, pad, dim, t, k) + 3 * dim;
+}
+
+/* A window of 4 past and 1 future frames skews the band: output j depends on inputs
+ * j − 4 .. j + 1 and nothing else, which the symmetric band of either side does not match. */
+static void
+test_asymmetric_window (void)
+{
+  g_autoptr(CepModelSpec) spec = small_spec (4);
+  Fixture fixture;
+  CepDependencyOptions options;
+
+  cep_model_spec_set_context_window (spec, 4, 1);
+  fixture_init_spec (&fixture, "ref", spec, 24);
+  cep_dependency_options_init (&options);
+  {
+    g_autoptr(CepDependencyMatrix) matrix = analyse (&fixture, &options);
+
+    g_assert_cmpuint (matrix->context_past, ==, 4);
+    g_assert_cmpuint (matrix->context_future, ==, 1);
+    assert_band (matrix, -4, 1);
+    g_assert_true (cep_dependency_matrix_matches_window (matrix, 4, 1, NULL, NULL));
+    g_assert_false (cep_dependency_matrix_matches_band (matrix, 4, NULL, NULL));
+    g_assert_false (cep_dependency_matrix_matches_band (matrix, 1, NULL, NULL));
+  }
+  fixture_clear (&fixture);
 }
 
 static void
@@ -735,6 +771,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dependency/band", test_band_of_correct_model);
+  g_test_add_func ("/dependency/asymmetric-window", test_asymmetric_window);
   g_test_add_func ("/dependency/leaky-extraction", test_leaky_extraction_caught);
   g_test_add_data_func ("/dependency/fast-equals-naive/ref", "ref", test_fast_equals_naive);
   g_test_add_data_func ("/dependency/fast-equals-naive/blas", "blas", test_fast_equals_naive);
