@@ -107,6 +107,7 @@ matrix_new (const CepDependencyOptions *options,
   matrix->start = options->start;
   matrix->stride = options->stride;
   matrix->context = spec->context;
+  matrix->chunk = options->chunk;
   matrix->context_past = cep_model_spec_get_context_past (spec);
   matrix->context_future = cep_model_spec_get_context_future (spec);
   matrix->n_outputs = n_outputs;
@@ -348,6 +349,43 @@ cep_dependency_matrix_matches_window (const CepDependencyMatrix *matrix,
                                       guint64                   *leaks,
                                       guint64                   *missing)
 {
+  static const CepChunkRegime offline = { 0, 0 };
+
+  return cep_dependency_matrix_matches_regime (matrix, past, future, &offline, leaks, missing);
+}
+
+void
+cep_dependency_matrix_get_reach (const CepDependencyMatrix *matrix,
+                                 guint                     *past,
+                                 guint                     *future)
+{
+  gsize most_past = 0, most_future = 0;
+
+  for (guint i = 0; i < matrix->n_inputs; i++)
+    for (guint j = 0; j < matrix->n_outputs; j++)
+      {
+        gsize in = cep_dependency_matrix_get_input_frame (matrix, i);
+        gsize out = cep_dependency_matrix_get_output_frame (matrix, j);
+
+        if (!cep_dependency_matrix_depends (matrix, i, j))
+          continue;
+        if (in > out)
+          most_future = MAX (most_future, in - out);
+        else
+          most_past = MAX (most_past, out - in);
+      }
+  *past = (guint) most_past;
+  *future = (guint) most_future;
+}
+
+gboolean
+cep_dependency_matrix_matches_regime (const CepDependencyMatrix *matrix,
+                                      guint                      past,
+                                      guint                      future,
+                                      const CepChunkRegime      *regime,
+                                      guint64                   *leaks,
+                                      guint64                   *missing)
+{
   guint64 n_leaks = 0, n_missing = 0;
 
   for (guint i = 0; i < matrix->n_inputs; i++)
@@ -355,7 +393,10 @@ cep_dependency_matrix_matches_window (const CepDependencyMatrix *matrix,
       {
         gsize in = cep_dependency_matrix_get_input_frame (matrix, i);
         gsize out = cep_dependency_matrix_get_output_frame (matrix, j);
-        gboolean in_band = in > out ? in - out <= future : out - in <= past;
+        gboolean in_band = (in > out ? in - out <= future : out - in <= past)
+                           /* Inputs are frames of the utterance: only the chunk's end
+                            * and look-ahead can hide them. */
+                           && in < cep_chunk_regime_known_end (regime, out, G_MAXSIZE);
         gboolean dependent = cep_dependency_matrix_depends (matrix, i, j);
 
         n_leaks += dependent && !in_band;

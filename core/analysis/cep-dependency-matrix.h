@@ -54,6 +54,7 @@
 
 #include <gio/gio.h>
 
+#include "cep-chunk-regime.h"
 #include "cep-network.h"
 #include "cep-partition.h"
 
@@ -126,6 +127,8 @@ typedef struct
   CepDependencyForwardFunc forward;  /* NULL = cep_network_forward_eval */
   gpointer          forward_data;
   gboolean          naive;      /* recompute all T outputs per perturbation (default FALSE) */
+  CepChunkRegime    chunk;      /* streamed: each window cut to what its output's chunk and
+                                 * look-ahead know (default { 0, 0 }: whole utterances) */
   CepProgressFunc   progress;   /* perturbations (or outputs, gradient mode) done; may be NULL */
   gpointer          progress_data;
 } CepDependencyOptions;
@@ -142,6 +145,7 @@ typedef struct
   guint    context;         /* the model's K (max (past, future)) */
   guint    context_past;    /* the model's window: frames before and after the current one */
   guint    context_future;
+  CepChunkRegime chunk;     /* the regime it was measured under */
   guint8  *depends;         /* n_inputs × n_outputs, row-major: 1 = output depends on input */
   float   *values;          /* n_inputs × n_outputs: L2 logit change or gradient norm; NULL in
                              * bool mode */
@@ -202,6 +206,20 @@ gboolean cep_dependency_matrix_matches_band     (const CepDependencyMatrix *matr
                                                  guint64                   *missing);
 
 /* The matrix as floats for a heatmap: 0/1 in bool mode, else the values. g_free(). */
+/* Under @regime as well: output j may depend on inputs j − @past .. j + @future known when j is
+ * classified (cep_chunk_regime_known_end()); the block staircase of a streamed model. */
+gboolean cep_dependency_matrix_matches_regime   (const CepDependencyMatrix *matrix,
+                                                 guint                      past,
+                                                 guint                      future,
+                                                 const CepChunkRegime      *regime,
+                                                 guint64                   *leaks,
+                                                 guint64                   *missing);
+/* How far the dependencies reach: the most frames an output depends on before (@past) and
+ * after (@future) itself, 0 where none; the receptive field as measured. */
+void     cep_dependency_matrix_get_reach        (const CepDependencyMatrix *matrix,
+                                                 guint                     *past,
+                                                 guint                     *future);
+
 /* The same for an asymmetric window: output j may depend on inputs j − @past .. j + @future. */
 gboolean cep_dependency_matrix_matches_window   (const CepDependencyMatrix *matrix,
                                                  guint                      past,

@@ -45,6 +45,11 @@ typedef struct
 
 gboolean     _cep_dependency_check_cancelled    (CepDependencyAnalysis  *analysis,
                                                  GError                **error);
+/* Copies @window (of output @column) into @dest and cuts it by the options' chunk regime. */
+void         _cep_dependency_copy_window        (CepDependencyAnalysis  *analysis,
+                                                 float                  *dest,
+                                                 const float            *window,
+                                                 guint                   column);
 void         _cep_dependency_report_progress    (CepDependencyAnalysis  *analysis,
                                                  gsize                   done,
                                                  gsize                   total);
