@@ -2,7 +2,8 @@
  *
  * cepstra-cli's streaming analyses end to end on one small run trained at the start on the
  * demo dataset (learnable, so what a shorter look-ahead costs shows): `eval --chunk
- * --lookahead` against plain `eval`, and bad input refused naming the flag.
+ * --lookahead` against plain `eval`, the `streaming` what-if table (JSON, CSV, PNG), and bad
+ * input refused naming the flag.
  */
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
@@ -88,6 +89,80 @@ test_eval_chunked_bad_input (void)
   expect_failure (CEP_CLI_EXIT_USAGE, "--lookahead needs --chunk", lookahead_alone);
 }
 
+static JsonObject *
+cell_at (JsonObject *object,
+         guint       index)
+{
+  return json_array_get_object_element (json_object_get_array_member (object, "cells"), index);
+}
+
+/* Two chunk sizes × two look-aheads: the cells in that order with their latency at 10 ms a
+ * frame, the receptive field as declared and measured (an MLP's is its window, so no flag),
+ * chunks longer than any utterance with the model's look-ahead equal to offline, frame by
+ * frame without look-ahead clearly worse; the CSV and PNG written. */
+static void
+test_streaming (void)
+{
+  g_autofree char *csv = g_build_filename (work_dir, "streaming.csv", NULL);
+  g_autofree char *png = g_build_filename (work_dir, "streaming.png", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *image = NULL;
+  JsonObject *object;
+  double offline;
+
+  result = cep_cli_test_run ("streaming", run_dir, "--chunks", "1,100000", "--lookahead", "0,5",
+                             "--threads", "1", "--csv", csv, "--png", png, "--json", NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "context_future"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (object, "measured_future"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (object, "measured_past"), ==, 5);
+  g_assert_false (json_object_get_boolean_member (object, "reaches_past_lookahead"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "cells")), ==,
+                    4);
+  offline = json_object_get_double_member (object, "offline_accuracy");
+  g_assert_cmpint (json_object_get_int_member (cell_at (object, 1), "chunk"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (cell_at (object, 1), "lookahead"), ==, 5);
+  g_assert_cmpfloat (json_object_get_double_member (cell_at (object, 1), "latency_ms"), ==, 60);
+  g_assert_cmpfloat (json_object_get_double_member (cell_at (object, 3), "accuracy"), ==,
+                     offline);
+  g_assert_cmpfloat (json_object_get_double_member (cell_at (object, 0), "accuracy"), <,
+                     offline - 0.05);
+  g_assert_true (g_file_get_contents (csv, &table, NULL, NULL));
+  g_assert_true (g_str_has_prefix (table, "chunk,lookahead,chunk_ms,lookahead_ms,latency_ms,"
+                                          "accuracy,loss\n0,0,0,0,0,"));
+  g_assert_nonnull (strstr (table, "\n1,5,10,50,60,"));
+  g_assert_true (g_file_get_contents (png, &image, NULL, NULL));
+  g_assert_cmpmem (image, 8, "\x89PNG\r\n\x1a\n", 8);
+
+  text = cep_cli_test_run ("streaming", run_dir, "--chunks", "8", "--lookahead", "2",
+                           "--threads", "1", NULL);
+  g_assert_cmpint (text->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (text->out, "receptive field: 5 past + 5 future frames "
+                                       "(dependency matrix: 5 + 5)"));
+  g_assert_null (strstr (text->out, "WARNING"));
+}
+
+static void
+test_streaming_bad_input (void)
+{
+  const char *chunk_zero[] = { "streaming", run_dir, "--chunks", "1,0", NULL };
+  const char *lookahead_garbage[] = { "streaming", run_dir, "--lookahead", "0,two", NULL };
+  const char *empty_item[] = { "streaming", run_dir, "--chunks", "8,,32", NULL };
+  const char *shift_zero[] = { "streaming", run_dir, "--frame-shift", "0", NULL };
+  const char *no_run[] = { "streaming", NULL };
+
+  expect_failure (CEP_CLI_EXIT_USAGE, "--chunks", chunk_zero);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--lookahead", lookahead_garbage);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--chunks", empty_item);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--frame-shift", shift_zero);
+  expect_failure (CEP_CLI_EXIT_USAGE, "RUNDIR", no_run);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -98,6 +173,8 @@ main (int    argc,
   train_run ();
   g_test_add_func ("/cli/eval/chunked", test_eval_chunked);
   g_test_add_func ("/cli/eval/chunked/bad-input", test_eval_chunked_bad_input);
+  g_test_add_func ("/cli/streaming", test_streaming);
+  g_test_add_func ("/cli/streaming/bad-input", test_streaming_bad_input);
   status = g_test_run ();
   cep_cli_test_remove_tree (work_dir);
   g_free (run_dir);
