@@ -147,6 +147,54 @@ test_streaming (void)
   g_assert_null (strstr (text->out, "WARNING"));
 }
 
+/* Some utterance of the demo's dev partition (the alphabetically first). */
+static char *
+first_dev_utterance (void)
+{
+  g_autofree char *mfcc = g_build_filename (g_getenv ("CEPSTRA_DEMO_DIR"), "dev-clean", "mfcc",
+                                            NULL);
+  g_autoptr(GDir) dir = g_dir_open (mfcc, 0, NULL);
+  const char *name;
+  char *first = NULL;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".npy") && (first == NULL || strcmp (name, first) < 0))
+      {
+        g_free (first);
+        first = g_strdup (name);
+      }
+  g_assert_nonnull (first);
+  first[strlen (first) - strlen (".npy")] = '\0';
+  return first;
+}
+
+/* The dependency matrix streamed in chunks of 8 with 2 frames of look-ahead is the model's
+ * ±5 window cut into the block staircase: it matches that, not the offline band. */
+static void
+test_depmatrix_staircase (void)
+{
+  g_autofree char *utterance = first_dev_utterance ();
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *bad[] = { "depmatrix", run_dir, "--utterance", utterance, "--chunk", "0", NULL };
+  const char *alone[] = { "depmatrix", run_dir, "--utterance", utterance, "--lookahead", "2",
+                          NULL };
+
+  result = cep_cli_test_run ("depmatrix", run_dir, "--utterance", utterance, "--frames", "40",
+                             "--chunk", "8", "--lookahead", "2", "--threads", "1", "--json",
+                             NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  root = cep_cli_result_get_json (result);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "chunk"), ==, 8);
+  g_assert_true (json_object_get_boolean_member (object, "matches_band"));
+  g_assert_cmpint (json_object_get_int_member (object, "outside_band"), ==, 0);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--chunk", bad);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--lookahead needs --chunk", alone);
+}
+
 static void
 test_streaming_bad_input (void)
 {
@@ -175,6 +223,7 @@ main (int    argc,
   g_test_add_func ("/cli/eval/chunked/bad-input", test_eval_chunked_bad_input);
   g_test_add_func ("/cli/streaming", test_streaming);
   g_test_add_func ("/cli/streaming/bad-input", test_streaming_bad_input);
+  g_test_add_func ("/cli/depmatrix/staircase", test_depmatrix_staircase);
   status = g_test_run ();
   cep_cli_test_remove_tree (work_dir);
   g_free (run_dir);
