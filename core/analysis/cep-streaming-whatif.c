@@ -137,6 +137,89 @@ cep_streaming_whatif_free (CepStreamingWhatif *whatif)
   g_free (whatif);
 }
 
+typedef struct
+{
+  CepNetwork   *network;
+  CepPartition *partition;
+  GArray       *chunks;
+  GArray       *lookaheads;
+  double        frame_shift_ms;
+} ComputeJob;
+
+static void
+compute_job_free (gpointer data)
+{
+  ComputeJob *job = data;
+
+  g_object_unref (job->partition);
+  g_array_unref (job->chunks);
+  g_array_unref (job->lookaheads);
+  g_free (job);
+}
+
+static void
+compute_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  ComputeJob *job = data;
+  GError *error = NULL;
+  CepStreamingWhatif *whatif;
+
+  whatif = cep_streaming_whatif_compute (job->network, job->partition,
+                                         (const guint *) job->chunks->data, job->chunks->len,
+                                         (const guint *) job->lookaheads->data,
+                                         job->lookaheads->len, job->frame_shift_ms, cancellable,
+                                         &error);
+  if (whatif == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, whatif, (GDestroyNotify) cep_streaming_whatif_free);
+}
+
+static GArray *
+copy_list (const guint *values,
+           guint        n)
+{
+  GArray *list = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+
+  g_array_append_vals (list, values, n);
+  return list;
+}
+
+void
+cep_streaming_whatif_compute_async (CepNetwork          *network,
+                                    CepPartition        *partition,
+                                    const guint         *chunks,
+                                    guint                n_chunks,
+                                    const guint         *lookaheads,
+                                    guint                n_lookaheads,
+                                    double               frame_shift_ms,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ComputeJob *job = g_new0 (ComputeJob, 1);
+
+  job->network = network;
+  job->partition = g_object_ref (partition);
+  job->chunks = copy_list (chunks, n_chunks);
+  job->lookaheads = copy_list (lookaheads, n_lookaheads);
+  job->frame_shift_ms = frame_shift_ms;
+  g_task_set_task_data (task, job, compute_job_free);
+  g_task_run_in_thread (task, compute_in_thread);
+}
+
+CepStreamingWhatif *
+cep_streaming_whatif_compute_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 append_csv_row (GString             *text,
                 const CepChunkRegime *regime,

@@ -58,6 +58,21 @@ CepStreamingWhatif *cep_streaming_whatif_compute  (CepNetwork          *network,
                                                    GError             **error);
 void                cep_streaming_whatif_free     (CepStreamingWhatif  *whatif);
 
+/* cep_streaming_whatif_compute() on a worker thread (GTask), for a window. The lists are
+ * copied and @partition kept alive; @network is used by the worker until @callback runs. */
+void                cep_streaming_whatif_compute_async  (CepNetwork          *network,
+                                                         CepPartition        *partition,
+                                                         const guint         *chunks,
+                                                         guint                n_chunks,
+                                                         const guint         *lookaheads,
+                                                         guint                n_lookaheads,
+                                                         double               frame_shift_ms,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+CepStreamingWhatif *cep_streaming_whatif_compute_finish (GAsyncResult        *result,
+                                                         GError             **error);
+
 /* "chunk,lookahead,chunk_ms,lookahead_ms,latency_ms,accuracy,loss", one row per cell, the
  * offline figures first as chunk 0; numbers in the C locale. Written atomically. */
 gboolean            cep_streaming_whatif_write_csv (const CepStreamingWhatif *whatif,
