@@ -8,6 +8,7 @@
 
 #include "cep-cli.h"
 #include "cep-cli-format.h"
+#include "cep-cli-number.h"
 #include "cep-cli-progress.h"
 #include "cep-analysis-figures.h"
 #include "cep-plot-file.h"
@@ -34,8 +35,34 @@ typedef struct
   char           *csv;
   char           *png;
   char           *svg;
+  char           *chunk;       /* --chunk/--lookahead as typed, NULL when not given */
+  char           *lookahead;
   gboolean        json;
 } DepmatrixFlags;
+
+/* --chunk C [--lookahead L]: windows cut as a stream in chunks would see them. */
+static gboolean
+resolve_chunk (const DepmatrixFlags  *flags,
+               CepChunkRegime        *regime,
+               GError               **error)
+{
+  guint64 chunk = 0, lookahead = 0;
+
+  if (flags->lookahead != NULL && flags->chunk == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+                   _("--lookahead needs --chunk"));
+      return FALSE;
+    }
+  if (flags->chunk != NULL
+      && (!cep_cli_number_uint ("--chunk", flags->chunk, 1, 1000000, &chunk, error)
+          || (flags->lookahead != NULL
+              && !cep_cli_number_uint ("--lookahead", flags->lookahead, 0, 1000000, &lookahead,
+                                       error))))
+    return FALSE;
+  *regime = (CepChunkRegime) { (guint) chunk, (guint) lookahead };
+  return TRUE;
+}
 
 static gboolean
 resolve_options (const DepmatrixFlags  *flags,
@@ -62,7 +89,7 @@ resolve_options (const DepmatrixFlags  *flags,
   options->rtol = flags->rtol;
   options->atol = flags->atol;
   options->naive = flags->naive;
-  return TRUE;
+  return resolve_chunk (flags, &options->chunk, error);
 }
 
 /* --frames, or up to DEFAULT_FRAMES frames to the end of the utterance. */
@@ -151,7 +178,19 @@ print_text_summary (const CepDependencyMatrix *matrix,
   printf (_("%s (%s), frames %s–%s, stride %u, %s mode: "), flags->utterance,
           cep_partition_get_name (partition), first, last, matrix->stride,
           cep_dependency_mode_get_name (matrix->mode));
-  if (band)
+  if (matrix->chunk.chunk > 0)
+    /* Translators: a streamed model's expected matrix: its window, cut at each chunk's end
+     * plus the look-ahead (a staircase of blocks). */
+    printf (band ? _("matches the staircase of chunks of %u frames with %u frames of "
+                     "look-ahead")
+                 : _("DIFFERS from the staircase of chunks of %u frames with %u frames of "
+                     "look-ahead"), matrix->chunk.chunk, matrix->chunk.lookahead);
+  else if (matrix->context_past != matrix->context_future)
+    /* Translators: the window of an asymmetric model: inputs j − past .. j + future. */
+    printf (band ? _("matches the window j − %u ≤ i ≤ j + %u")
+                 : _("DIFFERS from the window j − %u ≤ i ≤ j + %u"), matrix->context_past,
+            matrix->context_future);
+  else if (band)
     printf (_("matches the band |i − j| ≤ %u"), matrix->context);
   else
     printf (_("DIFFERS from the band |i − j| ≤ %u"), matrix->context);
@@ -167,8 +206,9 @@ print_summary (const CepDependencyMatrix *matrix,
                double                     seconds)
 {
   guint64 leaks = 0, missing = 0;
-  gboolean band = cep_dependency_matrix_matches_band (matrix, matrix->context, &leaks,
-                                                      &missing);
+  gboolean band = cep_dependency_matrix_matches_regime (matrix, matrix->context_past,
+                                                        matrix->context_future, &matrix->chunk,
+                                                        &leaks, &missing);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
 
@@ -191,6 +231,10 @@ print_summary (const CepDependencyMatrix *matrix,
   MEMBER ("stride", int, matrix->stride);
   MEMBER ("inputs", int, matrix->n_inputs);
   MEMBER ("context", int, matrix->context);
+  MEMBER ("context_past", int, matrix->context_past);
+  MEMBER ("context_future", int, matrix->context_future);
+  MEMBER ("chunk", int, matrix->chunk.chunk);
+  MEMBER ("lookahead", int, matrix->chunk.lookahead);
   MEMBER ("matches_band", boolean, band);
   MEMBER ("outside_band", int, (gint64) leaks);
   MEMBER ("missing_in_band", int, (gint64) missing);
@@ -250,6 +294,8 @@ depmatrix_flags_clear (DepmatrixFlags *flags)
   g_free (flags->csv);
   g_free (flags->png);
   g_free (flags->svg);
+  g_free (flags->chunk);
+  g_free (flags->lookahead);
 }
 
 int
@@ -277,6 +323,11 @@ cep_cli_depmatrix_run (int    argc,
       "A" },
     { "naive", 0, 0, G_OPTION_ARG_NONE, &flags.naive,
       N_("Recompute all T outputs for every perturbation (the slow reference)"), NULL },
+    { "chunk", 0, 0, G_OPTION_ARG_STRING, &flags.chunk,
+      N_("Stream in chunks of C frames: windows cut at each chunk's end (default: whole "
+         "utterances)"), "C" },
+    { "lookahead", 0, 0, G_OPTION_ARG_STRING, &flags.lookahead,
+      N_("Frames known past each chunk's end (default 0; needs --chunk)"), "L" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv, N_("Write the cells as CSV"), "OUT" },
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &flags.png, N_("Draw the matrix as PNG"), "OUT" },
     { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Draw the matrix as SVG"), "OUT" },

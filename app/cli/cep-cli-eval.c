@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * cep-cli-eval.c: `cepstra-cli eval`, loss and accuracy of a run's checkpoint on a labelled
- * partition; and the opening of a run that every analysis command shares.
+ * partition (offline, or streamed in chunks with --chunk/--lookahead); and the opening of a run
+ * that every analysis command shares.
  */
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
 #include "cep-cli-format.h"
 #include "cep-backend.h"
+#include "cep-chunked-eval.h"
+#include "cep-cli-number.h"
 #include "cep-cli-progress.h"
 #include "cep-run-data.h"
 
@@ -63,10 +66,49 @@ cep_cli_run_flags_clear (CepCliRunFlags *flags)
   g_clear_pointer (&flags->partition, g_free);
 }
 
+/* The flags as typed (NULL: not given); chunked is TRUE when --chunk was. */
+typedef struct
+{
+  char           *chunk_text;
+  char           *lookahead_text;
+  gboolean        chunked;
+  CepChunkRegime  regime;
+} ChunkFlags;
+
+#define CEP_CLI_MAX_CHUNK 1000000
+
+static gboolean
+parse_chunk_flags (ChunkFlags  *flags,
+                   GError     **error)
+{
+  guint64 value = 0;
+
+  if (flags->lookahead_text != NULL && flags->chunk_text == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+                   _("--lookahead needs --chunk"));
+      return FALSE;
+    }
+  if (flags->chunk_text == NULL)
+    return TRUE;
+  if (!cep_cli_number_uint ("--chunk", flags->chunk_text, 1, CEP_CLI_MAX_CHUNK, &value, error))
+    return FALSE;
+  flags->regime.chunk = (guint) value;
+  value = 0;
+  if (flags->lookahead_text != NULL
+      && !cep_cli_number_uint ("--lookahead", flags->lookahead_text, 0, CEP_CLI_MAX_CHUNK,
+                               &value, error))
+    return FALSE;
+  flags->regime.lookahead = (guint) value;
+  flags->chunked = TRUE;
+  return TRUE;
+}
+
 static void
 print_eval (CepRunData          *run,
             CepPartition        *partition,
             const CepEvalResult *result,
+            const ChunkFlags    *chunk,
             gboolean             json)
 {
   g_autoptr(JsonBuilder) builder = NULL;
@@ -81,6 +123,11 @@ print_eval (CepRunData          *run,
       printf (_("%s: accuracy %.2f %% (%s of %s frames), loss %.4f\n"),
               cep_partition_get_name (partition), 100 * result->accuracy, correct, frames,
               result->loss);
+      if (chunk->chunked)
+        /* Translators: how the frames were heard: "streamed in chunks of 8 frames, 2 frames
+         * of look-ahead". */
+        printf (_("streamed in chunks of %u frames, %u frames of look-ahead\n"),
+                chunk->regime.chunk, chunk->regime.lookahead);
       return;
     }
   builder = json_builder_new ();
@@ -97,6 +144,13 @@ print_eval (CepRunData          *run,
   json_builder_add_int_value (builder, (gint64) result->frames);
   json_builder_set_member_name (builder, "correct");
   json_builder_add_int_value (builder, (gint64) result->correct);
+  if (chunk->chunked)
+    {
+      json_builder_set_member_name (builder, "chunk");
+      json_builder_add_int_value (builder, chunk->regime.chunk);
+      json_builder_set_member_name (builder, "lookahead");
+      json_builder_add_int_value (builder, chunk->regime.lookahead);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   cep_cli_print_json (root, stdout);
@@ -105,6 +159,7 @@ print_eval (CepRunData          *run,
 static int
 run_eval (const char           *run_dir,
           const CepCliRunFlags *flags,
+          const ChunkFlags     *chunk,
           gboolean              json)
 {
   g_autoptr(CepRunData) run = NULL;
@@ -116,10 +171,14 @@ run_eval (const char           *run_dir,
   exit_code = cep_cli_open_run ("eval", run_dir, flags, TRUE, &run, &partition);
   if (exit_code != CEP_CLI_EXIT_OK)
     return exit_code;
-  if (!cep_network_evaluate (cep_run_data_get_network (run), partition,
-                             cep_cli_get_cancellable (), &result, &error))
+  if (chunk->chunked
+      ? !cep_network_evaluate_chunked (cep_run_data_get_network (run), partition,
+                                       &chunk->regime, cep_cli_get_cancellable (), &result,
+                                       &error)
+      : !cep_network_evaluate (cep_run_data_get_network (run), partition,
+                               cep_cli_get_cancellable (), &result, &error))
     return cep_cli_fail ("eval", error, CEP_CLI_EXIT_INVALID_DATA);
-  print_eval (run, partition, &result, json);
+  print_eval (run, partition, &result, chunk, json);
   return CEP_CLI_EXIT_OK;
 }
 
@@ -128,8 +187,10 @@ cep_cli_eval_run (int    argc,
                   char **argv)
 {
   CepCliRunFlags flags = { 0 };
+  ChunkFlags chunk = { 0 };
   gboolean json = FALSE;
   g_auto(GStrv) rest = NULL;
+  g_autoptr(GError) error = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "partition", 'p', 0, G_OPTION_ARG_STRING, &flags.partition,
@@ -143,6 +204,10 @@ cep_cli_eval_run (int    argc,
       "DEVICE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &flags.threads,
       N_("Compute threads (default: the run's)"), "N" },
+    { "chunk", 0, 0, G_OPTION_ARG_STRING, &chunk.chunk_text,
+      N_("Stream each utterance in chunks of C frames (default: whole utterances)"), "C" },
+    { "lookahead", 0, 0, G_OPTION_ARG_STRING, &chunk.lookahead_text,
+      N_("Frames known past each chunk's end (default 0; needs --chunk)"), "L" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (accuracy, loss, frames)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
     { NULL },
@@ -156,10 +221,14 @@ cep_cli_eval_run (int    argc,
     goto out;
   if (rest == NULL || g_strv_length (rest) != 1)
     exit_code = cep_cli_usage_error ("eval", "%s", _("expected one RUNDIR"));
+  else if (!parse_chunk_flags (&chunk, &error))
+    exit_code = cep_cli_usage_error ("eval", "%s", error->message);
   else
-    exit_code = run_eval (rest[0], &flags, json);
+    exit_code = run_eval (rest[0], &flags, &chunk, json);
 
 out:
   cep_cli_run_flags_clear (&flags);
+  g_free (chunk.chunk_text);
+  g_free (chunk.lookahead_text);
   return exit_code;
 }

@@ -166,6 +166,8 @@ apply_shape (const CepCliExperimentFlags  *flags,
                   _("cylinder, pyramid, inverse_pyramid or diamond"));
   cep_shape_options_init (&options, shape);
   options.context = old->context;
+  options.context_past = cep_model_spec_get_context_past (old);
+  options.context_future = cep_model_spec_get_context_future (old);
   options.feature_dim = old->feature_dim;
   options.n_classes = cep_model_spec_get_n_classes (old);
   if (flags->depth >= 0)

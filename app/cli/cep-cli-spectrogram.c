@@ -55,7 +55,8 @@ mask_experiment (const SpectrogramFlags  *flags,
   if (flags->seed >= 0)
     experiment->seed = (guint64) flags->seed;
   if (flags->context >= 0)
-    experiment->model->context = (guint) flags->context;
+    cep_model_spec_set_context_window (experiment->model, (guint) flags->context,
+                                       (guint) flags->context);
   return experiment;
 }
 

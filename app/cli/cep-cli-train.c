@@ -33,7 +33,10 @@ typedef struct
    * given is -1 (or 0 for lr and subset, which must be positive when given). */
   char     *context_text, *epochs_text, *batch_text, *lr_text, *subset_text, *seed_text;
   char     *threads_text;
+  char     *context_past_text, *context_future_text;
   int       context;
+  int       context_past;
+  int       context_future;
   int       epochs;
   int       batch;
   double    lr;
@@ -77,9 +80,27 @@ static gboolean
 flags_change_model_or_data (const TrainFlags *flags)
 {
   return flags->data != NULL || flags->preset != NULL || flags->context >= 0
+         || flags->context_past >= 0 || flags->context_future >= 0
          || flags->batch > 0 || flags->lr > 0 || flags->subset > 0 || flags->augment
          || flags->seed >= 0 || flags->experiment != NULL || flags->name != NULL
          || cep_cli_experiment_flags_any (&flags->experiment_flags);
+}
+
+/* One side of the window as typed, into @side (left at -1 when not given). */
+static gboolean
+parse_context_side (const char  *flag,
+                    const char  *text,
+                    int         *side,
+                    GError     **error)
+{
+  guint64 whole;
+
+  if (text == NULL)
+    return TRUE;
+  if (!cep_cli_number_uint (flag, text, 0, CEP_MODEL_MAX_CONTEXT, &whole, error))
+    return FALSE;
+  *side = (int) whole;
+  return TRUE;
 }
 
 /* Each numeric flag that was given, checked against its range (a usage error naming it). */
@@ -98,6 +119,11 @@ parse_numbers (TrainFlags  *flags,
         return FALSE;
       flags->context = (int) whole;
     }
+  if (!parse_context_side ("--context-past", flags->context_past_text, &flags->context_past,
+                           error)
+      || !parse_context_side ("--context-future", flags->context_future_text,
+                              &flags->context_future, error))
+    return FALSE;
   if (flags->epochs_text != NULL)
     {
       if (!cep_cli_number_uint ("--epochs", flags->epochs_text, 1, 1000000, &whole, error))
@@ -170,6 +196,22 @@ base_experiment (const TrainFlags  *flags,
   return experiment;
 }
 
+/* --context makes the window symmetric; --context-past/--context-future then set one side. */
+static void
+apply_context (CepModelSpec     *model,
+               const TrainFlags *flags)
+{
+  guint past, future;
+
+  if (flags->context >= 0)
+    cep_model_spec_set_context_window (model, (guint) flags->context, (guint) flags->context);
+  past = flags->context_past >= 0 ? (guint) flags->context_past
+                                  : cep_model_spec_get_context_past (model);
+  future = flags->context_future >= 0 ? (guint) flags->context_future
+                                      : cep_model_spec_get_context_future (model);
+  cep_model_spec_set_context_window (model, past, future);
+}
+
 /* The preset's blocks and context, for the feature dimension and classes already set. */
 static gboolean
 apply_preset (CepExperiment  *experiment,
@@ -198,8 +240,7 @@ apply_flags (CepExperiment     *experiment,
     }
   if (flags->preset != NULL && !apply_preset (experiment, flags->preset, error))
     return FALSE;
-  if (flags->context >= 0)
-    experiment->model->context = (guint) flags->context;
+  apply_context (experiment->model, flags);
   if (flags->epochs > 0)
     experiment->train.epochs = (guint) flags->epochs;
   if (flags->batch > 0)
@@ -293,9 +334,16 @@ print_model (const CepExperiment *experiment)
 
   /* Translators: "model tiny: K 30, 9 blocks, 1,234,567 parameters"; then, one message each,
    * " (limit 20,000,000)" and ", 2,469,134 FLOPs per sample". */
-  fprintf (stderr, _("model %s: K %u, %u blocks, %s parameters"),
-           cep_experiment_get_display_name (experiment), model->context,
-           cep_model_spec_get_n_blocks (model), params);
+  if (cep_model_spec_is_symmetric (model))
+    fprintf (stderr, _("model %s: K %u, %u blocks, %s parameters"),
+             cep_experiment_get_display_name (experiment), model->context,
+             cep_model_spec_get_n_blocks (model), params);
+  else
+    /* Translators: "model tiny: 10 past + 2 future frames, 9 blocks, 1,234 parameters". */
+    fprintf (stderr, _("model %s: %u past + %u future frames, %u blocks, %s parameters"),
+             cep_experiment_get_display_name (experiment),
+             cep_model_spec_get_context_past (model), cep_model_spec_get_context_future (model),
+             cep_model_spec_get_n_blocks (model), params);
   if (model->param_limit > 0)
     fprintf (stderr, _(" (limit %s)"), limit);
   fprintf (stderr, _(", %s FLOPs per sample\n"), flops);
@@ -584,7 +632,8 @@ cep_cli_train_batch_size_experiment (const char  *data,
   g_autoptr(CepPartition) dev_partition = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GStrvBuilder) dirs = g_strv_builder_new ();
-  TrainFlags flags = { .context = -1, .epochs = -1, .batch = -1, .seed = -1, .threads = -1 };
+  TrainFlags flags = { .context = -1, .context_past = -1, .context_future = -1, .epochs = -1,
+                       .batch = -1, .seed = -1, .threads = -1 };
 
   g_free (base->data.root);
   base->data.root = g_strdup (data);
@@ -624,7 +673,8 @@ int
 cep_cli_train_run (int    argc,
                    char **argv)
 {
-  TrainFlags flags = { .context = -1, .epochs = -1, .batch = -1, .seed = -1, .threads = -1 };
+  TrainFlags flags = { .context = -1, .context_past = -1, .context_future = -1, .epochs = -1,
+                       .batch = -1, .seed = -1, .threads = -1 };
   g_auto(GStrv) rest = NULL;
   g_autoptr(GError) error = NULL;
   int exit_code = CEP_CLI_EXIT_OK;
@@ -637,6 +687,10 @@ cep_cli_train_run (int    argc,
       N_("Model preset: tiny, full or baseline (default tiny)"), "NAME" },
     { "context", 'k', 0, G_OPTION_ARG_STRING, &flags.context_text,
       N_("Context K (default: the preset's)"), "K" },
+    { "context-past", 0, 0, G_OPTION_ARG_STRING, &flags.context_past_text,
+      N_("Frames before the classified one (default K)"), "P" },
+    { "context-future", 0, 0, G_OPTION_ARG_STRING, &flags.context_future_text,
+      N_("Frames after the classified one, the look-ahead (default K)"), "F" },
     { "epochs", 'n', 0, G_OPTION_ARG_STRING, &flags.epochs_text, N_("Epochs (default 5)"), "N" },
     { "batch", 'b', 0, G_OPTION_ARG_STRING, &flags.batch_text, N_("Batch size (default 1024)"),
       "B" },
@@ -686,6 +740,8 @@ cep_cli_train_run (int    argc,
 
 out:
   g_free (flags.context_text);
+  g_free (flags.context_past_text);
+  g_free (flags.context_future_text);
   g_free (flags.epochs_text);
   g_free (flags.batch_text);
   g_free (flags.lr_text);

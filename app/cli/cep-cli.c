@@ -36,6 +36,8 @@ static const CepCliCommand commands[] = {
   { "predict", N_("Write a Kaggle submission (id,label) for a partition"), cep_cli_predict_run },
   { "depmatrix", N_("Which output frames depend on which input frames (dependency matrix)"),
     cep_cli_depmatrix_run },
+  { "streaming", N_("Accuracy against latency if the run's model were streamed in chunks"),
+    cep_cli_streaming_run },
   { "confusion", N_("Confusion matrix and per-class accuracy, precision, recall, F1"),
     cep_cli_confusion_run },
   { "plot", N_("Draw a run's loss and accuracy curves (PNG or SVG), or its metrics as CSV"),

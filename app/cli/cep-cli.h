@@ -85,6 +85,7 @@ int           cep_cli_train_run            (int argc, char **argv);
 int           cep_cli_eval_run             (int argc, char **argv);
 int           cep_cli_predict_run          (int argc, char **argv);
 int           cep_cli_depmatrix_run        (int argc, char **argv);
+int           cep_cli_streaming_run        (int argc, char **argv);
 int           cep_cli_confusion_run        (int argc, char **argv);
 int           cep_cli_plot_run             (int argc, char **argv);
 int           cep_cli_compare_run          (int argc, char **argv);

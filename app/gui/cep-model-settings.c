@@ -22,6 +22,8 @@ enum
 {
   PROP_0,
   PROP_CONTEXT,
+  PROP_CONTEXT_PAST,
+  PROP_CONTEXT_FUTURE,
   PROP_LABEL_SMOOTHING,
   PROP_PARAM_LIMIT,
   PROP_INIT,
@@ -142,6 +144,12 @@ cep_model_settings_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CONTEXT: g_value_set_uint (value, spec->context); break;
+    case PROP_CONTEXT_PAST:
+      g_value_set_uint (value, cep_model_spec_get_context_past (spec));
+      break;
+    case PROP_CONTEXT_FUTURE:
+      g_value_set_uint (value, cep_model_spec_get_context_future (spec));
+      break;
     case PROP_LABEL_SMOOTHING: g_value_set_double (value, spec->label_smoothing); break;
     case PROP_PARAM_LIMIT: g_value_set_double (value, spec->param_limit / 1e6); break;
     case PROP_INIT: g_value_set_uint (value, spec->head.init); break;
@@ -176,6 +184,28 @@ set_init (CepModelSpec *spec,
   return changed;
 }
 
+/* K makes the window symmetric; a side keeps the other one. FALSE when nothing changed. */
+static gboolean
+write_context (CepModelSpec *spec,
+               guint         prop_id,
+               guint         frames)
+{
+  guint past = cep_model_spec_get_context_past (spec);
+  guint future = cep_model_spec_get_context_future (spec);
+
+  if (prop_id == PROP_CONTEXT)
+    past = future = frames;
+  else if (prop_id == PROP_CONTEXT_PAST)
+    past = frames;
+  else
+    future = frames;
+  if (past == cep_model_spec_get_context_past (spec)
+      && future == cep_model_spec_get_context_future (spec))
+    return FALSE;
+  cep_model_spec_set_context_window (spec, past, future);
+  return TRUE;
+}
+
 /* Writes @value; FALSE when the model already held it. */
 static gboolean
 write_property (CepModelSpec *spec,
@@ -187,10 +217,9 @@ write_property (CepModelSpec *spec,
   switch (prop_id)
     {
     case PROP_CONTEXT:
-      if (spec->context == g_value_get_uint (value))
-        return FALSE;
-      spec->context = g_value_get_uint (value);
-      return TRUE;
+    case PROP_CONTEXT_PAST:
+    case PROP_CONTEXT_FUTURE:
+      return write_context (spec, prop_id, g_value_get_uint (value));
     case PROP_LABEL_SMOOTHING:
       if (spec->label_smoothing == g_value_get_double (value))
         return FALSE;
@@ -262,6 +291,10 @@ cep_model_settings_class_init (CepModelSettingsClass *klass)
   object_class->finalize = cep_model_settings_finalize;
   properties[PROP_CONTEXT] = g_param_spec_uint ("context", NULL, NULL, 0, CEP_MODEL_MAX_CONTEXT,
                                                 0, flags);
+  properties[PROP_CONTEXT_PAST] = g_param_spec_uint ("context-past", NULL, NULL, 0,
+                                                     CEP_MODEL_MAX_CONTEXT, 0, flags);
+  properties[PROP_CONTEXT_FUTURE] = g_param_spec_uint ("context-future", NULL, NULL, 0,
+                                                       CEP_MODEL_MAX_CONTEXT, 0, flags);
   properties[PROP_LABEL_SMOOTHING] = g_param_spec_double ("label-smoothing", NULL, NULL, 0,
                                                           0.999, 0, flags);
   properties[PROP_PARAM_LIMIT] = g_param_spec_double ("param-limit", NULL, NULL, 0, 1e7, 0,

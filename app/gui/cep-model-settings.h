@@ -2,7 +2,8 @@
  *
  * cep-model-settings.h: the model part of the session's experiment as GObjects.
  *
- * Properties for the model's own settings — "context" (K), "label-smoothing", "param-limit"
+ * Properties for the model's own settings — "context" (K: setting it makes the window
+ * symmetric), "context-past" and "context-future" (one side each), "label-smoothing", "param-limit"
  * (in millions, 0 for none), "init" (the weight initialization of every Linear and of the
  * head, a CepInit), read-only "name" and "n-classes" — and "blocks", a GListModel of
  * CepBlockItem, one per hidden block, whose fields are CepBlockField properties. The Model page

@@ -106,11 +106,23 @@ _cep_dependency_forward_rows (CepDependencyAnalysis  *analysis,
 }
 
 void
+_cep_dependency_copy_window (CepDependencyAnalysis *analysis,
+                             float                 *dest,
+                             const float           *window,
+                             guint                  column)
+{
+  memcpy (dest, window, analysis->window_floats * sizeof (float));
+  cep_chunk_regime_cut_window (&analysis->options->chunk, dest, analysis->k,
+                               analysis->window_floats / analysis->dim, analysis->dim,
+                               analysis->matrix->start + column, analysis->n_frames);
+}
+
+void
 _cep_dependency_restore_row (CepDependencyAnalysis *analysis,
                              guint                  column)
 {
-  memcpy (analysis->rows + (gsize) column * analysis->window_floats,
-          analysis->base_windows[column], analysis->window_floats * sizeof (float));
+  _cep_dependency_copy_window (analysis, analysis->rows + (gsize) column * analysis->window_floats,
+                               analysis->base_windows[column], column);
 }
 
 /* Index of the first logit that differs bit for bit, or -1. */
@@ -176,8 +188,8 @@ check_neighbours (CepDependencyAnalysis  *analysis,
   gboolean ok;
 
   for (guint j = parity; j < n; j += 2)
-    memcpy (analysis->rows + (gsize) j * analysis->window_floats,
-            analysis->base_windows[n - 1 - j], analysis->window_floats * sizeof (float));
+    _cep_dependency_copy_window (analysis, analysis->rows + (gsize) j * analysis->window_floats,
+                                 analysis->base_windows[n - 1 - j], n - 1 - j);
   ok = _cep_dependency_forward_rows (analysis, NULL, error)
        && compare_with_baseline (analysis, 1 - parity, CEP_DEPENDENCY_NEIGHBOURS, error);
   for (guint j = parity; j < n; j += 2)

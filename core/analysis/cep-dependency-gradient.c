@@ -58,7 +58,7 @@ static void
 accumulate_gradient (CepDependencyAnalysis *analysis,
                      float                 *per_frame,
                      guint                  column,
-                     const float           *dwindow)
+                     float                 *dwindow)
 {
   CepDependencyMatrix *matrix = analysis->matrix;
   guint dim = analysis->dim;
@@ -66,6 +66,10 @@ accumulate_gradient (CepDependencyAnalysis *analysis,
   gsize first = offset / dim;
   gsize n_span = (offset + analysis->window_floats - 1) / dim - first + 1;
 
+  /* Frames the chunk regime hides cannot change the output: their gradient is zero. */
+  cep_chunk_regime_cut_window (&analysis->options->chunk, dwindow, analysis->k,
+                               analysis->window_floats / dim, dim, matrix->start + column,
+                               analysis->n_frames);
   memset (per_frame, 0, n_span * dim * sizeof (float));
   for (guint q = 0; q < analysis->window_floats; q++)
     per_frame[offset + q - first * dim] += dwindow[q];
@@ -117,8 +121,9 @@ queue_output_jacobian (CepDependencyAnalysis  *analysis,
 
       memset (dlogits, 0, c * sizeof (float));
       dlogits[cls] = 1.0f;
-      memcpy (batch->inputs + (gsize) batch->n * analysis->window_floats,
-              analysis->base_windows[column], analysis->window_floats * sizeof (float));
+      _cep_dependency_copy_window (analysis,
+                                   batch->inputs + (gsize) batch->n * analysis->window_floats,
+                                   analysis->base_windows[column], column);
       batch->columns[batch->n++] = column;
       if (batch->n == batch->capacity && !flush_gradients (analysis, batch, error))
         return FALSE;

@@ -97,7 +97,7 @@ check_request (CepNetwork                 *network,
 static CepDependencyMatrix *
 matrix_new (const CepDependencyOptions *options,
             gsize                       n_frames,
-            guint                       context)
+            const CepModelSpec         *spec)
 {
   CepDependencyMatrix *matrix = g_new0 (CepDependencyMatrix, 1);
   guint n_outputs = options->n_frames ? options->n_frames : (guint) (n_frames - options->start);
@@ -106,7 +106,10 @@ matrix_new (const CepDependencyOptions *options,
   matrix->mode = options->mode;
   matrix->start = options->start;
   matrix->stride = options->stride;
-  matrix->context = context;
+  matrix->context = spec->context;
+  matrix->chunk = options->chunk;
+  matrix->context_past = cep_model_spec_get_context_past (spec);
+  matrix->context_future = cep_model_spec_get_context_future (spec);
   matrix->n_outputs = n_outputs;
   matrix->n_inputs = (n_outputs + options->stride - 1) / options->stride;
   n_cells = (gsize) matrix->n_inputs * n_outputs;
@@ -124,18 +127,17 @@ analysis_init (CepDependencyAnalysis      *analysis,
                const CepDependencyOptions *options)
 {
   const CepModelSpec *spec = cep_network_get_spec (network);
-  guint k = spec->context;
   guint n_outputs;
 
   analysis->network = network;
   analysis->options = options;
-  analysis->k = k;
+  analysis->k = cep_model_spec_get_context_past (spec);
   analysis->dim = spec->feature_dim;
-  analysis->window_floats = (2 * k + 1) * spec->feature_dim;
+  analysis->window_floats = cep_model_spec_get_input_dim (spec);
   analysis->n_classes = cep_network_get_n_classes (network);
   analysis->n_frames = n_frames;
-  analysis->pad = 2 * k + CEP_DEPENDENCY_EXTRA_PAD;
-  analysis->matrix = matrix_new (options, n_frames, k);
+  analysis->pad = 2 * cep_model_spec_get_context_reach (spec) + CEP_DEPENDENCY_EXTRA_PAD;
+  analysis->matrix = matrix_new (options, n_frames, spec);
   n_outputs = analysis->matrix->n_outputs;
   analysis->block_floats = (n_frames + 2 * (gsize) analysis->pad) * analysis->dim;
   analysis->base = g_new0 (float, analysis->block_floats);
@@ -337,6 +339,53 @@ cep_dependency_matrix_matches_band (const CepDependencyMatrix *matrix,
                                     guint64                   *leaks,
                                     guint64                   *missing)
 {
+  return cep_dependency_matrix_matches_window (matrix, k, k, leaks, missing);
+}
+
+gboolean
+cep_dependency_matrix_matches_window (const CepDependencyMatrix *matrix,
+                                      guint                      past,
+                                      guint                      future,
+                                      guint64                   *leaks,
+                                      guint64                   *missing)
+{
+  static const CepChunkRegime offline = { 0, 0 };
+
+  return cep_dependency_matrix_matches_regime (matrix, past, future, &offline, leaks, missing);
+}
+
+void
+cep_dependency_matrix_get_reach (const CepDependencyMatrix *matrix,
+                                 guint                     *past,
+                                 guint                     *future)
+{
+  gsize most_past = 0, most_future = 0;
+
+  for (guint i = 0; i < matrix->n_inputs; i++)
+    for (guint j = 0; j < matrix->n_outputs; j++)
+      {
+        gsize in = cep_dependency_matrix_get_input_frame (matrix, i);
+        gsize out = cep_dependency_matrix_get_output_frame (matrix, j);
+
+        if (!cep_dependency_matrix_depends (matrix, i, j))
+          continue;
+        if (in > out)
+          most_future = MAX (most_future, in - out);
+        else
+          most_past = MAX (most_past, out - in);
+      }
+  *past = (guint) most_past;
+  *future = (guint) most_future;
+}
+
+gboolean
+cep_dependency_matrix_matches_regime (const CepDependencyMatrix *matrix,
+                                      guint                      past,
+                                      guint                      future,
+                                      const CepChunkRegime      *regime,
+                                      guint64                   *leaks,
+                                      guint64                   *missing)
+{
   guint64 n_leaks = 0, n_missing = 0;
 
   for (guint i = 0; i < matrix->n_inputs; i++)
@@ -344,7 +393,10 @@ cep_dependency_matrix_matches_band (const CepDependencyMatrix *matrix,
       {
         gsize in = cep_dependency_matrix_get_input_frame (matrix, i);
         gsize out = cep_dependency_matrix_get_output_frame (matrix, j);
-        gboolean in_band = (in > out ? in - out : out - in) <= k;
+        gboolean in_band = (in > out ? in - out <= future : out - in <= past)
+                           /* Inputs are frames of the utterance: only the chunk's end
+                            * and look-ahead can hide them. */
+                           && in < cep_chunk_regime_known_end (regime, out, G_MAXSIZE);
         gboolean dependent = cep_dependency_matrix_depends (matrix, i, j);
 
         n_leaks += dependent && !in_band;

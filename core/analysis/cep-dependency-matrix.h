@@ -54,6 +54,7 @@
 
 #include <gio/gio.h>
 
+#include "cep-chunk-regime.h"
 #include "cep-network.h"
 #include "cep-partition.h"
 
@@ -82,10 +83,11 @@ const char *cep_dependency_mode_get_name  (CepDependencyMode  mode);
 gboolean    cep_dependency_mode_from_name (const char        *name,
                                            CepDependencyMode *mode);
 
-/* Where the (2k+1)·@dim floats of the window of frame @t start, in a block that holds the
- * utterance with @pad zero frames on each side (@padded points at the first padding frame):
- * the shape of cep_context_window_start(). The analysis gives @pad >= 2k + 8, so an extraction that
- * strays up to k + 8 frames past a correct window still reads the private copy. */
+/* Where the (past+future+1)·@dim floats of the window of frame @t start (@k is the past
+ * side), in a block that holds the utterance with @pad zero frames on each side (@padded
+ * points at the first padding frame): the shape of cep_context_window_start(). The analysis
+ * gives @pad >= 2·max (past, future) + 8, so an extraction that strays up to max + 8 frames
+ * past a correct window still reads the private copy. */
 typedef const float *(*CepWindowFunc) (const float *padded,
                                        guint        pad,
                                        guint        dim,
@@ -125,6 +127,8 @@ typedef struct
   CepDependencyForwardFunc forward;  /* NULL = cep_network_forward_eval */
   gpointer          forward_data;
   gboolean          naive;      /* recompute all T outputs per perturbation (default FALSE) */
+  CepChunkRegime    chunk;      /* streamed: each window cut to what its output's chunk and
+                                 * look-ahead know (default { 0, 0 }: whole utterances) */
   CepProgressFunc   progress;   /* perturbations (or outputs, gradient mode) done; may be NULL */
   gpointer          progress_data;
 } CepDependencyOptions;
@@ -138,7 +142,10 @@ typedef struct
   guint    n_outputs;       /* columns: output frames start .. start + n_outputs − 1 */
   gsize    start;
   guint    stride;
-  guint    context;         /* the model's K */
+  guint    context;         /* the model's K (max (past, future)) */
+  guint    context_past;    /* the model's window: frames before and after the current one */
+  guint    context_future;
+  CepChunkRegime chunk;     /* the regime it was measured under */
   guint8  *depends;         /* n_inputs × n_outputs, row-major: 1 = output depends on input */
   float   *values;          /* n_inputs × n_outputs: L2 logit change or gradient norm; NULL in
                              * bool mode */
@@ -199,6 +206,27 @@ gboolean cep_dependency_matrix_matches_band     (const CepDependencyMatrix *matr
                                                  guint64                   *missing);
 
 /* The matrix as floats for a heatmap: 0/1 in bool mode, else the values. g_free(). */
+/* Under @regime as well: output j may depend on inputs j − @past .. j + @future known when j is
+ * classified (cep_chunk_regime_known_end()); the block staircase of a streamed model. */
+gboolean cep_dependency_matrix_matches_regime   (const CepDependencyMatrix *matrix,
+                                                 guint                      past,
+                                                 guint                      future,
+                                                 const CepChunkRegime      *regime,
+                                                 guint64                   *leaks,
+                                                 guint64                   *missing);
+/* How far the dependencies reach: the most frames an output depends on before (@past) and
+ * after (@future) itself, 0 where none; the receptive field as measured. */
+void     cep_dependency_matrix_get_reach        (const CepDependencyMatrix *matrix,
+                                                 guint                     *past,
+                                                 guint                     *future);
+
+/* The same for an asymmetric window: output j may depend on inputs j − @past .. j + @future. */
+gboolean cep_dependency_matrix_matches_window   (const CepDependencyMatrix *matrix,
+                                                 guint                      past,
+                                                 guint                      future,
+                                                 guint64                   *leaks,
+                                                 guint64                   *missing);
+
 float   *cep_dependency_matrix_to_floats        (const CepDependencyMatrix *matrix);
 
 /* CSV: "input_frame,output_frame,depends[,sensitivity|gradient]", one row per cell, inputs

@@ -273,8 +273,10 @@ load_perturbation (CepDependencyAnalysis *analysis,
   perturb_frame (analysis, frame);
   for (guint c = 0; c < n_changes; c++)
     {
-      memcpy (analysis->rows + (gsize) changes[c].column * analysis->window_floats,
-              analysis->work + changes[c].offset, analysis->window_floats * sizeof (float));
+      _cep_dependency_copy_window (analysis,
+                                   analysis->rows
+                                   + (gsize) changes[c].column * analysis->window_floats,
+                                   analysis->work + changes[c].offset, changes[c].column);
       active[changes[c].column / analysis->call_rows] = 1;
     }
   restore_frame (analysis, frame);

@@ -23,9 +23,9 @@ typedef struct
   GCancellable               *cancellable;
   CepDependencyMatrix        *matrix;
 
-  guint         k;
+  guint         k;               /* the window's past side, as CepWindowFunc takes it */
   guint         dim;
-  guint         window_floats;   /* (2K + 1) · D */
+  guint         window_floats;   /* (past + future + 1) · D */
   guint         n_classes;
   gsize         n_frames;        /* of the utterance */
   guint         pad;             /* zero frames on each side of the private copies */
@@ -45,6 +45,11 @@ typedef struct
 
 gboolean     _cep_dependency_check_cancelled    (CepDependencyAnalysis  *analysis,
                                                  GError                **error);
+/* Copies @window (of output @column) into @dest and cuts it by the options' chunk regime. */
+void         _cep_dependency_copy_window        (CepDependencyAnalysis  *analysis,
+                                                 float                  *dest,
+                                                 const float            *window,
+                                                 guint                   column);
 void         _cep_dependency_report_progress    (CepDependencyAnalysis  *analysis,
                                                  gsize                   done,
                                                  gsize                   total);

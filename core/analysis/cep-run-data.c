@@ -44,7 +44,7 @@ cep_experiment_open_dataset (const CepExperiment  *experiment,
     return NULL;
   cep_load_options_init (&options);
   options.normalize = experiment->data.normalize;
-  options.context_max = experiment->model->context;
+  options.context_max = cep_model_spec_get_context_reach (experiment->model);
   options.table = table;
   return cep_dataset_open (root, &options, error);
 }

@@ -69,8 +69,9 @@ add_masks (CepSpectrogramFigure              *figure,
            GError                           **error)
 {
   const CepExperiment *e = options->experiment;
-  guint k = e->model->context, window_frames = 2 * k + 1;
-  gint64 window_first = (gint64) options->sample_frame - k;
+  guint window_frames = cep_model_spec_get_window_frames (e->model);
+  gint64 window_first = (gint64) options->sample_frame
+                        - cep_model_spec_get_context_past (e->model);
   CepMaskSet set;
 
   if (!e->augment.enabled)

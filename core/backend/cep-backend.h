@@ -393,8 +393,8 @@ void cep_backend_argmax              (CepBackend *backend,
 typedef struct
 {
   guint dim;            /* floats per frame */
-  gint  window_start;   /* first window frame relative to the centre row (-K) */
-  guint window_frames;  /* frames per window (2K + 1) */
+  gint  window_start;   /* first window frame relative to the centre row (-past) */
+  guint window_frames;  /* frames per window (past + future + 1) */
   guint sample_words;   /* words per sample descriptor: 2, or 3 + band slots (<= 16) */
 } CepGatherShape;
 

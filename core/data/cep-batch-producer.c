@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cep-context-window.h"
 #include "cep-rng.h"
 
 G_DEFINE_QUARK (cep-batch-producer-error-quark, cep_batch_producer_error)
@@ -73,6 +74,8 @@ cep_batch_options_init (CepBatchOptions *options)
 
   memset (options, 0, sizeof *options);
   options->context = 30;
+  options->context_past = CEP_CONTEXT_SAME;
+  options->context_future = CEP_CONTEXT_SAME;
   options->batch_size = 1024;
   options->seed = 0;
   options->shuffle = TRUE;
@@ -85,6 +88,25 @@ cep_batch_options_init (CepBatchOptions *options)
 
 /* ---- options and frame selection ----------------------------------------------------- */
 
+static guint
+context_past (const CepBatchOptions *options)
+{
+  return cep_context_side (options->context_past, options->context);
+}
+
+static guint
+context_future (const CepBatchOptions *options)
+{
+  return cep_context_side (options->context_future, options->context);
+}
+
+/* The padding a window needs on either side of its frame. */
+static guint
+context_reach (const CepBatchOptions *options)
+{
+  return MAX (context_past (options), context_future (options));
+}
+
 static gboolean
 validate_options (const CepBatchOptions  *options,
                   CepPartition           *partition,
@@ -94,9 +116,9 @@ validate_options (const CepBatchOptions  *options,
   g_autofree char *detail = NULL;
   g_autoptr(GError) augment_error = NULL;
 
-  if (options->context > cep_partition_get_context_max (partition))
+  if (context_reach (options) > cep_partition_get_context_max (partition))
     detail = g_strdup_printf ("context %u is above the partition's context_max %u (reload it "
-                              "with a larger one)", options->context,
+                              "with a larger one)", context_reach (options),
                               cep_partition_get_context_max (partition));
   else if (options->batch_size == 0 || options->batch_size > CEP_RNG_MAX_INDEX + 1)
     detail = g_strdup_printf ("batch size %u is not in 1..%u", options->batch_size,
@@ -294,7 +316,8 @@ fill_sample (CepBatchProducer *self,
     }
 
   float *window = batch->inputs + (gsize) sample * self->window_floats;
-  const float *source = cep_partition_get_window (self->partition, frame, self->options.context);
+  const float *source = cep_partition_get_window (self->partition, frame,
+                                                  context_past (&self->options));
 
   memcpy (window, source, self->window_floats * sizeof (float));
   if (self->options.augment.enabled)
@@ -552,7 +575,8 @@ cep_batch_producer_new (CepPartition           *partition,
   self->partition = g_object_ref (partition);
   self->options = *options;
   self->dim = cep_partition_get_feature_dim (partition);
-  self->window_frames = 2 * options->context + 1;
+  self->window_frames = cep_context_window_frames (context_past (options),
+                                                  context_future (options));
   self->window_floats = self->window_frames * self->dim;
   self->partition_labels = cep_partition_get_labels (partition);
   g_mutex_init (&self->order_lock);

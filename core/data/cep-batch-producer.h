@@ -28,7 +28,9 @@ typedef enum
 
 typedef struct
 {
-  guint          context;        /* K: windows of 2K+1 frames */
+  guint          context;        /* K: windows of 2K+1 frames, unless the sides differ */
+  guint          context_past;   /* frames before the current one; CEP_CONTEXT_SAME (default): K */
+  guint          context_future; /* frames after it; CEP_CONTEXT_SAME (default): K */
   guint          batch_size;
   guint64        seed;
   gboolean       shuffle;        /* default TRUE; FALSE keeps frame order (evaluation) */
@@ -49,7 +51,7 @@ typedef struct
   guint    epoch;
   guint64  index;          /* batch index within the epoch */
   guint    n_samples;      /* <= batch_size (last batch may be short) */
-  guint    window_floats;  /* (2K+1) * D */
+  guint    window_floats;  /* (past + future + 1) * D */
   float   *inputs;         /* n_samples x window_floats; NULL with frames_only */
   gint32  *labels;         /* n_samples class ids, or NULL for unlabelled partitions */
   gsize   *frames;         /* n_samples global frame indices */
@@ -60,7 +62,7 @@ typedef struct
 
 typedef struct _CepBatchProducer CepBatchProducer;
 
-/* INVALID for a context above the partition's context_max, a batch size of 0 or above 2^24,
+/* INVALID for a context (either side) above the partition's context_max, a batch size of 0 or above 2^24,
  * a fraction outside (0, 1], subset_every or queue_depth 0, or a bad augment spec. The
  * producer keeps a ref on @partition. free() stops the thread and frees every batch,
  * including those the consumer still holds. */

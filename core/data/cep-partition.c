@@ -767,17 +767,17 @@ cep_partition_get_frame (CepPartition *self,
 const float *
 cep_partition_get_window (CepPartition *self,
                           gsize         frame,
-                          guint         k)
+                          guint         past)
 {
   g_return_val_if_fail (CEP_IS_PARTITION (self), NULL);
   g_return_val_if_fail (frame < self->n_frames, NULL);
-  g_return_val_if_fail (k <= self->context_max, NULL);
+  g_return_val_if_fail (past <= self->context_max, NULL);
 
   guint utterance = cep_partition_find_utterance (self, frame);
   gsize start = self->starts[utterance];
   /* The utterance's block begins with the padding shared with the previous utterance. */
   const float *padded = self->store + ((gsize) self->context_max * utterance + start) * self->dim;
-  return cep_context_window_start (padded, self->context_max, self->dim, frame - start, k);
+  return cep_context_window_start (padded, self->context_max, self->dim, frame - start, past);
 }
 
 const float *

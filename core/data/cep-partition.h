@@ -111,18 +111,19 @@ int             cep_partition_lookup_utterance    (CepPartition *self,
 /* The D floats of global @frame in the (normalized) store. */
 const float    *cep_partition_get_frame           (CepPartition *self,
                                                    gsize         frame);
-/* Start of the context window of @frame for context @k <= context_max: (2k+1)*D contiguous
- * floats, zeros where the window passes the utterance edges. */
+/* Start of the context window of @frame with @past <= context_max frames before it: for a
+ * window of F <= context_max future frames, (past+F+1)*D contiguous floats, zeros where the
+ * window passes the utterance edges. */
 const float    *cep_partition_get_window          (CepPartition *self,
                                                    gsize         frame,
-                                                   guint         k);
+                                                   guint         past);
 /* The whole padded store, for code that keeps it elsewhere (a device): @n_rows (may be NULL)
  * frames of D floats — context_max zero frames, utterance 0, context_max zero frames,
  * utterance 1, ..., context_max zero frames. */
 const float    *cep_partition_get_store           (CepPartition *self,
                                                    gsize        *n_rows);
-/* The store row of global @frame: the window of @frame for context K is rows
- * [row - K, row + K]. */
+/* The store row of global @frame: the window of @frame with P past and F future frames is
+ * rows [row - P, row + F]. */
 gsize           cep_partition_get_store_row       (CepPartition *self,
                                                    gsize         frame);
 /* Per-utterance CMVN statistics (D floats each); raw = normalized * stddev + mean.

@@ -30,6 +30,14 @@ is_normal_init (gconstpointer base)
   return ((const CepBlock *) base)->init == CEP_INIT_NORMAL;
 }
 
+/* A symmetric window is "context" alone, so runs made before the sides existed stay
+ * byte-identical; only a window with sides of its own writes them. */
+static gboolean
+has_context_sides (gconstpointer base)
+{
+  return !cep_model_spec_is_symmetric (base);
+}
+
 static const CepField top_fields[] = {
   { "name", CEP_FIELD_STRING, offsetof (CepExperiment, name), CEP_CHECK_ANY, NULL, NULL },
   { "notes", CEP_FIELD_STRING, offsetof (CepExperiment, notes), CEP_CHECK_ANY, NULL, NULL },
@@ -105,6 +113,10 @@ static const CepField augment_fields[] = {
 static const CepField model_fields[] = {
   { "name", CEP_FIELD_STRING, MODEL (name), CEP_CHECK_ANY, NULL, NULL },
   { "context", CEP_FIELD_UINT, MODEL (context), CEP_CHECK_ANY, NULL, NULL },
+  { "context_past", CEP_FIELD_UINT, MODEL (context_past), CEP_CHECK_ANY, NULL,
+    has_context_sides },
+  { "context_future", CEP_FIELD_UINT, MODEL (context_future), CEP_CHECK_ANY, NULL,
+    has_context_sides },
   { "feature_dim", CEP_FIELD_UINT, MODEL (feature_dim), CEP_CHECK_AT_LEAST_ONE, NULL, NULL },
   { "classes", CEP_FIELD_UINT, MODEL (head.width), CEP_CHECK_AT_LEAST_ONE, NULL, NULL },
   { "label_smoothing", CEP_FIELD_DOUBLE, MODEL (label_smoothing), CEP_CHECK_UNIT_OPEN, NULL,

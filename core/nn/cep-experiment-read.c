@@ -267,6 +267,9 @@ read_model_object (Reader        *reader,
   if (!read_fields (reader, object, "model", &_cep_experiment_model_fields, model, nested,
                     error))
     return FALSE;
+  /* "context_past"/"context_future" override K for their side; K becomes their maximum. */
+  cep_model_spec_set_context_window (model, cep_model_spec_get_context_past (model),
+                                     cep_model_spec_get_context_future (model));
   /* A block list of one's own is no longer the default preset: do not keep its name. */
   if (blocks != NULL && !json_object_has_member (object, "preset")
       && !json_object_has_member (object, "name"))

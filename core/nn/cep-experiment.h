@@ -21,7 +21,9 @@
  * is part of the model (it sets the input size) and is used by the data windows as well.
  * Label smoothing is part of the model's loss (model.label_smoothing).
  *
- * The "model" object: context, feature_dim, classes, blocks (each {"type": "linear", "width",
+ * The "model" object: context, and for an asymmetric window context_past and context_future
+ * (each overrides K for its side and K is written as their maximum; a symmetric window writes
+ * "context" alone, as files made before the sides existed did), feature_dim, classes, blocks (each {"type": "linear", "width",
  * "init", "bias", "std" (normal init only)}, {"type": "batch_norm", "eps", "momentum"},
  * {"type": "dropout", "p"}, {"type": <activation>} with "slope" for leaky_relu), head
  * ({"init", "bias", "std"}), label_smoothing, param_limit and name. On reading, an optional

@@ -180,6 +180,8 @@ cep_shape_options_init (CepShapeOptions *options,
   memset (options, 0, sizeof *options);
   options->shape = shape;
   options->context = 30;
+  options->context_past = CEP_CONTEXT_SAME;
+  options->context_future = CEP_CONTEXT_SAME;
   options->feature_dim = CEP_MODEL_DEFAULT_FEATURE_DIM;
   options->n_classes = CEP_MODEL_DEFAULT_CLASSES;
   options->depth = 6;
@@ -214,6 +216,9 @@ build_shape (const CepShapeOptions *options,
   g_autofree char *name = g_strdup_printf ("%s-%u", shape_names[options->shape],
                                            options->depth);
 
+  cep_model_spec_set_context_window (spec,
+                                     cep_context_side (options->context_past, options->context),
+                                     cep_context_side (options->context_future, options->context));
   cep_model_spec_set_name (spec, name);
   spec->head.init = options->init;
   for (guint i = 0; i < options->depth; i++)

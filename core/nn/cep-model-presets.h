@@ -63,6 +63,8 @@ typedef struct
 {
   CepShape      shape;
   guint         context;       /* K (default 30) */
+  guint         context_past;  /* CEP_CONTEXT_SAME (default): K */
+  guint         context_future;/* CEP_CONTEXT_SAME (default): K */
   guint         feature_dim;   /* D (default 28) */
   guint         n_classes;     /* default 42 */
   guint         depth;         /* hidden Linear layers, >= 1 (default 6) */

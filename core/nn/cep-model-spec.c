@@ -104,6 +104,8 @@ cep_model_spec_new (guint context,
   CepModelSpec *spec = g_new0 (CepModelSpec, 1);
 
   spec->context = context;
+  spec->context_past = CEP_CONTEXT_SAME;
+  spec->context_future = CEP_CONTEXT_SAME;
   spec->feature_dim = feature_dim;
   spec->blocks = g_array_new (FALSE, TRUE, sizeof (CepBlock));
   spec->head = cep_block_linear (n_classes);
@@ -143,6 +145,8 @@ cep_model_spec_equal (const CepModelSpec *a,
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
   if (g_strcmp0 (a->name, b->name) != 0 || a->context != b->context
+      || cep_model_spec_get_context_past (a) != cep_model_spec_get_context_past (b)
+      || cep_model_spec_get_context_future (a) != cep_model_spec_get_context_future (b)
       || a->feature_dim != b->feature_dim || a->blocks->len != b->blocks->len
       || !block_equal (&a->head, &b->head) || a->label_smoothing != b->label_smoothing
       || a->param_limit != b->param_limit)
@@ -173,10 +177,55 @@ cep_model_spec_add (CepModelSpec *spec,
 }
 
 guint
+cep_model_spec_get_context_past (const CepModelSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, 0);
+  return cep_context_side (spec->context_past, spec->context);
+}
+
+guint
+cep_model_spec_get_context_future (const CepModelSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, 0);
+  return cep_context_side (spec->context_future, spec->context);
+}
+
+guint
+cep_model_spec_get_window_frames (const CepModelSpec *spec)
+{
+  return cep_context_window_frames (cep_model_spec_get_context_past (spec),
+                                    cep_model_spec_get_context_future (spec));
+}
+
+guint
+cep_model_spec_get_context_reach (const CepModelSpec *spec)
+{
+  return MAX (cep_model_spec_get_context_past (spec), cep_model_spec_get_context_future (spec));
+}
+
+gboolean
+cep_model_spec_is_symmetric (const CepModelSpec *spec)
+{
+  return cep_model_spec_get_context_past (spec) == cep_model_spec_get_context_future (spec);
+}
+
+void
+cep_model_spec_set_context_window (CepModelSpec *spec,
+                                   guint         past,
+                                   guint         future)
+{
+  g_return_if_fail (spec != NULL);
+
+  spec->context = MAX (past, future);
+  spec->context_past = past == future ? CEP_CONTEXT_SAME : past;
+  spec->context_future = past == future ? CEP_CONTEXT_SAME : future;
+}
+
+guint
 cep_model_spec_get_input_dim (const CepModelSpec *spec)
 {
   g_return_val_if_fail (spec != NULL, 0);
-  return (2 * spec->context + 1) * spec->feature_dim;
+  return cep_model_spec_get_window_frames (spec) * spec->feature_dim;
 }
 
 guint
@@ -208,7 +257,7 @@ cep_model_spec_get_block (const CepModelSpec *spec,
 static CepBlockShape
 input_shape (const CepModelSpec *spec)
 {
-  return (CepBlockShape) { 2 * spec->context + 1, spec->feature_dim, FALSE };
+  return (CepBlockShape) { cep_model_spec_get_window_frames (spec), spec->feature_dim, FALSE };
 }
 
 /* The shape after @block; a block of an unknown kind passes its input on. */
@@ -310,6 +359,13 @@ static gboolean
 validate_shape (const CepModelSpec  *spec,
                 GError             **error)
 {
+  /* A side given on its own is named on its own: K is only their maximum then. */
+  if (spec->context_past != CEP_CONTEXT_SAME && spec->context_past > CEP_MODEL_MAX_CONTEXT)
+    return fail (error, "context_past", "%u is above %d", spec->context_past,
+                 CEP_MODEL_MAX_CONTEXT);
+  if (spec->context_future != CEP_CONTEXT_SAME && spec->context_future > CEP_MODEL_MAX_CONTEXT)
+    return fail (error, "context_future", "%u is above %d", spec->context_future,
+                 CEP_MODEL_MAX_CONTEXT);
   if (spec->context > CEP_MODEL_MAX_CONTEXT)
     return fail (error, "context", "%u is above %d", spec->context, CEP_MODEL_MAX_CONTEXT);
   if (spec->feature_dim == 0 || spec->feature_dim > CEP_MODEL_MAX_FEATURE_DIM)

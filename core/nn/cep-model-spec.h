@@ -2,7 +2,8 @@
  *
  * cep-model-spec.h: what a model is, independent of any backend.
  *
- * A spec is the context K, the feature dimension D (the input is (2K+1)·D floats), an ordered
+ * A spec is the context (K frames on each side, or P past and F future frames: the input is
+ * (P+F+1)·D floats, cep_model_spec_get_window_frames()), the feature dimension D, an ordered
  * list of hidden blocks (of the kinds in blocks/cep-block-kinds.h, each described by its
  * CepBlockType in cep-block-type.h) and the classifier head, a
  * Linear to n_classes logits trained with softmax cross-entropy (optionally label-smoothed).
@@ -26,6 +27,7 @@
 #include <glib.h>
 
 #include "cep-activation.h"
+#include "cep-context-window.h"
 
 G_BEGIN_DECLS
 
@@ -136,7 +138,12 @@ cep_block_shape_width (const CepBlockShape *shape)
 typedef struct
 {
   char     *name;             /* free text for people ("tiny", "pyramid-6"); may be NULL */
-  guint     context;          /* K */
+  guint     context;          /* K; with sides of their own, max (past, future) */
+  /* The window's sides: CEP_CONTEXT_SAME (cep-context-window.h) follows K. Read them with
+   * cep_model_spec_get_context_past/future(), set them with _set_context_window(), which
+   * keeps a symmetric window as K alone (written as "context" only). */
+  guint     context_past;
+  guint     context_future;
   guint     feature_dim;      /* D */
   GArray   *blocks;           /* of CepBlock: the hidden blocks in order */
   CepBlock  head;             /* CEP_BLOCK_LINEAR; head.width is the number of classes */
@@ -157,7 +164,21 @@ void            cep_model_spec_set_name       (CepModelSpec        *spec,
 void            cep_model_spec_add            (CepModelSpec        *spec,
                                                CepBlock             block);
 
-guint           cep_model_spec_get_input_dim  (const CepModelSpec  *spec);  /* (2K+1)·D */
+/* Frames before (past) and after (future) the current one in the input window; the window's
+ * frames, past + future + 1 (the one definition of the input's length); the padding a frame
+ * store needs around each utterance, max (past, future). */
+guint           cep_model_spec_get_context_past   (const CepModelSpec *spec);
+guint           cep_model_spec_get_context_future (const CepModelSpec *spec);
+guint           cep_model_spec_get_window_frames  (const CepModelSpec *spec);
+guint           cep_model_spec_get_context_reach  (const CepModelSpec *spec);
+gboolean        cep_model_spec_is_symmetric       (const CepModelSpec *spec);
+/* Sets the window: equal sides become K alone, unequal ones keep their own values and
+ * K = max (past, future). */
+void            cep_model_spec_set_context_window (CepModelSpec       *spec,
+                                                   guint               past,
+                                                   guint               future);
+
+guint           cep_model_spec_get_input_dim  (const CepModelSpec  *spec);  /* frames·D */
 guint           cep_model_spec_get_n_classes  (const CepModelSpec  *spec);
 guint           cep_model_spec_get_n_blocks   (const CepModelSpec  *spec);
 /* Blocks 0 .. n_blocks-1 are the hidden blocks, block n_blocks is the head. */

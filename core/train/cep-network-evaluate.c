@@ -26,6 +26,8 @@ new_ordered_producer (CepNetwork   *self,
   /* A resident partition's windows are gathered by the backend. */
   options.frames_only = cep_network_is_resident (self, partition);
   options.context = self->spec->context;
+  options.context_past = cep_model_spec_get_context_past (self->spec);
+  options.context_future = cep_model_spec_get_context_future (self->spec);
   options.batch_size = self->max_batch;
   options.shuffle = FALSE;
   options.augment.enabled = FALSE;

@@ -130,14 +130,14 @@ check_store_partition (CepNetwork   *self,
                        GError      **error)
 {
   if (cep_partition_get_feature_dim (partition) != self->spec->feature_dim ||
-      cep_partition_get_context_max (partition) < self->spec->context)
+      cep_partition_get_context_max (partition) < cep_model_spec_get_context_reach (self->spec))
     {
       g_set_error (error, CEP_NETWORK_ERROR, CEP_NETWORK_ERROR_INVALID,
                    "%s: %u features and context_max %u do not fit the model (%u features, "
                    "context %u)", cep_partition_get_name (partition),
                    cep_partition_get_feature_dim (partition),
                    cep_partition_get_context_max (partition), self->spec->feature_dim,
-                   self->spec->context);
+                   cep_model_spec_get_context_reach (self->spec));
       return FALSE;
     }
   return TRUE;
@@ -366,8 +366,8 @@ _cep_network_gather_batch (CepNetwork     *self,
   count_slots (batch, &freq_slots, &time_slots);
   CepGatherShape shape = {
     .dim = self->spec->feature_dim,
-    .window_start = -(gint) self->spec->context,
-    .window_frames = 2 * self->spec->context + 1,
+    .window_start = -(gint) cep_model_spec_get_context_past (self->spec),
+    .window_frames = cep_model_spec_get_window_frames (self->spec),
     .sample_words = CEP_GATHER_SAMPLE_WORDS (freq_slots, time_slots),
   };
   g_autofree guint *starts = g_new (guint, store->pieces->len + 1);

@@ -69,9 +69,10 @@ check_partition (const CepExperiment *experiment,
   if (cep_partition_get_feature_dim (partition) != model->feature_dim)
     return invalid (error, "%s has %u features per frame, model.feature_dim is %u", name,
                     cep_partition_get_feature_dim (partition), model->feature_dim);
-  if (cep_partition_get_context_max (partition) < model->context)
+  if (cep_partition_get_context_max (partition) < cep_model_spec_get_context_reach (model))
     return invalid (error, "%s was loaded with context_max %u, below model.context %u", name,
-                    cep_partition_get_context_max (partition), model->context);
+                    cep_partition_get_context_max (partition),
+                    cep_model_spec_get_context_reach (model));
   if (cep_phoneme_table_get_n_classes (table) > cep_model_spec_get_n_classes (model))
     return invalid (error, "%s has %u classes, the model only %u outputs", name,
                     cep_phoneme_table_get_n_classes (table),
@@ -116,6 +117,8 @@ new_producer (const CepExperiment *experiment,
 
   cep_batch_options_init (&options);
   options.context = experiment->model->context;
+  options.context_past = cep_model_spec_get_context_past (experiment->model);
+  options.context_future = cep_model_spec_get_context_future (experiment->model);
   options.batch_size = experiment->train.batch_size;
   options.seed = experiment->seed;
   options.shuffle = TRUE;

@@ -75,13 +75,13 @@ train_a_little (CepNetwork *network,
 }
 
 static void
-fixture_init (Fixture    *fixture,
-              const char *backend,
-              guint       k,
-              gsize       n_frames)
+fixture_init_spec (Fixture            *fixture,
+                   const char         *backend,
+                   const CepModelSpec *spec,
+                   gsize               n_frames)
 {
-  g_autoptr(CepModelSpec) spec = small_spec (k);
   g_autoptr(GError) error = NULL;
+  guint k = spec->context;
 
   fixture->backend = cep_backend_new (backend, NULL, &error);
   g_assert_no_error (error);
@@ -91,6 +91,17 @@ fixture_init (Fixture    *fixture,
   train_a_little (fixture->network, k);
   fixture->n_frames = n_frames;
   fixture->frames = random_frames (1, n_frames, DIM);
+}
+
+static void
+fixture_init (Fixture    *fixture,
+              const char *backend,
+              guint       k,
+              gsize       n_frames)
+{
+  g_autoptr(CepModelSpec) spec = small_spec (k);
+
+  fixture_init_spec (fixture, backend, spec, n_frames);
 }
 
 static void
@@ -144,6 +155,90 @@ leaky_window (const float *padded,
               gpointer     user_data)
 {
   return cep_context_window_start (padded, pad, dim, t, k) + 3 * dim;
+}
+
+/* A window of 4 past and 1 future frames skews the band: output j depends on inputs
+ * j − 4 .. j + 1 and nothing else, which the symmetric band of either side does not match. */
+static void
+test_asymmetric_window (void)
+{
+  g_autoptr(CepModelSpec) spec = small_spec (4);
+  Fixture fixture;
+  CepDependencyOptions options;
+
+  cep_model_spec_set_context_window (spec, 4, 1);
+  fixture_init_spec (&fixture, "ref", spec, 24);
+  cep_dependency_options_init (&options);
+  {
+    g_autoptr(CepDependencyMatrix) matrix = analyse (&fixture, &options);
+
+    g_assert_cmpuint (matrix->context_past, ==, 4);
+    g_assert_cmpuint (matrix->context_future, ==, 1);
+    assert_band (matrix, -4, 1);
+    g_assert_true (cep_dependency_matrix_matches_window (matrix, 4, 1, NULL, NULL));
+    g_assert_false (cep_dependency_matrix_matches_band (matrix, 4, NULL, NULL));
+    g_assert_false (cep_dependency_matrix_matches_band (matrix, 1, NULL, NULL));
+  }
+  fixture_clear (&fixture);
+}
+
+/* Streamed in chunks of 4 frames with 1 frame of look-ahead, a model of 3 past and 2 future
+ * frames shows the block staircase: output j sees inputs j − 3 .. j + 2 that its chunk's end
+ * plus one frame has reached. Every mode agrees, the fast path equals the naive one, and the
+ * offline band no longer matches. */
+static void
+test_chunk_staircase (void)
+{
+  static const CepChunkRegime regime = { 4, 1 };
+  g_autoptr(CepModelSpec) spec = small_spec (3);
+  Fixture fixture;
+  CepDependencyOptions options;
+
+  cep_model_spec_set_context_window (spec, 3, 2);
+  fixture_init_spec (&fixture, "ref", spec, 24);
+  cep_dependency_options_init (&options);
+  options.chunk = regime;
+  for (int mode = CEP_DEPENDENCY_MODE_BOOL; mode <= CEP_DEPENDENCY_MODE_GRADIENT; mode++)
+    {
+      g_autoptr(CepDependencyMatrix) matrix = NULL;
+      g_autoptr(CepDependencyMatrix) naive = NULL;
+      guint past, future;
+
+      options.mode = mode;
+      options.naive = FALSE;
+      matrix = analyse (&fixture, &options);
+      g_assert_true (cep_dependency_matrix_matches_regime (matrix, 3, 2, &regime, NULL, NULL));
+      g_assert_false (cep_dependency_matrix_matches_window (matrix, 3, 2, NULL, NULL));
+      /* Frame 3 ends chunk 0: frame 4 (look-ahead) is known, frame 5 is not. */
+      g_assert_true (cep_dependency_matrix_depends (matrix, 4, 3));
+      g_assert_false (cep_dependency_matrix_depends (matrix, 5, 3));
+      /* Frame 0 starts it: frames 1 and 2 of its window are known. */
+      g_assert_true (cep_dependency_matrix_depends (matrix, 2, 0));
+      cep_dependency_matrix_get_reach (matrix, &past, &future);
+      g_assert_cmpuint (past, ==, 3);
+      g_assert_cmpuint (future, ==, 2);
+      if (mode == CEP_DEPENDENCY_MODE_GRADIENT)
+        continue;
+      options.naive = TRUE;
+      naive = analyse (&fixture, &options);
+      g_assert_cmpmem (matrix->depends, (gsize) matrix->n_inputs * matrix->n_outputs,
+                       naive->depends, (gsize) naive->n_inputs * naive->n_outputs);
+    }
+  {
+    CepChunkRegime frame_by_frame = { 1, 0 };
+    g_autoptr(CepDependencyMatrix) matrix = NULL;
+    guint past, future;
+
+    options.mode = CEP_DEPENDENCY_MODE_BOOL;
+    options.naive = FALSE;
+    options.chunk = frame_by_frame;
+    matrix = analyse (&fixture, &options);
+    cep_dependency_matrix_get_reach (matrix, &past, &future);
+    g_assert_cmpuint (future, ==, 0);
+    g_assert_true (cep_dependency_matrix_matches_regime (matrix, 3, 2, &frame_by_frame, NULL,
+                                                         NULL));
+  }
+  fixture_clear (&fixture);
 }
 
 static void
@@ -201,11 +296,16 @@ test_leaky_extraction_caught (void)
   for (guint naive = 0; naive < 2; naive++)
     {
       g_autoptr(CepDependencyMatrix) matrix = NULL;
+      guint past, future;
 
       options.naive = naive;
       matrix = analyse (&fixture, &options);
       /* Output j now depends on frames j - K + 3 .. j + K + 3. */
       assert_band (matrix, 3 - (int) k, (int) k + 3);
+      /* The measured receptive field reaches 3 frames past the declared look-ahead. */
+      cep_dependency_matrix_get_reach (matrix, &past, &future);
+      g_assert_cmpuint (future, ==, k + 3);
+      g_assert_cmpuint (past, ==, 0);
       g_assert_false (cep_dependency_matrix_matches_band (matrix, k, &leaks, &missing));
       /* Three diagonals outside the band, clipped at the last frames. */
       g_assert_cmpuint (leaks, ==, 3 * 30 - (k + 1 + k + 2 + k + 3));
@@ -735,6 +835,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dependency/band", test_band_of_correct_model);
+  g_test_add_func ("/dependency/asymmetric-window", test_asymmetric_window);
+  g_test_add_func ("/dependency/chunk-staircase", test_chunk_staircase);
   g_test_add_func ("/dependency/leaky-extraction", test_leaky_extraction_caught);
   g_test_add_data_func ("/dependency/fast-equals-naive/ref", "ref", test_fast_equals_naive);
   g_test_add_data_func ("/dependency/fast-equals-naive/blas", "blas", test_fast_equals_naive);

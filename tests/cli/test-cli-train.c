@@ -268,6 +268,9 @@ test_train_bad_input (Fixture       *fixture,
   expect_failure (CEP_CLI_EXIT_INVALID_DATA, "experiment.json", "train", "--resume", missing,
                   NULL);
   expect_failure (CEP_CLI_EXIT_USAGE, "--subset", "train", "--subset", "2", NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--context-future", "train", "--context-future", "129",
+                  NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--context-past", "train", "--context-past", "two", NULL);
   expect_failure (CEP_CLI_EXIT_USAGE, "unexpected argument", "train", "extra", NULL);
   expect_failure (CEP_CLI_EXIT_USAGE, "blas", "train", "--data", fixture->root, "--backend",
                   "quantum", "--epochs", "1", "--out", run, NULL);
@@ -511,6 +514,29 @@ test_train_signal (Fixture       *fixture,
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
 }
 
+/* --context-past/--context-future give the model an asymmetric window: trained with it, written
+ * into experiment.json with both sides, and said on stderr. */
+static void
+test_train_asymmetric_context (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *run = g_build_filename (fixture->work, "streaming", NULL);
+  g_autofree char *saved = g_build_filename (run, "experiment.json", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepExperiment) experiment = NULL;
+
+  result = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "tiny", "--context",
+                             "3", "--context-past", "4", "--context-future", "1", "--epochs",
+                             "1", "--batch", "64", "--threads", "1", "--out", run, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (result->err, "4 past + 1 future frames"));
+  experiment = cep_experiment_load (saved, NULL, NULL);
+  g_assert_nonnull (experiment);
+  g_assert_cmpuint (cep_model_spec_get_context_past (experiment->model), ==, 4);
+  g_assert_cmpuint (cep_model_spec_get_context_future (experiment->model), ==, 1);
+  g_assert_cmpuint (count_lines_with (saved, "\"context_future\": 1"), ==, 1);
+}
+
 /* `runs` lists a folder's runs as the window's history does: newest (by folder name) first,
  * each with its status, epochs and dataset; folders that are no run are skipped. */
 static void
@@ -697,6 +723,8 @@ main (int    argc,
   g_test_add ("/cli/spectrogram", Fixture, NULL, fixture_set_up, test_spectrogram,
               fixture_tear_down);
   g_test_add ("/cli/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
+  g_test_add ("/cli/train/asymmetric-context", Fixture, NULL, fixture_set_up,
+              test_train_asymmetric_context, fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);
   g_test_add ("/cli/train/signal/interrupt", Fixture, GINT_TO_POINTER (SIGINT),

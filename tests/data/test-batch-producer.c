@@ -481,6 +481,50 @@ test_invalid_options (Fixture       *fixture,
   g_assert_nonnull (producer);
 }
 
+/* An asymmetric window holds frames t − past .. t + future of the sample's own utterance,
+ * zeros past its edges: checked frame by frame against the utterance, not the store. */
+static void
+test_asymmetric_window (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CepBatchOptions options = masked_options ();
+  options.augment.enabled = FALSE;
+  options.context_past = 4;
+  options.context_future = 1;
+  g_autoptr(CepBatchProducer) producer = producer_new (fixture->partition, &options);
+  CepBatch *batch = cep_batch_producer_batch_new (producer);
+  static const float zeros[DIM] = { 0 };
+
+  g_assert_cmpuint (batch->window_floats, ==, (4 + 1 + 1) * DIM);
+  cep_batch_producer_fill (producer, 0, 0, batch);
+  for (guint i = 0; i < batch->n_samples; i++)
+    {
+      gsize frame = batch->frames[i];
+      guint utterance = cep_partition_find_utterance (fixture->partition, frame);
+      gssize first = (gssize) cep_partition_get_utterance_start (fixture->partition, utterance);
+      gssize end = first + (gssize) cep_partition_get_utterance_length (fixture->partition,
+                                                                       utterance);
+
+      for (gssize w = 0; w < 6; w++)
+        {
+          gssize source = (gssize) frame - 4 + w;
+          const float *expected = source >= first && source < end
+                                  ? cep_partition_get_frame (fixture->partition, source)
+                                  : zeros;
+
+          g_assert_cmpmem (batch->inputs + i * batch->window_floats + w * DIM,
+                           DIM * sizeof (float), expected, DIM * sizeof (float));
+        }
+    }
+  cep_batch_producer_batch_free (batch);
+
+  /* Either side above context_max is refused, naming the wider side. */
+  options.context_past = 1;
+  options.context_future = CONTEXT_MAX + 2;
+  assert_invalid (fixture->partition, &options, "train-clean-100: context 7 is above the "
+                  "partition's context_max 5 (reload it with a larger one)");
+}
+
 static void
 add_test (const char *path,
           void      (*func) (Fixture *, gconstpointer),
@@ -509,6 +553,7 @@ main (int    argc,
   add_test ("/batch-producer/restart-epoch", test_restart_epoch, TRUE);
   add_test ("/batch-producer/unlabelled", test_unlabelled, FALSE);
   add_test ("/batch-producer/invalid-options", test_invalid_options, TRUE);
+  add_test ("/batch-producer/asymmetric-window", test_asymmetric_window, TRUE);
 
   return g_test_run ();
 }

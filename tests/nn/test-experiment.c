@@ -400,6 +400,39 @@ test_presets_in_files (void)
   g_assert_cmpstr (baseline->model->name, ==, "mine");
 }
 
+/* Sides of their own override K for their side and are written back; a symmetric window
+ * is "context" alone, as in files made before the sides existed. */
+static void
+test_asymmetric_context (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CepExperiment) streaming = NULL, again = NULL, symmetric = NULL;
+  g_autofree char *text = NULL, *symmetric_text = NULL;
+
+  streaming = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {\"context\": 12, "
+                         "\"context_future\": 3}, \"train\": {}}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cep_model_spec_get_context_past (streaming->model), ==, 12);
+  g_assert_cmpuint (cep_model_spec_get_context_future (streaming->model), ==, 3);
+  g_assert_cmpuint (cep_model_spec_get_window_frames (streaming->model), ==, 16);
+  g_assert_cmpuint (cep_model_spec_get_input_dim (streaming->model), ==,
+                    16 * streaming->model->feature_dim);
+  text = cep_experiment_to_json (streaming);
+  g_assert_nonnull (strstr (text, "\"context_past\": 12"));
+  g_assert_nonnull (strstr (text, "\"context_future\": 3"));
+  again = cep_experiment_new_from_json (text, -1, "again.json", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cep_experiment_equal (streaming, again));
+
+  symmetric = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {\"context_past\": 7, "
+                         "\"context_future\": 7}, \"train\": {}}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (symmetric->model->context, ==, 7);
+  symmetric_text = cep_experiment_to_json (symmetric);
+  g_assert_null (strstr (symmetric_text, "context_past"));
+  g_assert_null (strstr (symmetric_text, "context_future"));
+}
+
 typedef struct
 {
   const char *what;
@@ -518,6 +551,13 @@ static const BadCase bad_cases[] = {
     "model.label_smoothing: expected a number in [0, 1)" },
   { "context", EXP "\"train\": {}, \"model\": {\"context\": 500}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.context: 500 is above 128" },
+  { "context-future", EXP "\"train\": {}, \"model\": {\"context_future\": 129}}",
+    CEP_EXPERIMENT_ERROR_INVALID, "model.context_future: 129 is above 128" },
+  { "context-past", EXP "\"train\": {}, \"model\": {\"context_past\": 200, "
+    "\"context_future\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.context_past: 200 is above 128" },
+  { "context-future-negative", EXP "\"train\": {}, \"model\": {\"context_future\": -1}}",
+    CEP_EXPERIMENT_ERROR_INVALID, NULL },
 };
 #undef EXP
 
@@ -559,6 +599,7 @@ main (int    argc,
   g_test_add_func ("/experiment/save-into-missing-folder", test_save_into_missing_folder);
   g_test_add_func ("/experiment/unknown-keys-warn", test_unknown_keys_warn);
   g_test_add_func ("/experiment/presets-in-files", test_presets_in_files);
+  g_test_add_func ("/experiment/asymmetric-context", test_asymmetric_context);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/experiment/bad/%s", bad_cases[i].what);

@@ -46,6 +46,31 @@ test_dimensions (void)
   g_assert_cmpuint (cep_model_spec_get_block_input_width (spec, 11), ==, 512);
 }
 
+/* The input is past + future + 1 frames; equal sides collapse to K again. */
+static void
+test_asymmetric_window (void)
+{
+  g_autoptr(CepModelSpec) spec = make_tiny_by_hand (42);
+  g_autoptr(CepModelSpec) copy = NULL;
+  CepBlockShape shape;
+
+  cep_model_spec_set_context_window (spec, 30, 5);
+  g_assert_cmpuint (cep_model_spec_get_window_frames (spec), ==, 36);
+  g_assert_cmpuint (cep_model_spec_get_input_dim (spec), ==, 36 * 28);
+  g_assert_cmpuint (cep_model_spec_get_context_reach (spec), ==, 30);
+  cep_model_spec_get_block_input_shape (spec, 0, &shape);
+  g_assert_cmpuint (shape.frames, ==, 36);
+  g_assert_false (cep_model_spec_is_symmetric (spec));
+  copy = cep_model_spec_copy (spec);
+  cep_model_spec_set_context_window (copy, 30, 6);
+  g_assert_false (cep_model_spec_equal (spec, copy));
+  cep_model_spec_set_context_window (copy, 8, 8);
+  g_assert_true (cep_model_spec_is_symmetric (copy));
+  g_assert_cmpuint (copy->context, ==, 8);
+  g_assert_cmpuint (copy->context_past, ==, CEP_CONTEXT_SAME);
+  g_assert_cmpuint (cep_model_spec_get_input_dim (copy), ==, 17 * 28);
+}
+
 static void
 test_param_count (void)
 {
@@ -224,6 +249,8 @@ static void one_class (CepModelSpec *s) { s->head.width = 1; }
 static void many_classes (CepModelSpec *s) { s->head.width = 256; }
 static void smoothing (CepModelSpec *s) { s->label_smoothing = 1.0; }
 static void context (CepModelSpec *s) { s->context = CEP_MODEL_MAX_CONTEXT + 1; }
+static void context_future (CepModelSpec *s) { cep_model_spec_set_context_window (s, 30, 129); }
+static void context_past (CepModelSpec *s) { cep_model_spec_set_context_window (s, 130, 2); }
 static void feature_dim (CepModelSpec *s) { s->feature_dim = 0; }
 static void head_kind (CepModelSpec *s) { s->head.kind = CEP_BLOCK_DROPOUT; }
 
@@ -245,6 +272,8 @@ static const InvalidCase invalid_cases[] = {
   { "256-classes", many_classes, "head: 256 classes is not in [2, 255]" },
   { "label-smoothing", smoothing, "label_smoothing: 1 is not in [0, 1)" },
   { "context", context, "context: 129 is above 128" },
+  { "context-future", context_future, "context_future: 129 is above 128" },
+  { "context-past", context_past, "context_past: 130 is above 128" },
   { "feature-dim", feature_dim, "feature_dim: 0 is not in [1, 4096]" },
   { "head-kind", head_kind, "head: the head must be a linear layer" },
 };
@@ -409,6 +438,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model-spec/dimensions", test_dimensions);
+  g_test_add_func ("/model-spec/asymmetric-window", test_asymmetric_window);
   g_test_add_func ("/model-spec/param-count", test_param_count);
   g_test_add_func ("/model-spec/flops", test_flops);
   g_test_add_func ("/model-spec/param-limit", test_param_limit);

@@ -5,8 +5,8 @@
  *
  * The host path is the oracle: for the same (seed, epoch, batch, sample), the windows a
  * network gathers from its resident store must equal CepBatchProducer's host batches bit
- * for bit — masks on and off, a model context below the store's context_max, and the last,
- * partial batch — and training through either path must give bit-identical losses and
+ * for bit — masks on and off, a model context below the store's context_max, an asymmetric
+ * window (more past than future frames), and the last, partial batch — and training through either path must give bit-identical losses and
  * parameters on the same backend (the step sees the same inputs). The trainer keeps the
  * host path on CPU backends (and says why through cep_trainer_get_input_note()).
  */
@@ -53,16 +53,28 @@ fixture_tear_down (Fixture      *fixture,
   g_free (fixture->root);
 }
 
+/* The toy model's window: 2 frames on each side unless a test skews it. */
+typedef struct
+{
+  guint past;
+  guint future;
+} Window;
+
+static const Window symmetric = { 2, 2 };
+
 static CepBatchProducer *
-new_producer (CepPartition *partition,
-              gboolean      masks,
-              gboolean      frames_only)
+new_producer_for (CepPartition *partition,
+                  gboolean      masks,
+                  gboolean      frames_only,
+                  Window        window)
 {
   g_autoptr (GError) error = NULL;
   CepBatchOptions options;
 
   cep_batch_options_init (&options);
   options.context = 2;
+  options.context_past = window.past;
+  options.context_future = window.future;
   options.batch_size = BATCH;
   options.seed = 7;
   options.frames_only = frames_only;
@@ -77,12 +89,23 @@ new_producer (CepPartition *partition,
   return producer;
 }
 
+static CepBatchProducer *
+new_producer (CepPartition *partition,
+              gboolean      masks,
+              gboolean      frames_only)
+{
+  return new_producer_for (partition, masks, frames_only, symmetric);
+}
+
 static CepNetwork *
-new_network (const char   *backend_name,
-             CepBackend  **backend)
+new_network_for (const char   *backend_name,
+                 CepBackend  **backend,
+                 Window        window)
 {
   g_autoptr (CepExperiment) experiment = train_test_toy_experiment (1);
   g_autoptr (GError) error = NULL;
+
+  cep_model_spec_set_context_window (experiment->model, window.past, window.future);
 
   *backend = cep_backend_new (backend_name, NULL, &error);
   g_assert_no_error (error);
@@ -92,14 +115,22 @@ new_network (const char   *backend_name,
   return network;
 }
 
+static CepNetwork *
+new_network (const char   *backend_name,
+             CepBackend  **backend)
+{
+  return new_network_for (backend_name, backend, symmetric);
+}
+
 /* Every batch of two epochs, gathered, against the host batches. */
 static void
-check_gathered (CepNetwork   *network,
-                CepPartition *partition,
-                gboolean      masks)
+check_gathered_for (CepNetwork   *network,
+                    CepPartition *partition,
+                    gboolean      masks,
+                    Window        window)
 {
-  g_autoptr (CepBatchProducer) host = new_producer (partition, masks, FALSE);
-  g_autoptr (CepBatchProducer) frames = new_producer (partition, masks, TRUE);
+  g_autoptr (CepBatchProducer) host = new_producer_for (partition, masks, FALSE, window);
+  g_autoptr (CepBatchProducer) frames = new_producer_for (partition, masks, TRUE, window);
   CepBatch *want = cep_batch_producer_batch_new (host);
   CepBatch *got = cep_batch_producer_batch_new (frames);
   guint input_dim = cep_network_get_input_dim (network);
@@ -129,6 +160,37 @@ check_gathered (CepNetwork   *network,
   g_assert_true (saw_masked == masks);
   cep_batch_producer_batch_free (want);
   cep_batch_producer_batch_free (got);
+}
+
+static void
+check_gathered (CepNetwork   *network,
+                CepPartition *partition,
+                gboolean      masks)
+{
+  check_gathered_for (network, partition, masks, symmetric);
+}
+
+/* 4 past and 1 future frame: the backend gathers from row − 4, as the host does. */
+static void
+test_gather_asymmetric (Fixture      *fixture,
+                        gconstpointer data)
+{
+  static const Window skewed = { 4, 1 };
+
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
+    {
+      g_autoptr (CepBackend) backend = NULL;
+      g_autoptr (GError) error = NULL;
+      CepNetwork *network = new_network_for (*name, &backend, skewed);
+
+      g_test_message ("backend %s", *name);
+      g_assert_cmpuint (cep_network_get_input_dim (network), ==, 6 * TRAIN_TEST_TOY_DIM);
+      g_assert_true (cep_network_make_resident (network, fixture->train, &error));
+      g_assert_no_error (error);
+      check_gathered_for (network, fixture->train, FALSE, skewed);
+      check_gathered_for (network, fixture->train, TRUE, skewed);
+      cep_network_free (network);
+    }
 }
 
 static void
@@ -287,6 +349,8 @@ main (int    argc,
 
   g_test_add ("/resident/gather-identical", Fixture, NULL, fixture_set_up,
               test_gather_identical, fixture_tear_down);
+  g_test_add ("/resident/gather-asymmetric", Fixture, NULL, fixture_set_up,
+              test_gather_asymmetric, fixture_tear_down);
   g_test_add ("/resident/train-identical", Fixture, NULL, fixture_set_up,
               test_train_identical, fixture_tear_down);
   g_test_add ("/resident/not-resident", Fixture, NULL, fixture_set_up, test_not_resident,

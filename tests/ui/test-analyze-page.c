@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cep-analyze-page.h"
+#include "cep-curve-view.h"
 #include "cep-format.h"
 #include "cep-heatmap-view.h"
 #include "cep-spectrogram-view.h"
@@ -275,6 +276,39 @@ test_dependencies (Fixture       *fixture,
   g_assert_false (cep_heatmap_view_has_figure (view));
 }
 
+/* The streaming what-if: nothing to stream before an evaluation; after one, a line per chunk
+ * size over the four look-aheads, the offline accuracy dashed, and the receptive field of
+ * tiny (±30) as declared and as its dependency matrix measures it. */
+static void
+test_streaming (Fixture       *fixture,
+                gconstpointer  data)
+{
+  CepCurveView *view;
+  gulong handler;
+
+  if (fixture->page == NULL)
+    return;
+  g_assert_false (gtk_widget_get_sensitive (child (fixture, "streaming_button")));
+  evaluate (fixture, "dev-clean");
+  gtk_stack_set_visible_child_name (child (fixture, "view_stack"), "streaming");
+  g_assert_true (gtk_widget_get_sensitive (child (fixture, "streaming_button")));
+  handler = g_signal_connect (fixture->page, "job-done", G_CALLBACK (on_done), fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "analyze.streaming",
+                                             NULL));
+  g_assert_true (cep_analyze_page_is_busy (fixture->page));
+  wait_for (fixture, handler);
+  view = child (fixture, "streaming_view");
+  g_assert_cmpuint (cep_curve_view_get_n_series (view), ==, 5);
+  for (guint s = 0; s < 4; s++)
+    g_assert_cmpuint (cep_curve_view_get_n_points (view, s), ==, 4);
+  g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "streaming_label")),
+                            "Receptive field: 30 past + 30 future frames (dependency matrix: "
+                            "30 + 30)"));
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "analyze-page-streaming", GTK_WIDGET (view),
+                                                 child (fixture, "streaming_label"), NULL));
+}
+
 /* The bug: Export Submission wrote whichever partition was evaluated last (dev-clean's labelled
  * rows as submission.csv). Now it predicts the unlabelled test partition whatever is shown,
  * and says which partition and how many rows it wrote. */
@@ -350,6 +384,8 @@ main (int   argc,
     train_a_run ();
 
   g_test_add ("/ui/analyze/evaluate-dev", Fixture, NULL, fixture_set_up, test_evaluate_dev,
+              fixture_tear_down);
+  g_test_add ("/ui/analyze/streaming", Fixture, NULL, fixture_set_up, test_streaming,
               fixture_tear_down);
   g_test_add ("/ui/analyze/dependencies", Fixture, NULL, fixture_set_up, test_dependencies,
               fixture_tear_down);

@@ -158,6 +158,19 @@ test_context_and_classifier (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_label (child (fixture, "input_label")), ==,
                    "(2·10 + 1) × 28 = 588");
   assert_params_shown (fixture);
+  /* One side on its own skews the window; the other rows follow the model. */
+  gtk_spin_button_set_value (child (fixture, "context_future_spin"), 2);
+  g_assert_cmpuint (cep_model_spec_get_context_past (model (fixture)), ==, 10);
+  g_assert_cmpuint (cep_model_spec_get_context_future (model (fixture)), ==, 2);
+  g_assert_cmpstr (gtk_label_get_label (child (fixture, "input_label")), ==,
+                   "(10 + 2 + 1) × 28 = 364");
+  gtk_spin_button_set_value (child (fixture, "context_past_spin"), 12);
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "context_spin")), ==, 12);
+  g_assert_cmpuint (cep_model_spec_get_context_future (model (fixture)), ==, 2);
+  /* K makes it symmetric again, and the side rows show it. */
+  gtk_spin_button_set_value (child (fixture, "context_spin"), 10);
+  g_assert_true (cep_model_spec_is_symmetric (model (fixture)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (child (fixture, "context_future_spin")), ==, 10);
   gtk_spin_button_set_value (child (fixture, "smoothing_spin"), 0.1);
   g_assert_cmpfloat_with_epsilon (model (fixture)->label_smoothing, 0.1, 1e-9);
   adw_combo_row_set_selected (child (fixture, "init_row"), CEP_INIT_KAIMING_NORMAL);

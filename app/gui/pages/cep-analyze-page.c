@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "cep-analysis-figures.h"
+#include "cep-curve-view.h"
 #include "cep-confusion.h"
 #include "cep-file-chooser.h"
 #include "cep-format.h"
@@ -24,6 +25,7 @@
 #include "cep-run-history.h"
 #include "cep-run.h"
 #include "cep-spectrogram-view.h"
+#include "cep-streaming-whatif.h"
 #include "cep-submission.h"
 
 struct _CepAnalyzePage
@@ -71,6 +73,8 @@ struct _CepAnalyzePage
   GtkSpinButton      *stride_spin;
   GtkLabel           *dependency_label;
   CepHeatmapView     *dependency_view;
+  GtkLabel           *streaming_label;
+  CepCurveView       *streaming_view;
 };
 
 enum
@@ -638,6 +642,26 @@ on_dependency_progress (gsize    done,
   g_atomic_int_set (&self->progress_done, (gint) MIN (done, G_MAXINT));
 }
 
+/* An asymmetric model's window, j − past .. j + future, instead of a band. */
+static char *
+describe_window (const CepDependencyMatrix *matrix)
+{
+  guint64 leaks = 0, missing = 0;
+  g_autofree char *outside = NULL, *inside = NULL;
+
+  if (cep_dependency_matrix_matches_window (matrix, matrix->context_past,
+                                            matrix->context_future, &leaks, &missing))
+    return g_strdup_printf (_("Exactly its window: every output depends on the %u frames before "
+                              "it, itself and the %u after it, and on nothing else."),
+                            matrix->context_past, matrix->context_future);
+  outside = cep_format_count (leaks);
+  inside = cep_format_count (missing);
+  /* Translators: counts of cells, then the window's past and future frames. */
+  return g_strdup_printf (_("%s dependencies outside the window of %u past and %u future "
+                            "frames, %s missing inside it."), outside, matrix->context_past,
+                          matrix->context_future, inside);
+}
+
 static void
 describe_band (CepAnalyzePage            *self,
                const CepDependencyMatrix *matrix)
@@ -648,6 +672,8 @@ describe_band (CepAnalyzePage            *self,
   if (matrix->stride != 1)
     text = g_strdup_printf ("%u inputs × %u outputs (stride %u); K = %u", matrix->n_inputs,
                             matrix->n_outputs, matrix->stride, matrix->context);
+  else if (matrix->context_past != matrix->context_future)
+    text = describe_window (matrix);
   else if (cep_dependency_matrix_matches_band (matrix, matrix->context, &leaks, &missing))
     text = g_strdup_printf ("Exactly the ±%u band: every output depends on the %u frames "
                             "around it and on nothing else.", matrix->context,
@@ -714,6 +740,116 @@ cep_analyze_page_compute_dependencies (CepAnalyzePage *self)
                                                  self->partition, utterance, &options,
                                                  begin_job (self), on_dependencies_done,
                                                  g_object_ref (self));
+  return TRUE;
+}
+
+/* ---- streaming what-if ---- */
+
+static const guint whatif_chunks[] = { 1, 8, 32, 128 };
+static const guint whatif_lookaheads[] = { 0, 2, 5, 10 };
+#define WHATIF_FRAME_SHIFT_MS 10.0
+
+/* One line per chunk size: accuracy over latency, as the look-ahead grows. */
+static void
+show_whatif_curves (CepAnalyzePage           *self,
+                    const CepStreamingWhatif *whatif)
+{
+  guint per_chunk = G_N_ELEMENTS (whatif_lookaheads);
+  double x[G_N_ELEMENTS (whatif_lookaheads)], y[G_N_ELEMENTS (whatif_lookaheads)];
+  double offline_x[2] = { 0, 0 }, offline_y[2];
+
+  cep_curve_view_clear (self->streaming_view);
+  for (guint first = 0; first + per_chunk <= whatif->cells->len; first += per_chunk)
+    {
+      const CepStreamingCell *cells = &g_array_index (whatif->cells, CepStreamingCell, first);
+      g_autofree char *name = g_strdup_printf (_("chunk %u"), cells[0].regime.chunk);
+      CepLineSeries series = { .name = name, .markers = TRUE };
+
+      for (guint i = 0; i < per_chunk; i++)
+        {
+          x[i] = cells[i].latency_ms;
+          y[i] = cells[i].result.accuracy;
+          offline_x[1] = MAX (offline_x[1], x[i]);
+        }
+      cep_curve_view_add_series (self->streaming_view, &series, x, y, per_chunk);
+    }
+  offline_y[0] = offline_y[1] = whatif->offline.accuracy;
+  cep_curve_view_add_series (self->streaming_view,
+                             &(CepLineSeries) { .name = _("offline"), .dashed = TRUE },
+                             offline_x, offline_y, 2);
+}
+
+static void
+describe_whatif (CepAnalyzePage           *self,
+                 const CepStreamingWhatif *whatif)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (_("Receptive field: %u past + %u future frames (dependency matrix: "
+                            "%u + %u). Offline accuracy %.2f %%; latency is chunk + "
+                            "look-ahead at %.0f ms a frame."),
+                          whatif->declared_past, whatif->declared_future,
+                          whatif->measured_past, whatif->measured_future,
+                          100 * whatif->offline.accuracy, whatif->frame_shift_ms);
+  if (whatif->reaches_past_lookahead)
+    {
+      g_autofree char *warned = g_strconcat (text, " ", _("The model looks further ahead than "
+                                                          "its declared context."), NULL);
+      gtk_label_set_label (self->streaming_label, warned);
+      return;
+    }
+  gtk_label_set_label (self->streaming_label, text);
+}
+
+static void
+setup_streaming_view (CepAnalyzePage *self)
+{
+  CepLinePlot *plot = cep_curve_view_get_plot (self->streaming_view);
+
+  cep_line_plot_init (plot);
+  plot->x_label = _("Latency: chunk + look-ahead (ms)");
+  plot->x_kind = CEP_PLOT_TICKS_NUMBER;
+  plot->panels[0].y_label = _("Accuracy (%)");
+  plot->panels[0].y_display_scale = 100;
+  cep_curve_view_changed (self->streaming_view);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->streaming_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Streaming accuracy against latency"), -1);
+}
+
+static void
+on_streaming_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (CepAnalyzePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CepStreamingWhatif) whatif = cep_streaming_whatif_compute_finish (result, &error);
+
+  end_job (self);
+  if (whatif == NULL)
+    {
+      report_job_error (self, _("Could Not Compute the Streaming What-If"), error);
+      return;
+    }
+  show_whatif_curves (self, whatif);
+  describe_whatif (self, whatif);
+}
+
+gboolean
+cep_analyze_page_compute_streaming (CepAnalyzePage *self)
+{
+  g_return_val_if_fail (CEP_IS_ANALYZE_PAGE (self), FALSE);
+
+  if (self->run_data == NULL || self->partition == NULL || !self->has_eval
+      || self->job != NULL)
+    return FALSE;
+  gtk_label_set_label (self->streaming_label, _("Evaluating every chunk size and look-ahead…"));
+  cep_streaming_whatif_compute_async (cep_run_data_get_network (self->run_data),
+                                      self->partition, whatif_chunks,
+                                      G_N_ELEMENTS (whatif_chunks), whatif_lookaheads,
+                                      G_N_ELEMENTS (whatif_lookaheads), WHATIF_FRAME_SHIFT_MS,
+                                      begin_job (self), on_streaming_done, g_object_ref (self));
   return TRUE;
 }
 
@@ -991,6 +1127,8 @@ update_actions (CepAnalyzePage *self)
                                  && selected_string (self->partition_dropdown) != NULL);
   gtk_widget_action_set_enabled (widget, "analyze.dependencies",
                                  idle && self->run_data != NULL);
+  gtk_widget_action_set_enabled (widget, "analyze.streaming",
+                                 idle && self->run_data != NULL && self->has_eval);
   gtk_widget_action_set_enabled (widget, "analyze.export-submission",
                                  idle && selected_run (self) != NULL
                                  && cep_analyze_page_get_submission_partition (self) != NULL);
@@ -1011,6 +1149,14 @@ dependencies_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   cep_analyze_page_compute_dependencies (CEP_ANALYZE_PAGE (widget));
+}
+
+static void
+streaming_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  cep_analyze_page_compute_streaming (CEP_ANALYZE_PAGE (widget));
 }
 
 static void
@@ -1095,9 +1241,12 @@ bind_template (GtkWidgetClass *widget_class)
   BIND (stride_spin);
   BIND (dependency_label);
   BIND (dependency_view);
+  BIND (streaming_label);
+  BIND (streaming_view);
   /* Not used by the code, but reachable for tests (gtk_widget_get_template_child). */
   gtk_widget_class_bind_template_child_full (widget_class, "evaluate_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "compute_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "streaming_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "export_button", FALSE, 0);
 }
 
@@ -1111,10 +1260,12 @@ cep_analyze_page_class_init (CepAnalyzePageClass *klass)
   object_class->finalize = cep_analyze_page_finalize;
   g_type_ensure (CEP_TYPE_HEATMAP_VIEW);
   g_type_ensure (CEP_TYPE_SPECTROGRAM_VIEW);
+  g_type_ensure (CEP_TYPE_CURVE_VIEW);
   bind_template (widget_class);
   gtk_widget_class_install_action (widget_class, "analyze.evaluate", NULL, evaluate_action);
   gtk_widget_class_install_action (widget_class, "analyze.dependencies", NULL,
                                    dependencies_action);
+  gtk_widget_class_install_action (widget_class, "analyze.streaming", NULL, streaming_action);
   gtk_widget_class_install_action (widget_class, "analyze.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "analyze.export-submission", NULL,
                                    export_submission_action);
@@ -1168,6 +1319,7 @@ cep_analyze_page_init (CepAnalyzePage *self)
   g_signal_connect (self->confusion_view, "hover", G_CALLBACK (on_confusion_hover), self);
   g_signal_connect (self->dependency_view, "hover", G_CALLBACK (on_dependency_hover), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  setup_streaming_view (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->confusion_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Confusion matrix"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dependency_view),

@@ -31,6 +31,10 @@ gboolean    cep_analyze_page_select_partition  (CepAnalyzePage *self,
 gboolean    cep_analyze_page_evaluate          (CepAnalyzePage *self);
 /* Starts the dependency analysis of the selected utterance; "job-done" follows. */
 gboolean    cep_analyze_page_compute_dependencies (CepAnalyzePage *self);
+/* The streaming what-if of the evaluated run on the evaluated (labelled) partition: accuracy
+ * for chunks of 1, 8, 32 and 128 frames with 0, 2, 5 and 10 frames of look-ahead against the
+ * latency, at 10 ms a frame. FALSE when nothing labelled is evaluated or a job runs. */
+gboolean    cep_analyze_page_compute_streaming    (CepAnalyzePage *self);
 gboolean    cep_analyze_page_is_busy           (CepAnalyzePage *self);
 /* Results of the last evaluation (NULL / NaN before one). */
 const guint8 *cep_analyze_page_get_predictions (CepAnalyzePage *self);

@@ -531,7 +531,7 @@ update_masks (CepDataPage *self)
   guint n_frames = cep_spectrogram_view_get_n_frames (self->spectrogram);
   g_autoptr (GError) error = NULL;
   CepMaskSet set;
-  guint k, window_frames;
+  guint window_frames;
   gint64 window_first;
 
   self->n_masks = 0;
@@ -542,9 +542,9 @@ update_masks (CepDataPage *self)
       set_mask_info (self, "");
       return;
     }
-  k = experiment->model->context;
-  window_frames = 2 * k + 1;
-  window_first = (gint64) self->sample_frame - k;
+  window_frames = cep_model_spec_get_window_frames (experiment->model);
+  window_first = (gint64) self->sample_frame
+                 - cep_model_spec_get_context_past (experiment->model);
   cep_spectrogram_view_set_highlight (self->spectrogram, MAX (window_first, 0),
                                       MIN (window_first + window_frames, n_frames)
                                       - MAX (window_first, 0));

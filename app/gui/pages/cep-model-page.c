@@ -55,6 +55,8 @@ struct _CepModelPage
   AdwActionRow     *shape_dropout_row;
   GtkSpinButton    *shape_dropout_spin;
   GtkSpinButton    *context_spin;
+  GtkSpinButton    *context_past_spin;
+  GtkSpinButton    *context_future_spin;
   GtkListBox       *layer_list;
   GtkMenuButton    *add_block_button;
   AdwActionRow     *classes_row;
@@ -233,8 +235,13 @@ update_summary (CepModelPage *self)
   gtk_widget_set_visible (self->limit_warning, self->warning != NULL);
   gtk_label_set_label (self->limit_warning_label, self->warning != NULL ? self->warning : "");
   show_validity (self, spec);
-  input = g_strdup_printf ("(2·%u + 1) × %u = %u", spec->context, spec->feature_dim,
-                           cep_model_spec_get_input_dim (spec));
+  if (cep_model_spec_is_symmetric (spec))
+    input = g_strdup_printf ("(2·%u + 1) × %u = %u", spec->context, spec->feature_dim,
+                             cep_model_spec_get_input_dim (spec));
+  else
+    input = g_strdup_printf ("(%u + %u + 1) × %u = %u", cep_model_spec_get_context_past (spec),
+                             cep_model_spec_get_context_future (spec), spec->feature_dim,
+                             cep_model_spec_get_input_dim (spec));
   flops = cep_format_short (cep_model_spec_count_flops (spec));
   train = cep_format_short (cep_model_spec_count_train_gemm_flops (spec));
   describe = cep_model_spec_describe (spec);
@@ -623,6 +630,8 @@ new_shape_spec (CepModelPage  *self,
 
   cep_shape_options_init (&options, shape);
   options.context = old->context;
+  options.context_past = cep_model_spec_get_context_past (old);
+  options.context_future = cep_model_spec_get_context_future (old);
   options.feature_dim = old->feature_dim;
   options.n_classes = cep_model_spec_get_n_classes (old);
   options.depth = gtk_spin_button_get_value_as_int (self->depth_spin);
@@ -769,6 +778,8 @@ bind_form (CepModelPage *self)
 {
   struct { const char *property; gpointer widget; const char *widget_property; } rows[] = {
     { "context", self->context_spin, "value" },
+    { "context-past", self->context_past_spin, "value" },
+    { "context-future", self->context_future_spin, "value" },
     { "label-smoothing", self->smoothing_spin, "value" },
     { "param-limit", self->limit_spin, "value" },
     { "init", self->init_row, "selected" },
@@ -818,6 +829,10 @@ cep_model_page_set_session (CepModelPage *self,
   on_blocks_changed (blocks, 0, 0, 0, self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect (self->settings, "edited::context", G_CALLBACK (on_context_edited), self);
+  g_signal_connect (self->settings, "edited::context-past", G_CALLBACK (on_context_edited),
+                    self);
+  g_signal_connect (self->settings, "edited::context-future", G_CALLBACK (on_context_edited),
+                    self);
   bind_form (self);
   show_shape_rows (self);
   update_summary (self);
@@ -919,6 +934,8 @@ cep_model_page_class_init (CepModelPageClass *klass)
   BIND (shape_dropout_row);
   BIND (shape_dropout_spin);
   BIND (context_spin);
+  BIND (context_past_spin);
+  BIND (context_future_spin);
   BIND (layer_list);
   BIND (add_block_button);
   BIND (classes_row);
