@@ -391,6 +391,105 @@ blas_batchnorm_backward (CepBackend  *backend,
   run_ranges (backend, cols, 16, 2.0 * rows * cols, batchnorm_backward_range, &op);
 }
 
+/* Layer normalization */
+
+typedef struct
+{
+  CepLayerNormHost ln;
+  const float     *x;
+  const float     *dy;
+  float           *y;        /* the forward's output, the backward's dx */
+  float           *dgamma;
+  float           *dbeta;
+  gsize            rows;
+  gsize            cols;
+} LayerNormOp;
+
+static LayerNormOp
+layernorm_op (const CepLayerNorm *ln,
+              guint               rows,
+              guint               cols)
+{
+  return (LayerNormOp) {
+    .ln = {
+      .gamma = cep_view_floats_or_null (ln->gamma),
+      .beta = cep_view_floats_or_null (ln->beta),
+      .saved_mean = cep_view_floats_or_null (ln->saved_mean),
+      .saved_invstd = cep_view_floats_or_null (ln->saved_invstd),
+      .eps = ln->eps,
+    },
+    .rows = rows,
+    .cols = cols,
+  };
+}
+
+static void
+layernorm_forward_range (gpointer data,
+                         gsize    r0,
+                         gsize    r1)
+{
+  LayerNormOp *op = data;
+  cep_kernel_layernorm_forward (&op->ln, op->x, op->y, op->cols, r0, r1);
+}
+
+static void
+layernorm_params_range (gpointer data,
+                        gsize    c0,
+                        gsize    c1)
+{
+  LayerNormOp *op = data;
+  cep_kernel_layernorm_backward_params (&op->ln, op->x, op->dy, op->dgamma, op->dbeta,
+                                        op->rows, op->cols, c0, c1);
+}
+
+static void
+layernorm_dx_range (gpointer data,
+                    gsize    r0,
+                    gsize    r1)
+{
+  LayerNormOp *op = data;
+  cep_kernel_layernorm_backward_dx (&op->ln, op->x, op->dy, op->y, op->cols, r0, r1);
+}
+
+static void
+blas_layernorm_forward (CepBackend  *backend,
+                        guint        rows,
+                        guint        cols,
+                        CepLayerNorm ln,
+                        CepView      x,
+                        CepView      y)
+{
+  LayerNormOp op = layernorm_op (&ln, rows, cols);
+
+  op.x = cep_view_floats (x);
+  op.y = cep_view_floats (y);
+  run_ranges (backend, rows, 1, 3.0 * rows * cols, layernorm_forward_range, &op);
+}
+
+static void
+blas_layernorm_backward (CepBackend  *backend,
+                         guint        rows,
+                         guint        cols,
+                         CepLayerNorm ln,
+                         CepView      x,
+                         CepView      dy,
+                         CepView      dx,
+                         CepView      dgamma,
+                         CepView      dbeta)
+{
+  LayerNormOp op = layernorm_op (&ln, rows, cols);
+
+  op.x = cep_view_floats (x);
+  op.dy = cep_view_floats (dy);
+  op.y = cep_view_floats (dx);
+  op.dgamma = cep_view_floats_or_null (dgamma);
+  op.dbeta = cep_view_floats_or_null (dbeta);
+  /* The parameter gradients first: dx may overwrite dy. */
+  if (op.dgamma != NULL || op.dbeta != NULL)
+    run_ranges (backend, cols, 16, 2.0 * rows * cols, layernorm_params_range, &op);
+  run_ranges (backend, rows, 1, 3.0 * rows * cols, layernorm_dx_range, &op);
+}
+
 /* Dropout */
 
 typedef struct
@@ -716,6 +815,8 @@ static const CepBackendOps blas_ops = {
   .batchnorm_forward_train = blas_batchnorm_forward_train,
   .batchnorm_forward_eval = blas_batchnorm_forward_eval,
   .batchnorm_backward = blas_batchnorm_backward,
+  .layernorm_forward = blas_layernorm_forward,
+  .layernorm_backward = blas_layernorm_backward,
   .dropout_forward = blas_dropout_forward,
   .dropout_backward = blas_dropout_backward,
   .softmax_ce_forward = blas_softmax_ce_forward,

@@ -76,6 +76,11 @@ typedef struct
                                    CepView dgamma, CepView dbeta);
   void (*batchnorm_backward_eval) (CepBackend *backend, guint rows, guint cols,
                                    CepBatchNorm bn, CepView dy, CepView dx);
+  void (*layernorm_forward)  (CepBackend *backend, guint rows, guint cols, CepLayerNorm ln,
+                              CepView x, CepView y);
+  void (*layernorm_backward) (CepBackend *backend, guint rows, guint cols, CepLayerNorm ln,
+                              CepView x, CepView dy, CepView dx, CepView dgamma,
+                              CepView dbeta);
   /* @threshold = round(p · 65536) (65536: drop all), @scale = 1/(1-p) as torch rounds it. */
   void (*dropout_forward)   (CepBackend *backend, gsize n, guint32 threshold, float scale,
                              CepDropoutKey key, CepView x, CepView y, CepView mask);

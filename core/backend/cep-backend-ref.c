@@ -411,6 +411,114 @@ ref_batchnorm_backward_eval (CepBackend  *backend,
       d[i * cols + j] = (float) (g[i * cols + j] * factor[j]);
 }
 
+/* Layer normalization */
+
+static inline double
+optional_at (CepView v,
+             gsize   j,
+             double  absent)
+{
+  return cep_view_is_set (v) ? cep_view_floats (v)[j] : absent;
+}
+
+static void
+ref_layernorm_forward (CepBackend  *backend,
+                       guint        rows,
+                       guint        cols,
+                       CepLayerNorm ln,
+                       CepView      x,
+                       CepView      y)
+{
+  for (gsize i = 0; i < rows; i++)
+    {
+      const float *xr = cep_view_floats (x) + i * cols;
+      float *yr = cep_view_floats (y) + i * cols;
+      double sum = 0, squares = 0, mean, invstd;
+
+      for (gsize j = 0; j < cols; j++)
+        sum += xr[j];
+      mean = sum / cols;
+      for (gsize j = 0; j < cols; j++)
+        squares += (xr[j] - mean) * (xr[j] - mean);
+      invstd = 1.0 / sqrt (squares / cols + ln.eps);
+      if (cep_view_is_set (ln.saved_mean))
+        {
+          cep_view_floats (ln.saved_mean)[i] = (float) mean;
+          cep_view_floats (ln.saved_invstd)[i] = (float) invstd;
+        }
+      for (gsize j = 0; j < cols; j++)
+        yr[j] = (float) ((xr[j] - mean) * invstd * optional_at (ln.gamma, j, 1.0) +
+                         optional_at (ln.beta, j, 0.0));
+    }
+}
+
+/* dgamma = Σ dy·x̂, dbeta = Σ dy over the rows, with x̂ = (x − mean)·invstd. */
+static void
+ref_layernorm_parameter_gradients (guint        rows,
+                                   guint        cols,
+                                   CepLayerNorm ln,
+                                   CepView      x,
+                                   CepView      dy,
+                                   CepView      dgamma,
+                                   CepView      dbeta)
+{
+  for (gsize j = 0; j < cols; j++)
+    {
+      double dot = 0, sum = 0;
+
+      for (gsize i = 0; i < rows; i++)
+        {
+          double xhat = (cep_view_floats (x)[i * cols + j] - cep_view_floats (ln.saved_mean)[i])
+                        * (double) cep_view_floats (ln.saved_invstd)[i];
+          dot += cep_view_floats (dy)[i * cols + j] * xhat;
+          sum += cep_view_floats (dy)[i * cols + j];
+        }
+      if (cep_view_is_set (dgamma))
+        cep_view_floats (dgamma)[j] = (float) dot;
+      if (cep_view_is_set (dbeta))
+        cep_view_floats (dbeta)[j] = (float) sum;
+    }
+}
+
+/* torch's layer_norm_backward: with g = dy·gamma per row,
+ * dx = invstd · (g − mean(g) − x̂ · mean(g·x̂)). */
+static void
+ref_layernorm_backward (CepBackend  *backend,
+                        guint        rows,
+                        guint        cols,
+                        CepLayerNorm ln,
+                        CepView      x,
+                        CepView      dy,
+                        CepView      dx,
+                        CepView      dgamma,
+                        CepView      dbeta)
+{
+  /* The parameter gradients first: dx may overwrite dy. */
+  ref_layernorm_parameter_gradients (rows, cols, ln, x, dy, dgamma, dbeta);
+  for (gsize i = 0; i < rows; i++)
+    {
+      const float *xr = cep_view_floats (x) + i * cols;
+      const float *gr = cep_view_floats (dy) + i * cols;
+      float *dr = cep_view_floats (dx) + i * cols;
+      double mean = cep_view_floats (ln.saved_mean)[i];
+      double invstd = cep_view_floats (ln.saved_invstd)[i];
+      double sum_g = 0, sum_g_xhat = 0;
+
+      for (gsize j = 0; j < cols; j++)
+        {
+          double g = gr[j] * optional_at (ln.gamma, j, 1.0);
+          sum_g += g;
+          sum_g_xhat += g * (xr[j] - mean) * invstd;
+        }
+      for (gsize j = 0; j < cols; j++)
+        {
+          double g = gr[j] * optional_at (ln.gamma, j, 1.0);
+          double xhat = (xr[j] - mean) * invstd;
+          dr[j] = (float) (invstd * (g - sum_g / cols - xhat * sum_g_xhat / cols));
+        }
+    }
+}
+
 /* Dropout */
 
 /* The key's position in the dropout stream, as cep-backend.h defines it. */
@@ -769,6 +877,8 @@ const CepBackendOps cep_backend_ref_ops = {
   .batchnorm_forward_eval = ref_batchnorm_forward_eval,
   .batchnorm_backward = ref_batchnorm_backward,
   .batchnorm_backward_eval = ref_batchnorm_backward_eval,
+  .layernorm_forward = ref_layernorm_forward,
+  .layernorm_backward = ref_layernorm_backward,
   .dropout_forward = ref_dropout_forward,
   .dropout_backward = ref_dropout_backward,
   .softmax_ce_forward = ref_softmax_ce_forward,

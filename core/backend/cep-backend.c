@@ -739,6 +739,95 @@ cep_backend_batchnorm_backward_eval (CepBackend  *backend,
     DISPATCH (backend, batchnorm_backward_eval, rows, cols, bn, dy, dx);
 }
 
+/* Layer normalization */
+
+/* The per-feature vectors hold @cols, the per-row statistics @rows (when set), and none of
+ * them overlaps the [rows × cols] tensor @t. */
+static gboolean
+layernorm_views_hold (CepBackend  *backend,
+                      guint        rows,
+                      guint        cols,
+                      CepLayerNorm ln,
+                      gboolean     need_saved)
+{
+  if (!optional_view_holds (backend, ln.gamma, cols) ||
+      !optional_view_holds (backend, ln.beta, cols))
+    return FALSE;
+  if (cep_view_is_set (ln.saved_mean) != cep_view_is_set (ln.saved_invstd))
+    return FALSE;
+  if (need_saved && !cep_view_is_set (ln.saved_mean))
+    return FALSE;
+  return optional_view_holds (backend, ln.saved_mean, rows) &&
+         optional_view_holds (backend, ln.saved_invstd, rows) &&
+         !views_overlap (ln.saved_mean, rows, ln.saved_invstd, rows);
+}
+
+static gboolean
+layernorm_apart_from (CepLayerNorm ln,
+                      guint        rows,
+                      guint        cols,
+                      CepView      t,
+                      gsize        size)
+{
+  return !views_overlap (ln.gamma, cols, t, size) && !views_overlap (ln.beta, cols, t, size) &&
+         !views_overlap (ln.saved_mean, rows, t, size) &&
+         !views_overlap (ln.saved_invstd, rows, t, size);
+}
+
+void
+cep_backend_layernorm_forward (CepBackend  *backend,
+                               guint        rows,
+                               guint        cols,
+                               CepLayerNorm ln,
+                               CepView      x,
+                               CepView      y)
+{
+  gsize size = (gsize) rows * cols;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (isfinite (ln.eps) && ln.eps > 0);
+  g_return_if_fail (layernorm_views_hold (backend, rows, cols, ln, FALSE));
+  g_return_if_fail (view_holds (backend, x, size) && view_holds (backend, y, size));
+  g_return_if_fail (disjoint_or_same (x, y, size));
+  g_return_if_fail (layernorm_apart_from (ln, rows, cols, x, size));
+  g_return_if_fail (layernorm_apart_from (ln, rows, cols, y, size));
+  if (size > 0)
+    DISPATCH (backend, layernorm_forward, rows, cols, ln, x, y);
+}
+
+void
+cep_backend_layernorm_backward (CepBackend  *backend,
+                                guint        rows,
+                                guint        cols,
+                                CepLayerNorm ln,
+                                CepView      x,
+                                CepView      dy,
+                                CepView      dx,
+                                CepView      dgamma,
+                                CepView      dbeta)
+{
+  gsize size = (gsize) rows * cols;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (layernorm_views_hold (backend, rows, cols, ln, TRUE));
+  g_return_if_fail (view_holds (backend, x, size) && view_holds (backend, dy, size));
+  g_return_if_fail (view_holds (backend, dx, size));
+  g_return_if_fail (optional_view_holds (backend, dgamma, cols));
+  g_return_if_fail (optional_view_holds (backend, dbeta, cols));
+  g_return_if_fail (disjoint_or_same (dy, dx, size) && !views_overlap (x, size, dx, size));
+  g_return_if_fail (layernorm_apart_from (ln, rows, cols, dx, size));
+  g_return_if_fail (!views_overlap (dgamma, cols, dbeta, cols));
+  for (guint i = 0; i < 2; i++)
+    {
+      CepView grad = i == 0 ? dgamma : dbeta;
+      g_return_if_fail (!views_overlap (grad, cols, x, size));
+      g_return_if_fail (!views_overlap (grad, cols, dy, size));
+      g_return_if_fail (!views_overlap (grad, cols, dx, size));
+    }
+  if (cols > 0)
+    DISPATCH (backend, layernorm_backward, rows, cols, ln, x, dy, dx, dgamma, dbeta);
+}
+
 /* Dropout */
 
 /* torch computes the kept value's factor as 1 / (1 - p) in float, 1 - p coming from a double. */

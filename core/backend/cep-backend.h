@@ -298,6 +298,41 @@ void cep_backend_batchnorm_backward_eval (CepBackend  *backend,
                                           CepView      dy,
                                           CepView      dx);
 
+/* Layer normalization over the last dimension, torch.nn.LayerNorm semantics: each of @rows
+ * rows of @cols features is normalized with its own mean and biased variance (a network's
+ * (frames × channels) activations are rows·frames rows of channels). LayerNorm keeps no
+ * running statistics, so training and evaluation compute the same y. */
+
+typedef struct
+{
+  CepView gamma;          /* [cols] weight; none = 1 (elementwise_affine off) */
+  CepView beta;           /* [cols] bias; none = 0 */
+  CepView saved_mean;     /* [rows], written by the forward when set, read by the backward */
+  CepView saved_invstd;   /* [rows], 1/sqrt(biased var + eps), likewise */
+  float   eps;            /* torch's default 1e-5 */
+} CepLayerNorm;
+
+/* y = (x − mean)·invstd·gamma + beta per row; saves mean and invstd when their views are
+ * set (a backward will follow). Without them it is the evaluation forward, which may work in
+ * place (@y may be @x). */
+void cep_backend_layernorm_forward  (CepBackend  *backend,
+                                     guint        rows,
+                                     guint        cols,
+                                     CepLayerNorm ln,
+                                     CepView      x,
+                                     CepView      y);
+/* Backward of the forward, from its saved statistics: dx, and dgamma/dbeta (overwritten, sums
+ * over the rows) when set. In place: @dx may be @dy. */
+void cep_backend_layernorm_backward (CepBackend  *backend,
+                                     guint        rows,
+                                     guint        cols,
+                                     CepLayerNorm ln,
+                                     CepView      x,
+                                     CepView      dy,
+                                     CepView      dx,
+                                     CepView      dgamma,
+                                     CepView      dbeta);
+
 /* Dropout (inverted: kept elements are scaled by 1/(1-p)) */
 
 /* Which mask: a pure function of these and the element index, identical on every backend and

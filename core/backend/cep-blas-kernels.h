@@ -63,6 +63,42 @@ void   cep_kernel_column_sums       (const float  *x,
                                      gsize         c0,
                                      gsize         c1);
 
+/* A CepLayerNorm's vectors as host pointers (gamma/beta NULL: 1 and 0; saved statistics
+ * NULL: not saved). */
+typedef struct
+{
+  const float *gamma;
+  const float *beta;
+  float       *saved_mean;
+  float       *saved_invstd;
+  float        eps;
+} CepLayerNormHost;
+
+/* Layer normalization (cep-blas-layernorm.c): forward and input gradient over rows [r0, r1),
+ * parameter gradients over columns [c0, c1) (dgamma or dbeta may be NULL). */
+void   cep_kernel_layernorm_forward (const CepLayerNormHost *ln,
+                                     const float            *x,
+                                     float                  *y,
+                                     gsize                   cols,
+                                     gsize                   r0,
+                                     gsize                   r1);
+void   cep_kernel_layernorm_backward_params (const CepLayerNormHost *ln,
+                                             const float            *x,
+                                             const float            *dy,
+                                             float                  *dgamma,
+                                             float                  *dbeta,
+                                             gsize                   rows,
+                                             gsize                   cols,
+                                             gsize                   c0,
+                                             gsize                   c1);
+void   cep_kernel_layernorm_backward_dx (const CepLayerNormHost *ln,
+                                         const float            *x,
+                                         const float            *dy,
+                                         float                  *dx,
+                                         gsize                   cols,
+                                         gsize                   r0,
+                                         gsize                   r1);
+
 /* A CepBatchNorm's vectors as host pointers (gamma/beta NULL: 1 and 0). */
 typedef struct
 {

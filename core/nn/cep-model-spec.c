@@ -82,6 +82,7 @@ cep_block_defaults (CepBlockKind kind)
     .activation = CEP_ACTIVATION_RELU,
     .slope = CEP_LEAKY_RELU_DEFAULT_SLOPE,
     .p = 0.0,
+    .elementwise_affine = TRUE,
   };
   return block;
 }

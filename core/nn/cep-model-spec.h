@@ -104,6 +104,8 @@ typedef struct
   double        slope;        /* LeakyReLU's negative slope (default 0.01) */
   /* CEP_BLOCK_DROPOUT */
   double        p;            /* probability of zeroing, in [0, 1) */
+  /* CEP_BLOCK_LAYER_NORM (eps above; torch's default TRUE) */
+  gboolean      elementwise_affine;   /* a weight and a bias per normalized feature */
 } CepBlock;
 
 /* A block of @kind with every field at its default. */
@@ -113,6 +115,7 @@ CepBlock      cep_block_linear     (guint          width);   /* Glorot uniform, 
 CepBlock      cep_block_batch_norm (void);
 CepBlock      cep_block_activation (CepActivation  activation);
 CepBlock      cep_block_dropout    (double         p);
+CepBlock      cep_block_layer_norm (void);                   /* eps 1e-5, affine */
 
 const char   *cep_block_kind_get_name (CepBlockKind kind);       /* "linear", "batch_norm", ... */
 const char   *cep_init_get_name       (CepInit      init);       /* "glorot_uniform", ... */

@@ -636,6 +636,159 @@ test_batchnorm (OpsFixture    *fixture,
       }
 }
 
+/* Layer normalization */
+
+typedef struct
+{
+  guint    rows, cols;
+  gboolean affine;
+  gboolean in_place;
+} LnCase;
+
+typedef struct
+{
+  float *y, *saved, *eval_y, *dx, *dgamma, *dbeta;
+} LnResults;
+
+static void
+ln_results_clear (LnResults *r)
+{
+  g_free (r->y);
+  g_free (r->saved);
+  g_free (r->eval_y);
+  g_free (r->dx);
+  g_free (r->dgamma);
+  g_free (r->dbeta);
+}
+
+/* gamma and beta share a buffer with the saved statistics (views at offsets): gamma, beta,
+ * then the saved mean and invstd of every row. The evaluation forward runs without saved
+ * statistics (in place when the case says so). */
+static void
+run_layernorm (CepBackend   *backend,
+               const LnCase *lc,
+               const float  *x,
+               const float  *dy,
+               const float  *vectors,
+               LnResults    *out)
+{
+  gsize size = (gsize) lc->rows * lc->cols, cols = lc->cols, rows = lc->rows;
+  g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 2 * cols + 2 * rows);
+  g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
+  g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
+  g_autoptr (TestTensor) tg = test_tensor_new_from (backend, dy, size);
+  g_autoptr (TestTensor) td = test_tensor_new (backend, size);
+  g_autoptr (TestTensor) tgrads = test_tensor_new (backend, 2 * cols);
+  g_autoptr (TestTensor) te = test_tensor_new_from (backend, x, size);
+  CepLayerNorm ln = {
+    .gamma = lc->affine ? tv->view : CEP_VIEW_NONE,
+    .beta = lc->affine ? cep_view_at (tv->view, cols) : CEP_VIEW_NONE,
+    .saved_mean = cep_view_at (tv->view, 2 * cols),
+    .saved_invstd = cep_view_at (tv->view, 2 * cols + rows),
+    .eps = 1e-5f,
+  };
+  CepLayerNorm eval = ln;
+  TestTensor *dx = lc->in_place ? tg : td;
+  TestTensor *eval_y = lc->in_place ? te : ty;
+  float *vec;
+
+  cep_backend_layernorm_forward (backend, lc->rows, lc->cols, ln, tx->view, ty->view);
+  out->y = test_tensor_floats (ty);
+  cep_backend_layernorm_backward (backend, lc->rows, lc->cols, ln, tx->view, tg->view,
+                                  dx->view, lc->affine ? tgrads->view : CEP_VIEW_NONE,
+                                  cep_view_at (tgrads->view, cols));
+  out->dx = test_tensor_floats (dx);
+  vec = test_tensor_floats (tgrads);
+  out->dgamma = g_memdup2 (vec, cols * sizeof (float));
+  out->dbeta = g_memdup2 (vec + cols, cols * sizeof (float));
+  g_free (vec);
+  eval.saved_mean = eval.saved_invstd = CEP_VIEW_NONE;
+  cep_backend_layernorm_forward (backend, lc->rows, lc->cols, eval, te->view, eval_y->view);
+  out->eval_y = test_tensor_floats (eval_y);
+  vec = test_tensor_floats (tv);
+  out->saved = g_memdup2 (vec + 2 * cols, 2 * rows * sizeof (float));
+  g_free (vec);
+}
+
+static void
+assert_layernorm_close (const char      *what,
+                        const LnResults *got,
+                        const LnResults *want,
+                        const LnCase    *lc,
+                        double           dx_scale)
+{
+  gsize size = (gsize) lc->rows * lc->cols, cols = lc->cols;
+  g_autofree char *y = g_strconcat (what, " y", NULL);
+  g_autofree char *saved = g_strconcat (what, " saved stats", NULL);
+  g_autofree char *eval_y = g_strconcat (what, " eval y", NULL);
+  g_autofree char *dx = g_strconcat (what, " dx", NULL);
+  g_autofree char *dgamma = g_strconcat (what, " dgamma", NULL);
+  g_autofree char *dbeta = g_strconcat (what, " dbeta", NULL);
+
+  test_assert_close (y, got->y, want->y, size, OPS_TOL_FLOAT);
+  test_assert_close (saved, got->saved, want->saved, 2 * (gsize) lc->rows, OPS_TOL_FLOAT);
+  test_assert_close (eval_y, got->eval_y, want->eval_y, size, OPS_TOL_FLOAT);
+  test_assert_close_scaled (dx, got->dx, want->dx, size, dx_scale, OPS_TOL_FLOAT);
+  test_assert_close (dgamma, got->dgamma, want->dgamma, cols, OPS_TOL_FLOAT);
+  test_assert_close (dbeta, got->dbeta, want->dbeta, cols, OPS_TOL_FLOAT);
+}
+
+static void
+compare_layernorm (OpsFixture   *fixture,
+                   const LnCase *lc,
+                   GRand        *rand)
+{
+  gsize size = (gsize) lc->rows * lc->cols, cols = lc->cols;
+  g_autofree float *x = test_random_normal (rand, size, 3.0f, 2.0f);
+  g_autofree float *dy = test_random_floats (rand, size, -1.0f, 1.0f);
+  g_autofree float *vectors = test_random_floats (rand, 2 * cols + 2 * lc->rows, -1.0f, 1.0f);
+  g_autofree char *detail = g_strdup_printf ("%ux%u affine=%d in-place=%d", lc->rows,
+                                             lc->cols, lc->affine, lc->in_place);
+  LnResults expected = { NULL };
+  double dx_scale = 0.0;
+
+  for (gsize j = 0; j < cols; j++)
+    vectors[j] = 1.0f + 0.5f * vectors[j];   /* gamma near 1 */
+  run_layernorm (fixture->ref, lc, x, dy, vectors, &expected);
+  /* dx is dy·invstd·gamma minus its projections: measure it against that size. */
+  for (gsize i = 0; i < lc->rows; i++)
+    dx_scale = MAX (dx_scale, 1.5 * fabs (expected.saved[lc->rows + i]));
+  dx_scale *= test_norm (dy, size);
+  for (guint i = 0; i < fixture->candidates->len; i++)
+    {
+      OpsCandidate *candidate = candidate_at (fixture, i);
+      g_autofree char *what = ops_candidate_label (candidate, "layernorm", detail);
+      LnResults got = { NULL };
+
+      run_layernorm (candidate->backend, lc, x, dy, vectors, &got);
+      assert_layernorm_close (what, &got, &expected, lc, dx_scale);
+      ln_results_clear (&got);
+    }
+  ln_results_clear (&expected);
+}
+
+/* Rows of one feature (x̂ = 0), few and many features, wider than a workgroup. */
+static void
+test_layernorm (OpsFixture    *fixture,
+                gconstpointer  data)
+{
+  static const guint rows[] = { 1, 3, 17, 129 };
+  static const guint cols[] = { 1, 2, 7, 28, 301, 1031 };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (37);
+
+  if (ops_fixture_skipped (fixture))
+    return;
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+      {
+        LnCase lc = {
+          .rows = rows[r], .cols = cols[c],
+          .affine = (r + c) % 3 != 0, .in_place = (r + c) % 2 == 1,
+        };
+        compare_layernorm (fixture, &lc, rand);
+      }
+}
+
 /* Dropout */
 
 static void
@@ -1369,6 +1522,7 @@ static const struct
   { "bias-act/derivative-tails", test_bias_act_derivative_tails },
   { "column-sums", test_column_sums },
   { "batchnorm", test_batchnorm },
+  { "layernorm", test_layernorm },
   { "dropout/identical", test_dropout_identical },
   { "dropout/statistics", test_dropout_statistics },
   { "softmax-ce", test_softmax_ce },

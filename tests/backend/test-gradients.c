@@ -279,6 +279,99 @@ test_batchnorm (void)
     }
 }
 
+/* Layer normalization: L = Σ w ⊙ ((x − mean_row)/sqrt(var_row + eps)·gamma + beta), with
+ * params = x, gamma, beta. */
+typedef struct
+{
+  guint         rows, cols;
+  const double *w;
+  double        eps;
+} LnLoss;
+
+static double
+ln_loss (gpointer data,
+         double  *params)
+{
+  const LnLoss *l = data;
+  const double *x = params, *gamma = params + l->rows * l->cols, *beta = gamma + l->cols;
+  double total = 0.0;
+
+  for (guint i = 0; i < l->rows; i++)
+    {
+      const double *xr = x + i * l->cols;
+      double mean = 0.0, var = 0.0;
+
+      for (guint j = 0; j < l->cols; j++)
+        mean += xr[j] / l->cols;
+      for (guint j = 0; j < l->cols; j++)
+        var += (xr[j] - mean) * (xr[j] - mean) / l->cols;
+      for (guint j = 0; j < l->cols; j++)
+        total += l->w[i * l->cols + j] *
+                 ((xr[j] - mean) / sqrt (var + l->eps) * gamma[j] + beta[j]);
+    }
+  return total;
+}
+
+static void
+test_layernorm (void)
+{
+  const guint rows = 5, cols = 6;
+  gsize size = rows * cols;
+
+  for (guint b = 0; b < G_N_ELEMENTS (backend_names); b++)
+    {
+      g_autoptr (CepBackend) backend = test_backend_new (backend_names[b], 2);
+      g_autoptr (GRand) rand = g_rand_new_with_seed (201);
+      g_autofree float *x = test_random_normal (rand, size, 1.0f, 2.0f);
+      g_autofree float *vectors = test_random_floats (rand, 2 * cols, 0.5f, 1.5f);
+      g_autofree float *w = test_random_floats (rand, size, -1.0f, 1.0f);
+      g_autofree double *wd = to_doubles (w, size);
+      g_autofree double *params = g_new (double, size + 2 * cols);
+      LnLoss loss = { rows, cols, wd, 1e-5 };
+
+      for (gsize i = 0; i < size; i++)
+        params[i] = x[i];
+      for (guint j = 0; j < 2 * cols; j++)
+        params[size + j] = vectors[j];
+
+      g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 2 * cols);
+      g_autoptr (TestTensor) tsaved = test_tensor_new (backend, 2 * rows);
+      g_autoptr (TestTensor) tx = test_tensor_new_from (backend, x, size);
+      g_autoptr (TestTensor) ty = test_tensor_new (backend, size);
+      g_autoptr (TestTensor) tw = test_tensor_new_from (backend, w, size);
+      g_autoptr (TestTensor) tdx = test_tensor_new (backend, size);
+      g_autoptr (TestTensor) tgrads = test_tensor_new (backend, 2 * cols);
+      CepLayerNorm ln = {
+        .gamma = tv->view, .beta = cep_view_at (tv->view, cols),
+        .saved_mean = tsaved->view, .saved_invstd = cep_view_at (tsaved->view, rows),
+        .eps = 1e-5f,
+      };
+      cep_backend_layernorm_forward (backend, rows, cols, ln, tx->view, ty->view);
+      cep_backend_layernorm_backward (backend, rows, cols, ln, tx->view, tw->view, tdx->view,
+                                      tgrads->view, cep_view_at (tgrads->view, cols));
+
+      /* The forward against the definition, through L = Σ w ⊙ y. */
+      g_autofree float *got_y = test_tensor_floats (ty);
+      double got_loss = 0.0;
+      for (gsize i = 0; i < size; i++)
+        got_loss += w[i] * got_y[i];
+      g_assert_cmpfloat (fabs (got_loss - ln_loss (&loss, params)), <=,
+                         TOLERANCE * MAX (1.0, fabs (got_loss)));
+
+      g_autofree double *numeric = numeric_gradient (ln_loss, &loss, params, size + 2 * cols);
+      g_autofree float *dx = test_tensor_floats (tdx);
+      g_autofree float *grads = test_tensor_floats (tgrads);
+      g_autofree float *saved = test_tensor_floats (tsaved);
+      double dx_scale = 0.0;
+      for (guint i = 0; i < rows; i++)
+        dx_scale = MAX (dx_scale, 1.5 * saved[rows + i]);
+      dx_scale *= test_norm (w, size);
+      g_autofree char *what = g_strdup_printf ("%s layernorm", backend_names[b]);
+      assert_gradient (what, dx, numeric, size, dx_scale);
+      assert_gradient (what, grads, numeric + size, 2 * cols, 0.0);
+    }
+}
+
 /* Evaluation mode uses the running statistics: y = (x - rm)/sqrt(rv + eps)·gamma + beta. */
 static void
 test_batchnorm_eval (void)
@@ -768,6 +861,7 @@ main (int    argc,
   g_test_add_func ("/gradients/batchnorm", test_batchnorm);
   g_test_add_func ("/gradients/batchnorm-eval", test_batchnorm_eval);
   g_test_add_func ("/gradients/batchnorm-eval-backward", test_batchnorm_eval_backward);
+  g_test_add_func ("/gradients/layernorm", test_layernorm);
   g_test_add_func ("/gradients/dropout", test_dropout);
   g_test_add_func ("/gradients/softmax", test_softmax);
   g_test_add_func ("/gradients/softmax-ce", test_softmax_ce);

@@ -524,11 +524,14 @@ static const BadCase bad_cases[] = {
   { "dropout-one", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\", \"width\": 8}, "
     "{\"type\": \"dropout\", \"p\": 1}]}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks[1].p: expected a number in [0, 1)" },
+  { "layer-norm-eps", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"flatten\"}, "
+    "{\"type\": \"layer_norm\", \"eps\": 0}]}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.blocks[1].eps: expected a positive number" },
   { "bn-first", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"batch_norm\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0]: batch_norm before any linear layer" },
   { "block-unknown", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0].type: expected one of linear, batch_norm, "
-    "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout" },
+    "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout, flatten, layer_norm" },
   { "block-no-type", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"width\": 8}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
   { "block-not-object", EXP "\"train\": {}, \"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,

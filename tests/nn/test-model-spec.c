@@ -305,6 +305,75 @@ test_valid_unusual (void)
   g_assert_no_error (error);
 }
 
+static void ln_eps (CepModelSpec *s) { g_array_index (s->blocks, CepBlock, 1).eps = 0; }
+static void ln_eps_negative (CepModelSpec *s) { g_array_index (s->blocks, CepBlock, 1).eps = -1; }
+
+/* LayerNorm over each frame's channels, Flatten, LayerNorm over the flat vector, Linear. */
+static CepModelSpec *
+make_normed_by_hand (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (2, 4, 3);
+
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_defaults (CEP_BLOCK_FLATTEN));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_linear (6));
+  return spec;
+}
+
+/* Shapes, counts, torch descriptions and tensor names of LayerNorm and Flatten, against
+ * torch's nn.Sequential(LayerNorm(4), Flatten(), LayerNorm(20), Linear(20, 6), Linear(6, 3)). */
+static void
+test_layer_norm_and_flatten (void)
+{
+  g_autoptr(CepModelSpec) spec = make_normed_by_hand ();
+  g_autoptr(GArray) tensors = NULL;
+  g_autofree char *text = NULL;
+  CepBlockShape shape;
+
+  g_assert_true (cep_model_spec_validate (spec, NULL));
+  cep_model_spec_get_block_input_shape (spec, 1, &shape);
+  g_assert_cmpuint (shape.frames, ==, 5);
+  g_assert_false (shape.flat);
+  cep_model_spec_get_block_input_shape (spec, 2, &shape);
+  g_assert_cmpuint (shape.frames, ==, 1);
+  g_assert_cmpuint (shape.channels, ==, 20);
+  g_assert_true (shape.flat);
+  /* 2·4 + 2·20 + 20·6 + 6 + 6·3 + 3 */
+  g_assert_cmpuint (cep_model_spec_count_params (spec), ==, 8 + 40 + 126 + 21);
+  text = cep_model_spec_describe (spec);
+  g_assert_nonnull (strstr (text, "LayerNorm(4, eps=1e-05)\nFlatten()\nLayerNorm(20, eps=1e-05)"));
+  tensors = cep_model_spec_list_tensors (spec);
+  g_assert_cmpuint (tensors->len, ==, 8);
+  g_assert_cmpstr (g_array_index (tensors, CepTensorInfo, 0).name, ==, "layers.0.weight");
+  g_assert_cmpuint (g_array_index (tensors, CepTensorInfo, 0).n_elements, ==, 4);
+  g_assert_cmpstr (g_array_index (tensors, CepTensorInfo, 3).name, ==, "layers.2.bias");
+  g_assert_cmpuint (g_array_index (tensors, CepTensorInfo, 3).n_elements, ==, 20);
+
+  /* Without the affine part it has no tensors; flattening a flat vector changes nothing. */
+  g_array_index (spec->blocks, CepBlock, 2).elementwise_affine = FALSE;
+  cep_model_spec_add (spec, cep_block_defaults (CEP_BLOCK_FLATTEN));
+  g_assert_true (cep_model_spec_validate (spec, NULL));
+  g_assert_cmpuint (cep_model_spec_count_params (spec), ==, 8 + 126 + 21);
+  g_assert_cmpuint (cep_model_spec_get_block_input_width (spec, 5), ==, 6);
+}
+
+static void
+test_layer_norm_invalid (gconstpointer data)
+{
+  void (*break_spec) (CepModelSpec *) = data;
+  g_autoptr(CepModelSpec) spec = make_normed_by_hand ();
+  g_autoptr(GError) error = NULL;
+
+  g_array_index (spec->blocks, CepBlock, 1) = cep_block_layer_norm ();
+  break_spec (spec);
+  g_assert_false (cep_model_spec_validate (spec, &error));
+  g_assert_error (error, CEP_MODEL_SPEC_ERROR, CEP_MODEL_SPEC_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, break_spec == ln_eps
+                   ? "blocks[1]: layer_norm eps 0 is not positive"
+                   : "blocks[1]: layer_norm eps -1 is not positive");
+}
+
 static void
 test_names (void)
 {
@@ -453,6 +522,10 @@ main (int    argc,
   g_test_add_func ("/model-spec/valid-unusual", test_valid_unusual);
   g_test_add_func ("/model-spec/names", test_names);
   g_test_add_func ("/model-spec/block-table", test_block_table);
+  g_test_add_func ("/model-spec/layer-norm-and-flatten", test_layer_norm_and_flatten);
+  g_test_add_data_func ("/model-spec/invalid/layer-norm-eps-0", ln_eps, test_layer_norm_invalid);
+  g_test_add_data_func ("/model-spec/invalid/layer-norm-eps-negative", ln_eps_negative,
+                        test_layer_norm_invalid);
   g_test_add_func ("/model-spec/init/distributions", test_init_distributions);
   g_test_add_func ("/model-spec/init/layers-differ", test_init_layers_differ);
 

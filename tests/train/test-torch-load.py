@@ -24,6 +24,12 @@ except ImportError as error:
 
 
 # --- the README snippet -------------------------------------------------------------------
+class FrameLayerNorm(torch.nn.LayerNorm):
+    """nn.LayerNorm over each frame's channels of the flat (rows, frames·channels) input."""
+    def forward(self, x):
+        return super().forward(x.unflatten(1, (-1, self.normalized_shape[0]))).flatten(1)
+
+
 def load_cepstra_checkpoint(path):
     """A Cepstra .safetensors checkpoint as (torch.nn.Sequential in eval mode, experiment)."""
     with open(path, "rb") as f:
@@ -40,7 +46,10 @@ def load_cepstra_checkpoint(path):
         state[name[len("layers."):]] = torch.from_numpy(array.reshape(info["shape"]).copy())
     experiment = json.loads(header["__metadata__"]["cepstra.experiment"])
     model = experiment["model"]
-    width = (2 * model["context"] + 1) * model["feature_dim"]
+    past = model.get("context_past", model["context"])       # asymmetric windows only
+    future = model.get("context_future", model["context"])
+    width = (past + future + 1) * model["feature_dim"]
+    channels = model["feature_dim"]     # a frame's features until a linear or flatten block
     simple = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "silu": torch.nn.SiLU,
               "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
               "identity": torch.nn.Identity}
@@ -49,7 +58,14 @@ def load_cepstra_checkpoint(path):
         kind = block["type"]
         if kind == "linear":
             layers.append(torch.nn.Linear(width, block["width"], bias=block["bias"]))
-            width = block["width"]
+            width = channels = block["width"]
+        elif kind == "flatten":
+            layers.append(torch.nn.Flatten())
+            channels = width
+        elif kind == "layer_norm":
+            norm = torch.nn.LayerNorm if channels == width else FrameLayerNorm
+            layers.append(norm(channels, eps=block["eps"],
+                               elementwise_affine=block["elementwise_affine"]))
         elif kind == "batch_norm":
             layers.append(torch.nn.BatchNorm1d(width, eps=block["eps"],
                                                momentum=block["momentum"]))
@@ -79,19 +95,43 @@ def read_tensors(path):
     return out
 
 
-def main():
-    with tempfile.TemporaryDirectory(prefix="cep-torch-load-") as folder:
-        subprocess.run([sys.argv[1], folder], check=True)
-        net, experiment = load_cepstra_checkpoint(os.path.join(folder, "checkpoint.safetensors"))
-        expected = read_tensors(os.path.join(folder, "expected.safetensors"))
+def check_logits(folder, prefix, batch_norms):
+    """The checkpoint OUT/<prefix>checkpoint loads and computes Cepstra's logits."""
+    checkpoint = os.path.join(folder, prefix + "checkpoint.safetensors")
+    net, experiment = load_cepstra_checkpoint(checkpoint)
+    expected = read_tensors(os.path.join(folder, prefix + "expected.safetensors"))
     print(net)
     tracked = [m.num_batches_tracked.item() for m in net if isinstance(m, torch.nn.BatchNorm1d)]
-    assert tracked == [4, 4], tracked
+    assert tracked == [4] * batch_norms, tracked
     with torch.no_grad():
         logits = net(torch.from_numpy(expected["inputs"].copy())).numpy()
     error = np.abs(logits - expected["logits"]).max()
     print(f"max |torch - cepstra| = {error:.3g}")
     assert np.allclose(logits, expected["logits"], rtol=1e-5, atol=1e-5), error
+
+
+def check_gradients(folder, prefix):
+    """torch's gradient of the mean cross-entropy matches Cepstra's for every parameter."""
+    checkpoint = os.path.join(folder, prefix + "checkpoint.safetensors")
+    net, experiment = load_cepstra_checkpoint(checkpoint)
+    expected = read_tensors(os.path.join(folder, prefix + "expected.safetensors"))
+    net.train()
+    inputs = torch.from_numpy(expected["inputs"].copy())
+    labels = torch.from_numpy(expected["labels"].astype(np.int64))
+    torch.nn.functional.cross_entropy(net(inputs), labels).backward()
+    for name, parameter in net.named_parameters():
+        want = expected["grad.layers." + name]
+        error = np.abs(parameter.grad.numpy() - want).max()
+        print(f"{name}: max |torch - cepstra| gradient = {error:.3g}")
+        assert np.allclose(parameter.grad.numpy(), want, rtol=1e-4, atol=1e-6), (name, error)
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="cep-torch-load-") as folder:
+        subprocess.run([sys.argv[1], folder], check=True)
+        check_logits(folder, "", batch_norms=2)
+        check_logits(folder, "normed-", batch_norms=0)
+        check_gradients(folder, "normed-")
     print("ok")
 
 

@@ -3,7 +3,10 @@
  * torch-checkpoint.c: writes what test-torch-load.py feeds to PyTorch — OUT/checkpoint.
  * safetensors, a trained network using every block kind and activation (with its experiment
  * in the metadata, as the trainer writes it), and OUT/expected.safetensors with a batch of
- * inputs and Cepstra's evaluation-mode logits for it.
+ * inputs and Cepstra's evaluation-mode logits for it; the same as OUT/normed-checkpoint and
+ * OUT/normed-expected for a network of LayerNorms over frames and vectors around a Flatten,
+ * which also holds labels for the batch and the gradient of the mean cross-entropy of every
+ * parameter (grad.<name>; that network has no dropout, whose masks torch draws otherwise).
  *
  *   torch-checkpoint OUT
  */
@@ -45,6 +48,28 @@ every_block_spec (void)
   return spec;
 }
 
+/* LayerNorm over each frame's channels, Flatten, LayerNorm over the vector (its own eps), one
+ * without weight and bias. */
+static CepModelSpec *
+normed_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (1, 4, 5);
+  CepBlock wide_eps = cep_block_layer_norm ();
+  CepBlock plain = cep_block_layer_norm ();
+
+  wide_eps.eps = 1e-3;
+  plain.elementwise_affine = FALSE;
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_defaults (CEP_BLOCK_FLATTEN));
+  cep_model_spec_add (spec, cep_block_linear (10));
+  cep_model_spec_add (spec, wide_eps);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_linear (6));
+  cep_model_spec_add (spec, plain);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  return spec;
+}
+
 static void
 train (CepNetwork *network)
 {
@@ -60,8 +85,49 @@ train (CepNetwork *network)
     }
 }
 
+/* The labels (as floats) and every parameter's gradient of the batch's mean loss; the writer
+ * borrows the data, so @keep owns it until the file is written. */
+static gboolean
+add_gradients (CepNetwork           *network,
+               CepSafetensorsWriter *writer,
+               const float          *inputs,
+               GPtrArray            *keep,
+               GError              **error)
+{
+  g_autofree gint32 *labels = train_test_random_labels (98, ROWS, 5);
+  g_autoptr (GArray) tensors = cep_model_spec_list_tensors (cep_network_get_spec (network));
+  float *label_values = g_new (float, ROWS);
+  gsize label_shape[1] = { ROWS };
+
+  g_ptr_array_add (keep, label_values);
+  for (guint i = 0; i < ROWS; i++)
+    label_values[i] = labels[i];
+  if (!cep_network_compute_gradients (network, inputs, labels, ROWS, 0, NULL, error) ||
+      !cep_safetensors_writer_add_f32 (writer, "labels", 1, label_shape, label_values, error))
+    return FALSE;
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+      g_autofree char *name = g_strconcat ("grad.", info->name, NULL);
+      float *grad;
+      CepBuffer *buffer;
+      gsize offset, n;
+
+      if (!info->is_parameter)
+        continue;
+      g_assert_true (cep_network_lookup_tensor (network, info->name, &buffer, &offset, &n));
+      grad = train_test_download (cep_network_get_gradients (network), offset, n);
+      g_ptr_array_add (keep, grad);
+      if (!cep_safetensors_writer_add_f32 (writer, name, info->n_dims, info->shape, grad,
+                                          error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 write_expected (CepNetwork *network,
+                gboolean    with_gradients,
                 const char *path)
 {
   guint dim = cep_network_get_input_dim (network);
@@ -69,33 +135,37 @@ write_expected (CepNetwork *network,
   float logits[ROWS * 5];
   gsize input_shape[2] = { ROWS, dim }, logit_shape[2] = { ROWS, 5 };
   g_autoptr (CepSafetensorsWriter) writer = cep_safetensors_writer_new ();
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
 
   if (!cep_network_forward_eval (network, inputs, ROWS, logits, &error) ||
       !cep_safetensors_writer_add_f32 (writer, "inputs", 2, input_shape, inputs, &error) ||
       !cep_safetensors_writer_add_f32 (writer, "logits", 2, logit_shape, logits, &error) ||
+      (with_gradients && !add_gradients (network, writer, inputs, keep, &error)) ||
       !cep_safetensors_writer_write (writer, path, &error))
     g_error ("%s", error->message);
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Trains @spec a little on ref and writes OUT/<prefix>checkpoint.safetensors and
+ * OUT/<prefix>expected.safetensors. */
+static void
+write_trained (CepModelSpec *spec,
+               gboolean      with_gradients,
+               const char   *folder,
+               const char   *prefix)
 {
   g_autoptr (CepExperiment) experiment = cep_experiment_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (CepBackend) backend = NULL;
   g_autoptr (CepNetwork) network = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *checkpoint = NULL;
-  g_autofree char *expected = NULL;
+  g_autofree char *checkpoint_name = g_strconcat (prefix, "checkpoint.safetensors", NULL);
+  g_autofree char *expected_name = g_strconcat (prefix, "expected.safetensors", NULL);
+  g_autofree char *checkpoint = g_build_filename (folder, checkpoint_name, NULL);
+  g_autofree char *expected = g_build_filename (folder, expected_name, NULL);
 
-  if (argc != 2)
-    g_error ("usage: torch-checkpoint OUT");
-  cep_experiment_set_model (experiment, every_block_spec ());
+  cep_experiment_set_model (experiment, spec);
   json = cep_experiment_to_json (experiment);
-  checkpoint = g_build_filename (argv[1], "checkpoint.safetensors", NULL);
-  expected = g_build_filename (argv[1], "expected.safetensors", NULL);
   backend = cep_backend_new ("ref", NULL, &error);
   if (backend == NULL ||
       (network = cep_network_new (experiment->model, backend, 16, &error)) == NULL)
@@ -107,6 +177,16 @@ main (int    argc,
                                             CEP_RUN_METADATA_EXPERIMENT, json, NULL },
                          &error))
     g_error ("%s", error->message);
-  write_expected (network, expected);
+  write_expected (network, with_gradients, expected);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc != 2)
+    g_error ("usage: torch-checkpoint OUT");
+  write_trained (every_block_spec (), FALSE, argv[1], "");
+  write_trained (normed_spec (), TRUE, argv[1], "normed-");
   return 0;
 }

@@ -320,6 +320,59 @@ test_block_rows (Fixture       *fixture,
                                                  child (fixture, "diagram"), NULL));
 }
 
+/* The switch of block @position's row titled @title (an expander row has a switch of its own). */
+static GtkSwitch *
+flag_switch (Fixture    *fixture,
+             guint       position,
+             const char *title)
+{
+  for (guint nth = 0;; nth++)
+    {
+      GtkWidget *toggle = row_widget (fixture, position, GTK_TYPE_SWITCH, nth);
+      GtkWidget *row = gtk_widget_get_ancestor (toggle, ADW_TYPE_ACTION_ROW);
+
+      if (row != NULL &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+        return GTK_SWITCH (toggle);
+    }
+}
+
+/* The new kinds come from the table alone: Add Block ▸ Layer norm brings its epsilon and
+ * weight-and-bias rows, bound to the spec; Add Block ▸ Flatten a row with no settings. */
+static void
+test_norm_and_flatten_rows (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  guint n = cep_model_spec_get_n_blocks (model (fixture));
+  GtkSwitch *affine;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "layer_norm"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "flatten"));
+  g_assert_cmpint (block_at (fixture, n)->kind, ==, CEP_BLOCK_LAYER_NORM);
+  g_assert_cmpint (block_at (fixture, n + 1)->kind, ==, CEP_BLOCK_FLATTEN);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture, n))),
+                   ==, "Layer norm");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture,
+                                                                                 n + 1))),
+                   ==, "Flatten");
+  g_assert_null (find_widget (block_row (fixture, n + 1), GTK_TYPE_SPIN_BUTTON, &(guint) { 0 }));
+
+  gtk_spin_button_set_value (row_widget (fixture, n, GTK_TYPE_SPIN_BUTTON, 0), 1e-3);
+  g_assert_cmpfloat_with_epsilon (block_at (fixture, n)->eps, 1e-3, 1e-12);
+  affine = flag_switch (fixture, n, "Weight and bias");
+  g_assert_true (gtk_switch_get_active (affine));
+  gtk_switch_set_active (affine, FALSE);
+  g_assert_false (block_at (fixture, n)->elementwise_affine);
+  g_assert_true (cep_model_spec_validate (model (fixture), NULL));
+  assert_params_shown (fixture);
+  /* The diagram stacks their short labels ("LN", "Flat") on the last block. */
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "model-page-norm-and-flatten",
+                                                 child (fixture, "diagram"), NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +387,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/model/block-rows", Fixture, NULL, fixture_set_up, test_block_rows,
               fixture_tear_down);
+  g_test_add ("/ui/model/norm-and-flatten-rows", Fixture, NULL, fixture_set_up,
+              test_norm_and_flatten_rows, fixture_tear_down);
   g_test_add ("/ui/model/context-and-classifier", Fixture, NULL, fixture_set_up,
               test_context_and_classifier, fixture_tear_down);
   g_test_add ("/ui/model/follows-session", Fixture, NULL, fixture_set_up, test_follows_session,

@@ -11,7 +11,9 @@
  * summation orders differ between OpenBLAS and the shaders; dropout masks are identical),
  * the step's correct count within 2 % of the batch, and the dev-set accuracy after the epoch
  * within 0.5 points. The run also checks that a training step is submitted to the device
- * once, and that a device error ends a step with an error instead of a crash.
+ * once, and that a device error ends a step with an error instead of a crash. A model of
+ * LayerNorms (over each frame's channels, and over vectors) around a Flatten trains to the
+ * same curve and accuracy with the same tolerances.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -278,6 +280,56 @@ test_parity (void)
   vulkan_test_assert_clean (vulkan);
 }
 
+/* LayerNorm per frame, Flatten, then Linear → LayerNorm → GELU twice (one LayerNorm without
+ * weight and bias), at 64 units. */
+static CepModelSpec *
+layer_norm_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (CONTEXT, DIM, CLASSES);
+  CepBlock plain = cep_block_layer_norm ();
+
+  plain.elementwise_affine = FALSE;
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_defaults (CEP_BLOCK_FLATTEN));
+  for (guint i = 0; i < 2; i++)
+    {
+      cep_model_spec_add (spec, cep_block_linear (64));
+      cep_model_spec_add (spec, i == 0 ? cep_block_layer_norm () : plain);
+      cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+    }
+  return spec;
+}
+
+static void
+test_layer_norm_parity (void)
+{
+  CepBackend *vulkan = vulkan_test_backend (CEP_VULKAN_VALIDATION_STANDARD);
+  g_autoptr (CepBackend) blas = NULL;
+  g_autoptr (CepBatchProducer) producer = NULL;
+  g_autoptr (CepModelSpec) spec = layer_norm_spec ();
+
+  if (vulkan == NULL)
+    return;
+  blas = cep_backend_new ("blas", NULL, NULL);
+  producer = new_producer ();
+  guint64 n_batches = cep_batch_producer_get_n_batches (producer);
+  g_autofree CepStepStats *want = g_new0 (CepStepStats, n_batches);
+  g_autofree CepStepStats *got = g_new0 (CepStepStats, n_batches);
+  g_autoptr (CepNetwork) reference = new_network_of (blas, spec);
+  g_autoptr (CepNetwork) network = new_network_of (vulkan, spec);
+
+  train_epoch (reference, want, n_batches);
+  train_epoch (network, got, n_batches);
+  double worst = assert_same_curve (got, want, n_batches);
+  double acc_blas = dev_accuracy (reference), acc_vulkan = dev_accuracy (network);
+  g_test_message ("layer norm: %" G_GUINT64_FORMAT " steps: loss %.4f -> %.4f; dev accuracy "
+                  "%.2f %% (blas %.2f %%); largest relative loss difference %.2g", n_batches,
+                  got[0].loss, got[n_batches - 1].loss, acc_vulkan, acc_blas, worst);
+  g_assert_cmpfloat (got[n_batches - 1].loss, <, 0.8 * got[0].loss);
+  g_assert_cmpfloat (fabs (acc_vulkan - acc_blas), <=, ACC_POINTS);
+  vulkan_test_assert_clean (vulkan);
+}
+
 /* The real tiny preset (context 30, three layers of 512, BatchNorm, GELU, dropout 0.35 / 0.3 /
  * 0.25) for one epoch of the generated data (about 40 steps of 128 windows): the same loss
  * curve within LOSS_RTOL at every step and the same dev accuracy within 0.5 points. */
@@ -381,6 +433,7 @@ main (int    argc,
 
   g_test_add_func ("/vulkan-training/parity", test_parity);
   g_test_add_func ("/vulkan-training/tiny-preset", test_tiny_preset_parity);
+  g_test_add_func ("/vulkan-training/layer-norm", test_layer_norm_parity);
   g_test_add_func ("/vulkan-training/one-submit-per-step", test_one_submit_per_step);
   g_test_add_func ("/vulkan-training/device-lost", test_device_lost_ends_run);
 

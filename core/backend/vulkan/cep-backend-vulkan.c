@@ -230,6 +230,7 @@ vulkan_ops (void)
       _cep_vulkan_fill_vector_ops (&ops);
       _cep_vulkan_fill_gemm_ops (&ops);
       _cep_vulkan_fill_layer_ops (&ops);
+      _cep_vulkan_fill_layernorm_ops (&ops);
       _cep_vulkan_fill_output_ops (&ops);
       _cep_vulkan_fill_gather_ops (&ops);
       g_once_init_leave (&initialized, 1);

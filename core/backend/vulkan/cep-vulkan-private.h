@@ -105,6 +105,9 @@ typedef enum
   CEP_SHADER_BATCHNORM_APPLY,
   CEP_SHADER_BATCHNORM_BACKWARD_SUMS,
   CEP_SHADER_BATCHNORM_BACKWARD_DX,
+  CEP_SHADER_LAYERNORM_FORWARD,
+  CEP_SHADER_LAYERNORM_BACKWARD_PARAMS,
+  CEP_SHADER_LAYERNORM_BACKWARD_DX,
   CEP_SHADER_DROPOUT_FORWARD,
   CEP_SHADER_DROPOUT_BACKWARD,
   CEP_SHADER_SOFTMAX_CE_FORWARD,
@@ -395,6 +398,7 @@ void     _cep_vulkan_profile_clear       (CepVulkanContext *ctx);
 void     _cep_vulkan_fill_vector_ops (CepBackendOps         *ops);
 void     _cep_vulkan_fill_gemm_ops   (CepBackendOps         *ops);
 void     _cep_vulkan_fill_layer_ops  (CepBackendOps         *ops);
+void     _cep_vulkan_fill_layernorm_ops (CepBackendOps      *ops);
 void     _cep_vulkan_fill_output_ops (CepBackendOps         *ops);
 void     _cep_vulkan_fill_gather_ops (CepBackendOps         *ops);
 

@@ -71,6 +71,18 @@ static const guint32 spirv_batchnorm_backward_dx[] =
 #include "batchnorm-backward-dx.spv.h"
 ;
 
+static const guint32 spirv_layernorm_forward[] =
+#include "layernorm-forward.spv.h"
+;
+
+static const guint32 spirv_layernorm_backward_params[] =
+#include "layernorm-backward-params.spv.h"
+;
+
+static const guint32 spirv_layernorm_backward_dx[] =
+#include "layernorm-backward-dx.spv.h"
+;
+
 static const guint32 spirv_dropout_forward[] =
 #include "dropout-forward.spv.h"
 ;
@@ -139,6 +151,9 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (BATCHNORM_APPLY, batchnorm_apply, 6, 12, 256),
   SHADER (BATCHNORM_BACKWARD_SUMS, batchnorm_backward_sums, 7, 11, 256),
   SHADER (BATCHNORM_BACKWARD_DX, batchnorm_backward_dx, 7, 10, 256),
+  SHADER (LAYERNORM_FORWARD, layernorm_forward, 6, 12, 256),
+  SHADER (LAYERNORM_BACKWARD_PARAMS, layernorm_backward_params, 6, 10, 256),
+  SHADER (LAYERNORM_BACKWARD_DX, layernorm_backward_dx, 6, 9, 256),
   SHADER (DROPOUT_FORWARD, dropout_forward, 3, 12, 256),
   SHADER (DROPOUT_BACKWARD, dropout_backward, 3, 5, 256),
   SHADER (SOFTMAX_CE_FORWARD, softmax_ce_forward, 3, 6, 256),
