@@ -5,7 +5,7 @@
 # (load_cepstra_checkpoint below, kept verbatim in sync with it), strictly: every tensor
 # name, shape and dtype matches, and the model computes Cepstra's evaluation-mode logits.
 #
-#   test-torch-load.py PATH/TO/torch-checkpoint
+#   test-torch-load.py PATH/TO/torch-checkpoint [conv]
 #
 # Exit status 77 (skipped) when numpy or torch cannot be imported.
 import json
@@ -24,6 +24,33 @@ except ImportError as error:
 
 
 # --- the README snippet -------------------------------------------------------------------
+class FrameMajor:
+    """Cepstra keeps a window frame-major and flat: a row is (frames, channels) read as one
+    vector, as the MLP's input always was. torch's Conv1d and pools want (batch, channels,
+    frames), so these modules take and give Cepstra's rows; their tensors are torch's own."""
+    def forward(self, x):
+        x = x.view(x.shape[0], -1, self.frame_channels).transpose(1, 2)
+        return super().forward(x).transpose(1, 2).flatten(1)
+
+
+class FrameConv1d(FrameMajor, torch.nn.Conv1d):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = self.in_channels
+
+
+class FrameMaxPool1d(FrameMajor, torch.nn.MaxPool1d):
+    def __init__(self, channels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = channels
+
+
+class FrameAvgPool1d(FrameMajor, torch.nn.AvgPool1d):
+    def __init__(self, channels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = channels
+
+
 def load_cepstra_checkpoint(path):
     """A Cepstra .safetensors checkpoint as (torch.nn.Sequential in eval mode, experiment)."""
     with open(path, "rb") as f:
@@ -40,7 +67,8 @@ def load_cepstra_checkpoint(path):
         state[name[len("layers."):]] = torch.from_numpy(array.reshape(info["shape"]).copy())
     experiment = json.loads(header["__metadata__"]["cepstra.experiment"])
     model = experiment["model"]
-    width = (2 * model["context"] + 1) * model["feature_dim"]
+    frames, channels = 2 * model["context"] + 1, model["feature_dim"]
+    width = frames * channels
     simple = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "silu": torch.nn.SiLU,
               "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
               "identity": torch.nn.Identity}
@@ -50,6 +78,20 @@ def load_cepstra_checkpoint(path):
         if kind == "linear":
             layers.append(torch.nn.Linear(width, block["width"], bias=block["bias"]))
             width = block["width"]
+        elif kind == "conv1d":
+            reach = block["dilation"] * (block["kernel"] - 1) + 1
+            layers.append(FrameConv1d(channels, block["out_channels"], block["kernel"],
+                                      stride=block["stride"], dilation=block["dilation"],
+                                      padding=block["padding"], bias=block["bias"]))
+            if block["padding"] == "valid":
+                frames = (frames - reach) // block["stride"] + 1
+            channels = block["out_channels"]
+            width = frames * channels
+        elif kind in ("max_pool1d", "avg_pool1d"):
+            pool = FrameMaxPool1d if kind == "max_pool1d" else FrameAvgPool1d
+            layers.append(pool(channels, block["kernel"], stride=block["stride"]))
+            frames = (frames - block["kernel"]) // block["stride"] + 1
+            width = frames * channels
         elif kind == "batch_norm":
             layers.append(torch.nn.BatchNorm1d(width, eps=block["eps"],
                                                momentum=block["momentum"]))
@@ -81,12 +123,13 @@ def read_tensors(path):
 
 def main():
     with tempfile.TemporaryDirectory(prefix="cep-torch-load-") as folder:
-        subprocess.run([sys.argv[1], folder], check=True)
+        subprocess.run([sys.argv[1], folder] + sys.argv[2:], check=True)
         net, experiment = load_cepstra_checkpoint(os.path.join(folder, "checkpoint.safetensors"))
         expected = read_tensors(os.path.join(folder, "expected.safetensors"))
     print(net)
     tracked = [m.num_batches_tracked.item() for m in net if isinstance(m, torch.nn.BatchNorm1d)]
-    assert tracked == [4, 4], tracked
+    batch_norms = [b for b in experiment["model"]["blocks"] if b["type"] == "batch_norm"]
+    assert tracked == [4] * len(batch_norms) and tracked, tracked
     with torch.no_grad():
         logits = net(torch.from_numpy(expected["inputs"].copy())).numpy()
     error = np.abs(logits - expected["logits"]).max()

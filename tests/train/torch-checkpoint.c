@@ -3,9 +3,11 @@
  * torch-checkpoint.c: writes what test-torch-load.py feeds to PyTorch — OUT/checkpoint.
  * safetensors, a trained network using every block kind and activation (with its experiment
  * in the metadata, as the trainer writes it), and OUT/expected.safetensors with a batch of
- * inputs and Cepstra's evaluation-mode logits for it.
+ * inputs and Cepstra's evaluation-mode logits for it. With "conv", the network is a
+ * convolutional front end instead: every conv1d setting (kernel, stride, dilation, same and
+ * valid padding, no bias) and both poolings, then Linear layers.
  *
- *   torch-checkpoint OUT
+ *   torch-checkpoint OUT [conv]
  */
 #include "train-test-util.h"
 
@@ -42,6 +44,33 @@ every_block_spec (void)
   cep_model_spec_add (spec, cep_block_batch_norm ());
   cep_model_spec_add (spec, cep_block_dropout (0.1));
   spec->label_smoothing = 0.1;
+  return spec;
+}
+
+/* 9 frames of 4 → conv k3 → 7 × 6 → conv k2 d2 same → 7 × 5 → max pool k2 s1 → 6 × 5 →
+ * conv k3 s2 without bias → 2 × 4 → avg pool k2 s1 → 1 × 4 → Linear. */
+static CepModelSpec *
+conv_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (4, 4, 5);
+  CepBlock same = cep_block_conv1d (5, 2);
+  CepBlock strided = cep_block_conv1d (4, 3);
+
+  same.dilation = 2;
+  same.padding = CEP_PADDING_SAME;
+  same.init = CEP_INIT_TORCH_DEFAULT;
+  strided.stride = 2;
+  strided.bias = FALSE;
+  cep_model_spec_add (spec, cep_block_conv1d (6, 3));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_MAX_POOL1D, 2, 1));
+  cep_model_spec_add (spec, strided);
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_AVG_POOL1D, 2, 1));
+  cep_model_spec_add (spec, cep_block_linear (8));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
   return spec;
 }
 
@@ -90,9 +119,9 @@ main (int    argc,
   g_autofree char *checkpoint = NULL;
   g_autofree char *expected = NULL;
 
-  if (argc != 2)
-    g_error ("usage: torch-checkpoint OUT");
-  cep_experiment_set_model (experiment, every_block_spec ());
+  if (argc != 2 && !(argc == 3 && g_str_equal (argv[2], "conv")))
+    g_error ("usage: torch-checkpoint OUT [conv]");
+  cep_experiment_set_model (experiment, argc == 3 ? conv_spec () : every_block_spec ());
   json = cep_experiment_to_json (experiment);
   checkpoint = g_build_filename (argv[1], "checkpoint.safetensors", NULL);
   expected = g_build_filename (argv[1], "expected.safetensors", NULL);
