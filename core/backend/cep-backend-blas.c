@@ -801,6 +801,135 @@ blas_gather_windows (CepBackend    *backend,
   run_ranges (backend, n, 1, (double) n * shape.window_frames * shape.dim, gather_range, &op);
 }
 
+/* Convolution and pooling over time: rows split over the workers. */
+
+typedef enum
+{
+  CONV_UNFOLD,
+  CONV_FOLD,
+  MAX_POOL_FORWARD,
+  MAX_POOL_BACKWARD,
+  AVG_POOL_FORWARD,
+  AVG_POOL_BACKWARD,
+} TimeOpKind;
+
+typedef struct
+{
+  TimeOpKind     kind;
+  CepConv1dShape conv;
+  CepPool1dShape pool;
+  const float   *in;
+  float         *out;
+  gint32        *indices;
+} TimeOp;
+
+static void
+time_op_range (gpointer data,
+               gsize    r0,
+               gsize    r1)
+{
+  TimeOp *op = data;
+
+  switch (op->kind)
+    {
+    case CONV_UNFOLD: _cep_conv1d_unfold_range (op->in, op->out, op->conv, r0, r1); break;
+    case CONV_FOLD: _cep_conv1d_fold_range (op->in, op->out, op->conv, r0, r1); break;
+    case MAX_POOL_FORWARD:
+      _cep_max_pool1d_forward_range (op->in, op->out, op->indices, op->pool, r0, r1);
+      break;
+    case MAX_POOL_BACKWARD:
+      _cep_max_pool1d_backward_range (op->indices, op->in, op->out, op->pool, r0, r1);
+      break;
+    case AVG_POOL_FORWARD:
+      _cep_avg_pool1d_forward_range (op->in, op->out, op->pool, r0, r1);
+      break;
+    case AVG_POOL_BACKWARD:
+      _cep_avg_pool1d_backward_range (op->in, op->out, op->pool, r0, r1);
+      break;
+    }
+}
+
+static void
+blas_conv1d_unfold (CepBackend    *backend,
+                    guint          rows,
+                    CepConv1dShape shape,
+                    CepView        x,
+                    CepView        cols)
+{
+  TimeOp op = { CONV_UNFOLD, shape, { 0 }, cep_view_floats (x), cep_view_floats (cols), NULL };
+  run_ranges (backend, rows, 1, (double) rows * shape.frames_out * shape.channels * shape.kernel,
+              time_op_range, &op);
+}
+
+static void
+blas_conv1d_fold (CepBackend    *backend,
+                  guint          rows,
+                  CepConv1dShape shape,
+                  CepView        cols,
+                  CepView        dx)
+{
+  TimeOp op = { CONV_FOLD, shape, { 0 }, cep_view_floats (cols), cep_view_floats (dx), NULL };
+  run_ranges (backend, rows, 1, (double) rows * shape.frames * shape.channels * shape.kernel,
+              time_op_range, &op);
+}
+
+/* Pooling costs about kernel operations per input element, whichever the direction. */
+static double
+pool1d_work (guint          rows,
+             CepPool1dShape shape)
+{
+  return (double) rows * shape.frames * shape.channels * shape.kernel;
+}
+
+static void
+blas_max_pool1d_forward (CepBackend    *backend,
+                         guint          rows,
+                         CepPool1dShape shape,
+                         CepView        x,
+                         CepView        y,
+                         CepView        indices)
+{
+  TimeOp op = { MAX_POOL_FORWARD, { 0 }, shape, cep_view_floats (x), cep_view_floats (y),
+                cep_view_ints (indices) };
+  run_ranges (backend, rows, 1, pool1d_work (rows, shape), time_op_range, &op);
+}
+
+static void
+blas_max_pool1d_backward (CepBackend    *backend,
+                          guint          rows,
+                          CepPool1dShape shape,
+                          CepView        indices,
+                          CepView        dy,
+                          CepView        dx)
+{
+  TimeOp op = { MAX_POOL_BACKWARD, { 0 }, shape, cep_view_floats (dy), cep_view_floats (dx),
+                cep_view_ints (indices) };
+  run_ranges (backend, rows, 1, pool1d_work (rows, shape), time_op_range, &op);
+}
+
+static void
+blas_avg_pool1d_forward (CepBackend    *backend,
+                         guint          rows,
+                         CepPool1dShape shape,
+                         CepView        x,
+                         CepView        y)
+{
+  TimeOp op = { AVG_POOL_FORWARD, { 0 }, shape, cep_view_floats (x), cep_view_floats (y), NULL };
+  run_ranges (backend, rows, 1, pool1d_work (rows, shape), time_op_range, &op);
+}
+
+static void
+blas_avg_pool1d_backward (CepBackend    *backend,
+                          guint          rows,
+                          CepPool1dShape shape,
+                          CepView        dy,
+                          CepView        dx)
+{
+  TimeOp op = { AVG_POOL_BACKWARD, { 0 }, shape, cep_view_floats (dy), cep_view_floats (dx),
+                NULL };
+  run_ranges (backend, rows, 1, pool1d_work (rows, shape), time_op_range, &op);
+}
+
 static const CepBackendOps blas_ops = {
   .buffer_init = _cep_host_buffer_init,
   .buffer_clear = _cep_host_buffer_clear,
@@ -826,6 +955,12 @@ static const CepBackendOps blas_ops = {
   .sum_squares = blas_sum_squares,
   .clip_scale = blas_clip_scale,
   .gather_windows = blas_gather_windows,
+  .conv1d_unfold = blas_conv1d_unfold,
+  .conv1d_fold = blas_conv1d_fold,
+  .max_pool1d_forward = blas_max_pool1d_forward,
+  .max_pool1d_backward = blas_max_pool1d_backward,
+  .avg_pool1d_forward = blas_avg_pool1d_forward,
+  .avg_pool1d_backward = blas_avg_pool1d_backward,
 };
 
 static char *

@@ -106,6 +106,19 @@ typedef struct
   void (*gather_windows) (CepBackend *backend, guint n, CepGatherShape shape, CepView store,
                           gsize store_rows, CepView samples, CepView out, guint out_rows);
 
+  void (*conv1d_unfold) (CepBackend *backend, guint rows, CepConv1dShape shape, CepView x,
+                         CepView cols);
+  void (*conv1d_fold)   (CepBackend *backend, guint rows, CepConv1dShape shape, CepView cols,
+                         CepView dx);
+  void (*max_pool1d_forward)  (CepBackend *backend, guint rows, CepPool1dShape shape,
+                               CepView x, CepView y, CepView indices);
+  void (*max_pool1d_backward) (CepBackend *backend, guint rows, CepPool1dShape shape,
+                               CepView indices, CepView dy, CepView dx);
+  void (*avg_pool1d_forward)  (CepBackend *backend, guint rows, CepPool1dShape shape,
+                               CepView x, CepView y);
+  void (*avg_pool1d_backward) (CepBackend *backend, guint rows, CepPool1dShape shape,
+                               CepView dy, CepView dx);
+
   /* Device limits (optional; host backends have none). */
   gsize   (*max_tensor_words) (CepBackend *backend);
   guint64 (*memory_available) (CepBackend *backend);
@@ -162,6 +175,21 @@ void _cep_gather_windows_range (const float    *store,
                                 CepGatherShape  shape,
                                 guint           s0,
                                 guint           s1);
+
+/* Rows [r0, r1) of the convolution and pooling operations on host memory (cep-conv-kernels.c:
+ * the ref slots, and the blas slots per thread). */
+void _cep_conv1d_unfold_range       (const float *x, float *cols, CepConv1dShape shape,
+                                     guint r0, guint r1);
+void _cep_conv1d_fold_range         (const float *cols, float *dx, CepConv1dShape shape,
+                                     guint r0, guint r1);
+void _cep_max_pool1d_forward_range  (const float *x, float *y, gint32 *indices,
+                                     CepPool1dShape shape, guint r0, guint r1);
+void _cep_max_pool1d_backward_range (const gint32 *indices, const float *dy, float *dx,
+                                     CepPool1dShape shape, guint r0, guint r1);
+void _cep_avg_pool1d_forward_range  (const float *x, float *y, CepPool1dShape shape,
+                                     guint r0, guint r1);
+void _cep_avg_pool1d_backward_range (const float *dy, float *dx, CepPool1dShape shape,
+                                     guint r0, guint r1);
 
 /* The ref backend's table: the fallback of every host-memory backend. */
 extern const CepBackendOps cep_backend_ref_ops;

@@ -860,6 +860,70 @@ ref_gather_windows (CepBackend    *backend,
                              cep_view_floats (out), out_rows, shape, 0, n);
 }
 
+static void
+ref_conv1d_unfold (CepBackend    *backend,
+                   guint          rows,
+                   CepConv1dShape shape,
+                   CepView        x,
+                   CepView        cols)
+{
+  _cep_conv1d_unfold_range (cep_view_floats (x), cep_view_floats (cols), shape, 0, rows);
+}
+
+static void
+ref_conv1d_fold (CepBackend    *backend,
+                 guint          rows,
+                 CepConv1dShape shape,
+                 CepView        cols,
+                 CepView        dx)
+{
+  _cep_conv1d_fold_range (cep_view_floats (cols), cep_view_floats (dx), shape, 0, rows);
+}
+
+static void
+ref_max_pool1d_forward (CepBackend    *backend,
+                        guint          rows,
+                        CepPool1dShape shape,
+                        CepView        x,
+                        CepView        y,
+                        CepView        indices)
+{
+  _cep_max_pool1d_forward_range (cep_view_floats (x), cep_view_floats (y),
+                                 cep_view_ints (indices), shape, 0, rows);
+}
+
+static void
+ref_max_pool1d_backward (CepBackend    *backend,
+                         guint          rows,
+                         CepPool1dShape shape,
+                         CepView        indices,
+                         CepView        dy,
+                         CepView        dx)
+{
+  _cep_max_pool1d_backward_range (cep_view_ints (indices), cep_view_floats (dy),
+                                  cep_view_floats (dx), shape, 0, rows);
+}
+
+static void
+ref_avg_pool1d_forward (CepBackend    *backend,
+                        guint          rows,
+                        CepPool1dShape shape,
+                        CepView        x,
+                        CepView        y)
+{
+  _cep_avg_pool1d_forward_range (cep_view_floats (x), cep_view_floats (y), shape, 0, rows);
+}
+
+static void
+ref_avg_pool1d_backward (CepBackend    *backend,
+                         guint          rows,
+                         CepPool1dShape shape,
+                         CepView        dy,
+                         CepView        dx)
+{
+  _cep_avg_pool1d_backward_range (cep_view_floats (dy), cep_view_floats (dx), shape, 0, rows);
+}
+
 const CepBackendOps cep_backend_ref_ops = {
   .buffer_init = _cep_host_buffer_init,
   .buffer_clear = _cep_host_buffer_clear,
@@ -890,6 +954,12 @@ const CepBackendOps cep_backend_ref_ops = {
   .sum_squares = ref_sum_squares,
   .clip_scale = ref_clip_scale,
   .gather_windows = ref_gather_windows,
+  .conv1d_unfold = ref_conv1d_unfold,
+  .conv1d_fold = ref_conv1d_fold,
+  .max_pool1d_forward = ref_max_pool1d_forward,
+  .max_pool1d_backward = ref_max_pool1d_backward,
+  .avg_pool1d_forward = ref_avg_pool1d_forward,
+  .avg_pool1d_backward = ref_avg_pool1d_backward,
 };
 
 gboolean

@@ -1123,3 +1123,137 @@ cep_backend_gather_windows (CepBackend    *backend,
   if (n > 0)
     DISPATCH (backend, gather_windows, n, shape, store, store_rows, samples, out, out_rows);
 }
+
+/* Convolution and pooling over time */
+
+static gboolean
+conv1d_shape_is_valid (CepConv1dShape s)
+{
+  guint64 span;
+
+  if (s.kernel == 0 || s.stride == 0 || s.dilation == 0 || s.frames_out == 0)
+    return FALSE;
+  span = (guint64) (s.frames_out - 1) * s.stride + (guint64) (s.kernel - 1) * s.dilation + 1;
+  /* Every output reads at least one real frame; no more padding than a kernel's reach. */
+  return s.pad_left <= (guint64) (s.kernel - 1) * s.dilation
+         && span <= (guint64) s.frames + 2 * (guint64) (s.kernel - 1) * s.dilation;
+}
+
+void
+cep_backend_conv1d_unfold (CepBackend    *backend,
+                           guint          rows,
+                           CepConv1dShape shape,
+                           CepView        x,
+                           CepView        cols)
+{
+  gsize x_size = (gsize) rows * shape.frames * shape.channels;
+  gsize cols_size = (gsize) rows * shape.frames_out * shape.channels * shape.kernel;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (conv1d_shape_is_valid (shape));
+  g_return_if_fail (view_holds (backend, x, x_size) && view_holds (backend, cols, cols_size));
+  g_return_if_fail (!views_overlap (x, x_size, cols, cols_size));
+  if (cols_size > 0)
+    DISPATCH (backend, conv1d_unfold, rows, shape, x, cols);
+}
+
+void
+cep_backend_conv1d_fold (CepBackend    *backend,
+                         guint          rows,
+                         CepConv1dShape shape,
+                         CepView        cols,
+                         CepView        dx)
+{
+  gsize dx_size = (gsize) rows * shape.frames * shape.channels;
+  gsize cols_size = (gsize) rows * shape.frames_out * shape.channels * shape.kernel;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (conv1d_shape_is_valid (shape));
+  g_return_if_fail (view_holds (backend, cols, cols_size) && view_holds (backend, dx, dx_size));
+  g_return_if_fail (!views_overlap (cols, cols_size, dx, dx_size));
+  if (dx_size > 0)
+    DISPATCH (backend, conv1d_fold, rows, shape, cols, dx);
+}
+
+static gboolean
+pool1d_shape_is_valid (CepPool1dShape s)
+{
+  return s.kernel > 0 && s.stride > 0 && s.kernel <= s.frames
+         && s.frames_out == (s.frames - s.kernel) / s.stride + 1;
+}
+
+/* The views of a pooling operation: @in of the input's size, @out of the output's, apart. */
+static gboolean
+pool1d_views_hold (CepBackend    *backend,
+                   guint          rows,
+                   CepPool1dShape shape,
+                   CepView        in,
+                   CepView        out)
+{
+  gsize in_size = (gsize) rows * shape.frames * shape.channels;
+  gsize out_size = (gsize) rows * shape.frames_out * shape.channels;
+
+  return pool1d_shape_is_valid (shape) && view_holds (backend, in, in_size)
+         && view_holds (backend, out, out_size) && !views_overlap (in, in_size, out, out_size);
+}
+
+void
+cep_backend_max_pool1d_forward (CepBackend    *backend,
+                                guint          rows,
+                                CepPool1dShape shape,
+                                CepView        x,
+                                CepView        y,
+                                CepView        indices)
+{
+  gsize out_size = (gsize) rows * shape.frames_out * shape.channels;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, x, y));
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, x, indices));
+  g_return_if_fail (!views_overlap (y, out_size, indices, out_size));
+  if (out_size > 0)
+    DISPATCH (backend, max_pool1d_forward, rows, shape, x, y, indices);
+}
+
+void
+cep_backend_max_pool1d_backward (CepBackend    *backend,
+                                 guint          rows,
+                                 CepPool1dShape shape,
+                                 CepView        indices,
+                                 CepView        dy,
+                                 CepView        dx)
+{
+  gsize out_size = (gsize) rows * shape.frames_out * shape.channels;
+
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, dx, dy));
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, dx, indices));
+  if (out_size > 0)
+    DISPATCH (backend, max_pool1d_backward, rows, shape, indices, dy, dx);
+}
+
+void
+cep_backend_avg_pool1d_forward (CepBackend    *backend,
+                                guint          rows,
+                                CepPool1dShape shape,
+                                CepView        x,
+                                CepView        y)
+{
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, x, y));
+  if (rows > 0 && shape.channels > 0)
+    DISPATCH (backend, avg_pool1d_forward, rows, shape, x, y);
+}
+
+void
+cep_backend_avg_pool1d_backward (CepBackend    *backend,
+                                 guint          rows,
+                                 CepPool1dShape shape,
+                                 CepView        dy,
+                                 CepView        dx)
+{
+  g_return_if_fail (backend != NULL);
+  g_return_if_fail (pool1d_views_hold (backend, rows, shape, dx, dy));
+  if (rows > 0 && shape.channels > 0)
+    DISPATCH (backend, avg_pool1d_backward, rows, shape, dy, dx);
+}

@@ -495,4 +495,76 @@ void cep_backend_clip_scale  (CepBackend *backend,
                               float       max_norm,
                               CepView     x);
 
+/* Convolution and pooling over time (the conv1d, max_pool1d and avg_pool1d blocks)
+ *
+ * A row of a batch holds @frames time steps of @channels features, frame-major (x[r, f, c]
+ * at r · frames · channels + f · channels + c), the layout of the network input's context
+ * window. torch.nn.Conv1d's weight [out × in × kernel] multiplies the unfolded input: a
+ * convolution is unfold, a GEMM with the weight as [out × (in · kernel)] and the bias
+ * operation over rows · frames_out rows; its input gradient is a GEMM and fold. */
+
+typedef struct
+{
+  guint frames;        /* input frames */
+  guint channels;      /* input channels */
+  guint kernel;
+  guint stride;
+  guint dilation;
+  guint pad_left;      /* implicit zero frames before frame 0 (torch's padding; "same"'s left
+                        * half); those past the last frame are implied by frames_out */
+  guint frames_out;
+} CepConv1dShape;
+
+/* cols[r · frames_out + t, c · kernel + k] = x[r, t · stride + k · dilation − pad_left, c], 0
+ * where that frame is outside [0, frames): [rows · frames_out × channels · kernel]. */
+void cep_backend_conv1d_unfold (CepBackend    *backend,
+                                guint          rows,
+                                CepConv1dShape shape,
+                                CepView        x,
+                                CepView        cols);
+/* The adjoint of unfold: dx[r, f, c] = Σ cols[r · frames_out + t, c · kernel + k] over the
+ * (t, k) that unfold reads frame f from; @dx [rows × frames · channels] is overwritten. */
+void cep_backend_conv1d_fold   (CepBackend    *backend,
+                                guint          rows,
+                                CepConv1dShape shape,
+                                CepView        cols,
+                                CepView        dx);
+
+typedef struct
+{
+  guint frames;        /* input frames */
+  guint channels;
+  guint kernel;
+  guint stride;
+  guint frames_out;    /* (frames − kernel) / stride + 1: torch's, without padding */
+} CepPool1dShape;
+
+/* y[r, t, c] = max over k of x[r, t · stride + k, c] (the first largest; NaN wins, as torch),
+ * and @indices (int32, as y) the input frame it came from, which the backward reads. */
+void cep_backend_max_pool1d_forward  (CepBackend    *backend,
+                                      guint          rows,
+                                      CepPool1dShape shape,
+                                      CepView        x,
+                                      CepView        y,
+                                      CepView        indices);
+/* dx[r, f, c] = Σ dy[r, t, c] over the t whose index is f; @dx is overwritten. */
+void cep_backend_max_pool1d_backward (CepBackend    *backend,
+                                      guint          rows,
+                                      CepPool1dShape shape,
+                                      CepView        indices,
+                                      CepView        dy,
+                                      CepView        dx);
+/* y[r, t, c] = mean over k of x[r, t · stride + k, c]. */
+void cep_backend_avg_pool1d_forward  (CepBackend    *backend,
+                                      guint          rows,
+                                      CepPool1dShape shape,
+                                      CepView        x,
+                                      CepView        y);
+/* dx[r, f, c] = Σ dy[r, t, c] / kernel over the windows t holding f; @dx is overwritten. */
+void cep_backend_avg_pool1d_backward (CepBackend    *backend,
+                                      guint          rows,
+                                      CepPool1dShape shape,
+                                      CepView        dy,
+                                      CepView        dx);
+
 G_END_DECLS

@@ -48,6 +48,9 @@ typedef struct
   gsize               saved_mean;
   gsize               saved_invstd;
   gsize               mask;
+  /* Per-batch work a kind keeps from forward to backward in the work buffer (conv1d's
+   * unfolded input, max pooling's indices) */
+  gsize               scratch;
   /* Activation: applied by the block before it (with its bias) when fused */
   gboolean            fused;
   /* Activations, in the activation buffer: the input view is the previous block's output */

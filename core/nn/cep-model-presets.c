@@ -36,21 +36,64 @@ static const PresetLayer full_layers[] = {
   { 256, TRUE, 0.05 },
 };
 
+/* A TDNN front end: each layer is Conv1d(out, kernel, dilation) → GELU over the frames of the
+ * window, then one max pooling (kernel 3, stride 2) before the Linear layers read the
+ * frames one after another. */
+typedef struct
+{
+  guint out_channels;
+  guint kernel;
+  guint dilation;
+} PresetConv;
+
+/* 31 frames → 27 → 23 → 17 → pooled to 8 frames of 256: 1,501,482 parameters with 42
+ * classes, about tiny's. */
+static const PresetConv tdnn_convs[] = {
+  { 256, 5, 1 },
+  { 256, 3, 2 },
+  { 256, 3, 3 },
+};
+
+static const PresetLayer tdnn_layers[] = {
+  { 512, TRUE, 0.25 },
+};
+
+/* 61 frames → 57 → 53 → 47 → 47 → pooled to 23 frames of 512: 14,516,778 parameters. */
+static const PresetConv tdnn_full_convs[] = {
+  { 512, 5, 1 },
+  { 512, 3, 2 },
+  { 512, 3, 3 },
+  { 512, 1, 1 },
+};
+
+static const PresetLayer tdnn_full_layers[] = {
+  { 1024, TRUE, 0.25 },
+  { 512, FALSE, 0.15 },
+};
+
 typedef struct
 {
   const char        *name;
   guint              context;
   const PresetLayer *layers;
   guint              n_layers;
+  const PresetConv  *convs;
+  guint              n_convs;
 } Preset;
 
 static const Preset presets[] = {
-  { "tiny", 30, tiny_layers, G_N_ELEMENTS (tiny_layers) },
-  { "full", 30, full_layers, G_N_ELEMENTS (full_layers) },
-  { "baseline", 20, NULL, 0 },
+  { "tiny", 30, tiny_layers, G_N_ELEMENTS (tiny_layers), NULL, 0 },
+  { "full", 30, full_layers, G_N_ELEMENTS (full_layers), NULL, 0 },
+  { "baseline", 20, NULL, 0, NULL, 0 },
+  { "tdnn", 15, tdnn_layers, G_N_ELEMENTS (tdnn_layers), tdnn_convs,
+    G_N_ELEMENTS (tdnn_convs) },
+  { "tdnn-full", 30, tdnn_full_layers, G_N_ELEMENTS (tdnn_full_layers), tdnn_full_convs,
+    G_N_ELEMENTS (tdnn_full_convs) },
 };
 
-static const char *const preset_names[] = { "tiny", "full", "baseline", NULL };
+static const char *const preset_names[] = {
+  "tiny", "full", "baseline", "tdnn", "tdnn-full", NULL,
+};
 
 const char * const *
 cep_model_preset_list (void)
@@ -80,6 +123,23 @@ add_hidden_layer (CepModelSpec  *spec,
     cep_model_spec_add (spec, cep_block_dropout (dropout));
 }
 
+static void
+add_conv_front_end (CepModelSpec     *spec,
+                    const PresetConv *convs,
+                    guint             n_convs)
+{
+  for (guint i = 0; i < n_convs; i++)
+    {
+      CepBlock conv = cep_block_conv1d (convs[i].out_channels, convs[i].kernel);
+
+      conv.dilation = convs[i].dilation;
+      cep_model_spec_add (spec, conv);
+      cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+    }
+  if (n_convs > 0)
+    cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_MAX_POOL1D, 3, 2));
+}
+
 CepModelSpec *
 cep_model_preset_new (const char  *name,
                       guint        feature_dim,
@@ -97,11 +157,13 @@ cep_model_preset_new (const char  *name,
   if (preset == NULL)
     {
       g_set_error (error, CEP_MODEL_SPEC_ERROR, CEP_MODEL_SPEC_ERROR_PRESET,
-                   "no model preset called “%s” (try tiny, full or baseline)", name);
+                   "no model preset called “%s” (try tiny, full, baseline, tdnn or tdnn-full)",
+                   name);
       return NULL;
     }
   spec = cep_model_spec_new (preset->context, feature_dim, n_classes);
   cep_model_spec_set_name (spec, preset->name);
+  add_conv_front_end (spec, preset->convs, preset->n_convs);
   for (guint i = 0; i < preset->n_layers; i++)
     add_hidden_layer (spec, preset->layers[i].width, CEP_INIT_GLOROT_UNIFORM,
                       preset->layers[i].batch_norm, CEP_ACTIVATION_GELU,

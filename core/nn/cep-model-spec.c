@@ -83,6 +83,10 @@ cep_block_defaults (CepBlockKind kind)
     .slope = CEP_LEAKY_RELU_DEFAULT_SLOPE,
     .p = 0.0,
     .elementwise_affine = TRUE,
+    .kernel = 3,
+    .stride = 1,
+    .dilation = 1,
+    .padding = CEP_PADDING_VALID,
   };
   return block;
 }
@@ -593,23 +597,24 @@ fill_values (CepRng *rng,
 }
 
 void
-cep_model_spec_init_linear (const CepModelSpec *spec,
-                            guint               index,
-                            guint64             seed,
-                            float              *weight,
-                            float              *bias)
+cep_model_spec_init_weights (const CepModelSpec *spec,
+                             guint               index,
+                             guint64             seed,
+                             double              in,
+                             double              out,
+                             gsize               n_weights,
+                             float              *weight,
+                             float              *bias)
 {
   const CepBlock *block;
-  double in, out, scale = 0.0;
+  double scale = 0.0;
   gboolean normal = FALSE;
   CepRng rng;
 
   g_return_if_fail (spec != NULL && weight != NULL);
   block = cep_model_spec_get_block (spec, index);
-  g_return_if_fail (block != NULL && block->kind == CEP_BLOCK_LINEAR);
+  g_return_if_fail (block != NULL);
 
-  in = cep_model_spec_get_block_input_width (spec, index);
-  out = block->width;
   switch (block->init)
     {
     case CEP_INIT_GLOROT_UNIFORM: scale = sqrt (6.0 / (in + out)); break;
@@ -620,7 +625,7 @@ cep_model_spec_init_linear (const CepModelSpec *spec,
     default: g_return_if_reached ();
     }
   cep_rng_init (&rng, seed, CEP_RNG_STREAM_INIT, index, 0);
-  fill_values (&rng, weight, (gsize) block->width * (gsize) in, normal, scale);
+  fill_values (&rng, weight, n_weights, normal, scale);
   if (bias == NULL || !block->bias)
     return;
   if (block->init == CEP_INIT_TORCH_DEFAULT)
@@ -630,4 +635,23 @@ cep_model_spec_init_linear (const CepModelSpec *spec,
     }
   else
     memset (bias, 0, block->width * sizeof (float));
+}
+
+void
+cep_model_spec_init_linear (const CepModelSpec *spec,
+                            guint               index,
+                            guint64             seed,
+                            float              *weight,
+                            float              *bias)
+{
+  const CepBlock *block;
+  guint in;
+
+  g_return_if_fail (spec != NULL && weight != NULL);
+  block = cep_model_spec_get_block (spec, index);
+  g_return_if_fail (block != NULL && block->kind == CEP_BLOCK_LINEAR);
+
+  in = cep_model_spec_get_block_input_width (spec, index);
+  cep_model_spec_init_weights (spec, index, seed, in, block->width,
+                               (gsize) block->width * in, weight, bias);
 }

@@ -81,6 +81,14 @@ typedef enum
 
 #define CEP_INIT_COUNT (CEP_INIT_TORCH_DEFAULT + 1)
 
+/* A convolution's padding, as torch.nn.Conv1d's padding='valid' | 'same'. */
+typedef enum
+{
+  CEP_PADDING_VALID,         /* none: frames_out = (frames − reach) / stride + 1 */
+  CEP_PADDING_SAME,          /* stride 1: as many frames out as in; the odd frame of an odd
+                              * total padding goes after the last frame, as torch pads */
+} CepPadding;
+
 /* Their names by value ("glorot_uniform", ...), NULL-terminated. */
 extern const char *const cep_init_names[CEP_INIT_COUNT + 1];
 /* The same for people, CEP_N_()-marked: "Glorot uniform", ... */
@@ -106,6 +114,12 @@ typedef struct
   double        p;            /* probability of zeroing, in [0, 1) */
   /* CEP_BLOCK_LAYER_NORM (eps above; torch's default TRUE) */
   gboolean      elementwise_affine;   /* a weight and a bias per normalized feature */
+  /* CEP_BLOCK_CONV1D (width: out channels; init, init_std, bias as a Linear's), and
+   * CEP_BLOCK_MAX_POOL1D and CEP_BLOCK_AVG_POOL1D (kernel, stride) */
+  guint         kernel;
+  guint         stride;
+  guint         dilation;
+  CepPadding    padding;
 } CepBlock;
 
 /* A block of @kind with every field at its default. */
@@ -116,6 +130,13 @@ CepBlock      cep_block_batch_norm (void);
 CepBlock      cep_block_activation (CepActivation  activation);
 CepBlock      cep_block_dropout    (double         p);
 CepBlock      cep_block_layer_norm (void);                   /* eps 1e-5, affine */
+/* Stride 1, dilation 1, valid padding, Glorot uniform, bias on. */
+CepBlock      cep_block_conv1d     (guint          out_channels,
+                                    guint          kernel);
+/* CEP_BLOCK_MAX_POOL1D or CEP_BLOCK_AVG_POOL1D. */
+CepBlock      cep_block_pool1d     (CepBlockKind   kind,
+                                    guint          kernel,
+                                    guint          stride);
 
 const char   *cep_block_kind_get_name (CepBlockKind kind);       /* "linear", "batch_norm", ... */
 const char   *cep_init_get_name       (CepInit      init);       /* "glorot_uniform", ... */
@@ -248,6 +269,18 @@ typedef struct
 
 /* A new array of CepTensorInfo (its clear function frees the names). */
 GArray         *cep_model_spec_list_tensors   (const CepModelSpec  *spec);
+
+/* As cep_model_spec_init_linear() for a block whose weight has @n_weights elements and whose
+ * fans are @fan_in and @fan_out (torch's: a Conv1d's are in·kernel and out·kernel); @bias
+ * has block->width elements. */
+void            cep_model_spec_init_weights   (const CepModelSpec  *spec,
+                                               guint                index,
+                                               guint64              seed,
+                                               double               fan_in,
+                                               double               fan_out,
+                                               gsize                n_weights,
+                                               float               *weight,
+                                               float               *bias);
 
 /* Draws the initial weight ([out × in], row-major) and bias ([out], may be NULL when the block
  * has none) of Linear block @index (the head is n_blocks) from the counter-based RNG, stream

@@ -54,6 +54,7 @@ layout_layer (CepNetwork      *self,
   layer->weight = layer->bias = CEP_NO_OFFSET;
   layer->running_mean = layer->running_var = CEP_NO_OFFSET;
   layer->saved_mean = layer->saved_invstd = layer->mask = CEP_NO_OFFSET;
+  layer->scratch = CEP_NO_OFFSET;
   layer->needs_dx = trainable_before;
   layer->x = x;
   layer->y = cep_layout_take (&cursor->acts, (gsize) cursor->rows * layer->out);

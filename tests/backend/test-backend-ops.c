@@ -24,6 +24,7 @@
 #include "cep-config.h"
 #include "backend-ops-candidates.h"
 #include "backend-ops-runners.h"
+#include "backend-ops-time.h"
 #if CEP_HAVE_VULKAN
 #include "backend-ops-vulkan.h"
 #endif
@@ -1532,6 +1533,9 @@ static const struct
   { "norms", test_norms },
   { "utilities", test_utilities },
   { "gather-windows", test_gather_windows },
+  { "conv1d-unfold-fold", test_conv1d_unfold_fold },
+  { "max-pool1d", test_max_pool1d },
+  { "avg-pool1d", test_avg_pool1d },
 };
 
 int

@@ -531,7 +531,8 @@ static const BadCase bad_cases[] = {
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0]: batch_norm before any linear layer" },
   { "block-unknown", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0].type: expected one of linear, batch_norm, "
-    "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout, flatten, layer_norm" },
+    "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout, flatten, "
+    "layer_norm, conv1d, max_pool1d, avg_pool1d" },
   { "block-no-type", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"width\": 8}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
   { "block-not-object", EXP "\"train\": {}, \"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,
@@ -547,7 +548,7 @@ static const BadCase bad_cases[] = {
   { "blocks-not-array", EXP "\"train\": {}, \"model\": {\"blocks\": {}}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.blocks: expected an array of blocks" },
   { "preset-unknown", EXP "\"train\": {}, \"model\": {\"preset\": \"huge\"}}", CEP_EXPERIMENT_ERROR_INVALID,
-    "model.preset: expected one of tiny, full, baseline" },
+    "model.preset: expected one of tiny, full, baseline, tdnn, tdnn-full" },
   { "classes", EXP "\"train\": {}, \"model\": {\"classes\": 300}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.head: 300 classes is not in [2, 255]" },
   { "smoothing", EXP "\"train\": {}, \"model\": {\"label_smoothing\": 1}}", CEP_EXPERIMENT_ERROR_INVALID,

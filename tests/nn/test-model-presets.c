@@ -24,6 +24,10 @@ static const PresetCount preset_counts[] = {
   { "full", 40, 18864424 },
   { "baseline", 42, 48258 },
   { "baseline", 40, 45960 },
+  { "tdnn", 42, 1501482 },
+  { "tdnn", 40, 1500456 },
+  { "tdnn-full", 42, 14516778 },
+  { "tdnn-full", 40, 14515752 },
 };
 
 static void
@@ -44,6 +48,23 @@ test_preset_param_counts (void)
       if (strcmp (c->name, "full") == 0)
         g_assert_cmpfloat (round (c->params / 1e4) / 100, ==, 18.86);
     }
+}
+
+/* The conv front end as torch prints it (the describe strings the exporter reads). */
+static void
+test_tdnn_layout (void)
+{
+  g_autoptr(CepModelSpec) spec = cep_model_preset_new ("tdnn", 28, 42, NULL);
+  g_autofree char *text = cep_model_spec_describe (spec);
+
+  g_assert_cmpuint (spec->context, ==, 15);
+  g_assert_cmpstr (text, ==,
+                   "Conv1d(28, 256, kernel_size=5)\nGELU()\n"
+                   "Conv1d(256, 256, kernel_size=3, dilation=2)\nGELU()\n"
+                   "Conv1d(256, 256, kernel_size=3, dilation=3)\nGELU()\n"
+                   "MaxPool1d(kernel_size=3, stride=2)\n"
+                   "Linear(2048, 512)\nBatchNorm1d(512)\nGELU()\nDropout(p=0.25)\n"
+                   "Linear(512, 42)\n");
 }
 
 static void
@@ -119,7 +140,7 @@ test_unknown_preset (void)
 
   g_assert_null (spec);
   g_assert_error (error, CEP_MODEL_SPEC_ERROR, CEP_MODEL_SPEC_ERROR_PRESET);
-  g_assert_cmpuint (g_strv_length ((char **) names), ==, 3);
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, 5);
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autoptr(CepModelSpec) preset = cep_model_preset_new (names[i], 13, 40, NULL);
@@ -366,6 +387,7 @@ main (int    argc,
 
   g_test_add_func ("/model-presets/param-counts", test_preset_param_counts);
   g_test_add_func ("/model-presets/tiny", test_tiny_layout);
+  g_test_add_func ("/model-presets/tdnn", test_tdnn_layout);
   g_test_add_func ("/model-presets/full", test_full_layout);
   g_test_add_func ("/model-presets/baseline", test_baseline);
   g_test_add_func ("/model-presets/unknown", test_unknown_preset);

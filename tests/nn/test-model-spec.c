@@ -278,6 +278,61 @@ static const InvalidCase invalid_cases[] = {
   { "head-kind", head_kind, "head: the head must be a linear layer" },
 };
 
+/* Conv front ends, on the tdnn preset (31 frames of 28; blocks 0, 2, 4 convolutions, 6 a max
+ * pooling, 7 a Linear). */
+static void conv_kernel_too_long (CepModelSpec *s) { block_at (s, 0)->kernel = 32; }
+static void conv_dilated_too_far (CepModelSpec *s) { block_at (s, 2)->dilation = 14; }
+static void conv_stride_0 (CepModelSpec *s) { block_at (s, 0)->stride = 0; }
+static void conv_same_strided (CepModelSpec *s)
+{
+  block_at (s, 0)->padding = CEP_PADDING_SAME;
+  block_at (s, 0)->stride = 2;
+}
+static void conv_channels_0 (CepModelSpec *s) { block_at (s, 4)->width = 0; }
+static void pool_to_nothing (CepModelSpec *s) { block_at (s, 6)->kernel = 18; }
+static void pool_stride_0 (CepModelSpec *s) { block_at (s, 6)->stride = 0; }
+static void conv_after_linear (CepModelSpec *s) { *block_at (s, 8) = cep_block_conv1d (8, 1); }
+static void avg_pool_after_linear (CepModelSpec *s)
+{
+  *block_at (s, 9) = cep_block_pool1d (CEP_BLOCK_AVG_POOL1D, 2, 2);
+}
+
+static const InvalidCase invalid_conv_cases[] = {
+  { "conv-kernel", conv_kernel_too_long,
+    "blocks[0]: conv1d kernel 32 (dilation 1) spans 32 frames, more than the 31 frames of "
+    "its input" },
+  { "conv-dilation", conv_dilated_too_far,
+    "blocks[2]: conv1d kernel 3 (dilation 14) spans 29 frames, more than the 27 frames of "
+    "its input" },
+  { "conv-stride-0", conv_stride_0, "blocks[0]: conv1d stride 0 is not at least 1" },
+  { "conv-same-strided", conv_same_strided,
+    "blocks[0]: conv1d padding same needs stride 1, not 2" },
+  { "conv-channels-0", conv_channels_0, "blocks[4]: conv1d out_channels 0 is not in [1, 65536]" },
+  { "pool-to-nothing", pool_to_nothing,
+    "blocks[6]: max_pool1d kernel 18 pools the 17 frames of its input to none" },
+  { "pool-stride-0", pool_stride_0, "blocks[6]: max_pool1d stride 0 is not at least 1" },
+  { "conv-after-linear", conv_after_linear,
+    "blocks[8]: conv1d needs frames, but its input is a flat vector (it follows a linear "
+    "layer)" },
+  { "avg-pool-after-linear", avg_pool_after_linear,
+    "blocks[9]: avg_pool1d needs frames, but its input is a flat vector (it follows a linear "
+    "layer)" },
+};
+
+static void
+test_invalid_conv (gconstpointer data)
+{
+  const InvalidCase *c = data;
+  g_autoptr(CepModelSpec) spec = cep_model_preset_new ("tdnn", 28, 42, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cep_model_spec_validate (spec, NULL));
+  c->break_spec (spec);
+  g_assert_false (cep_model_spec_validate (spec, &error));
+  g_assert_error (error, CEP_MODEL_SPEC_ERROR, CEP_MODEL_SPEC_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, c->message);
+}
+
 static void
 test_invalid (gconstpointer data)
 {
@@ -467,6 +522,23 @@ test_init_layers_differ (void)
   g_assert_true (memcmp (a, b, sizeof a) != 0);
 }
 
+/* What a kind's default block makes of 7 frames of 4: a Linear its width, a convolution
+ * (kernel 3, valid) 5 frames of its out channels, a pooling (kernel 2, stride 2) 3 frames;
+ * the others keep the shape. */
+static guint
+default_output_width (const CepBlock      *block,
+                      const CepBlockShape *in)
+{
+  switch ((int) block->kind)
+    {
+    case CEP_BLOCK_LINEAR: return block->width;
+    case CEP_BLOCK_CONV1D: return 5 * block->width;
+    case CEP_BLOCK_MAX_POOL1D:
+    case CEP_BLOCK_AVG_POOL1D: return 3 * in->channels;
+    default: return cep_block_shape_width (in);
+    }
+}
+
 /* Every registered kind has every hook the spec and the network call, a unique JSON type,
  * and parses back from the type it writes. */
 static void
@@ -492,8 +564,7 @@ test_block_table (void)
       g_assert_true (type->equal (&block, &parsed));
       g_assert_nonnull (strstr (names, cep_block_type_name_of (&block)));
       type->output_shape (&block, &in, &out);
-      g_assert_cmpuint (cep_block_shape_width (&out), ==,
-                        k == CEP_BLOCK_LINEAR ? block.width : cep_block_shape_width (&in));
+      g_assert_cmpuint (cep_block_shape_width (&out), ==, default_output_width (&block, &in));
       for (guint j = 0; j < cep_block_type_fields_of (&block)->n_fields; j++)
         g_assert_nonnull (cep_block_type_fields_of (&block)->fields[j].label);
     }
@@ -518,6 +589,12 @@ main (int    argc,
     {
       g_autofree char *name = g_strdup_printf ("/model-spec/invalid/%s", invalid_cases[i].what);
       g_test_add_data_func (name, &invalid_cases[i], test_invalid);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid_conv_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/model-spec/invalid/%s",
+                                               invalid_conv_cases[i].what);
+      g_test_add_data_func (name, &invalid_conv_cases[i], test_invalid_conv);
     }
   g_test_add_func ("/model-spec/valid-unusual", test_valid_unusual);
   g_test_add_func ("/model-spec/names", test_names);

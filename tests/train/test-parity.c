@@ -9,6 +9,10 @@
  * steps, and the evaluation-mode logits after them — for AdamW, Adam with L2 weight decay,
  * and SGD (Nesterov momentum, weight decay, gradient clipping).
  *
+ * The same fixtures exist for a convolutional model (parity-conv-*: conv1d with dilation and
+ * same padding, max pooling, a strided conv1d, average pooling, then the head), run as
+ * /train/parity/conv/<optimizer>.
+ *
  * Tolerance for every number (logits, loss, gradients, parameters, running statistics,
  * evaluation logits): |got − want| <= 1e-6 + 1e-5·|want|. num_batches_tracked exactly.
  */
@@ -57,6 +61,49 @@ parity_spec (void)
   spec->label_smoothing = 0.1;
   return spec;
 }
+
+/* Conv1d(5, 6, 2, dilation=2, padding='same'), GELU, MaxPool1d(2, 1), Conv1d(6, 8, 2,
+ * stride=2), ReLU, AvgPool1d(2, 1), then the head Linear(8, 7). */
+static CepModelSpec *
+parity_conv_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (2, 5, CLASSES);
+  CepBlock same = cep_block_conv1d (6, 2);
+  CepBlock strided = cep_block_conv1d (8, 2);
+
+  same.dilation = 2;
+  same.padding = CEP_PADDING_SAME;
+  strided.stride = 2;
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_MAX_POOL1D, 2, 1));
+  cep_model_spec_add (spec, strided);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_AVG_POOL1D, 2, 1));
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
+/* A model and its fixtures. */
+typedef struct
+{
+  const char     *name;             /* "" for the MLP, whose paths predate the others */
+  CepModelSpec *(*spec) (void);
+  const char     *model_fixture;
+  const char     *expected_fixture;
+} Model;
+
+static const Model models[] = {
+  { "", parity_spec, "parity-model.safetensors", "parity-expected.safetensors" },
+  { "conv/", parity_conv_spec, "parity-conv-model.safetensors",
+    "parity-conv-expected.safetensors" },
+};
+
+typedef struct
+{
+  const Model *model;
+  const Case  *optimizer;
+} ParityCase;
 
 static CepSafetensors *
 open_fixture (const char *name)
@@ -209,13 +256,13 @@ check_eval (CepNetwork     *network,
 }
 
 static void
-run_case (const char *backend_name,
-          const Case *c)
+run_case (const char  *backend_name,
+          const Model *model,
+          const Case  *c)
 {
-  g_autoptr (CepModelSpec) spec = parity_spec ();
-  g_autoptr (CepSafetensors) expected = open_fixture ("parity-expected.safetensors");
-  g_autofree char *model_path = g_build_filename (CEP_FIXTURES_DIR, "parity-model.safetensors",
-                                                  NULL);
+  g_autoptr (CepModelSpec) spec = model->spec ();
+  g_autoptr (CepSafetensors) expected = open_fixture (model->expected_fixture);
+  g_autofree char *model_path = g_build_filename (CEP_FIXTURES_DIR, model->model_fixture, NULL);
   g_autofree float *inputs = read_expected (expected, "batch.inputs", STEPS * ROWS * INPUTS);
   gint64 labels64[STEPS * ROWS];
   gint32 labels[STEPS * ROWS];
@@ -224,7 +271,7 @@ run_case (const char *backend_name,
   g_autoptr (CepNetwork) network = NULL;
 
   g_assert_no_error (error);
-  g_test_message ("backend %s, %s", backend_name, c->name);
+  g_test_message ("backend %s, %s%s", backend_name, model->name, c->name);
   cep_safetensors_read_i64 (expected, "batch.labels", 0, NULL, labels64, STEPS * ROWS, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < STEPS * ROWS; i++)
@@ -251,21 +298,28 @@ run_case (const char *backend_name,
 static void
 test_parity (gconstpointer data)
 {
-  const Case *c = data;
+  const ParityCase *p = data;
 
   for (const char *const *name = train_test_backends (); *name != NULL; name++)
-    run_case (*name, c);
+    run_case (*name, p->model, p->optimizer);
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  static ParityCase parity_cases[G_N_ELEMENTS (models) * G_N_ELEMENTS (cases)];
+
   g_test_init (&argc, &argv, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/train/parity/%s", cases[i].name);
-      g_test_add_data_func (path, &cases[i], test_parity);
-    }
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        ParityCase *p = &parity_cases[m * G_N_ELEMENTS (cases) + i];
+        g_autofree char *path = g_strdup_printf ("/train/parity/%s%s", models[m].name,
+                                                 cases[i].name);
+
+        *p = (ParityCase) { &models[m], &cases[i] };
+        g_test_add_data_func (path, p, test_parity);
+      }
   return g_test_run ();
 }

@@ -5,7 +5,7 @@
 # (load_cepstra_checkpoint below, kept verbatim in sync with it), strictly: every tensor
 # name, shape and dtype matches, and the model computes Cepstra's evaluation-mode logits.
 #
-#   test-torch-load.py PATH/TO/torch-checkpoint
+#   test-torch-load.py PATH/TO/torch-checkpoint [conv]
 #
 # Exit status 77 (skipped) when numpy or torch cannot be imported.
 import json
@@ -30,6 +30,33 @@ class FrameLayerNorm(torch.nn.LayerNorm):
         return super().forward(x.unflatten(1, (-1, self.normalized_shape[0]))).flatten(1)
 
 
+class FrameMajor:
+    """Cepstra keeps a window frame-major and flat: a row is (frames, channels) read as one
+    vector, as the MLP's input always was. torch's Conv1d and pools want (batch, channels,
+    frames), so these modules take and give Cepstra's rows; their tensors are torch's own."""
+    def forward(self, x):
+        x = x.view(x.shape[0], -1, self.frame_channels).transpose(1, 2)
+        return super().forward(x).transpose(1, 2).flatten(1)
+
+
+class FrameConv1d(FrameMajor, torch.nn.Conv1d):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = self.in_channels
+
+
+class FrameMaxPool1d(FrameMajor, torch.nn.MaxPool1d):
+    def __init__(self, channels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = channels
+
+
+class FrameAvgPool1d(FrameMajor, torch.nn.AvgPool1d):
+    def __init__(self, channels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frame_channels = channels
+
+
 def load_cepstra_checkpoint(path):
     """A Cepstra .safetensors checkpoint as (torch.nn.Sequential in eval mode, experiment)."""
     with open(path, "rb") as f:
@@ -48,8 +75,8 @@ def load_cepstra_checkpoint(path):
     model = experiment["model"]
     past = model.get("context_past", model["context"])       # asymmetric windows only
     future = model.get("context_future", model["context"])
-    width = (past + future + 1) * model["feature_dim"]
-    channels = model["feature_dim"]     # a frame's features until a linear or flatten block
+    frames, channels = past + future + 1, model["feature_dim"]  # until a linear or flatten
+    width = frames * channels
     simple = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "silu": torch.nn.SiLU,
               "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
               "identity": torch.nn.Identity}
@@ -66,6 +93,20 @@ def load_cepstra_checkpoint(path):
             norm = torch.nn.LayerNorm if channels == width else FrameLayerNorm
             layers.append(norm(channels, eps=block["eps"],
                                elementwise_affine=block["elementwise_affine"]))
+        elif kind == "conv1d":
+            reach = block["dilation"] * (block["kernel"] - 1) + 1
+            layers.append(FrameConv1d(channels, block["out_channels"], block["kernel"],
+                                      stride=block["stride"], dilation=block["dilation"],
+                                      padding=block["padding"], bias=block["bias"]))
+            if block["padding"] == "valid":
+                frames = (frames - reach) // block["stride"] + 1
+            channels = block["out_channels"]
+            width = frames * channels
+        elif kind in ("max_pool1d", "avg_pool1d"):
+            pool = FrameMaxPool1d if kind == "max_pool1d" else FrameAvgPool1d
+            layers.append(pool(channels, block["kernel"], stride=block["stride"]))
+            frames = (frames - block["kernel"]) // block["stride"] + 1
+            width = frames * channels
         elif kind == "batch_norm":
             layers.append(torch.nn.BatchNorm1d(width, eps=block["eps"],
                                                momentum=block["momentum"]))
@@ -128,7 +169,11 @@ def check_gradients(folder, prefix):
 
 def main():
     with tempfile.TemporaryDirectory(prefix="cep-torch-load-") as folder:
-        subprocess.run([sys.argv[1], folder], check=True)
+        subprocess.run([sys.argv[1], folder] + sys.argv[2:], check=True)
+        if sys.argv[2:] == ["conv"]:
+            check_logits(folder, "", batch_norms=1)
+            print("ok")
+            return
         check_logits(folder, "", batch_norms=2)
         check_logits(folder, "normed-", batch_norms=0)
         check_gradients(folder, "normed-")

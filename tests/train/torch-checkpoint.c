@@ -7,8 +7,11 @@
  * OUT/normed-expected for a network of LayerNorms over frames and vectors around a Flatten,
  * which also holds labels for the batch and the gradient of the mean cross-entropy of every
  * parameter (grad.<name>; that network has no dropout, whose masks torch draws otherwise).
+ * With "conv", OUT/checkpoint and OUT/expected are of a convolutional front end instead: every
+ * conv1d setting (kernel, stride, dilation, same and valid padding, no bias) and both
+ * poolings, then Linear layers.
  *
- *   torch-checkpoint OUT
+ *   torch-checkpoint OUT [conv]
  */
 #include "train-test-util.h"
 
@@ -66,6 +69,32 @@ normed_spec (void)
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
   cep_model_spec_add (spec, cep_block_linear (6));
   cep_model_spec_add (spec, plain);
+  return spec;
+}
+
+/* 9 frames of 4 → conv k3 → 7 × 6 → conv k2 d2 same → 7 × 5 → max pool k2 s1 → 6 × 5 →
+ * conv k3 s2 without bias → 2 × 4 → avg pool k2 s1 → 1 × 4 → Linear. */
+static CepModelSpec *
+conv_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (4, 4, 5);
+  CepBlock same = cep_block_conv1d (5, 2);
+  CepBlock strided = cep_block_conv1d (4, 3);
+
+  same.dilation = 2;
+  same.padding = CEP_PADDING_SAME;
+  same.init = CEP_INIT_TORCH_DEFAULT;
+  strided.stride = 2;
+  strided.bias = FALSE;
+  cep_model_spec_add (spec, cep_block_conv1d (6, 3));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_MAX_POOL1D, 2, 1));
+  cep_model_spec_add (spec, strided);
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_AVG_POOL1D, 2, 1));
+  cep_model_spec_add (spec, cep_block_linear (8));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
   return spec;
 }
@@ -184,8 +213,13 @@ int
 main (int    argc,
       char **argv)
 {
+  if (argc == 3 && g_str_equal (argv[2], "conv"))
+    {
+      write_trained (conv_spec (), FALSE, argv[1], "");
+      return 0;
+    }
   if (argc != 2)
-    g_error ("usage: torch-checkpoint OUT");
+    g_error ("usage: torch-checkpoint OUT [conv]");
   write_trained (every_block_spec (), FALSE, argv[1], "");
   write_trained (normed_spec (), TRUE, argv[1], "normed-");
   return 0;

@@ -373,6 +373,48 @@ test_norm_and_flatten_rows (Fixture       *fixture,
                                                  child (fixture, "diagram"), NULL));
 }
 
+/* The conv front end of the tdnn preset shows and edits through the same rows: its kinds'
+ * field tables in core, nothing in the page. */
+static void
+test_conv_blocks (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkSpinButton *kernel_spin;
+  AdwComboRow *padding_row;
+
+  g_assert_true (cep_model_page_select_preset (fixture->page, "tdnn"));
+  g_assert_cmpstr (model (fixture)->name, ==, "tdnn");
+  g_assert_cmpstr (cep_model_page_get_params_text (fixture->page), ==, "1,501,482");
+  g_assert_cmpint (block_at (fixture, 0)->kind, ==, CEP_BLOCK_CONV1D);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture, 0))),
+                   ==, "Convolution");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture, 6))),
+                   ==, "Max pooling");
+
+  /* Fields in table order: out channels, kernel, stride, dilation; padding, initialization. */
+  kernel_spin = row_widget (fixture, 0, GTK_TYPE_SPIN_BUTTON, 1);
+  g_assert_cmpfloat (gtk_spin_button_get_value (kernel_spin), ==, 5);
+  gtk_spin_button_set_value (kernel_spin, 7);
+  g_assert_cmpuint (block_at (fixture, 0)->kernel, ==, 7);
+  padding_row = row_widget (fixture, 0, ADW_TYPE_COMBO_ROW, 0);
+  adw_combo_row_set_selected (padding_row, CEP_PADDING_SAME);
+  g_assert_cmpint (block_at (fixture, 0)->padding, ==, CEP_PADDING_SAME);
+  gtk_spin_button_set_value (row_widget (fixture, 6, GTK_TYPE_SPIN_BUTTON, 1), 1);
+  g_assert_cmpuint (block_at (fixture, 6)->stride, ==, 1);
+  g_assert_true (cep_model_spec_validate (model (fixture), NULL));
+  assert_params_shown (fixture);
+
+  /* Add Block ▸ Average pooling */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "avg_pool1d"));
+  g_assert_cmpint (block_at (fixture, cep_model_spec_get_n_blocks (model (fixture)) - 1)->kind,
+                   ==, CEP_BLOCK_AVG_POOL1D);
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "model-page-conv-blocks",
+                                                 child (fixture, "layer_list"),
+                                                 child (fixture, "diagram"), NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +431,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/model/norm-and-flatten-rows", Fixture, NULL, fixture_set_up,
               test_norm_and_flatten_rows, fixture_tear_down);
+  g_test_add ("/ui/model/conv-blocks", Fixture, NULL, fixture_set_up, test_conv_blocks,
+              fixture_tear_down);
   g_test_add ("/ui/model/context-and-classifier", Fixture, NULL, fixture_set_up,
               test_context_and_classifier, fixture_tear_down);
   g_test_add ("/ui/model/follows-session", Fixture, NULL, fixture_set_up, test_follows_session,

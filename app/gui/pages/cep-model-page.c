@@ -26,7 +26,7 @@
 #include "cep-model-presets.h"
 #include "cep-model-settings.h"
 
-#define N_NAMED_PRESETS 3   /* tiny, full, baseline: preset row entries 1..3 */
+#define N_NAMED_PRESETS 5   /* tiny, full, baseline, tdnn, tdnn-full: preset row entries 1..5 */
 #define FIRST_SHAPE_ENTRY (1 + N_NAMED_PRESETS)
 
 struct _CepModelPage

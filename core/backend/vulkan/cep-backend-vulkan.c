@@ -233,6 +233,7 @@ vulkan_ops (void)
       _cep_vulkan_fill_layernorm_ops (&ops);
       _cep_vulkan_fill_output_ops (&ops);
       _cep_vulkan_fill_gather_ops (&ops);
+      _cep_vulkan_fill_time_ops (&ops);
       g_once_init_leave (&initialized, 1);
     }
   return &ops;

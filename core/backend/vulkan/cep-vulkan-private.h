@@ -120,6 +120,12 @@ typedef enum
   CEP_SHADER_CLIP_SCALE,
   CEP_SHADER_PEAK_FMA,
   CEP_SHADER_GATHER_WINDOWS,
+  CEP_SHADER_CONV1D_UNFOLD,
+  CEP_SHADER_CONV1D_FOLD,
+  CEP_SHADER_MAX_POOL1D_FORWARD,
+  CEP_SHADER_MAX_POOL1D_BACKWARD,
+  CEP_SHADER_AVG_POOL1D_FORWARD,
+  CEP_SHADER_AVG_POOL1D_BACKWARD,
   CEP_N_SHADERS,
 } CepVulkanShaderId;
 
@@ -401,5 +407,6 @@ void     _cep_vulkan_fill_layer_ops  (CepBackendOps         *ops);
 void     _cep_vulkan_fill_layernorm_ops (CepBackendOps      *ops);
 void     _cep_vulkan_fill_output_ops (CepBackendOps         *ops);
 void     _cep_vulkan_fill_gather_ops (CepBackendOps         *ops);
+void     _cep_vulkan_fill_time_ops   (CepBackendOps         *ops);
 
 G_END_DECLS

@@ -131,6 +131,30 @@ static const guint32 spirv_gather_windows[] =
 #include "gather-windows.spv.h"
 ;
 
+static const guint32 spirv_conv1d_unfold[] =
+#include "conv1d-unfold.spv.h"
+;
+
+static const guint32 spirv_conv1d_fold[] =
+#include "conv1d-fold.spv.h"
+;
+
+static const guint32 spirv_max_pool1d_forward[] =
+#include "max-pool1d-forward.spv.h"
+;
+
+static const guint32 spirv_max_pool1d_backward[] =
+#include "max-pool1d-backward.spv.h"
+;
+
+static const guint32 spirv_avg_pool1d_forward[] =
+#include "avg-pool1d-forward.spv.h"
+;
+
+static const guint32 spirv_avg_pool1d_backward[] =
+#include "avg-pool1d-backward.spv.h"
+;
+
 #define SHADER(id, spirv_name, bindings, push_words, local_size) \
   [CEP_SHADER_##id] = { #spirv_name, spirv_##spirv_name, sizeof spirv_##spirv_name, bindings, \
                         (push_words) * 4, local_size }
@@ -166,4 +190,10 @@ const CepVulkanShader cep_vulkan_shaders[CEP_N_SHADERS] = {
   SHADER (CLIP_SCALE, clip_scale, 2, 4, 256),
   SHADER (PEAK_FMA, peak_fma, 1, 3, 256),
   SHADER (GATHER_WINDOWS, gather_windows, 3, 10, 256),
+  SHADER (CONV1D_UNFOLD, conv1d_unfold, 2, 10, 256),
+  SHADER (CONV1D_FOLD, conv1d_fold, 2, 10, 256),
+  SHADER (MAX_POOL1D_FORWARD, max_pool1d_forward, 3, 9, 256),
+  SHADER (MAX_POOL1D_BACKWARD, max_pool1d_backward, 3, 9, 256),
+  SHADER (AVG_POOL1D_FORWARD, avg_pool1d_forward, 2, 8, 256),
+  SHADER (AVG_POOL1D_BACKWARD, avg_pool1d_backward, 2, 8, 256),
 };
