@@ -203,10 +203,16 @@ check_pages_at (CepWindow  *window,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  /* Screenshots are of the size asked for. A mapped window may keep the size it has (X11 treats
+   * it as the user's), so it is mapped again at the new default size, and the test waits for
+   * the X server to give it that size. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  /* Screenshots are of the size asked for: the X server resizes the window asynchronously. */
-  g_assert_true (cep_ui_test_wait_for (has_size, &(SizeWait) { GTK_WIDGET (window), width,
-                                                               height }, 5000));
+  gtk_window_present (GTK_WINDOW (window));
+  if (!cep_ui_test_wait_for (has_size, &(SizeWait) { GTK_WIDGET (window), width, height }, 15000))
+    g_error ("the window is %d × %d, not the %d × %d asked for",
+             gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)), width, height);
   cep_ui_test_run_for (300);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
