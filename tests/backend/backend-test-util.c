@@ -233,3 +233,39 @@ test_backend_new (const char *name,
   g_assert_nonnull (backend);
   return backend;
 }
+
+double *
+test_numeric_gradient (TestLossFunc  loss,
+                       gpointer      data,
+                       double       *params,
+                       gsize         n,
+                       double        step)
+{
+  double *grad = g_new (double, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double saved = params[i];
+      double h = step * MAX (1.0, fabs (saved));
+      double up, down;
+
+      params[i] = saved + h;
+      up = loss (data, params);
+      params[i] = saved - h;
+      down = loss (data, params);
+      params[i] = saved;
+      grad[i] = (up - down) / (2.0 * h);
+    }
+  return grad;
+}
+
+double *
+test_to_doubles (const float *values,
+                 gsize        n)
+{
+  double *out = g_new (double, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    out[i] = values[i];
+  return out;
+}

@@ -87,4 +87,18 @@ CepBackend *test_backend_try_new  (const char   *name,
 CepBackend *test_backend_new      (const char   *name,
                                    guint         threads);
 
+/* A loss of double parameters, for gradients by finite differences. */
+typedef double (*TestLossFunc) (gpointer data,
+                                double  *params);
+
+/* Central differences of @loss at @params (each moved by @step · max(1, |p|)); g_free. */
+double     *test_numeric_gradient (TestLossFunc  loss,
+                                   gpointer      data,
+                                   double       *params,
+                                   gsize         n,
+                                   double        step);
+/* @values as doubles (at least one element); g_free. */
+double     *test_to_doubles       (const float  *values,
+                                   gsize         n);
+
 G_END_DECLS

@@ -19,39 +19,6 @@
 
 static const char *const backend_names[] = { "ref", "blas" };
 
-typedef double (*LossFunc) (gpointer data, double *params);
-
-static double *
-numeric_gradient (LossFunc  loss,
-                  gpointer  data,
-                  double   *params,
-                  gsize     n)
-{
-  double *grad = g_new (double, n);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      double saved = params[i], h = STEP * MAX (1.0, fabs (saved));
-      params[i] = saved + h;
-      double up = loss (data, params);
-      params[i] = saved - h;
-      double down = loss (data, params);
-      params[i] = saved;
-      grad[i] = (up - down) / (2.0 * h);
-    }
-  return grad;
-}
-
-static double *
-to_doubles (const float *values,
-            gsize        n)
-{
-  double *out = g_new (double, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    out[i] = values[i];
-  return out;
-}
-
 static void
 assert_gradient (const char   *what,
                  const float  *analytic,
@@ -152,8 +119,8 @@ check_conv (const char    *backend_name,
   gsize np = nx + nw + out, ny = (gsize) rows * s.frames_out * out;
   g_autofree float *host = test_random_floats (rand, np, -1.0f, 1.0f);
   g_autofree float *gf = test_random_floats (rand, ny, -1.0f, 1.0f);
-  g_autofree double *gd = to_doubles (gf, ny);
-  g_autofree double *params = to_doubles (host, np);
+  g_autofree double *gd = test_to_doubles (gf, ny);
+  g_autofree double *params = test_to_doubles (host, np);
   ConvLoss loss = { rows, out, s, gd };
   g_autoptr (TestTensor) tp = test_tensor_new_from (backend, host, np);
   g_autoptr (TestTensor) tg = test_tensor_new_from (backend, gf, ny);
@@ -169,7 +136,7 @@ check_conv (const char    *backend_name,
   for (gsize i = 0; i < ny; i++)
     y_dot_g += (double) y[i] * gf[i];
   g_assert_cmpfloat_with_epsilon (y_dot_g, conv_loss (&loss, params), 1e-4);
-  g_autofree double *numeric = numeric_gradient (conv_loss, &loss, params, np);
+  g_autofree double *numeric = test_numeric_gradient (conv_loss, &loss, params, np, STEP);
   g_autofree float *grads = test_tensor_floats (tgrad);
   assert_gradient (what, grads, numeric, nx);
   assert_gradient (what, grads + nx, numeric + nx, nw);
@@ -236,8 +203,8 @@ check_pool (const char    *backend_name,
   gsize nx = (gsize) rows * s.frames * s.channels, ny = (gsize) rows * s.frames_out * s.channels;
   g_autofree float *xf = test_random_floats (rand, nx, -1.0f, 1.0f);
   g_autofree float *gf = test_random_floats (rand, ny, -1.0f, 1.0f);
-  g_autofree double *gd = to_doubles (gf, ny);
-  g_autofree double *xd = to_doubles (xf, nx);
+  g_autofree double *gd = test_to_doubles (gf, ny);
+  g_autofree double *xd = test_to_doubles (xf, nx);
   PoolLoss loss = { rows, max, s, gd };
   g_autoptr (TestTensor) tx = test_tensor_new_from (backend, xf, nx);
   g_autoptr (TestTensor) tg = test_tensor_new_from (backend, gf, ny);
@@ -263,7 +230,7 @@ check_pool (const char    *backend_name,
   for (gsize i = 0; i < ny; i++)
     y_dot_g += (double) y[i] * gf[i];
   g_assert_cmpfloat_with_epsilon (y_dot_g, pool_loss (&loss, xd), 1e-4);
-  g_autofree double *numeric = numeric_gradient (pool_loss, &loss, xd, nx);
+  g_autofree double *numeric = test_numeric_gradient (pool_loss, &loss, xd, nx, STEP);
   g_autofree float *dx = test_tensor_floats (tdx);
   assert_gradient (what, dx, numeric, nx);
 }

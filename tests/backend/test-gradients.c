@@ -22,42 +22,6 @@
 
 static const char *const backend_names[] = { "ref", "blas" };
 
-typedef double (*LossFunc) (gpointer data,
-                            double  *params);
-
-/* Central differences of @loss with respect to params[0..n). */
-static double *
-numeric_gradient (LossFunc  loss,
-                  gpointer  data,
-                  double   *params,
-                  gsize     n)
-{
-  double *grad = g_new (double, n);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      double saved = params[i];
-      double h = STEP * MAX (1.0, fabs (saved));
-      params[i] = saved + h;
-      double up = loss (data, params);
-      params[i] = saved - h;
-      double down = loss (data, params);
-      params[i] = saved;
-      grad[i] = (up - down) / (2.0 * h);
-    }
-  return grad;
-}
-
-static double *
-to_doubles (const float *values,
-            gsize        n)
-{
-  double *out = g_new (double, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    out[i] = values[i];
-  return out;
-}
-
 static void
 assert_gradient (const char   *what,
                  const float  *analytic,
@@ -119,7 +83,7 @@ test_bias_act (void)
         g_autofree float *bias = test_random_floats (rand, cols, -0.5f, 0.5f);
         g_autofree float *w = test_random_floats (rand, size, -1.0f, 1.0f);
         g_autofree double *params = g_new (double, size + cols);
-        g_autofree double *wd = to_doubles (w, size);
+        g_autofree double *wd = test_to_doubles (w, size);
         ActLoss loss = { (CepActivation) act, rows, cols, wd };
 
         /* Keep away from the kinks of ReLU and LeakyReLU, where no derivative exists. */
@@ -147,7 +111,8 @@ test_bias_act (void)
         for (gsize i = 0; i < size; i++)
           expected[i] = cep_activation_apply ((CepActivation) act, 0.03,
                                               params[i] + params[size + i % cols]);
-        g_autofree double *numeric = numeric_gradient (act_loss, &loss, params, size + cols);
+        g_autofree double *numeric = test_numeric_gradient (act_loss, &loss, params,
+                                                              size + cols, STEP);
         g_autofree float *dpre = test_tensor_floats (tdpre);
         g_autofree float *dbias = test_tensor_floats (tdbias);
         g_autofree char *what = g_strdup_printf ("%s %s", backend_names[b],
@@ -222,7 +187,7 @@ test_batchnorm (void)
       g_autofree float *x = test_random_normal (rand, size, 1.0f, 2.0f);
       g_autofree float *vectors = test_random_floats (rand, 4 * cols, 0.5f, 1.5f);
       g_autofree float *w = test_random_floats (rand, size, -1.0f, 1.0f);
-      g_autofree double *wd = to_doubles (w, size);
+      g_autofree double *wd = test_to_doubles (w, size);
       g_autofree double *params = g_new (double, size + 2 * cols);
       BnLoss loss = { rows, cols, wd, 1e-5 };
 
@@ -266,7 +231,9 @@ test_batchnorm (void)
                                           0.9 * vectors[3 * cols + j] + 0.1 * unbiased, 1e-6);
         }
 
-      g_autofree double *numeric = numeric_gradient (bn_loss, &loss, params, size + 2 * cols);
+      g_autofree double *numeric = test_numeric_gradient (bn_loss, &loss, params,
+
+                                                            size + 2 * cols, STEP);
       g_autofree float *dx = test_tensor_floats (tdx);
       g_autofree float *grads = test_tensor_floats (tgrads);
       double dx_scale = 0.0;
@@ -325,7 +292,7 @@ test_layernorm (void)
       g_autofree float *x = test_random_normal (rand, size, 1.0f, 2.0f);
       g_autofree float *vectors = test_random_floats (rand, 2 * cols, 0.5f, 1.5f);
       g_autofree float *w = test_random_floats (rand, size, -1.0f, 1.0f);
-      g_autofree double *wd = to_doubles (w, size);
+      g_autofree double *wd = test_to_doubles (w, size);
       g_autofree double *params = g_new (double, size + 2 * cols);
       LnLoss loss = { rows, cols, wd, 1e-5 };
 
@@ -358,7 +325,9 @@ test_layernorm (void)
       g_assert_cmpfloat (fabs (got_loss - ln_loss (&loss, params)), <=,
                          TOLERANCE * MAX (1.0, fabs (got_loss)));
 
-      g_autofree double *numeric = numeric_gradient (ln_loss, &loss, params, size + 2 * cols);
+      g_autofree double *numeric = test_numeric_gradient (ln_loss, &loss, params,
+
+                                                            size + 2 * cols, STEP);
       g_autofree float *dx = test_tensor_floats (tdx);
       g_autofree float *grads = test_tensor_floats (tgrads);
       g_autofree float *saved = test_tensor_floats (tsaved);
@@ -435,8 +404,8 @@ test_batchnorm_eval_backward (void)
       g_autofree float *vectors = test_random_floats (rand, 4 * cols, 0.5f, 2.0f);
       g_autofree float *x = test_random_floats (rand, rows * cols, -1.0f, 1.0f);
       g_autofree float *w = test_random_floats (rand, rows * cols, -1.0f, 1.0f);
-      g_autofree double *wd = to_doubles (w, rows * cols);
-      g_autofree double *xd = to_doubles (x, rows * cols);
+      g_autofree double *wd = test_to_doubles (w, rows * cols);
+      g_autofree double *xd = test_to_doubles (x, rows * cols);
       double factor[5];
       g_autoptr (TestTensor) tv = test_tensor_new_from (backend, vectors, 4 * cols);
       g_autoptr (TestTensor) tw = test_tensor_new_from (backend, w, rows * cols);
@@ -450,7 +419,7 @@ test_batchnorm_eval_backward (void)
         factor[j] = vectors[j] / sqrt (vectors[3 * cols + j] + 1e-5);
       EvalLoss loss = { rows, cols, wd, factor };
       cep_backend_batchnorm_backward_eval (backend, rows, cols, bn, tw->view, tw->view);
-      g_autofree double *numeric = numeric_gradient (eval_loss, &loss, xd, rows * cols);
+      g_autofree double *numeric = test_numeric_gradient (eval_loss, &loss, xd, rows * cols, STEP);
       g_autofree float *dx = test_tensor_floats (tw);
       g_autofree char *what = g_strdup_printf ("%s batchnorm eval backward", backend_names[b]);
       assert_gradient (what, dx, numeric, rows * cols, 0.0);
@@ -491,8 +460,8 @@ test_dropout (void)
       g_autoptr (GRand) rand = g_rand_new_with_seed (300);
       g_autofree float *x = test_random_floats (rand, n, -2.0f, 2.0f);
       g_autofree float *w = test_random_floats (rand, n, -1.0f, 1.0f);
-      g_autofree double *wd = to_doubles (w, n);
-      g_autofree double *params = to_doubles (x, n);
+      g_autofree double *wd = test_to_doubles (w, n);
+      g_autofree double *params = test_to_doubles (x, n);
       guint32 mask[3];
       CepDropoutKey key = { .seed = 5, .step = 17, .layer = 2 };
 
@@ -510,7 +479,7 @@ test_dropout (void)
       for (gsize i = 0; i < n; i++)
         g_assert_cmpfloat_with_epsilon (y[i], (mask[i / 32] >> (i % 32)) & 1 ?
                                         x[i] * loss.scale : 0.0, 1e-6);
-      g_autofree double *numeric = numeric_gradient (dropout_loss, &loss, params, n);
+      g_autofree double *numeric = test_numeric_gradient (dropout_loss, &loss, params, n, STEP);
       g_autofree float *dx = test_tensor_floats (tdx);
       g_autofree char *what = g_strdup_printf ("%s dropout", backend_names[b]);
       assert_gradient (what, dx, numeric, n, 0.0);
@@ -595,7 +564,7 @@ test_softmax_ce (void)
         g_autoptr (CepBackend) backend = test_backend_new (backend_names[b], 2);
         g_autoptr (GRand) rand = g_rand_new_with_seed (400 + s);
         g_autofree float *logits = test_random_normal (rand, size, 0.0f, 2.0f);
-        g_autofree double *params = to_doubles (logits, size);
+        g_autofree double *params = test_to_doubles (logits, size);
         float smoothing = s == 0 ? 0.0f : 0.1f, loss_sum = 0.0f;
         CeLoss loss = { rows, classes, labels, smoothing };
 
@@ -610,7 +579,7 @@ test_softmax_ce (void)
         test_tensor_download (tloss, &loss_sum);
         g_assert_cmpfloat_with_epsilon (loss_sum / rows, ce_loss (&loss, params), 1e-6);
 
-        g_autofree double *numeric = numeric_gradient (ce_loss, &loss, params, size);
+        g_autofree double *numeric = test_numeric_gradient (ce_loss, &loss, params, size, STEP);
         g_autofree float *d = test_tensor_floats (td);
         g_autofree char *what = g_strdup_printf ("%s softmax-ce eps=%g", backend_names[b],
                                                  smoothing);
@@ -658,8 +627,8 @@ test_linear (void)
       g_autoptr (GRand) rand = g_rand_new_with_seed (500);
       g_autofree float *host = test_random_floats (rand, nx + nw + out, -1.0f, 1.0f);
       g_autofree float *g = test_random_floats (rand, ny, -1.0f, 1.0f);
-      g_autofree double *gd = to_doubles (g, ny);
-      g_autofree double *params = to_doubles (host, nx + nw + out);
+      g_autofree double *gd = test_to_doubles (g, ny);
+      g_autofree double *params = test_to_doubles (host, nx + nw + out);
       LinearLoss loss = { batch, in, out, gd };
 
       /* One buffer for X, W, b (views at offsets), one for Y, G and the gradients. */
@@ -685,7 +654,8 @@ test_linear (void)
       for (gsize i = 0; i < ny; i++)
         y_dot_g += (double) y[i] * g[i];
       g_assert_cmpfloat_with_epsilon (y_dot_g, linear_loss (&loss, params), 1e-5);
-      g_autofree double *numeric = numeric_gradient (linear_loss, &loss, params, nx + nw + out);
+      g_autofree double *numeric = test_numeric_gradient (linear_loss, &loss, params,
+                                                            nx + nw + out, STEP);
       g_autofree float *grads = test_tensor_floats (tgrad);
       g_autofree char *what = g_strdup_printf ("%s linear", backend_names[b]);
       assert_gradient (what, grads, numeric, nx, 0.0);
@@ -838,13 +808,13 @@ test_mlp_block (void)
       test_tensor_download (mask, &bits);
       g_autofree float *st = test_tensor_floats (state);
       memcpy (loss_sum, st + 4 * MLP_HIDDEN, sizeof loss_sum);
-      g_autofree double *xd = to_doubles (x, MLP_BATCH * MLP_IN);
-      g_autofree double *w1d = to_doubles (w, MLP_HIDDEN * MLP_IN);
-      g_autofree double *w2d = to_doubles (w + MLP_HIDDEN * MLP_IN, MLP_CLASSES * MLP_HIDDEN);
+      g_autofree double *xd = test_to_doubles (x, MLP_BATCH * MLP_IN);
+      g_autofree double *w1d = test_to_doubles (w, MLP_HIDDEN * MLP_IN);
+      g_autofree double *w2d = test_to_doubles (w + MLP_HIDDEN * MLP_IN, MLP_CLASSES * MLP_HIDDEN);
       MlpLoss loss = { xd, w2d, labels, &bits, 1.0 / (1.0 - p) };
       g_assert_cmpfloat_with_epsilon (loss_sum[0] / MLP_BATCH, mlp_loss (&loss, w1d), 1e-5);
-      g_autofree double *numeric = numeric_gradient (mlp_loss, &loss, w1d,
-                                                     MLP_HIDDEN * MLP_IN);
+      g_autofree double *numeric = test_numeric_gradient (mlp_loss, &loss, w1d,
+                                                     MLP_HIDDEN * MLP_IN, STEP);
       g_autofree float *grad = test_tensor_floats (dw1);
       g_autofree char *what = g_strdup_printf ("%s mlp block dW1", backend_names[b]);
       assert_gradient (what, grad, numeric, MLP_HIDDEN * MLP_IN, 0.0);
