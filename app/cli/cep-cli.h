@@ -102,6 +102,8 @@ int           cep_cli_runs_run             (int argc, char **argv);
 int           cep_cli_annotate_run         (int argc, char **argv);
 int           cep_cli_trash_run            (int argc, char **argv);
 int           cep_cli_assignment_run       (int argc, char **argv);
+int           cep_cli_handin_run           (int argc, char **argv);
+int           cep_cli_class_run            (int argc, char **argv);
 
 /* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
  * threads and partition. */
