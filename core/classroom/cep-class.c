@@ -268,6 +268,7 @@ open_entry (const char          *folder,
   entry->row.path = g_build_filename (folder, file, NULL);
   entry->row.metric = g_strdup (cep_assignment_metric_get_name (metric));
   entry->row.claimed = entry->row.measured = entry->row.training_seconds = NAN;
+  entry->row.lr = NAN;
   entry->row.handin = cep_handin_open (entry->row.path, &error);
   if (entry->row.handin == NULL)
     {
