@@ -311,11 +311,11 @@ build_text_group (CepAssignmentDialog *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->instructions_view), -1, 96);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->instructions_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Instructions (Markdown: headings, **bold**, *italic*, "
-                                    "lists, `code`)"), -1);
+                                  _("Instructions (Markdown: # headings, **bold**, *italic*, "
+                                    "- lists, `code`)"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->instructions_view),
-                               _("Instructions (Markdown: headings, **bold**, *italic*, lists, "
-                                 "`code`)"));
+                               _("Instructions (Markdown: # headings, **bold**, *italic*, "
+                                 "- lists, `code`)"));
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->instructions_view));
   instructions_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_top (instructions_box, 12);
@@ -370,6 +370,7 @@ cep_assignment_dialog_new (CepSession *session)
   CepAssignmentDialog *self;
   AdwPreferencesPage *page;
   g_autofree char *seed = NULL;
+  g_autofree char *number = NULL;
 
   g_return_val_if_fail (CEP_IS_SESSION (session), NULL);
 
@@ -380,8 +381,8 @@ cep_assignment_dialog_new (CepSession *session)
   page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   adw_preferences_page_set_title (page, _("Assignment"));
   adw_preferences_page_add (page, build_text_group (self));
-  seed = g_strdup_printf (_("Students train with seed %" G_GUINT64_FORMAT),
-                          cep_session_get_experiment (session)->seed);
+  number = g_strdup_printf ("%" G_GUINT64_FORMAT, cep_session_get_experiment (session)->seed);
+  seed = g_strdup_printf (_("Students train with seed %s"), number);
   adw_action_row_set_subtitle (self->seed_row, seed);
   build_rule_rows (self, page);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
