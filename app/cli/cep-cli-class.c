@@ -76,7 +76,9 @@ format_hyperparameters (const CepClassRow *row)
 {
   if (row->optimizer == NULL)
     return g_strdup ("—");
-  /* Translators: key hyperparameters of a hand-in: "adamw 0.001, batch 1024, 5/5 epochs, K 15/15". */
+  /* Translators: key hyperparameters of a hand-in: optimizer and learning rate, batch size,
+   * epochs done of those asked for, past and future context: "adamw 0.001, batch 1024,
+   * 5/5 epochs, K 15/15". */
   return g_strdup_printf (_("%s %g, batch %u, %u/%u epochs, K %u/%u"), row->optimizer, row->lr,
                           row->batch_size, row->epochs_done, row->epochs, row->context_past,
                           row->context_future);

@@ -344,13 +344,14 @@ expected_assignment (GPtrArray     *entries,
       ClassEntry *entry = g_ptr_array_index (entries, i);
       CepAssignment *assignment = entry->row.handin != NULL
                                   ? cep_handin_get_assignment (entry->row.handin) : NULL;
+      const char *hash;
       guint count;
 
       if (assignment == NULL)
         continue;
-      count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, cep_assignment_get_hash (assignment))) + 1;
-      g_hash_table_insert (counts, (gpointer) cep_assignment_get_hash (assignment),
-                           GUINT_TO_POINTER (count));
+      hash = cep_assignment_get_hash (assignment);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, hash)) + 1;
+      g_hash_table_insert (counts, (gpointer) hash, GUINT_TO_POINTER (count));
       if (count > best_count)
         best = assignment, best_count = count;
     }
@@ -684,6 +685,32 @@ class_metric (const CepClassOptions *options)
                                      : CEP_ASSIGNMENT_METRIC_DEV_ACCURACY;
 }
 
+/* Opens every hand-in of @files and checks them against the assignment and each other. */
+static gboolean
+open_all (CepClass               *self,
+          const char             *folder,
+          GPtrArray              *files,
+          const CepClassOptions  *options,
+          EvalJob                *job,
+          GError                **error)
+{
+  CepAssignment *expected;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+        return FALSE;
+      g_ptr_array_add (self->entries, open_entry (folder, g_ptr_array_index (files, i),
+                                                  class_metric (options)));
+      report (job);
+    }
+  expected = expected_assignment (self->entries, options->assignment);
+  for (guint i = 0; i < self->entries->len; i++)
+    check_assignment (g_ptr_array_index (self->entries, i), expected);
+  check_duplicates (self->entries);
+  return TRUE;
+}
+
 CepClass *
 cep_class_open (const char             *folder,
                 const CepClassOptions  *options,
@@ -696,7 +723,6 @@ cep_class_open (const char             *folder,
   g_autoptr(GPtrArray) files = list_handins (folder, error);
   EvalJob job = { .cancellable = cancellable, .progress = progress,
                   .progress_data = progress_data };
-  CepAssignment *expected;
   gboolean ok;
 
   if (files == NULL)
@@ -705,19 +731,8 @@ cep_class_open (const char             *folder,
   job.entries = self->entries;
   job.total = 2 * files->len + 1;
   g_mutex_init (&job.lock);
-  for (guint i = 0; i < files->len; i++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return g_mutex_clear (&job.lock), NULL;
-      g_ptr_array_add (self->entries, open_entry (folder, g_ptr_array_index (files, i),
-                                                  class_metric (options)));
-      report (&job);
-    }
-  expected = expected_assignment (self->entries, options->assignment);
-  for (guint i = 0; i < self->entries->len; i++)
-    check_assignment (g_ptr_array_index (self->entries, i), expected);
-  check_duplicates (self->entries);
-  ok = re_measure (self, &job, options, error);
+  ok = open_all (self, folder, files, options, &job, error)
+       && re_measure (self, &job, options, error);
   g_mutex_clear (&job.lock);
   if (!ok)
     return NULL;

@@ -121,7 +121,8 @@ assert_refused (const Entry *entries,
   g_assert_cmpint (g_mkdir (inside, 0700), ==, 0);
   g_assert_false (extract_all (archive, inside, &n, &error));
   g_assert_error (error, CEP_TAR_ERROR, code);
-  if (!g_str_has_prefix (error->message, "hostile.tar: ") || strstr (error->message, phrase) == NULL)
+  if (!g_str_has_prefix (error->message, "hostile.tar: ")
+      || strstr (error->message, phrase) == NULL)
     g_error ("“%s” lacks “%s”", error->message, phrase);
   g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test ("/tmp/cepstra-tar-escaped", G_FILE_TEST_EXISTS));
