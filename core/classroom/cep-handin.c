@@ -325,6 +325,10 @@ check_archive_size (const Manifest  *manifest,
   g_hash_table_iter_init (&iter, manifest->files);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     expected += cep_tar_entry_footprint (((ManifestFile *) value)->size);
+  if (expected > CEP_HANDIN_MAX_BYTES)
+    return fail (error, CEP_HANDIN_ERROR_INVALID, path,
+                 "its manifest lists %" G_GUINT64_FORMAT " bytes, more than the %"
+                 G_GUINT64_FORMAT " a hand-in may hold", expected, CEP_HANDIN_MAX_BYTES);
   if (g_stat (path, &info) != 0)
     return fail (error, CEP_HANDIN_ERROR_IO, path, "%s", g_strerror (errno));
   if ((guint64) info.st_size > expected + SLACK_BYTES)

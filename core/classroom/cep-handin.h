@@ -53,6 +53,8 @@ typedef enum
 /* Bounds that no real hand-in comes near. */
 #define CEP_HANDIN_MAX_MANIFEST (1u << 20)
 #define CEP_HANDIN_MAX_STUDENT  200
+/* The largest hand-in opened: `full` with its optimizer state is about 230 MB. */
+#define CEP_HANDIN_MAX_BYTES    (G_GUINT64_CONSTANT (1) << 30)
 
 /* Whether @student is a name a hand-in may carry: 1 to CEP_HANDIN_MAX_STUDENT bytes of
  * UTF-8 without control characters, not only spaces. */

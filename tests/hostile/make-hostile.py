@@ -235,3 +235,7 @@ put("handin", "manifest-not-json.cepstra-handin",
     ustar([("handin.json", b'{"format": "cepstra-handin", ', b"0")]))
 put("handin", "manifest-nested.cepstra-handin", ustar([("handin.json", b"[" * 100000, b"0")]))
 put("handin", "no-student.cepstra-handin", handin(student="   "))
+# A manifest that lists an 8 GB checkpoint: refused before anything is read past it.
+huge = manifest(RUN_FILES).replace(b'"size": 64', b'"size": 8000000000')
+put("handin", "manifest-huge.cepstra-handin",
+    ustar([("handin.json", huge, b"0")] + [(n, d, b"0") for n, d in RUN_FILES]))
