@@ -12,11 +12,19 @@
 
 #include <glib/gstdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
 static char *folder;
+
+static void
+remove_folder (void)
+{
+  g_rmdir (folder);
+  g_clear_pointer (&folder, g_free);
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -27,8 +35,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
 
   if (folder == NULL)
-    folder = g_dir_make_tmp ("cepstra-fuzz-handin-XXXXXX", NULL);
-  g_assert_nonnull (folder);
+    {
+      folder = g_dir_make_tmp ("cepstra-fuzz-handin-XXXXXX", NULL);
+      g_assert_nonnull (folder);
+      atexit (remove_folder);
+    }
   path = g_build_filename (folder, "fuzz.cepstra-handin", NULL);
   g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
   handin = cep_handin_open (path, &error);
