@@ -3,9 +3,9 @@
  * The classroom's whole loop, headless, through cepstra-cli: the teacher makes an assignment,
  * students train under it and hand in (one breaks a rule and is refused, one tampers with a
  * metric after training), and the teacher's `class` re-measures every hand-in and flags what
- * is wrong. Then every bad hand-in the issue names — hand-edited, truncated, for another
- * assignment, a student twice, `../`, an absolute path, a symlink, far larger than its
- * manifest — beside good ones, each reported with its reason and none stopping the others.
+ * is wrong. Then every bad hand-in the issue names — corrupted, hand-edited, truncated, for
+ * another assignment, a student twice, `../`, an absolute path, a symlink, far larger than
+ * its manifest — beside good ones, each reported with its reason and none stopping the others.
  */
 #include "cep-cli.h"
 #include "cep-cli-test-util.h"
@@ -333,6 +333,26 @@ edit_bytes (const char *path,
   g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
 }
 
+/* Damages the header of the archive entry @name (one byte of its name field): a corrupted
+ * file, as a bad disk or a broken download leaves it. */
+static void
+corrupt_header (const char *path,
+                const char *name)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  for (gsize offset = 0; offset + 512 <= length; offset += 512)
+    if (strcmp (contents + offset, name) == 0)
+      {
+        contents[offset + 1] ^= 0x20;
+        g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+        return;
+      }
+  g_error ("%s: no header of %s", path, name);
+}
+
 static void
 truncate_file (const char *path)
 {
@@ -375,6 +395,7 @@ test_bad_handins (void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *edited = path_in_work ("mixed/edited.cepstra-handin");
   g_autofree char *truncated = path_in_work ("mixed/truncated-real.cepstra-handin");
+  g_autofree char *corrupted = path_in_work ("mixed/corrupted.cepstra-handin");
   g_autofree char *alice = path_in_work ("mixed/alice.cepstra-handin");
   g_autofree char *alice_again = path_in_work ("mixed/alice-again.cepstra-handin");
   const char *hostile[] = { "dot-dot.cepstra-handin", "absolute.cepstra-handin",
@@ -384,12 +405,14 @@ test_bad_handins (void)
   succeed (hand_in ("alice-run", "Alice", "mixed", "alice.cepstra-handin"));
   succeed (hand_in ("alice-run", "Erin", "mixed", "edited.cepstra-handin"));
   succeed (hand_in ("alice-run", "Frank", "mixed", "truncated-real.cepstra-handin"));
+  succeed (hand_in ("alice-run", "Grace", "mixed", "corrupted.cepstra-handin"));
   make_other_assignment ();
   succeed (hand_in ("dora-run", "Dora", "mixed", "dora.cepstra-handin"));
   copy_file (alice, alice_again);
   /* Hand-edited after handing in: experiment.json's batch size changed in place. */
   edit_bytes (edited, "\"batch_size\": 1024", "\"batch_size\": 2048");
   truncate_file (truncated);
+  corrupt_header (corrupted, "experiment.json");
   for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
     add_hostile (hostile[i]);
 
@@ -401,6 +424,7 @@ test_bad_handins (void)
   assert_row (find_row (root, "edited.cepstra-handin"), "tampered",
               "“experiment.json” was changed after it was handed in");
   assert_row (find_row (root, "truncated-real.cepstra-handin"), "unreadable", "truncated");
+  assert_row (find_row (root, "corrupted.cepstra-handin"), "unreadable", "wrong checksum");
   assert_row (find_row (root, "dora.cepstra-handin"), "other-assignment",
               "another assignment (“Another lab”");
   row = find_row (root, "dora.cepstra-handin");
