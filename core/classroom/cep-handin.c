@@ -489,19 +489,22 @@ cep_handin_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/* Removes the extracted tree. Names are read whole before anything is removed: readdir()
+ * after a removal may skip entries on some file systems, which left files behind. */
 static void
 remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR)
       && (dir = g_dir_open (path, 0, NULL)) != NULL)
     while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        remove_tree (child);
-      }
+      g_ptr_array_add (children, g_build_filename (path, name, NULL));
+  g_clear_pointer (&dir, g_dir_close);
+  for (guint i = 0; i < children->len; i++)
+    remove_tree (g_ptr_array_index (children, i));
   g_remove (path);
 }
 
