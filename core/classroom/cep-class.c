@@ -226,8 +226,7 @@ fill_from_experiment (CepClassRow         *row,
 }
 
 static void
-fill_from_handin (ClassEntry          *entry,
-                  CepAssignmentMetric  metric)
+fill_from_handin (ClassEntry *entry)
 {
   CepHandin *handin = entry->row.handin;
   const CepTrainingCurves *curves = cep_handin_get_curves (handin);
@@ -238,7 +237,6 @@ fill_from_handin (ClassEntry          *entry,
   if (assignment != NULL)
     entry->row.assignment_title = g_strdup (cep_assignment_get_title (assignment));
   entry->row.epochs_done = curves->epoch->len;
-  entry->row.claimed = claimed_value (curves, metric);
   entry->row.training_seconds = curves->epoch_elapsed->len > 0
     ? g_array_index (curves->epoch_elapsed, double, curves->epoch_elapsed->len - 1) : NAN;
   entry->trained = load_trained_experiment (cep_handin_get_checkpoint (handin), &error);
@@ -256,9 +254,8 @@ fill_from_handin (ClassEntry          *entry,
 }
 
 static ClassEntry *
-open_entry (const char          *folder,
-            const char          *file,
-            CepAssignmentMetric  metric)
+open_entry (const char *folder,
+            const char *file)
 {
   ClassEntry *entry = g_new0 (ClassEntry, 1);
   g_autoptr(GError) error = NULL;
@@ -266,7 +263,6 @@ open_entry (const char          *folder,
   entry->reasons = g_ptr_array_new_with_free_func (g_free);
   entry->row.file = g_strdup (file);
   entry->row.path = g_build_filename (folder, file, NULL);
-  entry->row.metric = g_strdup (cep_assignment_metric_get_name (metric));
   entry->row.claimed = entry->row.measured = entry->row.training_seconds = NAN;
   entry->row.lr = NAN;
   entry->row.handin = cep_handin_open (entry->row.path, &error);
@@ -277,7 +273,7 @@ open_entry (const char          *folder,
                          ? CEP_CLASS_FLAG_TAMPERED : CEP_CLASS_FLAG_UNREADABLE, error);
       return entry;
     }
-  fill_from_handin (entry, metric);
+  fill_from_handin (entry);
   return entry;
 }
 
@@ -678,11 +674,23 @@ re_measure (CepClass               *self,
   return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
 }
 
-static CepAssignmentMetric
-class_metric (const CepClassOptions *options)
+/* The metric that counts is the expected assignment's (dev accuracy without one); what each
+ * hand-in claims for it is read from its curves. */
+static void
+set_claims (GPtrArray     *entries,
+            CepAssignment *expected)
 {
-  return options->assignment != NULL ? cep_assignment_get_metric (options->assignment)
-                                     : CEP_ASSIGNMENT_METRIC_DEV_ACCURACY;
+  CepAssignmentMetric metric = expected != NULL ? cep_assignment_get_metric (expected)
+                                                : CEP_ASSIGNMENT_METRIC_DEV_ACCURACY;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ClassEntry *entry = g_ptr_array_index (entries, i);
+
+      entry->row.metric = g_strdup (cep_assignment_metric_get_name (metric));
+      if (entry->row.handin != NULL)
+        entry->row.claimed = claimed_value (cep_handin_get_curves (entry->row.handin), metric);
+    }
 }
 
 /* Opens every hand-in of @files and checks them against the assignment and each other. */
@@ -700,11 +708,11 @@ open_all (CepClass               *self,
     {
       if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
         return FALSE;
-      g_ptr_array_add (self->entries, open_entry (folder, g_ptr_array_index (files, i),
-                                                  class_metric (options)));
+      g_ptr_array_add (self->entries, open_entry (folder, g_ptr_array_index (files, i)));
       report (job);
     }
   expected = expected_assignment (self->entries, options->assignment);
+  set_claims (self->entries, expected);
   for (guint i = 0; i < self->entries->len; i++)
     check_assignment (g_ptr_array_index (self->entries, i), expected);
   check_duplicates (self->entries);

@@ -13,8 +13,9 @@
  * loaded once (as wide as the widest context) and shared; hand-ins are evaluated side by
  * side, one CPU thread each.
  *
- * What is claimed is the metric of the epoch whose checkpoint was handed in (the best dev
- * accuracy, as training keeps it). Dev metrics are re-measured; training metrics are shown
+ * The metric is the one the assignment counts (the teacher's, else the one most hand-ins
+ * answer; dev accuracy without either). What is claimed is its value at the epoch whose
+ * checkpoint was handed in (the best dev accuracy, as training keeps it). Dev metrics are re-measured; training metrics are shown
  * as claimed (training accuracy is a mean over an epoch of a changing model, which nothing
  * can measure again) and never flagged.
  *

@@ -285,6 +285,40 @@ test_class_cancelled (void)
   remove_tree (work);
 }
 
+/* Without the teacher's assignment, the one the hand-ins answer decides the metric: here the
+ * dev loss, claimed and re-measured. */
+static void
+test_class_assignment_metric (void)
+{
+  g_autofree char *work = g_dir_make_tmp ("cepstra-class-XXXXXX", NULL);
+  g_autofree char *run = copy_fixture (work);
+  g_autofree char *folder = g_build_filename (work, "handins", NULL);
+  g_autofree char *path = g_build_filename (folder, "ann.cepstra-handin", NULL);
+  g_autofree char *experiment_path = g_build_filename (run, CEP_RUN_EXPERIMENT_FILE, NULL);
+  g_autoptr(CepExperiment) experiment = cep_experiment_load (experiment_path, NULL, NULL);
+  g_autoptr(CepAssignment) assignment = cep_assignment_new ("Loss lab", experiment);
+  g_autoptr(CepClass) class = NULL;
+  g_autoptr(GError) error = NULL;
+  const CepClassRow *row;
+  CepClassOptions options;
+
+  cep_assignment_set_metric (assignment, CEP_ASSIGNMENT_METRIC_DEV_LOSS);
+  g_assert_true (cep_assignment_record_in_run (assignment, run, &error));
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (cep_handin_write (run, "Ann", path, FALSE, &error));
+  g_assert_no_error (error);
+  cep_class_options_init (&options);
+  class = cep_class_open (folder, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  row = cep_class_get_row (class, 0);
+  g_assert_cmpstr (row->metric, ==, "dev_loss");
+  g_assert_cmpstr (row->assignment_title, ==, "Loss lab");
+  g_assert_cmpint (row->flags, ==, CEP_CLASS_FLAG_NONE);
+  g_assert_cmpfloat (row->claimed, >, 0.5);
+  g_assert_cmpfloat (fabs (row->measured - row->claimed), <=, CEP_CLASS_DEFAULT_TOLERANCE);
+  remove_tree (work);
+}
+
 /* An assignment that expects another dataset than the teacher opened: nothing re-measured. */
 static void
 test_class_other_dataset (void)
@@ -338,6 +372,7 @@ main (int   argc,
   g_test_add_func ("/classroom/handin/rule-broken", test_rule_broken);
   g_test_add_func ("/classroom/class/reproduces", test_class_reproduces);
   g_test_add_func ("/classroom/class/cancelled", test_class_cancelled);
+  g_test_add_func ("/classroom/class/assignment-metric", test_class_assignment_metric);
   g_test_add_func ("/classroom/class/other-dataset", test_class_other_dataset);
   g_test_add_func ("/classroom/class/no-folder", test_class_no_folder);
   g_test_add_func ("/classroom/class/flag-names", test_flag_names);
