@@ -173,7 +173,6 @@ const CepBlockType cep_block_type_residual = {
   .kind = CEP_BLOCK_RESIDUAL,
   .name = "residual",
   .label = CEP_N_ ("Residual"),
-  .short_label = CEP_N_ ("Res +"),
   .defaults = residual_defaults,
   .fields = residual_fields_of,
   .equal = residual_equal,
