@@ -662,9 +662,9 @@ test_input_gradient (void)
       }
 }
 
-/* 3 frames of 3 → residual (conv k3 same → tanh), before anything trainable → Linear 7 →
- * residual (Linear 7) → GELU, not applied by the body's Linear → residual (Linear 7 →
- * BatchNorm → SiLU) → residual (dropout → LayerNorm → Linear 7 → tanh, applied by the Linear). */
+/* 3 frames of 3 → residual (conv k3 same → tanh), before anything trainable → Linear 5 →
+ * residual (Linear 5) → GELU, not applied by the body's Linear → residual (Linear 5 →
+ * BatchNorm → SiLU) → residual (dropout → LayerNorm → Linear 5 → tanh, applied by the Linear). */
 static CepModelSpec *
 residual_spec (void)
 {
@@ -675,18 +675,18 @@ residual_spec (void)
   cep_model_spec_add (spec, cep_block_residual (2));
   cep_model_spec_add (spec, same);
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
-  cep_model_spec_add (spec, cep_block_linear (7));
+  cep_model_spec_add (spec, cep_block_linear (5));
   cep_model_spec_add (spec, cep_block_residual (1));
-  cep_model_spec_add (spec, cep_block_linear (7));
+  cep_model_spec_add (spec, cep_block_linear (5));
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
   cep_model_spec_add (spec, cep_block_residual (3));
-  cep_model_spec_add (spec, cep_block_linear (7));
+  cep_model_spec_add (spec, cep_block_linear (5));
   cep_model_spec_add (spec, cep_block_batch_norm ());
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_SILU));
   cep_model_spec_add (spec, cep_block_residual (4));
   cep_model_spec_add (spec, cep_block_dropout (0.2));
   cep_model_spec_add (spec, cep_block_layer_norm ());
-  cep_model_spec_add (spec, cep_block_linear (7));
+  cep_model_spec_add (spec, cep_block_linear (5));
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
   return spec;
 }
