@@ -11,9 +11,9 @@
  * message for the first).
  *
  * In a network the body's first layer reads the residual's input and the layer after the body
- * reads the residual's output, a tensor of its own (cep-network.c's layout): an activation
- * working on the body's last output in place, or applied by the Linear before it, never sees
- * the sum. The residual runs its body itself: it copies x to its output first (a body that
+ * reads the residual's output, a tensor of its own (cep-network.c's layout), so the sum is
+ * never the tensor a body's block works in, and an activation after the residual is never
+ * applied by the body's last Linear. The residual runs its body itself: it copies x to its output first (a body that
  * starts with a dropout, working in place, overwrites x; no backward reads it again), runs the
  * body and adds the body's output (an axpy); backward keeps the incoming gradient (the skip
  * path's) in the work buffer, runs the body's backward and adds it back. No backend operation
