@@ -315,6 +315,58 @@ test_save_dialog (void)
   cep_ui_test_run_for (50);
 }
 
+static CepWindow *
+window_with_assignment (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CEP_IS_WINDOW (window)
+          && cep_session_get_assignment (cep_window_get_session (CEP_WINDOW (window))) != NULL)
+        return CEP_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+assignment_window_shown (gpointer data)
+{
+  return window_with_assignment () != NULL;
+}
+
+/* A double-click (the file's type) and `cepstra --assignment FILE` (the hint) both reach the
+ * application's open: each opens a window under the assignment. */
+static void
+test_application_opens_assignment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cepstra-assignment-ui-XXXXXX", NULL);
+  g_autofree char *path = write_assignment (dir, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  CepWindow *window;
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_true (cep_ui_test_wait_for (assignment_window_shown, NULL, 20000));
+  window = window_with_assignment ();
+  g_assert_cmpstr (cep_assignment_get_title (
+                     cep_session_get_assignment (cep_window_get_session (window))), ==,
+                   "Lab 3: a small MLP");
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cep_ui_test_run_for (50);
+  g_assert_null (window_with_assignment ());
+  g_application_open (G_APPLICATION (app), &file, 1, "assignment");
+  g_assert_true (cep_ui_test_wait_for (assignment_window_shown, NULL, 20000));
+  window = window_with_assignment ();
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cep_ui_test_run_for (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +385,8 @@ main (int   argc,
   g_test_add_func ("/ui/assignment/leave-lockdown", test_leave_lockdown);
   g_test_add_func ("/ui/assignment/wrong-dataset-warning", test_wrong_dataset_warning);
   g_test_add_func ("/ui/assignment/save-dialog", test_save_dialog);
+  g_test_add_func ("/ui/assignment/application-opens-assignment",
+                   test_application_opens_assignment);
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
