@@ -81,6 +81,7 @@ write_assignment (const char *dir,
   g_assert_true (cep_assignment_add_hidden (assignment, "train.schedule.type", NULL));
   g_assert_true (cep_assignment_add_hidden (assignment, "train.optimizer.momentum", NULL));
   g_assert_true (cep_assignment_set_max (assignment, "train.epochs", 3, NULL));
+  g_assert_true (cep_assignment_set_max (assignment, "model.param_limit", 2e7, NULL));
   g_assert_true (cep_assignment_set_min (assignment, "train.optimizer.lr", 1e-4, NULL));
   g_assert_true (cep_assignment_set_max (assignment, "train.optimizer.lr", 0.01, NULL));
   g_assert_true (cep_assignment_save (assignment, path, &error));
@@ -145,6 +146,9 @@ test_rules_on_rows (void)
   g_assert_false (gtk_widget_get_sensitive (page_child (window, "model", "layers_group")));
   assert_locked (page_child (window, "model", "preset_row"), TRUE);
   assert_locked (page_child (window, "model", "context_spin"), FALSE);
+  /* The limit row counts in millions: a bound of 20,000,000 parameters is 20 there. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (
+                       GTK_SPIN_BUTTON (page_child (window, "model", "limit_spin")))), ==, 20);
 
   cep_window_show_page (window, "train");
   cep_ui_test_run_for (300);
