@@ -132,6 +132,8 @@ test_rules_on_rows (void)
   g_assert_false (gtk_widget_get_visible (row_of (page_child (window, "train",
                                                                   "augment_switch"))));
   g_assert_false (gtk_widget_get_visible (page_child (window, "train", "schedule_row")));
+  /* The Data page's mask controls go with augment. */
+  g_assert_false (gtk_widget_get_visible (page_child (window, "data", "masks_expander")));
   /* Bounded: the range is cut and the bound is in the subtitle. */
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 3);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (epochs))),
@@ -174,6 +176,7 @@ test_rules_on_rows (void)
   assert_locked (optimizer, FALSE);
   g_assert_true (gtk_widget_get_visible (momentum));
   g_assert_true (gtk_widget_get_visible (page_child (window, "train", "schedule_row")));
+  g_assert_true (gtk_widget_get_visible (page_child (window, "data", "masks_expander")));
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, upper_before);
   g_assert_true (gtk_widget_get_sensitive (page_child (window, "model", "layers_group")));
   gtk_window_destroy (GTK_WINDOW (window));
