@@ -81,6 +81,7 @@ write_assignment (const char *dir,
   g_assert_true (cep_assignment_add_hidden (assignment, "train.schedule.type", NULL));
   g_assert_true (cep_assignment_add_hidden (assignment, "train.optimizer.momentum", NULL));
   g_assert_true (cep_assignment_set_max (assignment, "train.epochs", 3, NULL));
+  g_assert_true (cep_assignment_set_max (assignment, "model.param_limit", 2e7, NULL));
   g_assert_true (cep_assignment_set_min (assignment, "train.optimizer.lr", 1e-4, NULL));
   g_assert_true (cep_assignment_set_max (assignment, "train.optimizer.lr", 0.01, NULL));
   g_assert_true (cep_assignment_save (assignment, path, &error));
@@ -131,6 +132,8 @@ test_rules_on_rows (void)
   g_assert_false (gtk_widget_get_visible (row_of (page_child (window, "train",
                                                                   "augment_switch"))));
   g_assert_false (gtk_widget_get_visible (page_child (window, "train", "schedule_row")));
+  /* The Data page's mask controls go with augment. */
+  g_assert_false (gtk_widget_get_visible (page_child (window, "data", "masks_expander")));
   /* Bounded: the range is cut and the bound is in the subtitle. */
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 3);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (epochs))),
@@ -145,6 +148,9 @@ test_rules_on_rows (void)
   g_assert_false (gtk_widget_get_sensitive (page_child (window, "model", "layers_group")));
   assert_locked (page_child (window, "model", "preset_row"), TRUE);
   assert_locked (page_child (window, "model", "context_spin"), FALSE);
+  /* The limit row counts in millions: a bound of 20,000,000 parameters is 20 there. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (
+                       GTK_SPIN_BUTTON (page_child (window, "model", "limit_spin")))), ==, 20);
 
   cep_window_show_page (window, "train");
   cep_ui_test_run_for (300);
@@ -170,6 +176,7 @@ test_rules_on_rows (void)
   assert_locked (optimizer, FALSE);
   g_assert_true (gtk_widget_get_visible (momentum));
   g_assert_true (gtk_widget_get_visible (page_child (window, "train", "schedule_row")));
+  g_assert_true (gtk_widget_get_visible (page_child (window, "data", "masks_expander")));
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, upper_before);
   g_assert_true (gtk_widget_get_sensitive (page_child (window, "model", "layers_group")));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -315,6 +322,58 @@ test_save_dialog (void)
   cep_ui_test_run_for (50);
 }
 
+static CepWindow *
+window_with_assignment (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CEP_IS_WINDOW (window)
+          && cep_session_get_assignment (cep_window_get_session (CEP_WINDOW (window))) != NULL)
+        return CEP_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+assignment_window_shown (gpointer data)
+{
+  return window_with_assignment () != NULL;
+}
+
+/* A double-click (the file's type) and `cepstra --assignment FILE` (the hint) both reach the
+ * application's open: each opens a window under the assignment. */
+static void
+test_application_opens_assignment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cepstra-assignment-ui-XXXXXX", NULL);
+  g_autofree char *path = write_assignment (dir, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  CepWindow *window;
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_true (cep_ui_test_wait_for (assignment_window_shown, NULL, 20000));
+  window = window_with_assignment ();
+  g_assert_cmpstr (cep_assignment_get_title (
+                     cep_session_get_assignment (cep_window_get_session (window))), ==,
+                   "Lab 3: a small MLP");
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cep_ui_test_run_for (50);
+  g_assert_null (window_with_assignment ());
+  g_application_open (G_APPLICATION (app), &file, 1, "assignment");
+  g_assert_true (cep_ui_test_wait_for (assignment_window_shown, NULL, 20000));
+  window = window_with_assignment ();
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cep_ui_test_run_for (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +392,8 @@ main (int   argc,
   g_test_add_func ("/ui/assignment/leave-lockdown", test_leave_lockdown);
   g_test_add_func ("/ui/assignment/wrong-dataset-warning", test_wrong_dataset_warning);
   g_test_add_func ("/ui/assignment/save-dialog", test_save_dialog);
+  g_test_add_func ("/ui/assignment/application-opens-assignment",
+                   test_application_opens_assignment);
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
