@@ -129,7 +129,8 @@ walk_member (JsonObject  *object,
                                          : g_strdup (name);
   double number = NAN;
 
-  if (g_strv_contains (skipped_keys, key))
+  /* An object's "type" is its own value already ("train.optimizer" = "adamw"). */
+  if (g_strv_contains (skipped_keys, key) || (*prefix != '\0' && g_str_equal (name, "type")))
     return;
   if (JSON_NODE_HOLDS_OBJECT (node))
     {

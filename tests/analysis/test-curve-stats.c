@@ -288,6 +288,7 @@ test_hyperparameters (void)
   experiment->name = g_strdup ("not a setting");
   list = cep_hyperparameters_list (experiment);
   g_assert_cmpstr (value_of (list, "train.optimizer"), ==, "sgd");
+  g_assert_null (value_of (list, "train.optimizer.type"));
   g_assert_cmpstr (value_of (list, "train.optimizer.lr"), ==, "0.05");
   g_assert_cmpstr (value_of (list, "train.optimizer.betas"), ==, "[0.9, 0.999]");
   g_assert_cmpstr (value_of (list, "train.batch_size"), ==, "1024");

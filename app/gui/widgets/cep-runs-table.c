@@ -28,6 +28,7 @@ typedef struct
   CepRunsTableNumberFunc number;
   char                  *key;            /* a hyperparameter's column */
   gboolean               expand;
+  int                    width_chars;    /* 0: from the title */
   gboolean               placeholder;    /* where the hyperparameter columns go */
 } ColumnSpec;
 
@@ -144,6 +145,19 @@ compare_cells (gconstpointer a,
 
 /* ---- cells ---- */
 
+/* Cells ellipsize, so without a width of their own a wide table squeezes every column to a
+ * few letters instead of scrolling: a column gets what its owner asked for, else the main
+ * column room for a run's folder name and the others about their title's. */
+static int
+cell_width_chars (const ColumnSpec *spec)
+{
+  if (spec->width_chars > 0)
+    return spec->width_chars;
+  if (spec->expand)
+    return 20;
+  return CLAMP ((int) g_utf8_strlen (spec->title, -1), 8, 14);
+}
+
 static void
 setup_label_cell (GtkSignalListItemFactory *factory,
                   GtkListItem              *cell,
@@ -151,6 +165,7 @@ setup_label_cell (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
 
+  gtk_label_set_width_chars (GTK_LABEL (label), cell_width_chars (user_data));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_list_item_set_child (cell, label);
@@ -229,7 +244,8 @@ append_column (CepRunsTable *self,
   GtkColumnViewColumn *column;
   GtkSorter *sorter;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cell), NULL);
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_label_cell),
+                         g_rc_box_acquire (spec), release_closure_spec, 0);
   g_signal_connect_data (factory, "bind", G_CALLBACK (bind_label_cell),
                          g_rc_box_acquire (spec), release_closure_spec, 0);
   column = gtk_column_view_column_new (spec->title, factory);
@@ -290,7 +306,8 @@ cep_runs_table_add_column (CepRunsTable           *self,
                            const char             *title,
                            CepRunsTableTextFunc    text,
                            CepRunsTableNumberFunc  number,
-                           gboolean                expand)
+                           gboolean                expand,
+                           int                     width_chars)
 {
   ColumnSpec *spec;
 
@@ -300,6 +317,7 @@ cep_runs_table_add_column (CepRunsTable           *self,
   spec->text = text;
   spec->number = number;
   spec->expand = expand;
+  spec->width_chars = width_chars;
   g_ptr_array_add (self->specs, spec);
   rebuild_columns (self);
 }

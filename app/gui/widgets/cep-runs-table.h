@@ -27,12 +27,14 @@ GtkWidget  *cep_runs_table_new                  (void);
 /* @runs: a GListModel of CepRunItem, or NULL. */
 void        cep_runs_table_set_model            (CepRunsTable           *self,
                                                  GListModel             *runs);
-/* Appends a column; @number NULL sorts by the text. */
+/* Appends a column; @number NULL sorts by the text. @width_chars is the width its cells keep
+ * before they ellipsize (0: about the title's). */
 void        cep_runs_table_add_column           (CepRunsTable           *self,
                                                  const char             *title,
                                                  CepRunsTableTextFunc    text,
                                                  CepRunsTableNumberFunc  number,
-                                                 gboolean                expand);
+                                                 gboolean                expand,
+                                                 int                     width_chars);
 /* Where the hyperparameter columns go, in order with the others; @shown_keys are keys the
  * owner's columns already show (left out). */
 void        cep_runs_table_add_hyperparameter_columns (CepRunsTable      *self,

@@ -238,22 +238,22 @@ add_columns (CepRunHistoryView *self)
                                              "train.batch_size", "train.epochs", NULL };
   CepRunsTable *table = self->runs_table;
 
-  cep_runs_table_add_column (table, _("Run"), describe_id, NULL, TRUE);
+  cep_runs_table_add_column (table, _("Run"), describe_id, NULL, TRUE, 24);
   cep_runs_table_add_column (table, _("Model"), cep_run_item_describe_model,
-                             cep_run_item_get_params, FALSE);
+                             cep_run_item_get_params, FALSE, 16);
   cep_runs_table_add_column (table, _("Optimizer"), cep_run_item_describe_optimizer, NULL,
-                             FALSE);
+                             FALSE, 20);
   cep_runs_table_add_column (table, _("Epochs"), cep_run_item_describe_epochs, count_epochs,
-                             FALSE);
+                             FALSE, 0);
   cep_runs_table_add_column (table, _("Best accuracy"), cep_run_item_describe_accuracy,
-                             cep_run_item_get_best_accuracy, FALSE);
+                             cep_run_item_get_best_accuracy, FALSE, 0);
   cep_runs_table_add_column (table, _("Final loss"), cep_run_item_describe_loss,
-                             cep_run_item_get_final_loss, FALSE);
+                             cep_run_item_get_final_loss, FALSE, 0);
   cep_runs_table_add_column (table, _("Training time"), cep_run_item_describe_time,
-                             cep_run_item_get_training_time, FALSE);
+                             cep_run_item_get_training_time, FALSE, 0);
   cep_runs_table_add_hyperparameter_columns (table, shown_keys);
-  cep_runs_table_add_column (table, _("Status"), describe_status, NULL, FALSE);
-  cep_runs_table_add_column (table, _("Notes"), describe_notes, NULL, FALSE);
+  cep_runs_table_add_column (table, _("Status"), describe_status, NULL, FALSE, 0);
+  cep_runs_table_add_column (table, _("Notes"), describe_notes, NULL, FALSE, 0);
 }
 
 /* Where run folders live, under the list (and in the label's tooltip). */
