@@ -54,6 +54,11 @@ static const CepCliCommand commands[] = {
     cep_cli_runs_run },
   { "annotate", N_("Set a run's name and notes"), cep_cli_annotate_run },
   { "trash", N_("Move runs to the trash"), cep_cli_trash_run },
+  { "assignment", N_("Write or show an assignment: a starting experiment and its rules"),
+    cep_cli_assignment_run },
+  { "handin", N_("Write a run as one hand-in file for the teacher"), cep_cli_handin_run },
+  { "class", N_("Verify a folder of hand-ins and show the class side by side"),
+    cep_cli_class_run },
   { NULL, NULL, NULL },
 };
 

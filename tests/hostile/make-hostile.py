@@ -138,3 +138,74 @@ put("audio", "no-samples.wav", wav_bytes(16000, 1, 2, 0))
 rate_zero = bytearray(wav_bytes(16000, 1, 2, 400))
 rate_zero[24:28] = struct.pack("<I", 0)
 put("audio", "rate-zero.wav", bytes(rate_zero))
+
+
+# Hand-ins (class DIR: each file alone in DIR as NAME.cepstra-handin). ustar archives whose
+# first entry is the manifest handin.json listing every other file with its size and SHA-256;
+# each of these is wrong in one way the issue names.
+def ustar(entries, end=True):
+    """entries: (name, data, type) with type b"0" a file, b"1" a hard link, b"2" a symlink, b"3"
+    a character device; written field by field, as cep-tar writes them."""
+    out = b""
+    for name, data, kind in entries:
+        header = bytearray(512)
+        raw = name.encode()
+        header[0:len(raw)] = raw
+        header[100:108] = b"0000644\0"
+        header[108:116] = b"0000000\0"
+        header[116:124] = b"0000000\0"
+        header[124:136] = b"%011o\0" % len(data)
+        header[136:148] = b"00000000000\0"
+        header[156:157] = kind
+        if kind in (b"1", b"2"):
+            header[157:157 + 10] = b"../outside"
+        header[257:265] = b"ustar\x0000"
+        header[148:156] = b" " * 8
+        header[148:156] = b"%06o\0 " % sum(header)
+        out += bytes(header) + data + b"\0" * ((512 - len(data) % 512) % 512)
+    return out + (b"\0" * 1024 if end else b"")
+
+
+def manifest(files, version=1, student="Mallory"):
+    import hashlib
+    listed = [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+              for n, d in files]
+    return json.dumps({"format": "cepstra-handin", "version": version, "student": student,
+                       "cepstra_version": "0.1.0", "created": "2026-12-06T03:00:00Z",
+                       "run": "run", "assignment": None, "files": listed}).encode()
+
+
+RUN_FILES = [("experiment.json", b'{"format": "cepstra-experiment", "model": {}, "train": {}}'),
+             ("metrics.jsonl", b'{"event": "start"}\n'),
+             ("checkpoints/best.safetensors", b"\0" * 64)]
+
+
+def handin(extra=(), files=RUN_FILES, listed=None, end=True, **kwargs):
+    entries = [("handin.json", manifest(files if listed is None else listed, **kwargs), b"0")]
+    entries += [(n, d, b"0") for n, d in files] + list(extra)
+    return ustar(entries, end)
+
+
+good = handin()
+put("handin", "empty.cepstra-handin", b"")
+put("handin", "not-an-archive.cepstra-handin", b"this is not a hand-in\n" * 60)
+put("handin", "truncated.cepstra-handin", good[:len(good) // 2])
+put("handin", "first-not-manifest.cepstra-handin",
+    ustar([(n, d, b"0") for n, d in RUN_FILES]))
+put("handin", "dot-dot.cepstra-handin", handin([("../escaped", b"x", b"0")]))
+put("handin", "absolute.cepstra-handin", handin([("/tmp/cepstra-escaped", b"x", b"0")]))
+put("handin", "symlink.cepstra-handin", handin([("link", b"", b"2")]))
+put("handin", "hardlink.cepstra-handin", handin([("link", b"", b"1")]))
+put("handin", "device.cepstra-handin", handin([("dev", b"", b"3")]))
+put("handin", "twice.cepstra-handin", handin([("metrics.jsonl", RUN_FILES[1][1], b"0")]))
+put("handin", "far-larger.cepstra-handin", handin([("padding.bin", b"\1" * (1 << 20), b"0")]))
+put("handin", "not-listed.cepstra-handin", handin([("extra.txt", b"x", b"0")]))
+tampered = [(n, d.replace(b"start", b"STOP!")) for n, d in RUN_FILES]
+put("handin", "tampered.cepstra-handin", handin(files=tampered, listed=RUN_FILES))
+put("handin", "size-lies.cepstra-handin",
+    handin(files=RUN_FILES, listed=RUN_FILES[:2] + [(RUN_FILES[2][0], b"\0" * 60)]))
+put("handin", "newer-version.cepstra-handin", handin(version=2))
+put("handin", "manifest-not-json.cepstra-handin",
+    ustar([("handin.json", b'{"format": "cepstra-handin", ', b"0")]))
+put("handin", "manifest-nested.cepstra-handin", ustar([("handin.json", b"[" * 100000, b"0")]))
+put("handin", "no-student.cepstra-handin", handin(student="   "))
