@@ -26,6 +26,7 @@ typedef struct
   char                  *title;
   CepRunsTableTextFunc   text;
   CepRunsTableNumberFunc number;
+  CepRunsTableTextFunc   tooltip;        /* NULL: the cell's text */
   char                  *key;            /* a hyperparameter's column */
   gboolean               expand;
   int                    width_chars;    /* 0: from the title */
@@ -176,11 +177,16 @@ bind_label_cell (GtkSignalListItemFactory *factory,
                  GtkListItem              *cell,
                  gpointer                  user_data)
 {
-  g_autofree char *text = cell_text (user_data, gtk_list_item_get_item (cell));
+  const ColumnSpec *spec = user_data;
+  CepRunItem *item = gtk_list_item_get_item (cell);
+  g_autofree char *text = cell_text (spec, item);
+  g_autofree char *tooltip = spec->tooltip != NULL ? spec->tooltip (item) : NULL;
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (cell)), text);
-  /* Long values (a block list) are ellipsized: the whole of it on hover. */
-  gtk_widget_set_tooltip_text (gtk_list_item_get_child (cell), text);
+  /* Long values (a block list) are ellipsized: the whole of it on hover, unless the column
+   * explains itself there (a hand-in's flags, their reasons). */
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (cell),
+                               tooltip != NULL ? tooltip : text);
 }
 
 static void
@@ -320,6 +326,27 @@ cep_runs_table_add_column (CepRunsTable           *self,
   spec->width_chars = width_chars;
   g_ptr_array_add (self->specs, spec);
   rebuild_columns (self);
+}
+
+gboolean
+cep_runs_table_set_tooltip (CepRunsTable         *self,
+                            const char           *title,
+                            CepRunsTableTextFunc  tooltip)
+{
+  g_return_val_if_fail (CEP_IS_RUNS_TABLE (self) && title != NULL, FALSE);
+
+  for (guint i = 0; i < self->specs->len; i++)
+    {
+      ColumnSpec *spec = g_ptr_array_index (self->specs, i);
+
+      if (g_strcmp0 (spec->title, title) == 0)
+        {
+          spec->tooltip = tooltip;
+          rebuild_columns (self);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void

@@ -35,6 +35,11 @@ void        cep_runs_table_add_column           (CepRunsTable           *self,
                                                  CepRunsTableNumberFunc  number,
                                                  gboolean                expand,
                                                  int                     width_chars);
+/* The cells of the column titled @title show @tooltip's text on hover instead of their own
+ * (FALSE if there is no such column). */
+gboolean    cep_runs_table_set_tooltip          (CepRunsTable           *self,
+                                                 const char             *title,
+                                                 CepRunsTableTextFunc    tooltip);
 /* Where the hyperparameter columns go, in order with the others; @shown_keys are keys the
  * owner's columns already show (left out). */
 void        cep_runs_table_add_hyperparameter_columns (CepRunsTable      *self,
