@@ -253,19 +253,20 @@ add_columns (CepClassWindow *self)
                                              "train.epochs", NULL };
   CepRunsTable *table = self->runs_table;
 
+  /* What a grade needs first: who, what is wrong, the metric claimed and measured. */
   cep_runs_table_add_column (table, _("Student"), describe_student, NULL, TRUE, 18);
+  cep_runs_table_add_column (table, _("Flags"), describe_flags, count_flags, FALSE, 28);
+  cep_runs_table_set_tooltip (table, _("Flags"), describe_reasons);
+  cep_runs_table_add_column (table, _("Claimed"), describe_claimed, get_claimed, FALSE, 0);
+  cep_runs_table_add_column (table, _("Re-measured"), describe_measured, get_measured, FALSE,
+                             0);
   cep_runs_table_add_column (table, _("Model"), describe_model, NULL, FALSE, 14);
   cep_runs_table_add_column (table, _("Parameters"), describe_parameters, count_parameters,
                              FALSE, 0);
   cep_runs_table_add_column (table, _("Optimizer"), describe_optimizer, NULL, FALSE, 20);
   cep_runs_table_add_column (table, _("Context"), describe_context, NULL, FALSE, 0);
   cep_runs_table_add_column (table, _("Epochs"), describe_epochs, count_epochs, FALSE, 0);
-  cep_runs_table_add_column (table, _("Claimed"), describe_claimed, get_claimed, FALSE, 0);
-  cep_runs_table_add_column (table, _("Re-measured"), describe_measured, get_measured, FALSE,
-                             0);
   cep_runs_table_add_column (table, _("Training time"), describe_time, get_time, FALSE, 0);
-  cep_runs_table_add_column (table, _("Flags"), describe_flags, count_flags, FALSE, 22);
-  cep_runs_table_set_tooltip (table, _("Flags"), describe_reasons);
   cep_runs_table_add_hyperparameter_columns (table, shown_keys);
 }
 
@@ -709,6 +710,7 @@ cep_class_window_init (CepClassWindow *self)
   cep_runs_table_set_fills_height (self->runs_table, TRUE);
   cep_runs_table_set_model (self->runs_table, G_LIST_MODEL (self->handins));
   cep_runs_table_set_accessible_label (self->runs_table, _("Hand-ins"));
+  cep_runs_table_set_search_placeholder (self->runs_table, _("Filter hand-ins by any cell"));
   cep_run_comparison_view_set_model (self->comparison, G_LIST_MODEL (self->handins));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "class.export-csv", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "class.open-in-analyze", FALSE);

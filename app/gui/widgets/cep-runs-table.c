@@ -501,6 +501,15 @@ cep_runs_table_set_accessible_label (CepRunsTable *self,
 }
 
 void
+cep_runs_table_set_search_placeholder (CepRunsTable *self,
+                                       const char   *text)
+{
+  g_return_if_fail (CEP_IS_RUNS_TABLE (self));
+  /* The property, not its setter: that came with GTK 4.10. */
+  g_object_set (self->search_entry, "placeholder-text", text, NULL);
+}
+
+void
 cep_runs_table_set_fills_height (CepRunsTable *self,
                                  gboolean      fills)
 {

@@ -50,6 +50,9 @@ const char * const *cep_runs_table_get_varying_keys (CepRunsTable       *self);
  * main content fills the height it is given. */
 void        cep_runs_table_set_fills_height     (CepRunsTable           *self,
                                                  gboolean                fills);
+/* What the empty search entry says (default: "Filter runs by any cell"). */
+void        cep_runs_table_set_search_placeholder (CepRunsTable         *self,
+                                                   const char           *text);
 void        cep_runs_table_set_accessible_label (CepRunsTable           *self,
                                                  const char             *label);
 
