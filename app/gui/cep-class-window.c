@@ -403,6 +403,8 @@ apply_progress (gpointer     owner,
 {
   CepClassWindow *self = owner;
   Progress *progress = cep_main_post_get_data (post);
+  g_autofree char *done_text = NULL;
+  g_autofree char *total_text = NULL;
   g_autofree char *text = NULL;
   gsize done, total;
 
@@ -412,8 +414,10 @@ apply_progress (gpointer     owner,
   cep_main_post_unlock (post);
   if (self->disposed || self->klass != NULL || total == 0)
     return;
+  done_text = cep_format_count (done);
+  total_text = cep_format_count (total);
   /* Translators: steps of the verification done, of all. */
-  text = g_strdup_printf (_("%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT), done, total);
+  text = g_strdup_printf (_("%s of %s"), done_text, total_text);
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
