@@ -424,7 +424,9 @@ cep_cli_assignment_run (int    argc,
   const char *usage = _("Usage: cepstra-cli assignment new|show [OPTION…]\n\n"
                         "  new   write an assignment from an experiment and rules\n"
                         "  show  print an assignment's title, hash, rules and instructions\n\n"
-                        "Run “cepstra-cli assignment new --help” for the options.\n");
+                        "Run “cepstra-cli assignment new --help” for the options.\n"
+                        "Exit status: 0 done, 1 usage error, 2 invalid assignment, experiment "
+                        "or dataset, 3 could not be written.\n");
 
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {

@@ -123,7 +123,7 @@ print_table (CepClass *class)
 {
   const char *headings[] = { _("student"), _("model"), _("parameters"), _("hyperparameters"),
                              _("claimed"), _("measured"), _("seconds"), _("flags") };
-  const int widths[] = { -16, -10, 11, -38, 8, 8, 8, -1 };
+  const int widths[] = { -16, -16, 10, -40, 8, 8, 8, -1 };
   g_autofree char *heading = cep_cli_format_row (headings, widths, G_N_ELEMENTS (headings));
   guint n = cep_class_get_n_rows (class);
 
@@ -183,7 +183,7 @@ add_row_json (JsonBuilder       *builder,
   add_string (builder, "model", row->model);
   add_int (builder, "parameters", (gint64) row->parameters);
   add_string (builder, "optimizer", row->optimizer);
-  add_number (builder, "lr", row->optimizer != NULL ? row->lr : NAN);
+  add_number (builder, "lr", row->lr);
   add_int (builder, "batch_size", row->batch_size);
   add_int (builder, "epochs", row->epochs);
   add_int (builder, "epochs_done", row->epochs_done);

@@ -415,8 +415,15 @@ read_experiment (const Reader  *reader,
     }
   if (warnings != NULL && warnings[0] != NULL)
     {
-      g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_INVALID, "%s",
-                   warnings[0]);
+      g_autofree char *warning = g_strdup (warnings[0]);
+      char *ignored = g_strrstr (warning, ", ignored");
+
+      /* In an experiment.json an unknown key is ignored; here it is refused. */
+      if (ignored != NULL)
+        *ignored = '\0';
+      g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_INVALID,
+                   "%s (an assignment's experiment may hold only keys this Cepstra knows)",
+                   warning);
       cep_experiment_free (experiment);
       return NULL;
     }

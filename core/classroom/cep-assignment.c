@@ -17,6 +17,7 @@
 #include "cep-json-writer.h"
 
 G_DEFINE_QUARK (cep-assignment-error-quark, cep_assignment_error)
+G_DEFINE_BOXED_TYPE (CepAssignment, cep_assignment, cep_assignment_ref, cep_assignment_unref)
 
 static const char * const metric_names[] = {
   "dev_accuracy", "dev_loss", "train_accuracy", "train_loss", NULL

@@ -33,7 +33,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "cep-experiment.h"
 #include "cep-trainer.h"
@@ -86,6 +86,10 @@ typedef struct
 } CepAssignmentFieldRule;
 
 typedef struct _CepAssignment CepAssignment;
+
+/* A boxed type (ref/unref), so an assignment can be an object's property (the window's). */
+#define CEP_TYPE_ASSIGNMENT (cep_assignment_get_type ())
+GType          cep_assignment_get_type        (void) G_GNUC_CONST;
 
 /* A new assignment titled @title starting from a copy of @experiment, with no rules. */
 CepAssignment *cep_assignment_new             (const char           *title,

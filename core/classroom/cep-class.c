@@ -268,6 +268,7 @@ open_entry (const char          *folder,
   entry->row.path = g_build_filename (folder, file, NULL);
   entry->row.metric = g_strdup (cep_assignment_metric_get_name (metric));
   entry->row.claimed = entry->row.measured = entry->row.training_seconds = NAN;
+  entry->row.lr = NAN;
   entry->row.handin = cep_handin_open (entry->row.path, &error);
   if (entry->row.handin == NULL)
     {
@@ -483,6 +484,29 @@ load_partition (CepDataset             *dataset,
   return partition;
 }
 
+/* The teacher's dataset must be the one the assignment names, or nothing re-measured on it
+ * means anything. */
+static gboolean
+check_fingerprint (CepDataset     *dataset,
+                   CepAssignment  *assignment,
+                   GError        **error)
+{
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (assignment == NULL || cep_assignment_get_dataset_fingerprint (assignment) == NULL)
+    return TRUE;
+  fingerprint = cep_dataset_get_fingerprint (dataset);
+  if (fingerprint != NULL
+      && cep_assignment_check_dataset_fingerprint (assignment, fingerprint, &local))
+    return TRUE;
+  g_set_error (error, CEP_CLASS_ERROR, CEP_CLASS_ERROR_DATASET, "%s: %s",
+               cep_dataset_get_root (dataset),
+               local != NULL ? local->message : "the dataset has no training partition to "
+                                                "recognize it by");
+  return FALSE;
+}
+
 /* ---- evaluation, on worker threads ---- */
 
 static gboolean
@@ -634,8 +658,14 @@ re_measure (CepClass               *self,
   CepPartition *partition;   /* the dataset's */
 
   if (!any_to_evaluate (self->entries))
-    return TRUE;
+    {
+      /* Nothing to load or evaluate: the progress ends all the same. */
+      job->done = job->total - 1;
+      report (job);
+      return TRUE;
+    }
   if ((dataset = open_dataset (self->entries, options, error)) == NULL
+      || !check_fingerprint (dataset, options->assignment, error)
       || (partition = load_partition (dataset, options, job->cancellable, error)) == NULL)
     return FALSE;
   self->partition_name = g_strdup (cep_partition_get_name (partition));

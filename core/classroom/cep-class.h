@@ -64,7 +64,7 @@ typedef struct
   char          *assignment_title; /* NULL: none */
   char          *model;            /* the experiment's display name or the model's summary */
   guint64        parameters;
-  /* Key hyperparameters as trained (0 or NULL when unreadable). */
+  /* Key hyperparameters as trained (0, NaN or NULL when unreadable). */
   char          *optimizer;
   double         lr;
   guint          batch_size;

@@ -283,6 +283,27 @@ test_class_cancelled (void)
   remove_tree (work);
 }
 
+/* An assignment that expects another dataset than the teacher opened: nothing re-measured. */
+static void
+test_class_other_dataset (void)
+{
+  g_autofree char *work = g_dir_make_tmp ("cepstra-class-XXXXXX", NULL);
+  g_autofree char *folder = make_class_folder (work);
+  g_autoptr(CepExperiment) experiment = cep_experiment_new ();
+  g_autoptr(CepAssignment) assignment = cep_assignment_new ("Lab", experiment);
+  g_autoptr(GError) error = NULL;
+  CepClassOptions options;
+
+  cep_assignment_set_dataset (assignment, "hw1p2", "0123456789abcdef");
+  cep_class_options_init (&options);
+  options.assignment = assignment;
+  g_assert_null (cep_class_open (folder, &options, NULL, NULL, NULL, &error));
+  g_assert_error (error, CEP_CLASS_ERROR, CEP_CLASS_ERROR_DATASET);
+  if (strstr (error->message, "not the dataset the assignment") == NULL)
+    g_error ("%s", error->message);
+  remove_tree (work);
+}
+
 static void
 test_class_no_folder (void)
 {
@@ -315,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/classroom/handin/rule-broken", test_rule_broken);
   g_test_add_func ("/classroom/class/reproduces", test_class_reproduces);
   g_test_add_func ("/classroom/class/cancelled", test_class_cancelled);
+  g_test_add_func ("/classroom/class/other-dataset", test_class_other_dataset);
   g_test_add_func ("/classroom/class/no-folder", test_class_no_folder);
   g_test_add_func ("/classroom/class/flag-names", test_flag_names);
   return g_test_run ();

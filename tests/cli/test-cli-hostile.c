@@ -133,6 +133,11 @@ command_for (const HostileCase  *c,
       *named = g_strdup (c->file);
       return g_strdupv ((char *[]) { "class", folder, NULL });
     }
+  if (g_str_equal (c->kind, "assignment"))
+    {
+      *named = g_strdup (hostile);
+      return g_strdupv ((char *[]) { "assignment", "show", (char *) hostile, NULL });
+    }
   if (g_str_equal (c->kind, "audio"))
     {
       *named = g_strdup (hostile);
@@ -202,7 +207,7 @@ test_every_file_has_a_case (gconstpointer data)
 {
   GPtrArray *cases = (GPtrArray *) data;
   const char *kinds[] = { "npy", "transcript", "phonemes", "safetensors", "experiment",
-                          "metrics", "audio", "handin" };
+                          "metrics", "audio", "handin", "assignment" };
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {

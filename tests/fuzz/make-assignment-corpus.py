@@ -47,7 +47,8 @@ def main():
     seeds = {
         'valid-full.json': good,
         'valid-minimal.json': {'format': 'cepstra-assignment', 'version': 1, 'title': 'T',
-                               'experiment': {'model': {}, 'train': {}}},
+                               'experiment': {'format': 'cepstra-experiment', 'version': 1,
+                                              'model': {}, 'train': {}}},
     }
 
     def variant(name, change):
