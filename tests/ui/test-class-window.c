@@ -8,6 +8,8 @@
  * cancelling and a missing folder say so. The Hand In dialog writes a hand-in with the
  * student's name and reports a broken rule.
  */
+#include "cep-analyze-page.h"
+#include "cep-application.h"
 #include "cep-assignment.h"
 #include "cep-class-window.h"
 #include "cep-curve-view.h"
@@ -17,10 +19,12 @@
 #include "cep-run.h"
 #include "cep-runs-table.h"
 #include "cep-ui-test-util.h"
+#include "cep-window.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
 
+static CepApplication *app;
 static char *work;      /* everything the tests write */
 static char *handins;   /* the class's folder */
 
@@ -294,6 +298,58 @@ test_cancel_and_missing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+dataset_loaded (gpointer data)
+{
+  CepSession *session = cep_window_get_session (data);
+
+  return cep_session_get_dataset (session) != NULL && !cep_session_get_loading (session);
+}
+
+static gboolean
+class_loaded (gpointer data)
+{
+  return !cep_class_window_is_loading (data);
+}
+
+/* From the main window's menu action to its Analyze page: the class is re-measured on the
+ * window's dataset, and Open in Analyze selects the hand-in's run there. */
+static void
+test_from_main_window (void)
+{
+  CepWindow *window = cep_window_new (GTK_APPLICATION (app));
+  CepClassWindow *class_window;
+  CepAnalyzePage *analyze;
+  GtkSingleSelection *selection;
+  const char *bob_dir = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  cep_window_open_default (window);
+  g_assert_true (cep_ui_test_wait_for (dataset_loaded, window, 60000));
+  class_window = cep_window_open_handins (window, handins);
+  g_assert_true (cep_ui_test_wait_for (class_loaded, class_window, 120000));
+  selection = GTK_SINGLE_SELECTION (cep_runs_table_get_shown (child (class_window,
+                                                                     "runs_table")));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (CepRunItem) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_str_equal (cep_run_item_get_label (item), "Bob"))
+        {
+          gtk_single_selection_set_selected (selection, i);
+          bob_dir = cep_run_item_get_info (item)->dir;
+        }
+    }
+  g_assert_nonnull (bob_dir);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (class_window),
+                                             "class.open-in-analyze", NULL));
+  g_assert_cmpstr (cep_window_get_visible_page (window), ==, "analyze");
+  analyze = CEP_ANALYZE_PAGE (cep_window_get_page (window, "analyze"));
+  g_assert_cmpstr (cep_analyze_page_get_selected_run (analyze), ==, bob_dir);
+  gtk_window_destroy (GTK_WINDOW (class_window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- Hand In ---- */
 
 typedef struct
@@ -409,13 +465,20 @@ main (int    argc,
   int status;
 
   cep_ui_test_init (&argc, &argv);
+  app = cep_application_new ();
+  /* Registering runs startup, as the program does. */
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
   work = g_dir_make_tmp ("cepstra-class-window-XXXXXX", NULL);
   handins = g_build_filename (work, "handins", NULL);
   make_class ();
   g_test_add_func ("/ui/class-window/table", test_class_table);
   g_test_add_func ("/ui/class-window/cancel-and-missing", test_cancel_and_missing);
   g_test_add_func ("/ui/class-window/hand-in", test_hand_in);
+  g_test_add_func ("/ui/class-window/from-main-window", test_from_main_window);
   status = g_test_run ();
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
   g_free (handins);
   g_free (work);
   return status;

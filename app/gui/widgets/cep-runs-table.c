@@ -48,6 +48,7 @@ struct _CepRunsTable
   GStrv               words;          /* the search, case-folded */
 
   /* template */
+  GtkBox             *header_box;
   GtkSearchEntry     *search_entry;
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
@@ -501,6 +502,14 @@ cep_runs_table_set_accessible_label (CepRunsTable *self,
 }
 
 void
+cep_runs_table_add_header_widget (CepRunsTable *self,
+                                  GtkWidget    *widget)
+{
+  g_return_if_fail (CEP_IS_RUNS_TABLE (self) && GTK_IS_WIDGET (widget));
+  gtk_box_append (self->header_box, widget);
+}
+
+void
 cep_runs_table_set_search_placeholder (CepRunsTable *self,
                                        const char   *text)
 {
@@ -626,6 +635,7 @@ cep_runs_table_class_init (CepRunsTableClass *klass)
   object_class->finalize = cep_runs_table_finalize;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-runs-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, CepRunsTable, header_box);
   gtk_widget_class_bind_template_child (widget_class, CepRunsTable, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CepRunsTable, scroller);
   gtk_widget_class_bind_template_child (widget_class, CepRunsTable, column_view);

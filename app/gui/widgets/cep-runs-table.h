@@ -50,6 +50,10 @@ const char * const *cep_runs_table_get_varying_keys (CepRunsTable       *self);
  * main content fills the height it is given. */
 void        cep_runs_table_set_fills_height     (CepRunsTable           *self,
                                                  gboolean                fills);
+/* Appends @widget to the row of the search entry (a table's own actions, where a row of
+ * their own would cost the plot below its height). */
+void        cep_runs_table_add_header_widget    (CepRunsTable           *self,
+                                                 GtkWidget              *widget);
 /* What the empty search entry says (default: "Filter runs by any cell"). */
 void        cep_runs_table_set_search_placeholder (CepRunsTable         *self,
                                                    const char           *text);

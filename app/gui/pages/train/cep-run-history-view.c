@@ -32,6 +32,7 @@ struct _CepRunHistoryView
   /* template */
   CepRunsTable         *runs_table;
   CepRunComparisonView *comparison;
+  GtkWidget            *actions_box;
   GtkLabel             *runs_location_label;
 };
 
@@ -424,6 +425,7 @@ cep_run_history_view_class_init (CepRunHistoryViewClass *klass)
                                                "cep-run-history-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CepRunHistoryView, runs_table);
   gtk_widget_class_bind_template_child (widget_class, CepRunHistoryView, comparison);
+  gtk_widget_class_bind_template_child (widget_class, CepRunHistoryView, actions_box);
   gtk_widget_class_bind_template_child (widget_class, CepRunHistoryView, runs_location_label);
   properties[PROP_SELECTED_RUN] =
     g_param_spec_object ("selected-run", NULL, NULL, CEP_TYPE_RUN_ITEM,
@@ -441,6 +443,7 @@ cep_run_history_view_init (CepRunHistoryView *self)
   self->settings = g_settings_new (CEP_APPLICATION_ID);
   self->runs = g_list_store_new (CEP_TYPE_RUN_ITEM);
   add_columns (self);
+  cep_runs_table_add_header_widget (self->runs_table, self->actions_box);
   cep_runs_table_set_model (self->runs_table, G_LIST_MODEL (self->runs));
   cep_run_comparison_view_set_model (self->comparison, G_LIST_MODEL (self->runs));
   show_runs_location (self);
