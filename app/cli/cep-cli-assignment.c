@@ -372,7 +372,10 @@ show_text (CepAssignment *assignment)
   printf (_("Metric: %s\n"),
           cep_assignment_metric_get_name (cep_assignment_get_metric (assignment)));
   if (cep_assignment_get_seed (assignment, &seed))
-    printf (_("Seed: %" G_GUINT64_FORMAT " (fixed)\n"), seed);
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, seed);
+      printf (_("Seed: %s (fixed)\n"), number);
+    }
   printf ("%s\n", rules[0] != NULL ? _("Rules:") : _("Rules: none"));
   for (guint i = 0; rules[i] != NULL; i++)
     printf ("  %s\n", rules[i]);

@@ -47,7 +47,9 @@ bound_entry (const char *placeholder,
   g_autofree char *label = g_strdup_printf ("%s %s", placeholder, path);
 
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 8);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 7);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 7);
+  gtk_widget_set_hexpand (entry, FALSE);
   gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   label, -1);
@@ -105,10 +107,13 @@ build_rule_rows (CepAssignmentDialog *self,
           adw_preferences_group_set_title (group, path->kind == CEP_EXPERIMENT_PATH_OBJECT
                                                   ? path->path : _("Run"));
           adw_preferences_page_add (page, group);
-          if (path->kind == CEP_EXPERIMENT_PATH_OBJECT)
-            continue;
         }
       add_rule_row (self, group, path);
+      /* An object's own row rules every setting in it. */
+      if (path->kind == CEP_EXPERIMENT_PATH_OBJECT)
+        adw_action_row_set_subtitle (g_array_index (self->rules, RuleControls,
+                                                    self->rules->len - 1).row,
+                                     _("Every setting below"));
     }
 }
 
@@ -284,6 +289,7 @@ build_text_group (CepAssignmentDialog *self)
 {
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *instructions_box, *instructions_label;
   GtkWidget *save = gtk_button_new_with_mnemonic (_("_Save…"));
   const char *metrics[] = { "dev_accuracy", "dev_loss", "train_accuracy", "train_loss", NULL };
   g_autoptr (GtkStringList) metric_model = gtk_string_list_new (metrics);
@@ -305,13 +311,21 @@ build_text_group (CepAssignmentDialog *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->instructions_view), -1, 96);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->instructions_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Instructions (Markdown: headings, **bold**, *italic*, "
-                                    "lists, `code`)"), -1);
+                                  _("Instructions (Markdown: # headings, **bold**, *italic*, "
+                                    "- lists, `code`)"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->instructions_view),
-                               _("Instructions (Markdown: headings, **bold**, *italic*, lists, "
-                                 "`code`)"));
+                               _("Instructions (Markdown: # headings, **bold**, *italic*, "
+                                 "- lists, `code`)"));
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->instructions_view));
-  gtk_widget_set_margin_top (frame, 12);
+  instructions_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (instructions_box, 12);
+  instructions_label = gtk_label_new (_("Instructions (Markdown: # headings, **bold**, *italic*, "
+                                        "- lists, `code`)"));
+  gtk_label_set_xalign (GTK_LABEL (instructions_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (instructions_label), TRUE);
+  gtk_widget_add_css_class (instructions_label, "dim-label");
+  gtk_box_append (GTK_BOX (instructions_box), instructions_label);
+  gtk_box_append (GTK_BOX (instructions_box), frame);
   self->seed_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->seed_row), _("Fix the Seed"));
   self->seed_switch = GTK_SWITCH (gtk_switch_new ());
@@ -324,7 +338,7 @@ build_text_group (CepAssignmentDialog *self)
                                  _("Metric That Counts"));
   adw_combo_row_set_model (self->metric_row, G_LIST_MODEL (metric_model));
   adw_preferences_group_add (group, GTK_WIDGET (self->metric_row));
-  adw_preferences_group_add (group, frame);
+  adw_preferences_group_add (group, instructions_box);
   return group;
 }
 
@@ -356,6 +370,7 @@ cep_assignment_dialog_new (CepSession *session)
   CepAssignmentDialog *self;
   AdwPreferencesPage *page;
   g_autofree char *seed = NULL;
+  g_autofree char *number = NULL;
 
   g_return_val_if_fail (CEP_IS_SESSION (session), NULL);
 
@@ -366,8 +381,8 @@ cep_assignment_dialog_new (CepSession *session)
   page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   adw_preferences_page_set_title (page, _("Assignment"));
   adw_preferences_page_add (page, build_text_group (self));
-  seed = g_strdup_printf (_("Students train with seed %" G_GUINT64_FORMAT),
-                          cep_session_get_experiment (session)->seed);
+  number = g_strdup_printf ("%" G_GUINT64_FORMAT, cep_session_get_experiment (session)->seed);
+  seed = g_strdup_printf (_("Students train with seed %s"), number);
   adw_action_row_set_subtitle (self->seed_row, seed);
   build_rule_rows (self, page);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);

@@ -81,7 +81,9 @@ static void
 show_subtitle (RuleRow                      *state,
                const CepAssignmentFieldRule *rule)
 {
-  g_autofree char *described = describe_rule (rule, state->scale);
+  /* Said in words too: a tooltip does not show on an insensitive row. */
+  g_autofree char *described = rule->locked ? g_strdup (_("Fixed by your teacher"))
+                                            : describe_rule (rule, state->scale);
   g_autofree char *joined = NULL;
 
   if (described == NULL)

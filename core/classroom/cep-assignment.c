@@ -365,7 +365,41 @@ strv_remove (GStrv      *strv,
   (*strv)[kept] = NULL;
 }
 
-/* A path a student can be kept from changing: anything but the computed parameter count. */
+/* Settings that belong to the student's computer, not to the experiment: where the dataset
+ * is, which GPU, how many threads. A lock on an object holding them leaves them free (the
+ * dataset itself is told by its fingerprint). */
+static const char * const machine_local_paths[] = {
+  "data.root", "train.device", "train.threads", NULL
+};
+
+static gboolean
+is_machine_local (const char *path)
+{
+  return g_strv_contains (machine_local_paths, path);
+}
+
+/* Whether @a and @b agree on everything a lock on @path fixes. */
+static gboolean
+locked_values_equal (const CepExperiment *a,
+                     const CepExperiment *b,
+                     const char          *path)
+{
+  if (cep_experiment_path_lookup (path)->kind != CEP_EXPERIMENT_PATH_OBJECT)
+    return cep_experiment_path_equal (a, b, path);
+  for (guint i = 0; i < cep_experiment_paths_get_n (); i++)
+    {
+      const CepExperimentPath *inner = cep_experiment_paths_get (i);
+
+      if (inner->kind != CEP_EXPERIMENT_PATH_OBJECT && !is_machine_local (inner->path)
+          && cep_experiment_path_is_within (inner->path, path)
+          && !cep_experiment_path_equal (a, b, inner->path))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A path a student can be kept from changing: anything but the computed parameter count and
+ * the settings of the student's computer. */
 static gboolean
 check_fixable (const char  *path,
                const char  *rule,
@@ -375,6 +409,13 @@ check_fixable (const char  *path,
 
   if (found == NULL)
     return FALSE;
+  if (is_machine_local (path))
+    {
+      g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_INVALID,
+                   "%s: belongs to the student's computer (the dataset's folder, the device, "
+                   "the thread count) and cannot be %s", path, rule);
+      return FALSE;
+    }
   if (found->kind == CEP_EXPERIMENT_PATH_COMPUTED)
     {
       g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_INVALID,
@@ -736,8 +777,11 @@ cep_assignment_get_field_rule (CepAssignment          *assignment,
   g_return_val_if_fail (rule != NULL, FALSE);
 
   memset (rule, 0, sizeof *rule);
-  rule->hidden = covered_by (path, (const char * const *) assignment->hidden);
-  rule->locked = rule->hidden || covered_by (path, (const char * const *) assignment->locked);
+  rule->hidden = !is_machine_local (path)
+                 && covered_by (path, (const char * const *) assignment->hidden);
+  rule->locked = rule->hidden
+                 || (!is_machine_local (path)
+                     && covered_by (path, (const char * const *) assignment->locked));
   if (g_strcmp0 (path, "seed") == 0 && assignment->has_seed)
     rule->locked = TRUE;
   bound = find_bound (assignment, path);
@@ -812,7 +856,7 @@ why_locked (RuleWalk   *walk,
   g_autofree char *value = NULL;
   g_autofree char *fixed = NULL;
 
-  if (walk->experiment == NULL || cep_experiment_path_equal (walk->experiment, start, path))
+  if (walk->experiment == NULL || locked_values_equal (walk->experiment, start, path))
     return NULL;
   value = cep_experiment_get_text (walk->experiment, path);
   if (value == NULL)

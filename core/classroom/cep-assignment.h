@@ -18,7 +18,9 @@
  * with a "type" it is that type's ("train.optimizer" = "train.optimizer.type"). A hidden path
  * is locked too: what the student cannot see keeps the teacher's value. The allowed block
  * types are JSON types ("gelu") or kinds ("activation"); the head is always a Linear and is
- * not counted. Every rule is checked against the starting experiment when the file is read:
+ * not counted. data.root, train.device and train.threads belong to the student's computer:
+ * they cannot be locked or hidden, and a lock on an object leaves them free. Every rule is
+ * checked against the starting experiment when the file is read:
  * an assignment its own experiment breaks is refused.
  *
  * The rules are enforced here, on an experiment (cep_assignment_check_experiment()), so the

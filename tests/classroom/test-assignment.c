@@ -140,6 +140,30 @@ test_locked (void)
   g_assert_false (rule.locked);
 }
 
+/* The dataset's folder, the device and the thread count are the student's computer's: a
+ * lock on what holds them leaves them free, and they cannot be locked themselves. */
+static void
+test_machine_local_settings_free (void)
+{
+  g_autoptr(CepAssignment) assignment = new_assignment ();
+  g_autoptr(CepExperiment) experiment = cep_experiment_new ();
+  g_autoptr(GError) error = NULL;
+  CepAssignmentFieldRule rule;
+
+  g_assert_true (cep_assignment_add_locked (assignment, "data", NULL));
+  g_assert_true (cep_assignment_add_hidden (assignment, "train", NULL));
+  experiment->data.root = g_strdup ("/home/student/hw1p2");
+  experiment->train.device = g_strdup ("1");
+  experiment->train.threads = 2;
+  assert_keeps (assignment, experiment);
+  g_assert_false (cep_assignment_get_field_rule (assignment, "train.threads", &rule));
+  experiment->data.subset_every = 2;
+  assert_breaks (assignment, experiment, "locked data");
+  g_assert_false (cep_assignment_add_locked (assignment, "data.root", &error));
+  g_assert_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "belongs to the student's computer"));
+}
+
 static void
 test_hidden_locks_too (void)
 {
@@ -538,6 +562,7 @@ main (int   argc,
   g_test_add_func ("/experiment-paths/lookup-values-equality", test_paths);
   g_test_add_func ("/assignment/locked", test_locked);
   g_test_add_func ("/assignment/hidden-locks-too", test_hidden_locks_too);
+  g_test_add_func ("/assignment/machine-local-settings-free", test_machine_local_settings_free);
   g_test_add_func ("/assignment/blocks-locked", test_blocks_locked);
   g_test_add_func ("/assignment/bounds", test_bounds);
   g_test_add_func ("/assignment/bad-rules-refused", test_bad_rules_refused);

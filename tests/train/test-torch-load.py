@@ -5,7 +5,7 @@
 # (load_cepstra_checkpoint below, kept verbatim in sync with it), strictly: every tensor
 # name, shape and dtype matches, and the model computes Cepstra's evaluation-mode logits.
 #
-#   test-torch-load.py PATH/TO/torch-checkpoint [conv]
+#   test-torch-load.py PATH/TO/torch-checkpoint [conv | residual]
 #
 # Exit status 77 (skipped) when numpy or torch cannot be imported.
 import json
@@ -57,6 +57,16 @@ class FrameAvgPool1d(FrameMajor, torch.nn.AvgPool1d):
         self.frame_channels = channels
 
 
+class Residual(torch.nn.Module):
+    """x + body(x): a "residual" block and the blocks after it that it wraps."""
+    def __init__(self, *body):
+        super().__init__()
+        self.body = torch.nn.Sequential(*body)
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
 def load_cepstra_checkpoint(path):
     """A Cepstra .safetensors checkpoint as (torch.nn.Sequential in eval mode, experiment)."""
     with open(path, "rb") as f:
@@ -81,8 +91,12 @@ def load_cepstra_checkpoint(path):
               "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
               "identity": torch.nn.Identity}
     layers = []
+    body = None                     # a residual's: (its first module, how many blocks)
     for block in model["blocks"]:
         kind = block["type"]
+        if kind == "residual":
+            body = (len(layers), block["blocks"])
+            continue
         if kind == "linear":
             layers.append(torch.nn.Linear(width, block["width"], bias=block["bias"]))
             width = channels = block["width"]
@@ -116,6 +130,9 @@ def load_cepstra_checkpoint(path):
             layers.append(torch.nn.LeakyReLU(block["slope"]))
         else:
             layers.append(simple[kind]())
+        if body is not None and len(layers) - body[0] == body[1]:
+            layers[body[0]:] = [Residual(*layers[body[0]:])]
+            body = None
     layers.append(torch.nn.Linear(width, model["classes"], bias=model["head"]["bias"]))
     net = torch.nn.Sequential(*layers)
     net.load_state_dict(state)      # strict: every name and shape must match
@@ -142,7 +159,8 @@ def check_logits(folder, prefix, batch_norms):
     net, experiment = load_cepstra_checkpoint(checkpoint)
     expected = read_tensors(os.path.join(folder, prefix + "expected.safetensors"))
     print(net)
-    tracked = [m.num_batches_tracked.item() for m in net if isinstance(m, torch.nn.BatchNorm1d)]
+    tracked = [m.num_batches_tracked.item() for m in net.modules()
+               if isinstance(m, torch.nn.BatchNorm1d)]
     assert tracked == [4] * batch_norms, tracked
     with torch.no_grad():
         logits = net(torch.from_numpy(expected["inputs"].copy())).numpy()
@@ -172,6 +190,11 @@ def main():
         subprocess.run([sys.argv[1], folder] + sys.argv[2:], check=True)
         if sys.argv[2:] == ["conv"]:
             check_logits(folder, "", batch_norms=1)
+            print("ok")
+            return
+        if sys.argv[2:] == ["residual"]:
+            check_logits(folder, "", batch_norms=1)
+            check_gradients(folder, "")
             print("ok")
             return
         check_logits(folder, "", batch_norms=2)

@@ -802,13 +802,14 @@ follow_blocks_rule (CepModelPage *self)
 static void
 attach_rules (CepModelPage *self)
 {
-  struct { gpointer control; const char *path; } rows[] = {
-    { self->context_spin, "model.context" },
-    { self->context_past_spin, "model.context_past" },
-    { self->context_future_spin, "model.context_future" },
-    { self->smoothing_spin, "model.label_smoothing" },
-    { self->init_row, "model.head.init" },
-    { self->preset_row, "model.blocks" },
+  struct { gpointer control; const char *path; double scale; } rows[] = {
+    { self->context_spin, "model.context", 1 },
+    { self->context_past_spin, "model.context_past", 1 },
+    { self->context_future_spin, "model.context_future", 1 },
+    { self->smoothing_spin, "model.label_smoothing", 1 },
+    { self->limit_spin, "model.param_limit", 1e-6 },   /* the row counts in millions */
+    { self->init_row, "model.head.init", 1 },
+    { self->preset_row, "model.blocks", 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -816,7 +817,7 @@ attach_rules (CepModelPage *self)
       GtkWidget *control = GTK_WIDGET (rows[i].control);
       GtkWidget *row = ADW_IS_ACTION_ROW (control)
                        ? control : gtk_widget_get_ancestor (control, ADW_TYPE_ACTION_ROW);
-      cep_rule_row_attach (row, control, self->session, rows[i].path, 1);
+      cep_rule_row_attach (row, control, self->session, rows[i].path, rows[i].scale);
     }
   follow_blocks_rule (self);
   g_signal_connect_object (self->session, "notify::assignment",
