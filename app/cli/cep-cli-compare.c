@@ -2,12 +2,14 @@
  *
  * cep-cli-compare.c: `cepstra-cli compare`, runs overlaid on one axis (the Train page's run
  * comparison): loss, accuracy or learning rate against steps, epochs or seconds, as PNG, SVG
- * or CSV; with --preset batch-size it first trains the batch-size comparison of Programming
+ * or CSV, smoothed (--smooth) or grouped by a hyperparameter (--group-by); with --preset batch-size it first trains the batch-size comparison of Programming
  * Machine Learning ch. 13 (cep-cli-train.c) and then compares its three runs.
  */
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-cli-number.h"
+#include "cep-hyperparameters.h"
 #include "cep-plot-file.h"
 #include "cep-run.h"
 #include "cep-training-comparison.h"
@@ -25,6 +27,8 @@ typedef struct
   char *preset;
   char *data;
   char *out;
+  char *smooth;
+  char *group_by;
   int   width;
   int   height;
 } CompareFlags;
@@ -42,6 +46,52 @@ load_curves (const char  *run_dir,
       return NULL;
     }
   return cep_training_curves_load (metrics, error);
+}
+
+/* The run's value of the --group-by hyperparameter, from its experiment.json. */
+static char *
+load_group (const char  *run_dir,
+            const char  *key,
+            GError     **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, CEP_RUN_EXPERIMENT_FILE, NULL);
+  g_autoptr (CepExperiment) experiment = cep_experiment_load (path, NULL, error);
+  g_autoptr (CepHyperparameter) parameter = NULL;
+  g_autoptr (GError) lookup_error = NULL;
+
+  if (experiment == NULL)
+    return NULL;
+  parameter = cep_hyperparameters_lookup (experiment, key, &lookup_error);
+  if (parameter == NULL)
+    {
+      g_set_error (error, lookup_error->domain, lookup_error->code, "%s: %s", path,
+                   lookup_error->message);
+      return NULL;
+    }
+  return g_strdup (parameter->value);
+}
+
+/* "train.optimizer = adamw: run-a, run-b" for each group, in the figure's order. */
+static void
+print_groups (CepComparison *comparison,
+              const char    *key,
+              GPtrArray     *names,
+              GPtrArray     *groups)
+{
+  CepCurveOverlay *overlay = cep_comparison_get_overlay (comparison);
+
+  for (guint g = 0; g < cep_curve_overlay_get_n_groups (overlay); g++)
+    {
+      const char *value = cep_curve_overlay_get_group (overlay, g);
+      g_autoptr (GString) runs = g_string_new (NULL);
+
+      for (guint i = 0; i < names->len; i++)
+        if (g_str_equal (g_ptr_array_index (groups, i), value))
+          g_string_append_printf (runs, "%s%s", runs->len > 0 ? ", " : "",
+                                  (const char *) g_ptr_array_index (names, i));
+      /* Translators: a group of runs: the hyperparameter, its value, the runs' names. */
+      printf (_("%s = %s: %s\n"), key, value, runs->str);
+    }
 }
 
 static gboolean
@@ -69,28 +119,45 @@ run_compare (char               **runs,
   g_autoptr(GPtrArray) curves = g_ptr_array_new_with_free_func (
     (GDestroyNotify) cep_training_curves_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(CepComparison) comparison = NULL;
   g_autoptr(GError) error = NULL;
   CepComparisonAxis axis = CEP_COMPARISON_X_STEPS;
   CepComparisonMetric metric = CEP_COMPARISON_LOSS;
+  double smoothing = 0;
 
   if (flags->x != NULL && !cep_comparison_axis_from_name (flags->x, &axis))
     return cep_cli_usage_error ("compare", "%s", _("--x must be steps, epochs or seconds"));
   if (flags->metric != NULL && !cep_comparison_metric_from_name (flags->metric, &metric))
     return cep_cli_usage_error ("compare", "%s", _("--metric must be loss, accuracy or lr"));
+  if (flags->smooth != NULL
+      && !cep_cli_number_double ("--smooth", flags->smooth, 0, TRUE, 0.999, TRUE, &smoothing,
+                                 &error))
+    return cep_cli_usage_error ("compare", "%s", error->message);
   comparison = cep_comparison_new (axis, metric);
+  cep_comparison_set_smoothing (comparison, smoothing);
   for (guint i = 0; runs[i] != NULL; i++)
     {
       CepTrainingCurves *run = load_curves (runs[i], &error);
+      char *group = NULL;
 
       if (run == NULL)
         return cep_cli_fail ("compare", error, CEP_CLI_EXIT_INVALID_DATA);
       g_ptr_array_add (curves, run);
       g_ptr_array_add (names, g_path_get_basename (runs[i]));
-      cep_comparison_add (comparison, g_ptr_array_index (names, i), run);
+      if (flags->group_by != NULL && (group = load_group (runs[i], flags->group_by,
+                                                          &error)) == NULL)
+        return cep_cli_fail ("compare", error, CEP_CLI_EXIT_INVALID_DATA);
+      g_ptr_array_add (groups, group);
+      cep_comparison_add_grouped (comparison, g_ptr_array_index (names, i), group, run);
     }
   if (!write_outputs (comparison, flags, &error))
     return cep_cli_fail ("compare", error, CEP_CLI_EXIT_OUTPUT);
+  if (flags->group_by != NULL)
+    {
+      print_groups (comparison, flags->group_by, names, groups);
+      return CEP_CLI_EXIT_OK;
+    }
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
@@ -159,6 +226,12 @@ cep_cli_compare_run (int    argc,
     { "svg", 0, 0, G_OPTION_ARG_FILENAME, &flags.svg, N_("Write an SVG"), "OUT" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &flags.csv,
       N_("Write the plotted points (run,source,x,value)"), "OUT" },
+    { "smooth", 0, 0, G_OPTION_ARG_STRING, &flags.smooth,
+      N_("Smooth the curves as TensorBoard does (exponential moving average of weight 0 to "
+         "0.999, 0 = off); the raw curves stay faint beneath"), "W" },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &flags.group_by,
+      N_("Group the runs by a setting of experiment.json (e.g. train.optimizer, "
+         "train.optimizer.lr): one colour, mean line and min–max band per value"), "KEY" },
     { "width", 0, 0, G_OPTION_ARG_INT, &flags.width, N_("Width in pixels (default 1000)"), "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &flags.height, N_("Height in pixels (default 600)"), "H" },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &flags.preset,
@@ -186,5 +259,7 @@ cep_cli_compare_run (int    argc,
   g_free (flags.preset);
   g_free (flags.data);
   g_free (flags.out);
+  g_free (flags.smooth);
+  g_free (flags.group_by);
   return exit_code;
 }

@@ -2,13 +2,16 @@
  *
  * cep-run-item.c: run-history list items and their column texts.
  *
- * Owns one CepRunInfo and the "compared" flag. Must not read files (the history does).
+ * Owns one CepRunInfo, the "compared" flag, the label and the hyperparameters (worked out on
+ * first use). Must not read files (the history does).
  */
 #define G_LOG_DOMAIN "cepstra-run-item"
 
 #include "cep-run-item.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
 
 #include "cep-format.h"
 
@@ -18,6 +21,8 @@ struct _CepRunItem
 
   CepRunInfo *info;
   gboolean    compared;
+  char       *label;
+  GHashTable *hyperparameters;   /* key → CepHyperparameter, NULL until asked */
 };
 
 enum
@@ -65,6 +70,120 @@ cep_run_item_set_compared (CepRunItem *self,
     return;
   self->compared = compared;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARED]);
+}
+
+static char *
+default_label (const CepRunInfo *info)
+{
+  /* A run that was given a name shows it, with the folder's date and time to tell it apart. */
+  if (info->experiment != NULL && info->experiment->name != NULL
+      && !g_str_has_suffix (info->id, info->experiment->name))
+    return g_strdup_printf ("%s · %.15s", info->experiment->name, info->id);
+  return g_strdup (info->id);
+}
+
+const char *
+cep_run_item_get_label (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NULL);
+
+  if (self->label == NULL)
+    self->label = default_label (self->info);
+  return self->label;
+}
+
+void
+cep_run_item_set_label (CepRunItem *self,
+                        const char *label)
+{
+  g_return_if_fail (CEP_IS_RUN_ITEM (self));
+
+  g_free (self->label);
+  self->label = g_strdup (label);
+}
+
+const CepHyperparameter *
+cep_run_item_get_hyperparameter (CepRunItem *self,
+                                 const char *key)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self) && key != NULL, NULL);
+
+  if (self->info->experiment == NULL)
+    return NULL;
+  if (self->hyperparameters == NULL)
+    {
+      g_autoptr (GPtrArray) list = cep_hyperparameters_list (self->info->experiment);
+
+      self->hyperparameters = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                     (GDestroyNotify) cep_hyperparameter_free);
+      g_ptr_array_set_free_func (list, NULL);
+      for (guint i = 0; i < list->len; i++)
+        {
+          CepHyperparameter *parameter = g_ptr_array_index (list, i);
+
+          g_hash_table_replace (self->hyperparameters, parameter->key, parameter);
+        }
+    }
+  return g_hash_table_lookup (self->hyperparameters, key);
+}
+
+double
+cep_run_item_get_best_accuracy (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NAN);
+  return cep_run_curves_best_accuracy (self->info->curves);
+}
+
+static double
+last_value (const GArray *values)
+{
+  for (guint i = values->len; i-- > 0;)
+    if (isfinite (g_array_index (values, double, i)))
+      return g_array_index (values, double, i);
+  return NAN;
+}
+
+double
+cep_run_item_get_final_loss (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NAN);
+  return last_value (self->info->curves->epoch_loss);
+}
+
+double
+cep_run_item_get_training_time (CepRunItem *self)
+{
+  const CepRunCurves *curves;
+
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NAN);
+
+  curves = self->info->curves;
+  return MAX (curves->step_time->len > 0 ? last_value (curves->step_time) : 0,
+              curves->epoch_time->len > 0 ? last_value (curves->epoch_time) : 0);
+}
+
+double
+cep_run_item_get_params (CepRunItem *self)
+{
+  g_return_val_if_fail (CEP_IS_RUN_ITEM (self), NAN);
+
+  if (self->info->experiment == NULL)
+    return NAN;
+  return (double) cep_model_spec_count_params (self->info->experiment->model);
+}
+
+char *
+cep_run_item_describe_loss (CepRunItem *self)
+{
+  double loss = cep_run_item_get_final_loss (self);
+
+  return isfinite (loss) ? g_strdup_printf ("%.3f", loss) : g_strdup ("–");
+}
+
+char *
+cep_run_item_describe_time (CepRunItem *self)
+{
+  return cep_format_duration (cep_run_item_get_training_time (self));
 }
 
 char *
@@ -144,7 +263,11 @@ cep_run_item_set_property (GObject      *object,
 static void
 cep_run_item_finalize (GObject *object)
 {
-  cep_run_info_free (CEP_RUN_ITEM (object)->info);
+  CepRunItem *self = CEP_RUN_ITEM (object);
+
+  cep_run_info_free (self->info);
+  g_free (self->label);
+  g_clear_pointer (&self->hyperparameters, g_hash_table_unref);
   G_OBJECT_CLASS (cep_run_item_parent_class)->finalize (object);
 }
 

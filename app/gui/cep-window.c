@@ -383,6 +383,60 @@ open_dataset_action (GtkWidget  *widget,
                      g_object_ref (widget));
 }
 
+/* ---- the class ---- */
+
+static void
+on_open_handin_run (CepClassWindow *class_window,
+                    const char     *run_dir,
+                    const char     *label,
+                    CepWindow      *self)
+{
+  cep_window_show_page (self, "analyze");
+  cep_analyze_page_open_run (self->analyze_page, run_dir, label);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+CepClassWindow *
+cep_window_open_handins (CepWindow  *self,
+                         const char *folder)
+{
+  CepClassWindow *class_window;
+
+  g_return_val_if_fail (CEP_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  /* Re-measured on the dataset open here: the teacher's copy of the students' data. */
+  class_window = cep_class_window_new (gtk_window_get_application (GTK_WINDOW (self)), folder,
+                                       cep_session_is_demo (self->session)
+                                       ? NULL : cep_session_get_root (self->session));
+  g_signal_connect_object (class_window, "open-run", G_CALLBACK (on_open_handin_run), self, 0);
+  gtk_window_present (GTK_WINDOW (class_window));
+  return class_window;
+}
+
+static void
+on_handins_chosen (GPtrArray *files,
+                   gpointer   user_data)
+{
+  g_autoptr (CepWindow) self = user_data;
+  g_autofree char *folder = NULL;
+
+  if (files->len == 0)
+    return;
+  folder = g_file_get_path (g_ptr_array_index (files, 0));
+  if (folder != NULL)
+    cep_window_open_handins (self, folder);
+}
+
+static void
+open_handins_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  cep_choose_folder (GTK_WINDOW (widget), _("Open Hand-ins"), _("_Open"), on_handins_chosen,
+                     g_object_ref (widget));
+}
+
 gboolean
 cep_window_open_experiment (CepWindow   *self,
                             const char  *path,
@@ -715,6 +769,7 @@ cep_window_class_init (CepWindowClass *klass)
                                    leave_assignment_action);
   gtk_widget_class_install_action (widget_class, "win.save-assignment", NULL,
                                    save_assignment_action);
+  gtk_widget_class_install_action (widget_class, "win.open-handins", NULL, open_handins_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   /* How pages report without knowing the window (cep_widget_report*). */
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);

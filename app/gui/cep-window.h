@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "cep-class-window.h"
 #include "cep-session.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,10 @@ CepWindow  *cep_window_new              (GtkApplication *application);
 void        cep_window_set_accels       (GtkApplication *application);
 
 CepSession *cep_window_get_session      (CepWindow      *self);
+/* Opens the hand-ins in @folder in a class window of their own, re-measured on this window's
+ * dataset; "Open in Analyze" there shows the hand-in on this window's Analyze page. */
+CepClassWindow *cep_window_open_handins (CepWindow      *self,
+                                         const char     *folder);
 /* Opens the last dataset when it still exists, else the demo dataset. */
 void        cep_window_open_default     (CepWindow      *self);
 /* Opens @root (NULL: the demo dataset) in the background. */

@@ -15,6 +15,7 @@ typedef struct
 {
   char   *name;       /* the legend entry: the run, "(training accuracy)" without dev */
   char   *run;
+  char   *group;      /* NULL when not grouped */
   gboolean training_accuracy;
   GArray *x;
   GArray *y;
@@ -25,7 +26,8 @@ struct _CepComparison
   CepComparisonAxis   axis;
   CepComparisonMetric metric;
   GArray             *runs;     /* ComparedRun */
-  GArray             *series;   /* CepLineSeries, rebuilt by get_plot */
+  double              smoothing;
+  CepCurveOverlay    *overlay;  /* the series of the plot, rebuilt by get_plot */
   CepLinePlot         plot;
 };
 
@@ -89,6 +91,7 @@ compared_run_clear (gpointer data)
 
   g_free (run->name);
   g_free (run->run);
+  g_free (run->group);
   g_array_unref (run->x);
   g_array_unref (run->y);
 }
@@ -103,7 +106,6 @@ cep_comparison_new (CepComparisonAxis   axis,
   self->metric = metric;
   self->runs = g_array_new (FALSE, TRUE, sizeof (ComparedRun));
   g_array_set_clear_func (self->runs, compared_run_clear);
-  self->series = g_array_new (FALSE, TRUE, sizeof (CepLineSeries));
   return self;
 }
 
@@ -113,7 +115,7 @@ cep_comparison_free (CepComparison *self)
   if (self == NULL)
     return;
   g_array_unref (self->runs);
-  g_array_unref (self->series);
+  cep_curve_overlay_free (self->overlay);
   g_free (self);
 }
 
@@ -185,11 +187,24 @@ cep_comparison_add (CepComparison           *self,
                     const char              *name,
                     const CepTrainingCurves *curves)
 {
+  cep_comparison_add_grouped (self, name, NULL, curves);
+}
+
+void
+cep_comparison_add_grouped (CepComparison           *self,
+                            const char              *name,
+                            const char              *group,
+                            const CepTrainingCurves *curves)
+{
   ComparedRun run = { 0 };
 
   g_return_if_fail (self != NULL && name != NULL && curves != NULL);
+  g_return_if_fail (self->runs->len == 0
+                    || (g_array_index (self->runs, ComparedRun, 0).group != NULL)
+                       == (group != NULL));
 
   run.run = g_strdup (name);
+  run.group = g_strdup (group);
   run.training_accuracy = self->metric == CEP_COMPARISON_ACCURACY && !curves->has_dev;
   run.name = run.training_accuracy ? g_strdup_printf ("%s (training accuracy)", name)
                                    : g_strdup (name);
@@ -201,6 +216,21 @@ cep_comparison_add (CepComparison           *self,
     add_step_points (&run, curves, self->axis,
                      self->metric == CEP_COMPARISON_LR ? curves->step_lr : curves->step_loss);
   g_array_append_val (self->runs, run);
+}
+
+void
+cep_comparison_set_smoothing (CepComparison *self,
+                              double         weight)
+{
+  g_return_if_fail (self != NULL);
+  self->smoothing = isfinite (weight) ? CLAMP (weight, 0.0, 0.999) : 0.0;
+}
+
+CepCurveOverlay *
+cep_comparison_get_overlay (CepComparison *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->overlay;
 }
 
 guint
@@ -242,26 +272,28 @@ label_axes (CepComparison *self)
 const CepLinePlot *
 cep_comparison_get_plot (CepComparison *self)
 {
+  gboolean markers;
+  const CepLineSeries *series;
+  guint n_series;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_array_set_size (self->series, 0);
+  markers = self->metric == CEP_COMPARISON_ACCURACY || self->axis == CEP_COMPARISON_X_EPOCHS;
+  cep_curve_overlay_free (self->overlay);
+  self->overlay = cep_curve_overlay_new (self->smoothing);
   for (guint i = 0; i < self->runs->len; i++)
     {
       const ComparedRun *run = &g_array_index (self->runs, ComparedRun, i);
-      CepLineSeries series = { 0 };
+      guint index = cep_curve_overlay_add_run (self->overlay, run->name, run->group);
 
-      series.name = run->name;
-      series.x = (const double *) run->x->data;
-      series.y = (const double *) run->y->data;
-      series.n = run->y->len;
-      series.markers = self->metric == CEP_COMPARISON_ACCURACY
-                       || self->axis == CEP_COMPARISON_X_EPOCHS;
-      g_array_append_val (self->series, series);
+      cep_curve_overlay_add_curve (self->overlay, index, 0, (const double *) run->x->data,
+                                   (const double *) run->y->data, run->y->len, markers);
     }
+  series = cep_curve_overlay_get_series (self->overlay, &n_series);
   cep_line_plot_init (&self->plot);
   label_axes (self);
-  self->plot.series = (const CepLineSeries *) self->series->data;
-  self->plot.n_series = self->series->len;
+  self->plot.series = series;
+  self->plot.n_series = n_series;
   return &self->plot;
 }
 
@@ -276,6 +308,59 @@ append_number (GString *text,
     g_string_append (text, g_ascii_dtostr (number, sizeof number, value));
 }
 
+static void
+append_run_rows (CepComparison *self,
+                 GString       *text)
+{
+  g_string_append_printf (text, "run,source,%s,%s%s\n", axis_names[self->axis],
+                          metric_names[self->metric], self->smoothing > 0 ? ",smoothed" : "");
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      const ComparedRun *run = &g_array_index (self->runs, ComparedRun, i);
+      const char *source = self->metric != CEP_COMPARISON_ACCURACY ? "train"
+                           : run->training_accuracy ? "train" : "dev";
+      /* Run folder names are [A-Za-z0-9._-]: no quoting needed, but keep commas out. */
+      g_autofree char *name = g_strdelimit (g_strdup (run->run), ",\n\"", '_');
+      g_autoptr (GArray) smoothed = cep_curve_smooth_array (run->y, self->smoothing);
+
+      for (guint j = 0; j < run->x->len; j++)
+        {
+          g_string_append_printf (text, "%s,%s", name, source);
+          append_number (text, AT (run->x, j));
+          append_number (text, AT (run->y, j));
+          if (self->smoothing > 0)
+            append_number (text, AT (smoothed, j));
+          g_string_append_c (text, '\n');
+        }
+    }
+}
+
+static void
+append_group_rows (CepComparison *self,
+                   GString       *text)
+{
+  CepCurveOverlay *overlay = self->overlay;
+
+  g_string_append_printf (text, "group,runs,%s,mean,min,max\n", axis_names[self->axis]);
+  for (guint g = 0; g < cep_curve_overlay_get_n_groups (overlay); g++)
+    {
+      const CepCurveBand *band = cep_curve_overlay_get_band (overlay, g, 0);
+      g_autofree char *group = g_strdelimit (g_strdup (cep_curve_overlay_get_group (overlay, g)),
+                                             ",\n\"", '_');
+
+      for (guint j = 0; band != NULL && j < band->x->len; j++)
+        {
+          g_string_append_printf (text, "%s,%u", group,
+                                  g_array_index (band->count, guint, j));
+          append_number (text, AT (band->x, j));
+          append_number (text, AT (band->mean, j));
+          append_number (text, AT (band->min, j));
+          append_number (text, AT (band->max, j));
+          g_string_append_c (text, '\n');
+        }
+    }
+}
+
 gboolean
 cep_comparison_write_csv (CepComparison  *self,
                           const char     *path,
@@ -285,24 +370,12 @@ cep_comparison_write_csv (CepComparison  *self,
 
   g_return_val_if_fail (self != NULL && path != NULL, FALSE);
 
-  g_string_append_printf (text, "run,source,%s,%s\n", axis_names[self->axis],
-                          metric_names[self->metric]);
-  for (guint i = 0; i < self->runs->len; i++)
+  if (self->runs->len > 0 && g_array_index (self->runs, ComparedRun, 0).group != NULL)
     {
-      const ComparedRun *run = &g_array_index (self->runs, ComparedRun, i);
-      const char *source = self->metric != CEP_COMPARISON_ACCURACY ? "train"
-                           : run->training_accuracy ? "train" : "dev";
-
-      for (guint j = 0; j < run->x->len; j++)
-        {
-          /* Run folder names are [A-Za-z0-9._-]: no quoting needed, but keep commas out. */
-          g_autofree char *name = g_strdelimit (g_strdup (run->run), ",\n\"", '_');
-
-          g_string_append_printf (text, "%s,%s", name, source);
-          append_number (text, AT (run->x, j));
-          append_number (text, AT (run->y, j));
-          g_string_append_c (text, '\n');
-        }
+      cep_comparison_get_plot (self);
+      append_group_rows (self, text);
     }
+  else
+    append_run_rows (self, text);
   return cep_atomic_file_set_contents (path, text->str, text->len, error);
 }

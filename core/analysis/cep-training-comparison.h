@@ -8,10 +8,14 @@
  * accuracy when it has no dev evaluation (the batch-size experiment's runs), and then the
  * run's legend entry and the CSV's "source" column say so. Loss and learning rate are the
  * per-step curves on the steps and seconds axes and the epoch means (the rate of the epoch's
- * last step) on the epochs axis. It must not draw or read run folders.
+ * last step) on the epochs axis. Like the trackers, the curves can be smoothed (the raw ones
+ * stay faint beneath) and runs grouped by a hyperparameter's value, each group drawn as its
+ * mean over its min–max band (cep-curve-overlay.h says how). It must not draw or read run
+ * folders.
  */
 #pragma once
 
+#include "cep-curve-overlay.h"
 #include "cep-line-plot.h"
 #include "cep-training-curves.h"
 
@@ -50,13 +54,26 @@ void           cep_comparison_free       (CepComparison            *self);
 void           cep_comparison_add        (CepComparison            *self,
                                           const char               *name,
                                           const CepTrainingCurves  *curves);
+/* The same in group @group (the run's value of the grouping hyperparameter): either every run
+ * of a comparison has a group or none has. */
+void           cep_comparison_add_grouped (CepComparison           *self,
+                                           const char              *name,
+                                           const char              *group,
+                                           const CepTrainingCurves *curves);
+/* TensorBoard's smoothing weight in [0, 1) (cep-curve-stats.h); 0, the default, is off. */
+void           cep_comparison_set_smoothing (CepComparison         *self,
+                                             double                 weight);
 guint          cep_comparison_get_n_runs (CepComparison            *self);
+/* The overlay of the last get_plot (its groups and bands), NULL before one. */
+CepCurveOverlay *cep_comparison_get_overlay (CepComparison         *self);
 /* Whether the accuracy of run @index is training accuracy (the run has no dev evaluation). */
 gboolean       cep_comparison_is_training_accuracy (CepComparison *self,
                                                     guint          index);
 /* One panel, a series per run, labelled axes; points into the comparison. */
 const CepLinePlot *cep_comparison_get_plot (CepComparison          *self);
-/* "run,source,<axis>,<metric>" then one row per point; atomically. */
+/* "run,source,<axis>,<metric>" then one row per point, with a last column "smoothed" when
+ * smoothing is on; grouped, the plotted groups instead: "group,runs,<axis>,mean,min,max"
+ * (of the smoothed curves when smoothing is on). Atomically. */
 gboolean       cep_comparison_write_csv  (CepComparison            *self,
                                           const char               *path,
                                           GError                  **error);

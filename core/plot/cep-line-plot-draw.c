@@ -2,8 +2,9 @@
  *
  * cep-line-plot-draw.c: drawing a line plot from its layout.
  *
- * Owns markers, epoch markers, axes, legend and titles, and the order of drawing; the series
- * lines themselves come from cep-line-plot-path.c. Must not change the layout.
+ * Owns markers, epoch markers, axes, legend and titles, and the order of drawing (a series'
+ * band under its line); the series lines and bands themselves come from
+ * cep-line-plot-path.c. Must not change the layout.
  */
 #define G_LOG_DOMAIN "cepstra-line-plot"
 
@@ -14,6 +15,7 @@
 #include "cep-plot-frame.h"
 
 #define EPOCH_LABEL_SIZE 32
+#define BAND_OPACITY     0.2
 
 static double
 series_line_width (const CepLinePlot   *plot,
@@ -63,6 +65,22 @@ draw_markers (const CepLinePlot       *plot,
   cairo_fill (cr);
 }
 
+/* A band is the series' colour at a fifth of its opacity, so lines of other groups drawn
+ * over it stay readable where bands overlap. */
+static void
+fill_band (const CepLinePlot       *plot,
+           const CepLinePlotLayout *layout,
+           guint                    index,
+           cairo_t                 *cr)
+{
+  const CepLineSeries *series = &plot->series[index];
+  CepRgba color = cep_line_plot_series_color (plot, index);
+
+  color.alpha *= BAND_OPACITY;
+  cep_rgba_set_source (&color, cr);
+  _cep_line_series_fill_band (series, cr, &layout->x_axis, &layout->y_axes[series->panel]);
+}
+
 static void
 draw_series (const CepLinePlot       *plot,
              const CepLinePlotLayout *layout,
@@ -76,6 +94,8 @@ draw_series (const CepLinePlot       *plot,
   cairo_rectangle (cr, layout->areas[series->panel].x, layout->areas[series->panel].y,
                    layout->areas[series->panel].width, layout->areas[series->panel].height);
   cairo_clip (cr);
+  if (_cep_line_series_has_band (series))
+    fill_band (plot, layout, index, cr);
   set_series_stroke (plot, index, cr);
   cairo_new_path (cr);
   _cep_line_series_draw_path (series, cr, &layout->x_axis, y_axis,

@@ -353,3 +353,68 @@ _cep_line_series_draw_path (const CepLineSeries *series,
   else
     cairo_stroke (cr);
 }
+
+/* ---- bands ---- */
+
+static gboolean
+band_point_visible (const CepLineSeries *series,
+                    const CepPlotAxis   *y_axis,
+                    gsize                i)
+{
+  double x = _cep_line_series_x (series, i);
+
+  return _cep_line_point_visible (y_axis, x, series->band_low[i])
+         && _cep_line_point_visible (y_axis, x, series->band_high[i]);
+}
+
+/* One outline per stretch of visible points: the low edge left to right, the high edge back.
+ * Bands come from aligned grids of a few thousand points, so no reduction per column. */
+static void
+outline_band_stretch (const CepLineSeries *series,
+                      cairo_t             *cr,
+                      const CepPlotAxis   *x_axis,
+                      const CepPlotAxis   *y_axis,
+                      gsize                start,
+                      gsize                end)
+{
+  for (gsize i = start; i < end; i++)
+    {
+      double x = cep_plot_axis_to_pixel (x_axis, _cep_line_series_x (series, i));
+      double y = cep_plot_axis_to_pixel (y_axis, series->band_low[i]);
+
+      if (i == start)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  for (gsize i = end; i-- > start;)
+    cairo_line_to (cr, cep_plot_axis_to_pixel (x_axis, _cep_line_series_x (series, i)),
+                   cep_plot_axis_to_pixel (y_axis, series->band_high[i]));
+  cairo_close_path (cr);
+}
+
+void
+_cep_line_series_fill_band (const CepLineSeries *series,
+                            cairo_t             *cr,
+                            const CepPlotAxis   *x_axis,
+                            const CepPlotAxis   *y_axis)
+{
+  gsize start = 0;
+
+  cairo_new_path (cr);
+  while (start < series->n)
+    {
+      gsize end;
+
+      if (!band_point_visible (series, y_axis, start))
+        {
+          start++;
+          continue;
+        }
+      for (end = start; end < series->n && band_point_visible (series, y_axis, end); end++)
+        ;
+      outline_band_stretch (series, cr, x_axis, y_axis, start, end);
+      start = end;
+    }
+  cairo_fill (cr);
+}

@@ -41,6 +41,18 @@ void                _cep_line_series_draw_path     (const CepLineSeries *series,
                                                     const CepPlotAxis   *y_axis,
                                                     double               line_width);
 
+/* Fills the band of @series (cep_line_plot.h) on @cr with the source already set. */
+void                _cep_line_series_fill_band     (const CepLineSeries *series,
+                                                    cairo_t             *cr,
+                                                    const CepPlotAxis   *x_axis,
+                                                    const CepPlotAxis   *y_axis);
+
+static inline gboolean
+_cep_line_series_has_band (const CepLineSeries *series)
+{
+  return series->band_low != NULL && series->band_high != NULL;
+}
+
 /* Inline: both run once per point of 100k-point series on every redraw. */
 
 /* x of point @i of @series (its index when the series has no x array). */

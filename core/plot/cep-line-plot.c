@@ -227,9 +227,19 @@ fit_y_range (const CepLinePlot *plot,
   *low = INFINITY;
   *high = -INFINITY;
   for (guint s = 0; s < plot->n_series; s++)
-    if (plot->series[s].panel == panel && plot->series[s].y != NULL)
-      for (gsize i = 0; i < plot->series[s].n; i++)
-        include_range (low, high, plot->series[s].y[i], log);
+    {
+      const CepLineSeries *series = &plot->series[s];
+
+      if (series->panel != panel || series->y == NULL)
+        continue;
+      for (gsize i = 0; i < series->n; i++)
+        include_range (low, high, series->y[i], log);
+      for (gsize i = 0; _cep_line_series_has_band (series) && i < series->n; i++)
+        {
+          include_range (low, high, series->band_low[i], log);
+          include_range (low, high, series->band_high[i], log);
+        }
+    }
   if (*low > *high)
     {
       *low = log ? 0.1 : 0.0;

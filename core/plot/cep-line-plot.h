@@ -6,7 +6,8 @@
  * per cent below, sharing the x axis; vertical markers show where epochs end. Series are plain
  * arrays; NaN leaves a gap. Long series (a step curve of 100k points) are reduced to the
  * minimum and maximum per pixel column while drawing, so the picture is exact and the cost
- * follows the width, not the length.
+ * follows the width, not the length. A series may carry a band (low and high per point) drawn
+ * filled beneath its line.
  */
 #pragma once
 
@@ -30,6 +31,10 @@ typedef struct
   gboolean      dashed;
   gboolean      markers;     /* a dot per point, for short epoch-level series */
   double        line_width;  /* 0: the style's */
+  /* Both or neither: a band filled between them under the line, in the series' colour made
+   * translucent (the min–max of a group of runs around their mean); NaN breaks it. */
+  const double *band_low;
+  const double *band_high;
 } CepLineSeries;
 
 typedef struct

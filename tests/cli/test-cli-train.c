@@ -416,6 +416,102 @@ test_compare (Fixture       *fixture,
   g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_INVALID_DATA);
 }
 
+/* The value in column @column of CSV line @line. */
+static double
+csv_number (char  **lines,
+            guint   line,
+            guint   column)
+{
+  g_auto(GStrv) cells = g_strsplit (lines[line], ",", -1);
+
+  g_assert_cmpuint (g_strv_length (cells), >, column);
+  return g_ascii_strtod (cells[column], NULL);
+}
+
+static char **
+read_csv_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return g_strsplit (text, "\n", -1);
+}
+
+/* compare --smooth adds TensorBoard's smoothing of each curve; --group-by puts the runs into
+ * groups by a setting of their experiment.json, ordered by value, with each group's mean,
+ * minimum and maximum per point; a bad weight or an unknown key is refused. */
+static void
+test_compare_smooth_group (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *batches[] = { "32", "128", "32" }, *seeds[] = { "0", "0", "7" };
+  g_autofree char *a = g_build_filename (fixture->work, "a", NULL);
+  g_autofree char *b = g_build_filename (fixture->work, "b", NULL);
+  g_autofree char *c = g_build_filename (fixture->work, "c", NULL);
+  const char *dirs[] = { a, b, c };
+  g_autofree char *csv = g_build_filename (fixture->work, "groups.csv", NULL);
+  g_autofree char *png = g_build_filename (fixture->work, "groups.png", NULL);
+  g_autoptr(CepCliResult) result = NULL;
+  g_auto(GStrv) runs = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_auto(GStrv) smooth = NULL;
+  double y1, y2;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CepCliResult) trained = NULL;
+
+      trained = cep_cli_test_run ("train", "--data", fixture->root, "--preset", "baseline",
+                                  "--context", "2", "--epochs", "2", "--batch", batches[i],
+                                  "--seed", seeds[i], "--threads", "1", "--out", dirs[i], NULL);
+      g_assert_cmpint (trained->exit_code, ==, CEP_CLI_EXIT_OK);
+    }
+  result = cep_cli_test_run ("compare", dirs[0], dirs[2], "--x", "epochs", "--csv", csv, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  runs = read_csv_lines (csv);
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  result = cep_cli_test_run ("compare", dirs[0], dirs[1], dirs[2], "--x", "epochs",
+                             "--group-by", "train.batch_size", "--csv", csv, "--png", png, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_cmpstr (result->out, ==, "train.batch_size = 32: a, c\n"
+                                    "train.batch_size = 128: b\n");
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  groups = read_csv_lines (csv);
+  g_assert_cmpstr (groups[0], ==, "group,runs,epochs,mean,min,max");
+  /* a and c at epochs 1 and 2, then b alone. */
+  g_assert_true (g_str_has_prefix (groups[1], "32,2,1,"));
+  g_assert_cmpfloat_with_epsilon (csv_number (groups, 1, 3),
+                                  (csv_number (runs, 1, 3) + csv_number (runs, 3, 3)) / 2, 1e-9);
+  g_assert_cmpfloat (csv_number (groups, 1, 4), ==,
+                     MIN (csv_number (runs, 1, 3), csv_number (runs, 3, 3)));
+  g_assert_cmpfloat (csv_number (groups, 1, 5), ==,
+                     MAX (csv_number (runs, 1, 3), csv_number (runs, 3, 3)));
+  g_assert_true (g_str_has_prefix (groups[3], "128,1,1,"));
+  g_assert_cmpfloat (csv_number (groups, 3, 4), ==, csv_number (groups, 3, 5));
+  g_assert_cmpuint (g_strv_length (groups), ==, 6);
+  g_clear_pointer (&result, cep_cli_result_free);
+
+  /* Smoothed beside the raw values: the first point is itself, the second by hand. */
+  result = cep_cli_test_run ("compare", dirs[0], "--x", "epochs", "--smooth", "0.6", "--csv",
+                             csv, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  smooth = read_csv_lines (csv);
+  g_assert_cmpstr (smooth[0], ==, "run,source,epochs,loss,smoothed");
+  y1 = csv_number (smooth, 1, 3);
+  y2 = csv_number (smooth, 2, 3);
+  g_assert_cmpfloat_with_epsilon (csv_number (smooth, 1, 4), y1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (csv_number (smooth, 2, 4), (0.24 * y1 + 0.4 * y2) / 0.64,
+                                  1e-9);
+
+  expect_failure (CEP_CLI_EXIT_USAGE, "--smooth", "compare", dirs[0], "--smooth", "1", "--csv",
+                  csv, NULL);
+  expect_failure (CEP_CLI_EXIT_USAGE, "--smooth", "compare", dirs[0], "--smooth", "strong",
+                  "--csv", csv, NULL);
+  expect_failure (CEP_CLI_EXIT_INVALID_DATA, "unknown hyperparameter “train.optimiser”",
+                  "compare", dirs[0], "--group-by", "train.optimiser", "--csv", csv, NULL);
+}
+
 /* compare --preset batch-size trains the three runs without dev evaluation and compares them
  * by loss against seconds; by accuracy it says the accuracy is training accuracy. */
 static void
@@ -759,6 +855,8 @@ main (int    argc,
               test_train_experiment_flags, fixture_tear_down);
   g_test_add ("/cli/compare/runs", Fixture, NULL, fixture_set_up, test_compare,
               fixture_tear_down);
+  g_test_add ("/cli/compare/smooth-group", Fixture, NULL, fixture_set_up,
+              test_compare_smooth_group, fixture_tear_down);
   g_test_add ("/cli/compare/batch-size", Fixture, NULL, fixture_set_up, test_compare_batch_size,
               fixture_tear_down);
   g_test_add ("/cli/spectrogram", Fixture, NULL, fixture_set_up, test_spectrogram,

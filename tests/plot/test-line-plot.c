@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * test-line-plot.c: series positions, NaN gaps, log axes, min/max reduction, epoch markers,
- * panels and legend colours.
+ * panels, legend colours and bands.
  */
 #include <math.h>
 
@@ -117,6 +117,57 @@ test_log_axis (void)
   g_assert_false (is_red (cep_test_pixel_at (image, cep_plot_axis_to_pixel (&layout.x_axis, 2),
                                              row)));
   cairo_surface_destroy (image);
+}
+
+/* The red series' band at a fifth of its opacity over white. */
+static gboolean
+is_pink (guint32 pixel)
+{
+  int red = (pixel >> 16) & 0xff, green = (pixel >> 8) & 0xff, blue = pixel & 0xff;
+
+  return red > 240 && green > 180 && green < 230 && blue > 180 && blue < 230;
+}
+
+/* A band is filled between its low and high edges under the line, broken where an edge is
+ * NaN; its edges count when the y range is fitted. */
+static void
+test_band (void)
+{
+  double x[11], y[11], low[11], high[11];
+  CepLineSeries series = { .name = "mean", .x = x, .y = y, .n = 11, .band_low = low,
+                           .band_high = high };
+  CepLinePlot plot;
+  CepLinePlotLayout layout;
+  cairo_surface_t *image;
+
+  for (guint i = 0; i < 11; i++)
+    {
+      x[i] = i;
+      y[i] = 0.5;
+      low[i] = i == 5 ? NAN : 0.3;
+      high[i] = 0.7;
+    }
+  init_single_panel (&plot, &series, 0.0, 1.0);
+  compute_layout (&plot, &layout);
+  image = cep_test_render (WIDTH, HEIGHT, draw_plot, &plot);
+  cep_test_keep_image (image, "line-band.png");
+#define PIXEL(vx, vy) cep_test_pixel_at (image, cep_plot_axis_to_pixel (&layout.x_axis, (vx)), \
+                                         cep_plot_axis_to_pixel (&layout.y_axes[0], (vy)))
+  g_assert_true (is_pink (PIXEL (2.5, 0.35)));
+  g_assert_true (is_pink (PIXEL (8.5, 0.65)));
+  g_assert_true (is_red (PIXEL (2.5, 0.5)));
+  g_assert_false (is_pink (PIXEL (2.5, 0.75)));
+  g_assert_false (is_pink (PIXEL (2.5, 0.25)));
+  g_assert_false (is_pink (PIXEL (5, 0.35)));
+#undef PIXEL
+  cairo_surface_destroy (image);
+
+  /* Fitted: the band's top, not the line's, sets the range. */
+  high[2] = 1.7;
+  plot.panels[0].y_min = NAN;
+  plot.panels[0].y_max = NAN;
+  compute_layout (&plot, &layout);
+  g_assert_cmpfloat (layout.y_axes[0].max, >=, 1.7);
 }
 
 /* Red at half coverage or more (grey text is not). */
@@ -430,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/plot/line-plot/two-panels", test_two_panels);
   g_test_add_func ("/plot/line-plot/epoch-marks", test_epoch_marks);
   g_test_add_func ("/plot/line-plot/empty", test_empty);
+  g_test_add_func ("/plot/line-plot/band", test_band);
   g_test_add_func ("/plot/line-plot/faint-series-on-dark", test_faint_series_on_dark);
 
   return g_test_run ();

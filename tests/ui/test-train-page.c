@@ -116,7 +116,7 @@ static CepRunItem *
 history_item (Fixture *fixture,
               guint    index)
 {
-  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (child (fixture, "history_view")));
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (child (fixture, "column_view")));
   CepRunItem *item = g_list_model_get_item (model, index);
 
   g_object_unref (item);   /* the list keeps it */
@@ -405,7 +405,7 @@ rename_annotate_and_trash (Fixture *fixture)
   g_autofree char *trashed = NULL;
 
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
+                                       child (fixture, "column_view"))), 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.annotate-run",
                                              NULL));
   dialog = find_message_dialog ();
@@ -431,12 +431,12 @@ rename_annotate_and_trash (Fixture *fixture)
                    "Dev stops improving after epoch 3.\nNext: dropout 0.4.");
   cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
                                                  "train-page-annotated",
-                                                 child (fixture, "history_view"), NULL));
+                                                 child (fixture, "column_view"), NULL));
 
   dir = g_strdup (info->dir);
   trashed = g_build_filename (g_get_user_data_dir (), "Trash", "files", info->id, NULL);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
+                                       child (fixture, "column_view"))), 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.trash-run",
                                              NULL));
   g_assert_true (cep_ui_test_wait_for (history_emptied, fixture, 20000));
@@ -455,7 +455,7 @@ resume_to_the_end (Fixture *fixture)
   CepRunCurves *curves;
 
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
+                                       child (fixture, "column_view"))), 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.resume-run",
                                              NULL));
   g_assert_cmpint (cep_train_controller_get_state (controller (fixture)), !=,
@@ -510,7 +510,7 @@ test_run_pause_stop_resume (Fixture       *fixture,
   /* While another training holds the run (here: this test), resuming it is refused with
    * the reason on the page, and the run is untouched. */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
+                                       child (fixture, "column_view"))), 0);
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(CepRunLock) lock = cep_run_lock_acquire (info->dir, &error);
@@ -527,11 +527,12 @@ test_run_pause_stop_resume (Fixture       *fixture,
   info = resume_to_the_end (fixture);
   g_assert_cmpfloat (cep_run_curves_best_accuracy (info->curves), >, 0.3);
 
-  /* Compared against wall time: one loss and one accuracy series for the run. */
+  /* Compared against wall time: the run's loss and accuracy, each smoothed (the default) over
+   * its faint raw curve. */
   gtk_stack_set_visible_child_name (child (fixture, "view_stack"), "history");
   cep_train_page_compare_run (fixture->page, 0, TRUE);
   gtk_drop_down_set_selected (child (fixture, "axis_dropdown"), 2);
-  g_assert_cmpuint (cep_curve_view_get_n_series (child (fixture, "compare_view")), ==, 2);
+  g_assert_cmpuint (cep_curve_view_get_n_series (child (fixture, "compare_view")), ==, 4);
   /* The list says where run folders live. */
   {
     g_autofree char *root = cep_run_history_get_root ();
@@ -749,7 +750,7 @@ test_without_dev_labelled (Fixture       *fixture,
   gtk_spin_button_set_value (child (fixture, "epochs_spin"), 7);
   g_assert_cmpuint (cep_session_get_experiment (fixture->session)->train.epochs, ==, 7);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
-                                       child (fixture, "history_view"))), 0);
+                                       child (fixture, "column_view"))), 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "train.reuse-run",
                                              NULL));
   g_assert_cmpuint (cep_session_get_experiment (fixture->session)->train.epochs, ==, 1);

@@ -172,9 +172,12 @@ test_history_lists_runs (void)
                    new_a);
   g_assert_cmpstr (cep_run_item_get_info (cep_run_history_view_get_run (view, 1))->dir, ==,
                    old_a);
-  /* The newest is compared: its loss and its dev accuracy. */
+  /* The newest is compared: its loss and its dev accuracy, each smoothed over its raw curve
+   * (the default smoothing), then raw alone with the smoothing off. */
   g_assert_true (cep_run_item_get_compared (cep_run_history_view_get_run (view, 0)));
   g_assert_false (cep_run_item_get_compared (cep_run_history_view_get_run (view, 1)));
+  g_assert_cmpuint (cep_curve_view_get_n_series (compare_view), ==, 4);
+  cep_run_comparison_view_set_smoothing (child (view, "comparison"), 0);
   g_assert_cmpuint (cep_curve_view_get_n_series (compare_view), ==, 2);
   g_assert_cmpstr (cep_run_history_view_get_compared_accuracy_label (view), ==,
                    "Dev accuracy (%)");
@@ -185,13 +188,13 @@ test_history_lists_runs (void)
 
   g_signal_connect_swapped (view, "notify::selected-run", G_CALLBACK (increment),
                             &selected_notified);
-  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (child (view, "history_view")));
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (child (view, "column_view")));
   gtk_single_selection_set_selected (selection, 1);
   g_assert_cmpuint (selected_notified, >=, 1);
   g_assert_true (cep_run_history_view_get_selected (view) == cep_run_history_view_get_run (view,
                                                                                           1));
   cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (window), "run-history-view",
-                                                 child (view, "history_view"), NULL));
+                                                 child (view, "column_view"), NULL));
 
   list_and_wait (view, dataset_b);
   g_assert_cmpuint (cep_run_history_view_get_n_runs (view), ==, 1);

@@ -35,6 +35,8 @@ struct _CepAnalyzePage
   CepSession         *session;
   GPtrArray          *runs;              /* char*: run folders, in dropdown order */
   GtkStringList      *run_names;
+  GPtrArray          *opened_dirs;       /* char*: runs opened from elsewhere (a hand-in), */
+  GPtrArray          *opened_names;      /* listed after the dataset's own every time */
   GtkStringList      *partition_names;
   GtkStringList      *utterance_names;
   GCancellable       *runs_cancellable;
@@ -1013,6 +1015,11 @@ on_runs_listed (GObject      *source,
       g_ptr_array_add (self->runs, g_strdup (info->dir));
       gtk_string_list_append (self->run_names, label);
     }
+  for (guint i = 0; i < self->opened_dirs->len; i++)
+    {
+      g_ptr_array_add (self->runs, g_strdup (g_ptr_array_index (self->opened_dirs, i)));
+      gtk_string_list_append (self->run_names, g_ptr_array_index (self->opened_names, i));
+    }
   if (self->runs->len == 0)
     gtk_label_set_label (self->summary_label,
                          "No run of this dataset has a checkpoint yet: train one on the Train "
@@ -1037,6 +1044,38 @@ cep_analyze_page_refresh_runs (CepAnalyzePage *self)
   self->runs_cancellable = g_cancellable_new ();
   cep_run_history_list_async (runs_root, cep_session_get_experiment (self->session)->data.root,
                               self->runs_cancellable, on_runs_listed, g_object_ref (self));
+}
+
+void
+cep_analyze_page_open_run (CepAnalyzePage *self,
+                           const char     *run_dir,
+                           const char     *label)
+{
+  guint index;
+
+  g_return_if_fail (CEP_IS_ANALYZE_PAGE (self));
+  g_return_if_fail (run_dir != NULL && label != NULL);
+
+  if (!g_ptr_array_find_with_equal_func (self->runs, run_dir, g_str_equal, &index))
+    {
+      /* Translators: a run opened from outside the runs folder; %s is a student's name. */
+      g_autofree char *name = g_strdup_printf (_("%s (hand-in)"), label);
+
+      g_ptr_array_add (self->opened_dirs, g_strdup (run_dir));
+      g_ptr_array_add (self->opened_names, g_strdup (name));
+      g_ptr_array_add (self->runs, g_strdup (run_dir));
+      gtk_string_list_append (self->run_names, name);
+      index = self->runs->len - 1;
+    }
+  gtk_drop_down_set_selected (self->run_dropdown, index);
+  update_actions (self);
+}
+
+const char *
+cep_analyze_page_get_selected_run (CepAnalyzePage *self)
+{
+  g_return_val_if_fail (CEP_IS_ANALYZE_PAGE (self), NULL);
+  return selected_run (self);
 }
 
 guint
@@ -1234,6 +1273,8 @@ cep_analyze_page_finalize (GObject *object)
   clear_results (self);
   g_clear_object (&self->job);
   g_ptr_array_unref (self->runs);
+  g_ptr_array_unref (self->opened_dirs);
+  g_ptr_array_unref (self->opened_names);
   G_OBJECT_CLASS (cep_analyze_page_parent_class)->finalize (object);
 }
 
@@ -1319,6 +1360,8 @@ cep_analyze_page_init (CepAnalyzePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->runs = g_ptr_array_new_with_free_func (g_free);
+  self->opened_dirs = g_ptr_array_new_with_free_func (g_free);
+  self->opened_names = g_ptr_array_new_with_free_func (g_free);
   self->run_names = gtk_string_list_new (NULL);
   self->partition_names = gtk_string_list_new (NULL);
   self->utterance_names = gtk_string_list_new (NULL);

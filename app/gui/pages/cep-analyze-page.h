@@ -25,6 +25,13 @@ void        cep_analyze_page_set_session       (CepAnalyzePage *self,
 /* Re-lists the runs of the session's dataset; "runs-loaded" follows. */
 void        cep_analyze_page_refresh_runs      (CepAnalyzePage *self);
 guint       cep_analyze_page_get_n_runs        (CepAnalyzePage *self);
+/* Adds a run from outside the runs folder (a hand-in's, shown as "@label (hand-in)") to the
+ * list, kept there across listings, and selects it. */
+void        cep_analyze_page_open_run          (CepAnalyzePage *self,
+                                                const char     *run_dir,
+                                                const char     *label);
+/* The folder of the selected run, or NULL. */
+const char *cep_analyze_page_get_selected_run  (CepAnalyzePage *self);
 gboolean    cep_analyze_page_select_partition  (CepAnalyzePage *self,
                                                 const char     *name);
 /* Starts the evaluation of the selected run on the selected partition; "job-done" follows. */

@@ -18,6 +18,7 @@
 #include "cep-application.h"
 #include "cep-batch-size-queue.h"
 #include "cep-gui-util.h"
+#include "cep-handin-dialog.h"
 #include "cep-run-history-view.h"
 #include "cep-train-form.h"
 #include "cep-train-live-view.h"
@@ -354,6 +355,9 @@ update_actions (CepTrainPage *self)
                                  && cep_run_info_can_resume (selected));
   gtk_widget_action_set_enabled (widget, "train.open-run-folder", selected != NULL);
   gtk_widget_action_set_enabled (widget, "train.annotate-run", selected != NULL);
+  /* A run still training has no final checkpoint to hand in. */
+  gtk_widget_action_set_enabled (widget, "train.hand-in-run",
+                                 selected != NULL && !(is_current_run (self, selected) && !idle));
   /* The run being trained is the trainer's until it ends. */
   gtk_widget_action_set_enabled (widget, "train.trash-run",
                                  selected != NULL && !(is_current_run (self, selected) && !idle));
@@ -508,6 +512,35 @@ annotate_run_action (GtkWidget  *widget,
 }
 
 static void
+on_handed_in (GtkWidget    *owner,
+              const char   *path,
+              const GError *error,
+              gpointer      user_data)
+{
+  g_autofree char *message = NULL;
+
+  if (error != NULL)
+    {
+      cep_widget_report_error (owner, _("Could Not Hand In the Run"), error);
+      return;
+    }
+  /* Translators: %s is the hand-in file's path. */
+  message = g_strdup_printf (_("Handed in as %s"), path);
+  cep_widget_report (owner, message);
+}
+
+static void
+hand_in_run_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  const CepRunInfo *info = selected_run (CEP_TRAIN_PAGE (widget));
+
+  if (info != NULL)
+    cep_handin_dialog_present (widget, info->dir, NULL, on_handed_in, NULL);
+}
+
+static void
 trash_run_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -617,6 +650,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.annotate-run", NULL,
                                    annotate_run_action);
   gtk_widget_class_install_action (widget_class, "train.trash-run", NULL, trash_run_action);
+  gtk_widget_class_install_action (widget_class, "train.hand-in-run", NULL, hand_in_run_action);
   gtk_widget_class_install_action (widget_class, "train.refresh-history", NULL,
                                    refresh_history_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,

@@ -17,6 +17,8 @@ typedef struct
   char          *name;
   GArray        *x;       /* double, or NULL for indices */
   GArray        *y;
+  GArray        *band_low;   /* NULL without a band */
+  GArray        *band_high;
 } Series;
 
 struct _CepCurveView
@@ -62,6 +64,8 @@ series_clear (gpointer data)
   g_free (series->name);
   g_clear_pointer (&series->x, g_array_unref);
   g_clear_pointer (&series->y, g_array_unref);
+  g_clear_pointer (&series->band_low, g_array_unref);
+  g_clear_pointer (&series->band_high, g_array_unref);
 }
 
 void
@@ -102,6 +106,11 @@ cep_curve_view_add_series (CepCurveView        *self,
   series.name = g_strdup (template->name);
   series.x = x != NULL ? copy_doubles (x, n) : NULL;
   series.y = copy_doubles (y, n);
+  if (template->band_low != NULL && template->band_high != NULL)
+    {
+      series.band_low = copy_doubles (template->band_low, n);
+      series.band_high = copy_doubles (template->band_high, n);
+    }
   g_array_append_val (self->series, series);
   cep_plot_widget_invalidate (CEP_PLOT_WIDGET (self));
   return self->series->len - 1;
@@ -150,6 +159,9 @@ point_plot_at_series (CepCurveView *self)
       line.x = series->x != NULL ? (const double *) series->x->data : NULL;
       line.y = (const double *) series->y->data;
       line.n = series->y->len;
+      line.band_low = series->band_low != NULL ? (const double *) series->band_low->data : NULL;
+      line.band_high = series->band_high != NULL ? (const double *) series->band_high->data
+                                                 : NULL;
       g_array_append_val (self->line_series, line);
     }
   self->plot.series = (const CepLineSeries *) self->line_series->data;

@@ -26,7 +26,8 @@ void         cep_curve_view_changed       (CepCurveView        *self);
 
 void         cep_curve_view_clear         (CepCurveView        *self);
 /* Adds a series (copying @n points of @x and @y; @x NULL: 0, 1, 2, ...) and returns its
- * index. @template gives name, panel, colour, dashes, markers and width. */
+ * index. @template gives name, panel, colour, dashes, markers and width, and its band (@n
+ * points each, copied too). */
 guint        cep_curve_view_add_series    (CepCurveView        *self,
                                            const CepLineSeries *template,
                                            const double        *x,

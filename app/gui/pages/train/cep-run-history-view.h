@@ -12,17 +12,10 @@
 
 #include <gtk/gtk.h>
 
+#include "cep-run-comparison-view.h"
 #include "cep-run-item.h"
 
 G_BEGIN_DECLS
-
-/* What the comparison plots against (the order of the "Against" list). */
-typedef enum
-{
-  CEP_RUN_COMPARE_STEPS,
-  CEP_RUN_COMPARE_EPOCHS,
-  CEP_RUN_COMPARE_TIME,
-} CepRunCompareAxis;
 
 #define CEP_TYPE_RUN_HISTORY_VIEW (cep_run_history_view_get_type ())
 G_DECLARE_FINAL_TYPE (CepRunHistoryView, cep_run_history_view, CEP, RUN_HISTORY_VIEW, GtkWidget)

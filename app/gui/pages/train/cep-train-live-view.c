@@ -2,9 +2,8 @@
  *
  * cep-train-live-view.c: the current run's curves.
  *
- * The numbers are the controller's (the trainer's events); the one thing computed here is the
- * display smoothing of the per-step loss (an exponential moving average, like TensorBoard's
- * slider).
+ * The numbers are the controller's (the trainer's events); the per-step loss is drawn faint
+ * under its smoothing (core's cep-curve-stats.h, TensorBoard's moving average).
  */
 #define G_LOG_DOMAIN "cepstra-train-live-view"
 
@@ -15,6 +14,7 @@
 
 #include "cep-application.h"
 #include "cep-colormap.h"
+#include "cep-curve-stats.h"
 #include "cep-curve-view.h"
 #include "cep-gui-util.h"
 
@@ -64,39 +64,15 @@ series_style (const char *name,
 
 #define DATA(array) ((const double *) (array)->data)
 
-/* The per-step loss smoothed for reading (bias-corrected exponential moving average). */
-static GArray *
-smoothed_loss (const GArray *loss,
-               double        weight)
-{
-  GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (double), loss->len);
-  double average = 0, correction = 1;
-
-  for (guint i = 0; i < loss->len; i++)
-    {
-      double value = g_array_index (loss, double, i);
-      double smoothed;
-
-      if (isfinite (value))
-        {
-          average = weight * average + (1 - weight) * value;
-          correction *= weight;
-        }
-      smoothed = average / (1 - correction);
-      g_array_append_val (out, smoothed);
-    }
-  return out;
-}
-
 static void
 fill_loss_view (CepTrainLiveView   *self,
                 const CepRunCurves *curves)
 {
   CepCurveView *view = self->loss_view;
   CepLineSeries style;
-  g_autoptr (GArray) smooth = smoothed_loss (curves->step_loss,
-                                             g_settings_get_double (self->settings,
-                                                                    "loss-smoothing"));
+  g_autoptr (GArray) smooth = cep_curve_smooth_array (curves->step_loss,
+                                                      g_settings_get_double (self->settings,
+                                                                             "loss-smoothing"));
   guint n_steps = curves->step->len, n_epochs = curves->epoch_step->len;
 
   cep_curve_view_clear (view);
