@@ -54,6 +54,9 @@ static const CepCliCommand commands[] = {
     cep_cli_runs_run },
   { "annotate", N_("Set a run's name and notes"), cep_cli_annotate_run },
   { "trash", N_("Move runs to the trash"), cep_cli_trash_run },
+  { "export", N_("Write an experiment as a PyTorch project for torchrun"), cep_cli_export_run },
+  { "import-run", N_("Check a run made elsewhere (PyTorch, a cluster) and add it to the runs"),
+    cep_cli_import_run_run },
   { NULL, NULL, NULL },
 };
 

@@ -100,6 +100,8 @@ int           cep_cli_backends_run         (int argc, char **argv);
 int           cep_cli_runs_run             (int argc, char **argv);
 int           cep_cli_annotate_run         (int argc, char **argv);
 int           cep_cli_trash_run            (int argc, char **argv);
+int           cep_cli_export_run           (int argc, char **argv);
+int           cep_cli_import_run_run       (int argc, char **argv);
 
 /* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
  * threads and partition. */
