@@ -119,6 +119,14 @@ class Distributed:
             dist.all_reduce(tensor)
         return tensor.tolist()
 
+    def share_buffers(self, net):
+        """Rank 0's running statistics everywhere (DDP sends them before each training
+        forward, after which each process updated its own), so every process evaluates the
+        model that rank 0 saves."""
+        if self.world > 1:
+            for buffer in net.buffers():
+                dist.broadcast(buffer, 0)
+
     def leader(self):
         return self.rank == 0
 
@@ -305,6 +313,7 @@ def main():
                       "samples_per_second": sums[2] / (time.monotonic() - epoch_started)}
             score, monitored = fields["accuracy"], (fields["loss"], fields["accuracy"])
             if trainer.dev is not None:
+                place.share_buffers(module)
                 dev_loss, dev_correct, dev_n = place.sum(evaluate(
                     module, trainer.dev, place.rank, place.world, place.device,
                     trainer.smoothing))
