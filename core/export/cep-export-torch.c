@@ -140,31 +140,26 @@ write_resource (const char  *out_dir,
   return write_file (out_dir, name, data, size, error);
 }
 
-/* The experiment's phoneme table as a file: its own file's text, or HW1P2's. */
-static gboolean
-write_phonemes (const CepExperiment  *experiment,
-                const char           *out_dir,
-                GError              **error)
+/* The experiment's phoneme table as a file's text: its own file's, or HW1P2's. Read before
+ * anything is written, so a bad table leaves no half export. */
+static char *
+read_phonemes (const CepExperiment  *experiment,
+               GError              **error)
 {
-  g_autofree char *text = NULL;
+  g_autoptr (CepPhonemeTable) table = NULL;
   g_autoptr (GError) local = NULL;
-  gsize length;
+  char *text = NULL;
 
   if (experiment->data.phonemes == NULL)
-    {
-      text = cep_phoneme_table_get_default_text ();
-      return write_file (out_dir, "phonemes.txt", text, strlen (text), error);
-    }
+    return cep_phoneme_table_get_default_text ();
   /* Parsed first: a table Cepstra refuses is not handed over. */
-  g_autoptr (CepPhonemeTable) table = cep_phoneme_table_new_from_file (experiment->data.phonemes,
-                                                                       &local);
-  if (table == NULL || !g_file_get_contents (experiment->data.phonemes, &text, &length,
-                                             &local))
+  table = cep_phoneme_table_new_from_file (experiment->data.phonemes, &local);
+  if (table == NULL || !g_file_get_contents (experiment->data.phonemes, &text, NULL, &local))
     {
       g_set_error (error, CEP_EXPORT_ERROR, CEP_EXPORT_ERROR_INPUT, "%s", local->message);
-      return FALSE;
+      return NULL;
     }
-  return write_file (out_dir, "phonemes.txt", text, length, error);
+  return text;
 }
 
 static gboolean
@@ -189,17 +184,19 @@ cep_export_torch (const CepExperiment  *experiment,
 {
   static const char marker[] = "{\"format\": \"cepstra-torch-export\", \"version\": 1}\n";
   g_autofree char *json = NULL;
+  g_autofree char *phonemes = NULL;
 
   g_return_val_if_fail (experiment != NULL && out_dir != NULL, FALSE);
 
-  if (!cep_export_torch_check (experiment, error) || !check_out_dir (out_dir, force, error)
-      || !make_out_dir (out_dir, error))
+  if (!cep_export_torch_check (experiment, error)
+      || (phonemes = read_phonemes (experiment, error)) == NULL
+      || !check_out_dir (out_dir, force, error) || !make_out_dir (out_dir, error))
     return FALSE;
   for (guint i = 0; python_files[i] != NULL; i++)
     if (!write_resource (out_dir, python_files[i], error))
       return FALSE;
   json = cep_experiment_to_json (experiment);
   return write_file (out_dir, "experiment.json", json, strlen (json), error)
-         && write_phonemes (experiment, out_dir, error)
+         && write_file (out_dir, "phonemes.txt", phonemes, strlen (phonemes), error)
          && write_file (out_dir, CEP_EXPORT_MARKER, marker, sizeof marker - 1, error);
 }
