@@ -2,8 +2,9 @@
  *
  * cep-cli-streaming.c: `cepstra-cli streaming`, what streaming a run's model would cost: dev
  * accuracy for each chunk size and look-ahead against the latency it buys
- * (core/analysis/cep-streaming-whatif.h), the receptive field, and a flag when the model
- * looks further ahead than it declares. As text, JSON, CSV and a PNG plot.
+ * (core/analysis/cep-streaming-whatif.h), the receptive field, a flag when the model looks
+ * further ahead than it declares, and a mark on each look-ahead shorter than the model's reach.
+ * As text, JSON, CSV and a PNG plot.
  */
 #define G_LOG_DOMAIN "cepstra-cli"
 
@@ -80,6 +81,8 @@ parse_flags (StreamingFlags  *flags,
 static void
 print_text (const CepStreamingWhatif *whatif)
 {
+  gboolean flagged = FALSE;
+
   /* Translators: the model's receptive field, declared and measured by its dependency
    * matrix: "receptive field: 5 past + 5 future frames (dependency matrix: 5 + 5)". */
   printf (_("receptive field: %u past + %u future frames (dependency matrix: %u + %u)\n"),
@@ -95,9 +98,15 @@ print_text (const CepStreamingWhatif *whatif)
     {
       const CepStreamingCell *cell = &g_array_index (whatif->cells, CepStreamingCell, i);
 
-      printf ("%7u  %10u  %12.0f  %7.2f %%\n", cell->regime.chunk, cell->regime.lookahead,
-              cell->latency_ms, 100 * cell->result.accuracy);
+      printf ("%7u  %10u  %12.0f  %7.2f %%%s\n", cell->regime.chunk, cell->regime.lookahead,
+              cell->latency_ms, 100 * cell->result.accuracy,
+              cell->reaches_past_lookahead ? "  *" : "");
+      flagged |= cell->reaches_past_lookahead;
     }
+  if (flagged)
+    /* Translators: the footnote of the rows marked "*"; %u is a number of frames. */
+    printf (_("* the model reads %u future frames, more than this look-ahead gives it\n"),
+            whatif->measured_future);
 }
 
 static void
@@ -119,6 +128,8 @@ add_cell_json (JsonBuilder            *builder,
   json_builder_add_double_value (builder, cell->result.accuracy);
   json_builder_set_member_name (builder, "loss");
   json_builder_add_double_value (builder, cell->result.loss);
+  json_builder_set_member_name (builder, "reaches_past_lookahead");
+  json_builder_add_boolean_value (builder, cell->reaches_past_lookahead);
   json_builder_end_object (builder);
 }
 

@@ -84,6 +84,7 @@ evaluate_cells (CepStreamingWhatif  *whatif,
           .chunk_ms = chunks[c] * shift,
           .lookahead_ms = lookaheads[l] * shift,
           .latency_ms = ((double) chunks[c] + lookaheads[l]) * shift,
+          .reaches_past_lookahead = whatif->measured_future > lookaheads[l],
         };
 
         if (!cep_network_evaluate_chunked (network, partition, &cell.regime, cancellable,

@@ -10,7 +10,10 @@
  * field is measured on the partition's first utterance (its first 64 frames, at most) by the
  * offline dependency matrix (bool mode); a model whose outputs depend on frames beyond its
  * declared past or future context — an extraction or model that secretly looks ahead — is
- * flagged, since its look-ahead figures would understate the latency it really needs.
+ * flagged, since its look-ahead figures would understate the latency it really needs. A
+ * model's window bounds what its dependency matrix can reach, so the look-ahead it is held to
+ * in practice is a regime's: each cell whose look-ahead is shorter than the measured future
+ * reach is flagged too.
  *
  * It must not print or know about the command line; the CLI (and a window) show what it holds.
  */
@@ -30,6 +33,9 @@ typedef struct
   double         chunk_ms;
   double         lookahead_ms;
   double         latency_ms;      /* (chunk + look-ahead) · frame shift */
+  /* The model reaches further ahead (measured_future) than this look-ahead: a chunk's last
+   * frames are classified without frames the model reads, wherever the utterance goes on. */
+  gboolean       reaches_past_lookahead;
   CepEvalResult  result;
 } CepStreamingCell;
 

@@ -38,7 +38,7 @@ static const char *const all_files[] = {
 static const CepBlockKind exportable_kinds[] = {
   CEP_BLOCK_LINEAR, CEP_BLOCK_BATCH_NORM, CEP_BLOCK_ACTIVATION, CEP_BLOCK_DROPOUT,
   CEP_BLOCK_FLATTEN, CEP_BLOCK_LAYER_NORM, CEP_BLOCK_CONV1D, CEP_BLOCK_MAX_POOL1D,
-  CEP_BLOCK_AVG_POOL1D,
+  CEP_BLOCK_AVG_POOL1D, CEP_BLOCK_RESIDUAL,
 };
 
 const char * const *

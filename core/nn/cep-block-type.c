@@ -126,6 +126,21 @@ cep_block_type_fields_of (const CepBlock *block)
   return type->fields != NULL ? type->fields (block) : &none;
 }
 
+const char *
+cep_tensor_role_get_name (CepTensorRole role)
+{
+  static const char *const names[] = {
+    [CEP_TENSOR_WEIGHT] = "weight",
+    [CEP_TENSOR_BIAS] = "bias",
+    [CEP_TENSOR_RUNNING_MEAN] = "running_mean",
+    [CEP_TENSOR_RUNNING_VAR] = "running_var",
+    [CEP_TENSOR_NUM_BATCHES_TRACKED] = "num_batches_tracked",
+  };
+
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (names), NULL);
+  return names[role];
+}
+
 CepTensorInfo *
 cep_block_add_tensor (GArray        *tensors,
                       guint          index,
@@ -133,16 +148,10 @@ cep_block_add_tensor (GArray        *tensors,
                       gsize          length,
                       gboolean       is_parameter)
 {
-  static const char *const suffixes[] = {
-    [CEP_TENSOR_WEIGHT] = "weight",
-    [CEP_TENSOR_BIAS] = "bias",
-    [CEP_TENSOR_RUNNING_MEAN] = "running_mean",
-    [CEP_TENSOR_RUNNING_VAR] = "running_var",
-    [CEP_TENSOR_NUM_BATCHES_TRACKED] = "num_batches_tracked",
-  };
   gboolean scalar = role == CEP_TENSOR_NUM_BATCHES_TRACKED;
   CepTensorInfo info = {
-    .name = g_strdup_printf (CEP_MODEL_TENSOR_PREFIX ".%u.%s", index, suffixes[role]),
+    .name = g_strdup_printf (CEP_MODEL_TENSOR_PREFIX ".%u.%s", index,
+                             cep_tensor_role_get_name (role)),
     .block = index,
     .role = role,
     .n_dims = scalar ? 0 : 1,
@@ -184,4 +193,48 @@ cep_block_count_nothing (const CepBlock      *block,
                          const CepBlockShape *in)
 {
   return 0;
+}
+
+void
+cep_block_pass_forward_layers (CepBlockPass *pass,
+                               guint         first,
+                               guint         end)
+{
+  for (guint i = first; i < end; i += 1 + pass->layers[i].body)
+    pass->layers[i].type->forward (pass, &pass->layers[i]);
+}
+
+/* Whether @layer, or a layer of its body, has parameters that want gradients. */
+static gboolean
+layer_trains (const CepLayer *layer)
+{
+  for (guint j = 0; j <= layer->body; j++)
+    if (layer[j].type->trainable)
+      return TRUE;
+  return FALSE;
+}
+
+void
+cep_block_pass_backward_layers (CepBlockPass *pass,
+                                guint         first,
+                                guint         end)
+{
+  /* The layers this walk runs itself, so it can visit them in reverse; a body's layers are
+   * its block's to run. */
+  guint order[CEP_MODEL_MAX_BLOCKS + 1];
+  guint n = 0;
+
+  g_return_if_fail (end - first <= G_N_ELEMENTS (order));
+
+  for (guint i = first; i < end; i += 1 + pass->layers[i].body)
+    order[n++] = i;
+  while (n-- > 0)
+    {
+      const CepLayer *layer = &pass->layers[order[n]];
+
+      /* In training, layers before the first trainable one need no gradient. */
+      if (pass->training && !layer->needs_dx && !layer_trains (layer))
+        break;
+      layer->type->backward (pass, layer);
+    }
 }

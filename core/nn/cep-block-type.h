@@ -49,8 +49,11 @@ typedef struct
   gsize               saved_invstd;
   gsize               mask;
   /* Per-batch work a kind keeps from forward to backward in the work buffer (conv1d's
-   * unfolded input, max pooling's indices) */
+   * unfolded input, max pooling's indices, a residual's saved gradient) */
   gsize               scratch;
+  /* The layers after it that are its body and that it runs itself (a residual's); the
+   * network's passes skip them. 0 for most. */
+  guint               body;
   /* Activation: applied by the block before it (with its bias) when fused */
   gboolean            fused;
   /* Activations, in the activation buffer: the input view is the previous block's output */
@@ -161,6 +164,16 @@ struct _CepBlockType
   const CepFieldTable *(*fields)      (const CepBlock *block);
   gboolean             (*equal)       (const CepBlock *a, const CepBlock *b);
 
+  /* A kind that wraps the blocks after it (a residual): how many of them are its body, and
+   * whether the body gave an acceptable shape (@body_out) for its input @in (FALSE with a
+   * message naming the field, as validate()). The spec stays a flat list: the body's blocks
+   * follow their block there and in a network's layers. NULL for the others (no body). */
+  guint     (*body_length)    (const CepBlock *block);
+  gboolean  (*check_body)     (const CepBlock      *block,
+                               const CepBlockShape *in,
+                               const CepBlockShape *body_out,
+                               char               **message);
+
   /* The spec. output_shape() answers for any block (a block that does not fit gives some
    * shape; validate() says why it does not fit). validate() checks the block's own fields and
    * that it fits @in: FALSE with a message for people in *@message that names the field
@@ -221,12 +234,15 @@ const char         *cep_block_type_short_label_of (const CepBlock *block);
 const CepFieldTable *cep_block_type_fields_of   (const CepBlock *block);
 
 /* Appends a tensor of @length elements (n_dims 1, or 0 for num_batches_tracked) named
- * "layers.<index>.<role>"; set other shapes on the returned element. */
+ * "layers.<index>.<role>" (the spec renames a body's: cep_model_spec_get_module_name()); set
+ * other shapes on the returned element. */
 CepTensorInfo      *cep_block_add_tensor        (GArray         *tensors,
                                                  guint           index,
                                                  CepTensorRole   role,
                                                  gsize           length,
                                                  gboolean        is_parameter);
+/* A role's name in a state_dict ("weight", "running_mean"). */
+const char         *cep_tensor_role_get_name    (CepTensorRole   role);
 
 /* Hooks shared by kinds: the output is the input's shape; no tensors; a count of 0. */
 void                cep_block_same_shape        (const CepBlock      *block,
@@ -241,6 +257,18 @@ gboolean            cep_block_no_place          (const CepLayer      *layer,
                                                  CepTensorPlace      *place);
 guint64             cep_block_count_nothing     (const CepBlock      *block,
                                                  const CepBlockShape *in);
+
+/* The passes over layers [@first, @end) of pass->layers, each layer of a body run by the
+ * block whose body it is (never by these walks): forward in order, backward in reverse, and
+ * in training the backward stops at the first layer that neither has parameters (of its own
+ * or in its body) nor needs its input's gradient. The network runs all its layers with
+ * them; a residual runs its body. */
+void                cep_block_pass_forward_layers  (CepBlockPass *pass,
+                                                    guint         first,
+                                                    guint         end);
+void                cep_block_pass_backward_layers (CepBlockPass *pass,
+                                                    guint         first,
+                                                    guint         end);
 
 /* The descriptors (blocks/cep-block-<name>.c). */
 #define CEP_BLOCK_KIND(ENUM, name) extern const CepBlockType cep_block_type_##name;

@@ -113,9 +113,10 @@ static const CepField augment_fields[] = {
 static const CepField model_fields[] = {
   { "name", CEP_FIELD_STRING, MODEL (name), CEP_CHECK_ANY, NULL, NULL },
   { "context", CEP_FIELD_UINT, MODEL (context), CEP_CHECK_ANY, NULL, NULL },
-  { "context_past", CEP_FIELD_UINT, MODEL (context_past), CEP_CHECK_ANY, NULL,
+  /* A side is checked as it is read: CEP_CONTEXT_SAME (G_MAXUINT) is no value for a file. */
+  { "context_past", CEP_FIELD_UINT, MODEL (context_past), CEP_CHECK_CONTEXT_SIDE, NULL,
     has_context_sides },
-  { "context_future", CEP_FIELD_UINT, MODEL (context_future), CEP_CHECK_ANY, NULL,
+  { "context_future", CEP_FIELD_UINT, MODEL (context_future), CEP_CHECK_CONTEXT_SIDE, NULL,
     has_context_sides },
   { "feature_dim", CEP_FIELD_UINT, MODEL (feature_dim), CEP_CHECK_AT_LEAST_ONE, NULL, NULL },
   { "classes", CEP_FIELD_UINT, MODEL (head.width), CEP_CHECK_AT_LEAST_ONE, NULL, NULL },
@@ -215,6 +216,8 @@ _cep_field_expected (const CepField *field)
       if (field->check == CEP_CHECK_THREADS)
         return g_strdup_printf ("a whole number in [0, %u] (0: one per core)",
                                 CEP_BACKEND_MAX_THREADS);
+      if (field->check == CEP_CHECK_CONTEXT_SIDE)
+        return g_strdup_printf ("a whole number in [0, %d]", CEP_MODEL_MAX_CONTEXT);
       return g_strdup_printf ("a whole number %s", field->check == CEP_CHECK_AT_LEAST_ONE
                               ? "in [1, 4294967295]" : "in [0, 4294967295]");
     case CEP_FIELD_UINT64:
@@ -248,6 +251,10 @@ value_passes (const CepField *field,
     case CEP_FIELD_UINT:
       if (field->check == CEP_CHECK_THREADS)
         return *CONST_AT (base, field, guint) <= CEP_BACKEND_MAX_THREADS;
+      /* A side is only written (and checked) when it is set: an unset side
+       * (CEP_CONTEXT_SAME, G_MAXUINT) read from a file is out of range, not "same as K". */
+      if (field->check == CEP_CHECK_CONTEXT_SIDE)
+        return *CONST_AT (base, field, guint) <= CEP_MODEL_MAX_CONTEXT;
       return field->check != CEP_CHECK_AT_LEAST_ONE || *CONST_AT (base, field, guint) >= 1;
     case CEP_FIELD_UINT64:
       return *CONST_AT (base, field, guint64) <= G_MAXINT64;

@@ -34,6 +34,7 @@ typedef enum
   CEP_CHECK_OPEN_INTERVAL,   /* (0, 1) */
   CEP_CHECK_AT_LEAST_ONE,    /* integers >= 1 */
   CEP_CHECK_THREADS,         /* integers in [0, CEP_BACKEND_MAX_THREADS]; 0 = one per core */
+  CEP_CHECK_CONTEXT_SIDE,    /* integers in [0, CEP_MODEL_MAX_CONTEXT]: a window's side */
   CEP_CHECK_NOT_NULL,        /* strings: present and not empty */
 } CepFieldCheck;
 

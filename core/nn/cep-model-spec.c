@@ -87,6 +87,7 @@ cep_block_defaults (CepBlockKind kind)
     .stride = 1,
     .dilation = 1,
     .padding = CEP_PADDING_VALID,
+    .body_blocks = 2,
   };
   return block;
 }
@@ -303,6 +304,55 @@ cep_model_spec_get_block_input_width (const CepModelSpec *spec,
   return cep_block_shape_width (&shape);
 }
 
+guint
+cep_model_spec_get_body_length (const CepModelSpec *spec,
+                                guint               index)
+{
+  const CepBlock *block;
+  const CepBlockType *type;
+
+  g_return_val_if_fail (spec != NULL, 0);
+  g_return_val_if_fail (index <= spec->blocks->len, 0);
+
+  block = cep_model_spec_get_block (spec, index);
+  type = cep_block_type_of (block);
+  return type != NULL && type->body_length != NULL ? type->body_length (block) : 0;
+}
+
+/* The body of block @index as far as the list goes: a body that runs past it (refused by
+ * validation) still names and describes what there is. */
+static guint
+body_within_list (const CepModelSpec *spec,
+                  guint               index)
+{
+  guint after = index < spec->blocks->len ? spec->blocks->len - index - 1 : 0;
+
+  return MIN (cep_model_spec_get_body_length (spec, index), after);
+}
+
+char *
+cep_model_spec_get_module_name (const CepModelSpec *spec,
+                                guint               index)
+{
+  guint module = 0;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (index <= spec->blocks->len, NULL);
+
+  /* Walk the top-level modules; a block with a body takes its body's blocks with it. */
+  for (guint i = 0; i < spec->blocks->len; module++)
+    {
+      guint body = body_within_list (spec, i);
+
+      if (index > i && index <= i + body)
+        return g_strdup_printf (CEP_MODEL_TENSOR_PREFIX ".%u.body.%u", module, index - i - 1);
+      if (index == i)
+        break;
+      i += 1 + body;
+    }
+  return g_strdup_printf (CEP_MODEL_TENSOR_PREFIX ".%u", module);
+}
+
 gboolean
 cep_model_spec_uses_batch_statistics (const CepModelSpec *spec)
 {
@@ -384,12 +434,43 @@ validate_shape (const CepModelSpec  *spec,
   return TRUE;
 }
 
+/* Checks that the body of block @index (a residual's) lies within the list and holds no body
+ * of its own. */
+static gboolean
+validate_body_extent (const CepModelSpec  *spec,
+                      guint                index,
+                      const char          *where,
+                      GError             **error)
+{
+  const CepBlock *block = &g_array_index (spec->blocks, CepBlock, index);
+  guint body = cep_model_spec_get_body_length (spec, index);
+  guint after = spec->blocks->len - index - 1;
+  const char *name = cep_block_kind_get_name (block->kind);
+
+  if (body > after)
+    return fail (error, where, "%s blocks %u runs past the end of the block list (%u %s after "
+                 "it)", name, body, after, after == 1 ? "block comes" : "blocks come");
+  for (guint j = index + 1; j <= index + body; j++)
+    if (cep_model_spec_get_body_length (spec, j) > 0)
+      {
+        g_autofree char *inner = g_strdup_printf ("blocks[%u]", j);
+
+        return fail (error, inner, "a %s inside the body of blocks[%u] (a %s): bodies do not "
+                     "nest", cep_block_kind_get_name (
+                       g_array_index (spec->blocks, CepBlock, j).kind), index, name);
+      }
+  return TRUE;
+}
+
 gboolean
 cep_model_spec_validate (const CepModelSpec  *spec,
                          GError             **error)
 {
   gboolean after_trainable = FALSE;
   CepBlockShape shape;
+  /* The block whose body is being walked, and the shape it was given. */
+  guint open = G_MAXUINT;
+  CepBlockShape open_in = { 0 };
 
   g_return_val_if_fail (spec != NULL, FALSE);
 
@@ -400,10 +481,28 @@ cep_model_spec_validate (const CepModelSpec  *spec,
     {
       const CepBlock *block = &g_array_index (spec->blocks, CepBlock, i);
       g_autofree char *where = g_strdup_printf ("blocks[%u]", i);
+      CepBlockShape in = shape;
 
       if (!validate_block (block, where, after_trainable, &shape, error))
         return FALSE;
       after_trainable |= cep_block_type_of (block)->trainable;
+      if (cep_model_spec_get_body_length (spec, i) > 0)
+        {
+          if (!validate_body_extent (spec, i, where, error))
+            return FALSE;
+          open = i;
+          open_in = in;
+        }
+      if (open != G_MAXUINT && i == open + cep_model_spec_get_body_length (spec, open))
+        {
+          const CepBlock *owner = &g_array_index (spec->blocks, CepBlock, open);
+          g_autofree char *message = NULL;
+          g_autofree char *owner_where = g_strdup_printf ("blocks[%u]", open);
+
+          if (!cep_block_type_of (owner)->check_body (owner, &open_in, &shape, &message))
+            return fail (error, owner_where, "%s", message);
+          open = G_MAXUINT;
+        }
     }
   if (spec->head.kind != CEP_BLOCK_LINEAR)
     return fail (error, "head", "the head must be a linear layer");
@@ -529,6 +628,9 @@ char *
 cep_model_spec_describe (const CepModelSpec *spec)
 {
   GString *text = g_string_new (NULL);
+  /* The last block of each body being described, innermost last: bodies do not nest in a
+   * valid spec, but an invalid one is described too (the Model page shows it). */
+  g_autoptr (GArray) ends = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_return_val_if_fail (spec != NULL, NULL);
 
@@ -538,8 +640,26 @@ cep_model_spec_describe (const CepModelSpec *spec)
       CepBlockShape in;
 
       cep_model_spec_get_block_input_shape (spec, i, &in);
+      for (guint d = 0; d < ends->len; d++)
+        g_string_append (text, "  ");
       cep_block_type_of (block)->describe (block, &in, text);
       g_string_append_c (text, '\n');
+      /* A kind with a body opens one even when it is empty (refused by validation). */
+      if (i < spec->blocks->len && cep_block_type_of (block)->body_length != NULL)
+        {
+          guint end = i + body_within_list (spec, i);
+
+          if (ends->len > 0)
+            end = MIN (end, g_array_index (ends, guint, ends->len - 1));
+          g_array_append_val (ends, end);
+        }
+      while (ends->len > 0 && g_array_index (ends, guint, ends->len - 1) == i)
+        {
+          g_array_set_size (ends, ends->len - 1);
+          for (guint d = 0; d < ends->len; d++)
+            g_string_append (text, "  ");
+          g_string_append (text, ")\n");
+        }
     }
   return g_string_free (text, FALSE);
 }
@@ -564,10 +684,21 @@ cep_model_spec_list_tensors (const CepModelSpec *spec)
   for (guint i = 0; i <= spec->blocks->len; i++)
     {
       const CepBlock *block = cep_model_spec_get_block (spec, i);
+      g_autofree char *module = cep_model_spec_get_module_name (spec, i);
+      guint first = tensors->len;
       CepBlockShape in;
 
       cep_model_spec_get_block_input_shape (spec, i, &in);
       cep_block_type_of (block)->list_tensors (block, i, &in, tensors);
+      /* The kinds name their tensors by position; a body's and those after a body are named
+       * by their module in the nested Sequential. */
+      for (guint t = first; t < tensors->len; t++)
+        {
+          CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, t);
+
+          g_free (info->name);
+          info->name = g_strdup_printf ("%s.%s", module, cep_tensor_role_get_name (info->role));
+        }
     }
   return tensors;
 }

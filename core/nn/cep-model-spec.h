@@ -17,7 +17,10 @@
  *   running = (1 − momentum)·running + momentum·batch.
  * - Tensor names are "layers.<i>.<name>" where i is the block's position in the equivalent
  *   nn.Sequential (every block counts, activations and dropouts too) and the head is block
- *   n_blocks: tiny's head is "layers.11.weight".
+ *   n_blocks: tiny's head is "layers.11.weight". A block with a body (a residual: the blocks
+ *   after it, kept flat in the spec) is one module of the Sequential whose body is a
+ *   Sequential of its own: its blocks are "layers.<i>.body.<j>.<name>", and the blocks after
+ *   it count on from i + 1 (cep_model_spec_get_module_name()).
  *
  * It must not allocate or compute tensors (the backends do); it only draws initial weights
  * on request (cep_model_spec_init_linear), so every backend starts from identical values.
@@ -120,6 +123,8 @@ typedef struct
   guint         stride;
   guint         dilation;
   CepPadding    padding;
+  /* CEP_BLOCK_RESIDUAL: how many of the blocks after it are its body (y = x + body(x)) */
+  guint         body_blocks;
 } CepBlock;
 
 /* A block of @kind with every field at its default. */
@@ -137,6 +142,8 @@ CepBlock      cep_block_conv1d     (guint          out_channels,
 CepBlock      cep_block_pool1d     (CepBlockKind   kind,
                                     guint          kernel,
                                     guint          stride);
+/* A residual whose body is the @body_blocks blocks after it. */
+CepBlock      cep_block_residual   (guint          body_blocks);
 
 const char   *cep_block_kind_get_name (CepBlockKind kind);       /* "linear", "batch_norm", ... */
 const char   *cep_init_get_name       (CepInit      init);       /* "glorot_uniform", ... */
@@ -216,13 +223,24 @@ void            cep_model_spec_get_block_input_shape (const CepModelSpec *spec,
                                                       guint               index,
                                                       CepBlockShape      *shape);
 
+/* The number of blocks after block @index that are its body (a residual's), 0 for most. */
+guint           cep_model_spec_get_body_length (const CepModelSpec *spec,
+                                                guint               index);
+/* The module block @index is in the equivalent torch.nn.Sequential, as its state_dict prefix
+ * names it: "layers.4", "layers.2.body.1" for a block in a residual's body, the head
+ * "layers.<modules before it>". */
+char           *cep_model_spec_get_module_name (const CepModelSpec *spec,
+                                                guint               index);
+
 /* TRUE when a block normalizes with the batch's statistics in training (BatchNorm), so a
  * training batch needs at least 2 rows. */
 gboolean        cep_model_spec_uses_batch_statistics (const CepModelSpec *spec);
 
 /* FALSE with CEP_MODEL_SPEC_ERROR_INVALID and a message like "blocks[3]: dropout p 1 is not
- * in [0, 1)" or "head: ...". Checks bounds, finite numbers, and that neither BatchNorm nor an
- * activation comes before the first Linear (they would act on raw input features). */
+ * in [0, 1)" or "head: ...". Checks bounds, finite numbers, that neither BatchNorm nor an
+ * activation comes before the first Linear (they would act on raw input features), and that
+ * a block's body (a residual's) lies within the list, holds no body of its own and gives
+ * back the shape it was given. */
 gboolean        cep_model_spec_validate       (const CepModelSpec  *spec,
                                                GError             **error);
 
@@ -243,7 +261,8 @@ guint64         cep_model_spec_count_train_gemm_flops (const CepModelSpec *spec)
 char           *cep_model_spec_check_param_limit (const CepModelSpec *spec);
 
 /* One line per block in torch's words ("Linear(1708, 512)", "BatchNorm1d(512)", "GELU()",
- * "Dropout(p=0.35)"), then the head. */
+ * "Dropout(p=0.35)"), then the head. A body's lines are indented by two spaces under its
+ * block's ("Residual(") and closed by a line ")". */
 char           *cep_model_spec_describe       (const CepModelSpec  *spec);
 
 /* Checkpoint tensors: parameters and buffers, in nn.Sequential's state_dict order. */
@@ -258,7 +277,7 @@ typedef enum
 
 typedef struct
 {
-  char          *name;         /* "layers.4.weight" */
+  char          *name;         /* "layers.4.weight", "layers.2.body.0.bias" */
   guint          block;        /* index as in cep_model_spec_get_block() */
   CepTensorRole  role;
   guint          n_dims;       /* 0 to 3 */

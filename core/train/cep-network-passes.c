@@ -71,8 +71,7 @@ _cep_network_forward (CepNetwork *self,
 {
   CepBlockPass pass = pass_of (self, n, training, step);
 
-  for (guint i = 0; i < self->n_layers; i++)
-    self->layers[i].type->forward (&pass, &self->layers[i]);
+  cep_block_pass_forward_layers (&pass, 0, self->n_layers);
   /* BatchNorm's num_batches_tracked: every BatchNorm layer saw this batch once. */
   if (training && self->has_batch_norm)
     self->bn_batches++;
@@ -88,14 +87,7 @@ _cep_network_backward (CepNetwork *self,
 {
   CepBlockPass pass = pass_of (self, n, training, 0);
 
-  for (guint i = self->n_layers; i-- > 0;)
-    {
-      const CepLayer *layer = &self->layers[i];
-      /* In training, layers before the first trainable one need no gradient. */
-      if (training && !layer->needs_dx && !layer->type->trainable)
-        break;
-      layer->type->backward (&pass, layer);
-    }
+  cep_block_pass_backward_layers (&pass, 0, self->n_layers);
   return pass.grad_current;
 }
 

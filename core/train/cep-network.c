@@ -34,9 +34,12 @@ cep_optimizer_config_init (CepOptimizerConfig *config)
 
 /* Layout */
 
+/* @previous is the layer whose output @index reads (an activation right after a block may be
+ * applied by it); @x that output. */
 static void
 layout_layer (CepNetwork      *self,
               guint            index,
+              CepLayer        *previous,
               gsize            x,
               gboolean         trainable_before,
               CepLayoutCursor *cursor)
@@ -47,6 +50,7 @@ layout_layer (CepNetwork      *self,
   layer->type = cep_block_type_of (block);
   layer->block = block;
   layer->index = index;
+  layer->body = cep_model_spec_get_body_length (self->spec, index);
   cep_model_spec_get_block_input_shape (self->spec, index, &layer->in_shape);
   layer->type->output_shape (block, &layer->in_shape, &layer->out_shape);
   layer->in = cep_block_shape_width (&layer->in_shape);
@@ -58,24 +62,40 @@ layout_layer (CepNetwork      *self,
   layer->needs_dx = trainable_before;
   layer->x = x;
   layer->y = cep_layout_take (&cursor->acts, (gsize) cursor->rows * layer->out);
-  layer->type->layout (layer, index > 0 ? &self->layers[index - 1] : NULL, cursor);
+  layer->type->layout (layer, previous, cursor);
 }
 
+/* Each layer reads the output of the one before it, except around a body (a residual's,
+ * validated to hold no body of its own): the body's first layer reads what its block reads,
+ * and the layer after the body reads the block's output (the sum), not the body's. */
 static void
 layout_network (CepNetwork      *self,
                 CepLayoutCursor *cursor)
 {
   gsize x = cep_layout_take (&cursor->acts, (gsize) self->max_batch * self->input_dim);
   gboolean trainable_before = FALSE;
+  CepLayer *previous = NULL;
+  CepLayer *open = NULL;      /* the layer whose body is being laid out */
 
   self->max_width = self->input_dim;
   for (guint i = 0; i < self->n_layers; i++)
     {
-      layout_layer (self, i, x, trainable_before, cursor);
-      x = self->layers[i].y;
-      self->max_width = MAX (self->max_width, self->layers[i].out);
-      self->has_batch_norm |= self->layers[i].type->batch_statistics;
-      trainable_before = trainable_before || self->layers[i].type->trainable;
+      CepLayer *layer = &self->layers[i];
+
+      layout_layer (self, i, previous, x, trainable_before, cursor);
+      previous = layer;
+      x = layer->body > 0 ? layer->x : layer->y;
+      if (layer->body > 0)
+        open = layer;
+      else if (open != NULL && i == open->index + open->body)
+        {
+          previous = open;
+          x = open->y;
+          open = NULL;
+        }
+      self->max_width = MAX (self->max_width, layer->out);
+      self->has_batch_norm |= layer->type->batch_statistics;
+      trainable_before = trainable_before || layer->type->trainable;
     }
   self->zeros = cep_layout_take (&cursor->work, self->max_width);
   self->n_params = cursor->params;
@@ -437,21 +457,6 @@ _cep_network_tensor_place (CepNetwork     *self,
   return TRUE;
 }
 
-static gboolean
-role_from_name (const char    *name,
-                CepTensorRole *role)
-{
-  static const char *const names[] = { "weight", "bias", "running_mean", "running_var" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (name, names[i]))
-      {
-        *role = (CepTensorRole) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 gboolean
 cep_network_lookup_tensor (CepNetwork  *self,
                            const char  *name,
@@ -459,29 +464,30 @@ cep_network_lookup_tensor (CepNetwork  *self,
                            gsize       *offset,
                            gsize       *n_words)
 {
-  const char *prefix = CEP_MODEL_TENSOR_PREFIX ".";
-  const char *rest;
-  char *end;
-  guint64 index;
-  CepTensorRole role;
+  g_autoptr (GArray) tensors = NULL;
   CepBuffer *b;
   gsize o, n;
 
   g_return_val_if_fail (self != NULL && name != NULL, FALSE);
 
-  if (!g_str_has_prefix (name, prefix))
-    return FALSE;
-  rest = name + strlen (prefix);
-  index = g_ascii_strtoull (rest, &end, 10);
-  if (end == rest || *end != '.' || index >= self->n_layers || !role_from_name (end + 1, &role))
-    return FALSE;
-  if (!_cep_network_tensor_place (self, (guint) index, role, &b, &o, &n))
-    return FALSE;
-  if (buffer != NULL)
-    *buffer = b;
-  if (offset != NULL)
-    *offset = o;
-  if (n_words != NULL)
-    *n_words = n;
-  return TRUE;
+  /* The spec's names, so a body's tensors ("layers.2.body.0.weight") are found as the
+   * checkpoint names them. */
+  tensors = cep_model_spec_list_tensors (self->spec);
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+
+      if (!g_str_equal (info->name, name))
+        continue;
+      if (!_cep_network_tensor_place (self, info->block, info->role, &b, &o, &n))
+        return FALSE;
+      if (buffer != NULL)
+        *buffer = b;
+      if (offset != NULL)
+        *offset = o;
+      if (n_words != NULL)
+        *n_words = n;
+      return TRUE;
+    }
+  return FALSE;
 }

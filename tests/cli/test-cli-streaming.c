@@ -99,7 +99,8 @@ cell_at (JsonObject *object,
 /* Two chunk sizes × two look-aheads: the cells in that order with their latency at 10 ms a
  * frame, the receptive field as declared and measured (an MLP's is its window, so no flag),
  * chunks longer than any utterance with the model's look-ahead equal to offline, frame by
- * frame without look-ahead clearly worse; the CSV and PNG written. */
+ * frame without look-ahead clearly worse, the look-aheads shorter than the model's reach
+ * flagged; the CSV and PNG written. */
 static void
 test_streaming (void)
 {
@@ -132,6 +133,11 @@ test_streaming (void)
                      offline);
   g_assert_cmpfloat (json_object_get_double_member (cell_at (object, 0), "accuracy"), <,
                      offline - 0.05);
+  /* The model reads 5 future frames: a look-ahead of 0 is flagged, one of 5 is not. */
+  g_assert_true (json_object_get_boolean_member (cell_at (object, 0), "reaches_past_lookahead"));
+  g_assert_false (json_object_get_boolean_member (cell_at (object, 1), "reaches_past_lookahead"));
+  g_assert_true (json_object_get_boolean_member (cell_at (object, 2), "reaches_past_lookahead"));
+  g_assert_false (json_object_get_boolean_member (cell_at (object, 3), "reaches_past_lookahead"));
   g_assert_true (g_file_get_contents (csv, &table, NULL, NULL));
   g_assert_true (g_str_has_prefix (table, "chunk,lookahead,chunk_ms,lookahead_ms,latency_ms,"
                                           "accuracy,loss\n0,0,0,0,0,"));
@@ -145,6 +151,15 @@ test_streaming (void)
   g_assert_nonnull (strstr (text->out, "receptive field: 5 past + 5 future frames "
                                        "(dependency matrix: 5 + 5)"));
   g_assert_null (strstr (text->out, "WARNING"));
+  /* 2 frames of look-ahead for a model that reads 5: the row is marked and explained. */
+  g_assert_nonnull (strstr (text->out, " %  *\n"));
+  g_assert_nonnull (strstr (text->out, "* the model reads 5 future frames, more than this "
+                                       "look-ahead gives it"));
+  g_clear_pointer (&text, cep_cli_result_free);
+  text = cep_cli_test_run ("streaming", run_dir, "--chunks", "8", "--lookahead", "5",
+                           "--threads", "1", NULL);
+  g_assert_cmpint (text->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_null (strstr (text->out, "*"));
 }
 
 /* Some utterance of the demo's dev partition (the alphabetically first). */

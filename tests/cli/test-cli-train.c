@@ -537,6 +537,46 @@ test_train_asymmetric_context (Fixture       *fixture,
   g_assert_cmpuint (count_lines_with (saved, "\"context_future\": 1"), ==, 1);
 }
 
+/* A model with residuals trains from its experiment file; its checkpoint names the body's
+ * tensors as PyTorch nests them, and eval reads them back by those names. */
+static void
+test_train_residual (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->work, "residual.json", NULL);
+  g_autofree char *run = g_build_filename (fixture->work, "residual", NULL);
+  g_autofree char *best = g_build_filename (run, "checkpoints", "best.safetensors", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": \"cepstra-experiment\", \"version\": 1, \"data\": {\"root\": \"%s\"},"
+    " \"model\": {\"context\": 3, \"feature_dim\": %d, \"blocks\": ["
+    "{\"type\": \"linear\", \"width\": 32}, {\"type\": \"gelu\"},"
+    " {\"type\": \"residual\", \"blocks\": 2}, {\"type\": \"linear\", \"width\": 32},"
+    " {\"type\": \"gelu\"}, {\"type\": \"residual\", \"blocks\": 1},"
+    " {\"type\": \"layer_norm\"}]},"
+    " \"train\": {\"epochs\": 1, \"batch_size\": 32, \"backend\": \"blas\", \"threads\": 1}}",
+    fixture->root, DIM);
+  g_autoptr(CepCliResult) result = NULL;
+  g_autoptr(CepCliResult) evaluated = NULL;
+  g_autofree char *checkpoint = NULL;
+  const char *header;
+  gsize length;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  result = cep_cli_test_run ("train", "--experiment", path, "--out", run, NULL);
+  g_assert_cmpint (result->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_true (g_file_get_contents (best, &checkpoint, &length, NULL));
+  g_assert_cmpuint (length, >, 8);
+  /* The JSON header after the 8-byte length holds the names. */
+  header = checkpoint + 8;
+  g_assert_nonnull (g_strstr_len (header, length - 8, "\"layers.2.body.0.weight\""));
+  g_assert_nonnull (g_strstr_len (header, length - 8, "\"layers.3.body.0.bias\""));
+  g_assert_nonnull (g_strstr_len (header, length - 8, "\"layers.4.weight\""));
+  g_assert_null (g_strstr_len (header, length - 8, "\"layers.3.weight\""));
+  evaluated = cep_cli_test_run ("eval", run, "--threads", "1", "--json", NULL);
+  g_assert_cmpint (evaluated->exit_code, ==, CEP_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (evaluated->out, "\"accuracy\""));
+}
+
 /* `runs` lists a folder's runs as the window's history does: newest (by folder name) first,
  * each with its status, epochs and dataset; folders that are no run are skipped. */
 static void
@@ -725,6 +765,8 @@ main (int    argc,
   g_test_add ("/cli/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
   g_test_add ("/cli/train/asymmetric-context", Fixture, NULL, fixture_set_up,
               test_train_asymmetric_context, fixture_tear_down);
+  g_test_add ("/cli/train/residual", Fixture, NULL, fixture_set_up, test_train_residual,
+              fixture_tear_down);
   g_test_add ("/cli/train/bad-input", Fixture, NULL, fixture_set_up, test_train_bad_input,
               fixture_tear_down);
   g_test_add ("/cli/train/signal/interrupt", Fixture, GINT_TO_POINTER (SIGINT),

@@ -100,6 +100,18 @@ put("experiment", "huge-threads.json", E + '"model": {}, "train": {"threads": 10
 put("experiment", "lr-infinite.json", E + '"model": {}, "train": {"optimizer": {"lr": 1e999}}}')
 put("experiment", "huge-width.json", E + '"model": {"blocks": [{"type": "linear", '
     '"width": 4000000000}]}, "train": {}}')
+put("experiment", "context-past-unset.json", E + '"model": {"context": 3, '
+    '"context_past": 4294967295, "context_future": 1}, "train": {}}')
+put("experiment", "residual-unequal.json", E + '"model": {"blocks": [{"type": "linear", '
+    '"width": 64}, {"type": "residual", "blocks": 2}, {"type": "linear", "width": 32}, '
+    '{"type": "relu"}]}, "train": {}}')
+put("experiment", "residual-past-end.json", E + '"model": {"blocks": [{"type": "linear", '
+    '"width": 64}, {"type": "residual", "blocks": 4000000000}]}, "train": {}}')
+put("experiment", "residual-empty.json", E + '"model": {"blocks": [{"type": "linear", '
+    '"width": 64}, {"type": "residual", "blocks": 0}]}, "train": {}}')
+put("experiment", "residual-nested.json", E + '"model": {"blocks": [{"type": "linear", '
+    '"width": 64}, {"type": "residual", "blocks": 3}, {"type": "residual", "blocks": 1}, '
+    '{"type": "linear", "width": 64}, {"type": "relu"}]}, "train": {}}')
 
 # Training logs (RUN/metrics.jsonl).
 put("metrics", "nested.jsonl", "[" * 100000 + "\n")

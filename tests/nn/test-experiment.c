@@ -433,6 +433,33 @@ test_asymmetric_context (void)
   g_assert_null (strstr (symmetric_text, "context_future"));
 }
 
+/* A residual is a flat block naming how many blocks after it are its body: read, written
+ * back as it was, and equal after the round trip. */
+static void
+test_residual_block (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CepExperiment) experiment = NULL, again = NULL;
+  g_autofree char *text = NULL;
+  const CepBlock *residual;
+
+  experiment = load_text ("{\"format\": \"cepstra-experiment\", \"model\": {\"blocks\": ["
+                          "{\"type\": \"linear\", \"width\": 16}, "
+                          "{\"type\": \"residual\", \"blocks\": 2}, "
+                          "{\"type\": \"linear\", \"width\": 16}, {\"type\": \"gelu\"}]}, "
+                          "\"train\": {}}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cep_model_spec_get_n_blocks (experiment->model), ==, 4);
+  residual = cep_model_spec_get_block (experiment->model, 1);
+  g_assert_cmpint (residual->kind, ==, CEP_BLOCK_RESIDUAL);
+  g_assert_cmpuint (residual->body_blocks, ==, 2);
+  text = cep_experiment_to_json (experiment);
+  g_assert_nonnull (strstr (text, "{\"type\": \"residual\", \"blocks\": 2},\n"));
+  again = cep_experiment_new_from_json (text, -1, "again.json", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cep_experiment_equal (experiment, again));
+}
+
 typedef struct
 {
   const char *what;
@@ -532,7 +559,7 @@ static const BadCase bad_cases[] = {
   { "block-unknown", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"conv\"}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, "model.blocks[0].type: expected one of linear, batch_norm, "
     "identity, relu, leaky_relu, gelu, silu, mish, sigmoid, tanh, dropout, flatten, "
-    "layer_norm, conv1d, max_pool1d, avg_pool1d" },
+    "layer_norm, conv1d, max_pool1d, avg_pool1d, residual" },
   { "block-no-type", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"width\": 8}]}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
   { "block-not-object", EXP "\"train\": {}, \"model\": {\"blocks\": [8]}}", CEP_EXPERIMENT_ERROR_INVALID,
@@ -555,11 +582,36 @@ static const BadCase bad_cases[] = {
     "model.label_smoothing: expected a number in [0, 1)" },
   { "context", EXP "\"train\": {}, \"model\": {\"context\": 500}}", CEP_EXPERIMENT_ERROR_INVALID,
     "model.context: 500 is above 128" },
+  /* A side is checked as it is read, so no value of a file means "same as K". */
   { "context-future", EXP "\"train\": {}, \"model\": {\"context_future\": 129}}",
-    CEP_EXPERIMENT_ERROR_INVALID, "model.context_future: 129 is above 128" },
+    CEP_EXPERIMENT_ERROR_INVALID, "model.context_future: expected a whole number in [0, 128]" },
   { "context-past", EXP "\"train\": {}, \"model\": {\"context_past\": 200, "
     "\"context_future\": 0}}", CEP_EXPERIMENT_ERROR_INVALID,
-    "model.context_past: 200 is above 128" },
+    "model.context_past: expected a whole number in [0, 128]" },
+  { "context-past-unset-value", EXP "\"train\": {}, \"model\": {\"context\": 3, "
+    "\"context_past\": 4294967295, \"context_future\": 2}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.context_past: expected a whole number in [0, 128]" },
+  { "context-future-unset-value", EXP "\"train\": {}, \"model\": {\"context\": 3, "
+    "\"context_future\": 4294967295}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.context_future: expected a whole number in [0, 128]" },
+  { "residual-past-end", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\", "
+    "\"width\": 8}, {\"type\": \"residual\", \"blocks\": 3}, {\"type\": \"linear\", "
+    "\"width\": 8}]}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.blocks[1]: residual blocks 3 runs past the end of the block list (1 block comes "
+    "after it)" },
+  { "residual-empty", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"residual\", "
+    "\"blocks\": 0}]}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.blocks[0].blocks: expected a whole number in [1, 4294967295]" },
+  { "residual-unequal-widths", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": "
+    "\"linear\", \"width\": 8}, {\"type\": \"residual\", \"blocks\": 1}, {\"type\": \"linear\", "
+    "\"width\": 6}]}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.blocks[1]: residual blocks 1 turn its input of a flat vector of 8 into a flat "
+    "vector of 6: x + body(x) needs the same shape out as in" },
+  { "residual-nested", EXP "\"train\": {}, \"model\": {\"blocks\": [{\"type\": \"linear\", "
+    "\"width\": 8}, {\"type\": \"residual\", \"blocks\": 2}, {\"type\": \"residual\", "
+    "\"blocks\": 1}, {\"type\": \"linear\", \"width\": 8}]}}", CEP_EXPERIMENT_ERROR_INVALID,
+    "model.blocks[2]: a residual inside the body of blocks[1] (a residual): bodies do not "
+    "nest" },
   { "context-future-negative", EXP "\"train\": {}, \"model\": {\"context_future\": -1}}",
     CEP_EXPERIMENT_ERROR_INVALID, NULL },
 };
@@ -604,6 +656,7 @@ main (int    argc,
   g_test_add_func ("/experiment/unknown-keys-warn", test_unknown_keys_warn);
   g_test_add_func ("/experiment/presets-in-files", test_presets_in_files);
   g_test_add_func ("/experiment/asymmetric-context", test_asymmetric_context);
+  g_test_add_func ("/experiment/residual-block", test_residual_block);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/experiment/bad/%s", bad_cases[i].what);

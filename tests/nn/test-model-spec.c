@@ -539,6 +539,175 @@ default_output_width (const CepBlock      *block,
     }
 }
 
+/* Linear 8 → residual (Linear 8 → GELU) → LayerNorm → residual (Linear 8) → head, on 3 frames of
+ * 4: as torch's nn.Sequential(Linear(12, 8), Residual(Sequential(Linear(8, 8), GELU())),
+ * LayerNorm(8), Residual(Sequential(Linear(8, 8))), Linear(8, 5)). */
+static CepModelSpec *
+make_residual_by_hand (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (1, 4, 5);
+
+  cep_model_spec_add (spec, cep_block_linear (8));
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, cep_block_linear (8));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_residual (1));
+  cep_model_spec_add (spec, cep_block_linear (8));
+  return spec;
+}
+
+/* Shapes, counts, the torch description and the nested tensor names of residuals. */
+static void
+test_residual (void)
+{
+  g_autoptr(CepModelSpec) spec = make_residual_by_hand ();
+  g_autoptr(GArray) tensors = NULL;
+  g_autofree char *text = NULL;
+  const char *expected_names[] = {
+    "layers.0.weight", "layers.0.bias", "layers.1.body.0.weight", "layers.1.body.0.bias",
+    "layers.2.weight", "layers.2.bias", "layers.3.body.0.weight", "layers.3.body.0.bias",
+    "layers.4.weight", "layers.4.bias",
+  };
+  const guint tensor_blocks[] = { 0, 0, 2, 2, 4, 4, 6, 6, 7, 7 };
+  const char *modules[] = { "layers.0", "layers.1", "layers.1.body.0", "layers.1.body.1",
+                            "layers.2", "layers.3", "layers.3.body.0", "layers.4" };
+
+  g_assert_true (cep_model_spec_validate (spec, NULL));
+  g_assert_cmpuint (cep_model_spec_get_body_length (spec, 1), ==, 2);
+  g_assert_cmpuint (cep_model_spec_get_body_length (spec, 2), ==, 0);
+  g_assert_cmpuint (cep_model_spec_get_body_length (spec, 7), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autofree char *module = cep_model_spec_get_module_name (spec, i);
+      g_assert_cmpstr (module, ==, modules[i]);
+    }
+  /* 12·8 + 8, 8·8 + 8 twice, 2·8, 8·5 + 5: a residual has no parameters */
+  g_assert_cmpuint (cep_model_spec_count_params (spec), ==, 104 + 72 + 16 + 72 + 45);
+  /* Each residual adds one FLOP per feature to what its body costs. */
+  {
+    g_autoptr(CepModelSpec) without = make_residual_by_hand ();
+
+    g_array_remove_index (without->blocks, 5);
+    g_array_remove_index (without->blocks, 1);
+    g_assert_cmpuint (cep_model_spec_count_flops (spec), ==,
+                      cep_model_spec_count_flops (without) + 2 * 8);
+  }
+  text = cep_model_spec_describe (spec);
+  g_assert_cmpstr (text, ==,
+                   "Linear(12, 8)\n"
+                   "Residual(\n"
+                   "  Linear(8, 8)\n"
+                   "  GELU()\n"
+                   ")\n"
+                   "LayerNorm(8, eps=1e-05)\n"
+                   "Residual(\n"
+                   "  Linear(8, 8)\n"
+                   ")\n"
+                   "Linear(8, 5)\n");
+  tensors = cep_model_spec_list_tensors (spec);
+  g_assert_cmpuint (tensors->len, ==, G_N_ELEMENTS (expected_names));
+  for (guint i = 0; i < tensors->len; i++)
+    {
+      const CepTensorInfo *info = &g_array_index (tensors, CepTensorInfo, i);
+      g_assert_cmpstr (info->name, ==, expected_names[i]);
+      g_assert_cmpuint (info->block, ==, tensor_blocks[i]);
+    }
+}
+
+/* On make_residual_by_hand (): blocks 1 and 5 are residuals, 2 and 6 Linear 8, 4 a LayerNorm. */
+static void residual_past_end (CepModelSpec *s) { block_at (s, 5)->body_blocks = 3; }
+static void residual_empty (CepModelSpec *s) { block_at (s, 5)->body_blocks = 0; }
+static void residual_narrowing (CepModelSpec *s) { block_at (s, 2)->width = 6; }
+static void residual_nested (CepModelSpec *s) { block_at (s, 1)->body_blocks = 5; }
+static void residual_nested_first (CepModelSpec *s)
+{
+  *block_at (s, 0) = cep_block_residual (6);
+  block_at (s, 1)->body_blocks = 1;
+}
+/* Around a Linear of the input's width: 3 frames of 4 in, a flat vector of 12 out. */
+static void residual_frames_to_flat (CepModelSpec *s)
+{
+  *block_at (s, 0) = cep_block_residual (1);
+  *block_at (s, 1) = cep_block_linear (12);
+  g_array_remove_range (s->blocks, 2, s->blocks->len - 2);
+}
+
+static const InvalidCase invalid_residual_cases[] = {
+  { "residual-past-end", residual_past_end,
+    "blocks[5]: residual blocks 3 runs past the end of the block list (1 block comes after "
+    "it)" },
+  { "residual-empty", residual_empty,
+    "blocks[5]: residual blocks 0 is not at least 1 (its body would be empty)" },
+  { "residual-unequal-widths", residual_narrowing,
+    "blocks[1]: residual blocks 2 turn its input of a flat vector of 8 into a flat vector of "
+    "6: x + body(x) needs the same shape out as in" },
+  { "residual-nested", residual_nested,
+    "blocks[5]: a residual inside the body of blocks[1] (a residual): bodies do not nest" },
+  { "residual-nested-first", residual_nested_first,
+    "blocks[1]: a residual inside the body of blocks[0] (a residual): bodies do not nest" },
+  { "residual-frames-to-flat", residual_frames_to_flat,
+    "blocks[0]: residual blocks 1 turn its input of 3 frames × 4 channels into a flat vector "
+    "of 12: x + body(x) needs the same shape out as in" },
+};
+
+/* The lines of @text that are @line once its indentation is dropped. */
+static guint
+count_lines (const char *text,
+             const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint count = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    count += g_str_equal (g_strchug (lines[i]), line);
+  return count;
+}
+
+static void
+test_invalid_residual (gconstpointer data)
+{
+  const InvalidCase *c = data;
+  g_autoptr(CepModelSpec) spec = make_residual_by_hand ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GArray) tensors = NULL;
+
+  g_assert_true (cep_model_spec_validate (spec, NULL));
+  c->break_spec (spec);
+  g_assert_false (cep_model_spec_validate (spec, &error));
+  g_assert_error (error, CEP_MODEL_SPEC_ERROR, CEP_MODEL_SPEC_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, c->message);
+  /* What the Model page shows of an invalid spec still answers. */
+  text = cep_model_spec_describe (spec);
+  g_assert_cmpuint (count_lines (text, "Residual("), ==, count_lines (text, ")"));
+  g_assert_true (g_str_has_suffix (text, "Linear(8, 5)\n")
+                 || g_str_has_suffix (text, "Linear(12, 5)\n"));
+  tensors = cep_model_spec_list_tensors (spec);
+  g_assert_cmpuint (tensors->len, >, 0);
+}
+
+/* LayerNorm after a flatten of nothing: the pooling that leaves no frame is refused first, and
+ * the LayerNorm refuses an input of no features itself. */
+static void
+test_layer_norm_of_nothing (void)
+{
+  g_autoptr(CepModelSpec) spec = cep_model_spec_new (1, 4, 5);
+  g_autoptr(GError) error = NULL;
+  const CepBlockType *norm = cep_block_type_get (CEP_BLOCK_LAYER_NORM);
+  CepBlock block = cep_block_layer_norm ();
+  g_autofree char *message = NULL;
+
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_AVG_POOL1D, 4, 1));
+  cep_model_spec_add (spec, cep_block_defaults (CEP_BLOCK_FLATTEN));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  g_assert_false (cep_model_spec_validate (spec, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "blocks[0]: avg_pool1d kernel 4 pools the 3 frames of its input to none");
+  g_assert_false (norm->validate (&block, &(CepBlockShape) { 1, 0, TRUE }, FALSE, &message));
+  g_assert_cmpstr (message, ==, "layer_norm over 0 features");
+}
+
 /* Every registered kind has every hook the spec and the network call, a unique JSON type,
  * and parses back from the type it writes. */
 static void
@@ -596,6 +765,14 @@ main (int    argc,
                                                invalid_conv_cases[i].what);
       g_test_add_data_func (name, &invalid_conv_cases[i], test_invalid_conv);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid_residual_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/model-spec/invalid/%s",
+                                               invalid_residual_cases[i].what);
+      g_test_add_data_func (name, &invalid_residual_cases[i], test_invalid_residual);
+    }
+  g_test_add_func ("/model-spec/residual", test_residual);
+  g_test_add_func ("/model-spec/layer-norm-of-nothing", test_layer_norm_of_nothing);
   g_test_add_func ("/model-spec/valid-unusual", test_valid_unusual);
   g_test_add_func ("/model-spec/names", test_names);
   g_test_add_func ("/model-spec/block-table", test_block_table);

@@ -531,17 +531,18 @@ check_gradient (const char  *what,
   train_test_assert_close (what, analytic, numeric, n, 2e-2, 3e-4);
 }
 
+/* @spec takes 9 inputs to 4 classes; @seed varies the data. */
 static void
-check_parameter_gradients (const char   *backend_name,
-                           CepActivation act)
+check_parameter_gradients (const char         *backend_name,
+                           const CepModelSpec *spec,
+                           guint               seed)
 {
   const guint n = 16;
   const float h = 1e-2f;
   g_autoptr (CepBackend) backend = new_backend (backend_name);
-  g_autoptr (CepModelSpec) spec = mixed_spec (act, 0.25f);
   g_autoptr (CepNetwork) network = new_network (spec, backend, n);
-  g_autofree float *inputs = train_test_random_floats (act + 10, n * 9, 1.5f);
-  g_autofree gint32 *labels = train_test_random_labels (act + 11, n, 4);
+  g_autofree float *inputs = train_test_random_floats (seed + 10, n * 9, 1.5f);
+  g_autofree gint32 *labels = train_test_random_labels (seed + 11, n, 4);
   gsize n_params = cep_network_get_n_parameters (network);
   g_autofree float *params = NULL;
   g_autofree float *analytic = NULL;
@@ -584,8 +585,10 @@ test_gradients (void)
     for (CepActivation act = 0; act < CEP_ACTIVATION_COUNT; act++)
       if (is_smooth (act))
       {
+        g_autoptr (CepModelSpec) spec = mixed_spec (act, 0.25f);
+
         g_test_message ("%s, %s", *name, cep_activation_get_name (act));
-        check_parameter_gradients (*name, act);
+        check_parameter_gradients (*name, spec, act);
       }
 }
 
@@ -607,19 +610,20 @@ weighted_logits (CepNetwork  *network,
   return sum;
 }
 
+/* @spec takes 9 inputs to 4 classes; @seed varies the data. */
 static void
-check_input_gradient (const char   *backend_name,
-                      CepActivation act)
+check_input_gradient (const char         *backend_name,
+                      const CepModelSpec *spec,
+                      guint               seed)
 {
   const guint n = 7, dim = 9;
   const float h = 1e-2f;
   g_autoptr (CepBackend) backend = new_backend (backend_name);
-  g_autoptr (CepModelSpec) spec = mixed_spec (act, 0.25f);
   /* A batch smaller than n: the gradient is chunked too. */
   g_autoptr (CepNetwork) network = new_network (spec, backend, 3);
-  g_autofree float *inputs = train_test_random_floats (act + 20, n * dim, 1.5f);
-  g_autofree float *dlogits = train_test_random_floats (act + 21, n * 4, 1.0f);
-  g_autofree gint32 *labels = train_test_random_labels (act + 22, 3, 4);
+  g_autofree float *inputs = train_test_random_floats (seed + 20, n * dim, 1.5f);
+  g_autofree float *dlogits = train_test_random_floats (seed + 21, n * 4, 1.0f);
+  g_autofree gint32 *labels = train_test_random_labels (seed + 22, 3, 4);
   g_autofree float *analytic = g_new (float, n * dim);
   g_autofree float *numeric = g_new (float, n * dim);
   g_autoptr (GError) error = NULL;
@@ -651,9 +655,55 @@ test_input_gradient (void)
     for (CepActivation act = 0; act < CEP_ACTIVATION_COUNT; act++)
       if (is_smooth (act))
       {
+        g_autoptr (CepModelSpec) spec = mixed_spec (act, 0.25f);
+
         g_test_message ("%s, %s", *name, cep_activation_get_name (act));
-        check_input_gradient (*name, act);
+        check_input_gradient (*name, spec, act);
       }
+}
+
+/* 3 frames of 3 → residual (conv k3 same → tanh), before anything trainable → Linear 5 →
+ * residual (Linear 5) → GELU, not applied by the body's Linear → residual (Linear 5 →
+ * BatchNorm → SiLU) → residual (dropout → LayerNorm → Linear 5 → tanh, applied by the Linear). */
+static CepModelSpec *
+residual_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (1, 3, 4);
+  CepBlock same = cep_block_conv1d (3, 3);
+
+  same.padding = CEP_PADDING_SAME;
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  cep_model_spec_add (spec, cep_block_linear (5));
+  cep_model_spec_add (spec, cep_block_residual (1));
+  cep_model_spec_add (spec, cep_block_linear (5));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_residual (3));
+  cep_model_spec_add (spec, cep_block_linear (5));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_SILU));
+  cep_model_spec_add (spec, cep_block_residual (4));
+  cep_model_spec_add (spec, cep_block_dropout (0.2));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_linear (5));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  return spec;
+}
+
+/* Residuals: the parameter gradients (the skip path's share included) and the input gradient
+ * (through the skip path of a residual no trainable block comes before). */
+static void
+test_residual_gradients (void)
+{
+  for (const char *const *name = train_test_backends (); *name != NULL; name++)
+    {
+      g_autoptr (CepModelSpec) spec = residual_spec ();
+
+      g_test_message ("%s", *name);
+      check_parameter_gradients (*name, spec, 40);
+      check_input_gradient (*name, spec, 41);
+    }
 }
 
 /* Evaluation chunks */
@@ -931,6 +981,7 @@ main (int    argc,
   g_test_add_func ("/train/network/reference", test_forward_reference);
   g_test_add_func ("/train/network/gradients", test_gradients);
   g_test_add_func ("/train/network/input-gradient", test_input_gradient);
+  g_test_add_func ("/train/network/residual-gradients", test_residual_gradients);
   g_test_add_func ("/train/network/forward-eval-chunks", test_forward_eval_chunks);
   g_test_add_func ("/train/network/learns-separable", test_learns_separable);
   g_test_add_func ("/train/network/checkpoint-round-trip", test_checkpoint_round_trip);

@@ -11,7 +11,9 @@
  *
  * The same fixtures exist for a convolutional model (parity-conv-*: conv1d with dilation and
  * same padding, max pooling, a strided conv1d, average pooling, then the head), run as
- * /train/parity/conv/<optimizer>.
+ * /train/parity/conv/<optimizer>, and for residuals (parity-residual-*: one around a Linear, a
+ * BatchNorm and a ReLU, one around a LayerNorm and a Linear, a tanh after it), run as
+ * /train/parity/residual/<optimizer>.
  *
  * Tolerance for every number (logits, loss, gradients, parameters, running statistics,
  * evaluation logits): |got − want| <= 1e-6 + 1e-5·|want|. num_batches_tracked exactly.
@@ -84,6 +86,29 @@ parity_conv_spec (void)
   return spec;
 }
 
+/* Linear(25, 12), GELU, Residual(Linear(12, 12, bias=False), BatchNorm1d(12), ReLU),
+ * Residual(LayerNorm(12), Linear(12, 12)), Tanh, then the head Linear(12, 7). */
+static CepModelSpec *
+parity_residual_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (2, 5, CLASSES);
+  CepBlock no_bias = cep_block_linear (12);
+
+  no_bias.bias = FALSE;
+  cep_model_spec_add (spec, cep_block_linear (12));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_residual (3));
+  cep_model_spec_add (spec, no_bias);
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_linear (12));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
 /* A model and its fixtures. */
 typedef struct
 {
@@ -97,6 +122,8 @@ static const Model models[] = {
   { "", parity_spec, "parity-model.safetensors", "parity-expected.safetensors" },
   { "conv/", parity_conv_spec, "parity-conv-model.safetensors",
     "parity-conv-expected.safetensors" },
+  { "residual/", parity_residual_spec, "parity-residual-model.safetensors",
+    "parity-residual-expected.safetensors" },
 };
 
 typedef struct

@@ -71,7 +71,8 @@ def check_logits(model, folder, prefix, batch_norms):
     net, experiment = model.load_cepstra_checkpoint(checkpoint)
     expected = read_tensors(os.path.join(folder, prefix + "expected.safetensors"))
     print(net)
-    tracked = [m.num_batches_tracked.item() for m in net if isinstance(m, torch.nn.BatchNorm1d)]
+    tracked = [m.num_batches_tracked.item() for m in net.modules()
+               if isinstance(m, torch.nn.BatchNorm1d)]
     assert tracked == [4] * batch_norms, tracked
     with torch.no_grad():
         logits = net(torch.from_numpy(expected["inputs"].copy())).numpy()
@@ -113,6 +114,12 @@ def main():
         model, kinds = export_model(cli, folder, "")
         covered |= kinds
         check_logits(model, folder, "", batch_norms=1)
+    with tempfile.TemporaryDirectory(prefix="cep-torch-load-residual-") as folder:
+        subprocess.run([maker, folder, "residual"], check=True)
+        model, kinds = export_model(cli, folder, "")
+        covered |= kinds
+        check_logits(model, folder, "", batch_norms=1)
+        check_gradients(model, folder, "")
     missing = every_kind - covered
     assert not missing, f"no checkpoint of the test holds the block kinds {sorted(missing)}"
     print("block kinds loaded:", " ".join(sorted(covered)))

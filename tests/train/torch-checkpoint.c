@@ -9,9 +9,12 @@
  * parameter (grad.<name>; that network has no dropout, whose masks torch draws otherwise).
  * With "conv", OUT/checkpoint and OUT/expected are of a convolutional front end instead: every
  * conv1d setting (kernel, stride, dilation, same and valid padding, no bias) and both
- * poolings, then Linear layers.
+ * poolings, then Linear layers. With "residual", of residuals (with the gradients, as normed-):
+ * around a convolution over frames before any trainable block, around a Linear with an
+ * activation after the residual (not applied by the body's Linear), around a Linear, a
+ * BatchNorm and the activation the Linear applies, and around a LayerNorm and a Linear.
  *
- *   torch-checkpoint OUT [conv]
+ *   torch-checkpoint OUT [conv | residual]
  */
 #include "train-test-util.h"
 
@@ -96,6 +99,33 @@ conv_spec (void)
   cep_model_spec_add (spec, cep_block_linear (8));
   cep_model_spec_add (spec, cep_block_batch_norm ());
   cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  return spec;
+}
+
+/* 3 frames of 4 → residual (conv k3 same → GELU) → Linear 10 → residual (Linear 10) → tanh →
+ * residual (Linear 10 → BatchNorm → ReLU) → residual (LayerNorm → Linear 10 → SiLU). */
+static CepModelSpec *
+residual_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (1, 4, 5);
+  CepBlock same = cep_block_conv1d (4, 3);
+
+  same.padding = CEP_PADDING_SAME;
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_linear (10));
+  cep_model_spec_add (spec, cep_block_residual (1));
+  cep_model_spec_add (spec, cep_block_linear (10));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_TANH));
+  cep_model_spec_add (spec, cep_block_residual (3));
+  cep_model_spec_add (spec, cep_block_linear (10));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_RELU));
+  cep_model_spec_add (spec, cep_block_residual (3));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_linear (10));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_SILU));
   return spec;
 }
 
@@ -235,8 +265,13 @@ main (int    argc,
       write_trained (conv_spec (), FALSE, argv[1], "");
       return 0;
     }
+  if (argc == 3 && g_str_equal (argv[2], "residual"))
+    {
+      write_trained (residual_spec (), TRUE, argv[1], "");
+      return 0;
+    }
   if (argc != 2)
-    g_error ("usage: torch-checkpoint OUT [conv]");
+    g_error ("usage: torch-checkpoint OUT [conv | residual]");
   write_trained (every_block_spec (), FALSE, argv[1], "");
   write_trained (normed_spec (), TRUE, argv[1], "normed-");
   return 0;

@@ -277,8 +277,9 @@ test_dependencies (Fixture       *fixture,
 }
 
 /* The streaming what-if: nothing to stream before an evaluation; after one, a line per chunk
- * size over the four look-aheads, the offline accuracy dashed, and the receptive field of
- * tiny (±30) as declared and as its dependency matrix measures it. */
+ * size over the four look-aheads, the offline accuracy dashed, the receptive field of tiny
+ * (±30) as declared and as its dependency matrix measures it, and the look-aheads shorter
+ * than its reach flagged. */
 static void
 test_streaming (Fixture       *fixture,
                 gconstpointer  data)
@@ -304,6 +305,10 @@ test_streaming (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "streaming_label")),
                             "Receptive field: 30 past + 30 future frames (dependency matrix: "
                             "30 + 30)"));
+  /* Tiny reads 30 future frames: every look-ahead tried is shorter, and flagged. */
+  g_assert_nonnull (strstr (gtk_label_get_label (child (fixture, "streaming_label")),
+                            "It reads 30 future frames, more than look-aheads of 0, 2, 5, 10 "
+                            "frames give it."));
   cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
                                                  "analyze-page-streaming", GTK_WIDGET (view),
                                                  child (fixture, "streaming_label"), NULL));

@@ -415,6 +415,105 @@ test_conv_blocks (Fixture       *fixture,
                                                  child (fixture, "diagram"), NULL));
 }
 
+/* The page's validation message: shown, and the text @expected; or hidden for NULL. */
+static void
+assert_invalid_shown (Fixture    *fixture,
+                      const char *expected)
+{
+  GtkWidget *label = child (fixture, "invalid_label");
+
+  g_assert_cmpint (gtk_widget_get_visible (label), ==, expected != NULL);
+  if (expected != NULL)
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expected);
+}
+
+/* Scrolls the form so block @position's row is near its top, expanded, for a screenshot. */
+static void
+show_row (Fixture *fixture,
+          guint    position)
+{
+  GtkWidget *row = block_row (fixture, position);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  double x, y;
+
+  g_assert_nonnull (scrolled);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  cep_ui_test_run_for (100);
+  g_assert_true (gtk_widget_translate_coordinates (row, scrolled, 0, 0, &x, &y));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - 160);
+  cep_ui_test_run_for (100);
+}
+
+/* A residual comes from the table alone: Add Block ▸ Residual brings a row whose one setting
+ * is how many blocks after it are its body; a body that runs past the list or changes the
+ * width is refused with a message naming the block and the field, and the page shows it
+ * until the body fits. */
+static void
+test_residual_block (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  guint n = cep_model_spec_get_n_blocks (model (fixture));
+  guint width = cep_model_spec_get_block_input_width (model (fixture), n);
+  g_autofree char *past_end = NULL;
+  g_autofree char *narrowed = NULL;
+  GtkSpinButton *body_spin;
+
+  assert_invalid_shown (fixture, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "residual"));
+  g_assert_cmpint (block_at (fixture, n)->kind, ==, CEP_BLOCK_RESIDUAL);
+  g_assert_cmpuint (block_at (fixture, n)->body_blocks, ==, 2);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (block_row (fixture, n))),
+                   ==, "Residual");
+  past_end = g_strdup_printf ("blocks[%u]: residual blocks 2 runs past the end of the block "
+                              "list (0 blocks come after it)", n);
+  assert_invalid_shown (fixture, past_end);
+
+  /* A Linear of the same width and an activation make its body. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "linear"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "model.add-block", "s",
+                                             "gelu"));
+  g_assert_cmpuint (block_at (fixture, n + 1)->width, ==, width);
+  assert_invalid_shown (fixture, NULL);
+  assert_params_shown (fixture);
+
+  /* Row → spec: a body of three runs past the list, one of two fits again. */
+  body_spin = row_widget (fixture, n, GTK_TYPE_SPIN_BUTTON, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (body_spin), ==, 2);
+  gtk_spin_button_set_value (body_spin, 3);
+  g_assert_cmpuint (block_at (fixture, n)->body_blocks, ==, 3);
+  g_clear_pointer (&past_end, g_free);
+  past_end = g_strdup_printf ("blocks[%u]: residual blocks 3 runs past the end of the block "
+                              "list (2 blocks come after it)", n);
+  assert_invalid_shown (fixture, past_end);
+  gtk_spin_button_set_value (body_spin, 2);
+  assert_invalid_shown (fixture, NULL);
+
+  /* A body that changes the width. */
+  gtk_spin_button_set_value (row_widget (fixture, n + 1, GTK_TYPE_SPIN_BUTTON, 0), width / 2);
+  g_assert_cmpuint (block_at (fixture, n + 1)->width, ==, width / 2);
+  narrowed = g_strdup_printf ("blocks[%u]: residual blocks 2 turn its input of a flat vector of "
+                              "%u into a flat vector of %u: x + body(x) needs the same shape "
+                              "out as in", n, width, width / 2);
+  assert_invalid_shown (fixture, narrowed);
+  show_row (fixture, n);
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "model-page-residual-invalid",
+                                                 child (fixture, "invalid_label"),
+                                                 block_row (fixture, n), NULL));
+  gtk_spin_button_set_value (row_widget (fixture, n + 1, GTK_TYPE_SPIN_BUTTON, 0), width);
+  assert_invalid_shown (fixture, NULL);
+  g_assert_true (cep_model_spec_validate (model (fixture), NULL));
+  assert_params_shown (fixture);
+  cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
+                                                 "model-page-residual",
+                                                 block_row (fixture, n),
+                                                 child (fixture, "diagram"), NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +530,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/model/norm-and-flatten-rows", Fixture, NULL, fixture_set_up,
               test_norm_and_flatten_rows, fixture_tear_down);
+  g_test_add ("/ui/model/residual", Fixture, NULL, fixture_set_up, test_residual_block,
+              fixture_tear_down);
   g_test_add ("/ui/model/conv-blocks", Fixture, NULL, fixture_set_up, test_conv_blocks,
               fixture_tear_down);
   g_test_add ("/ui/model/context-and-classifier", Fixture, NULL, fixture_set_up,

@@ -12,8 +12,10 @@
  * the step's correct count within 2 % of the batch, and the dev-set accuracy after the epoch
  * within 0.5 points. The run also checks that a training step is submitted to the device
  * once, and that a device error ends a step with an error instead of a crash. A model of
- * LayerNorms (over each frame's channels, and over vectors) around a Flatten trains to the
- * same curve and accuracy with the same tolerances.
+ * LayerNorms (over each frame's channels, and over vectors) around a Flatten, the tdnn
+ * preset's structure (a conv1d front end and max pooling before the MLP) narrowed to 32
+ * channels, and a model of residuals train to the same curve and accuracy with the same
+ * tolerances.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -300,34 +302,124 @@ layer_norm_spec (void)
   return spec;
 }
 
+/* @spec trained one epoch on blas and on vulkan with windows of @context at @lr: the same
+ * curve and dev accuracy within the stated tolerances, and a curve that learns. */
 static void
-test_layer_norm_parity (void)
+check_training_parity (const char   *what,
+                       CepModelSpec *spec,
+                       guint         context,
+                       double        lr)
 {
   CepBackend *vulkan = vulkan_test_backend (CEP_VULKAN_VALIDATION_STANDARD);
   g_autoptr (CepBackend) blas = NULL;
   g_autoptr (CepBatchProducer) producer = NULL;
-  g_autoptr (CepModelSpec) spec = layer_norm_spec ();
 
   if (vulkan == NULL)
     return;
   blas = cep_backend_new ("blas", NULL, NULL);
-  producer = new_producer ();
+  producer = new_producer_with_context (context);
   guint64 n_batches = cep_batch_producer_get_n_batches (producer);
   g_autofree CepStepStats *want = g_new0 (CepStepStats, n_batches);
   g_autofree CepStepStats *got = g_new0 (CepStepStats, n_batches);
   g_autoptr (CepNetwork) reference = new_network_of (blas, spec);
   g_autoptr (CepNetwork) network = new_network_of (vulkan, spec);
 
-  train_epoch (reference, want, n_batches);
-  train_epoch (network, got, n_batches);
+  train_epoch_at (reference, context, lr, want, n_batches);
+  train_epoch_at (network, context, lr, got, n_batches);
   double worst = assert_same_curve (got, want, n_batches);
   double acc_blas = dev_accuracy (reference), acc_vulkan = dev_accuracy (network);
-  g_test_message ("layer norm: %" G_GUINT64_FORMAT " steps: loss %.4f -> %.4f; dev accuracy "
-                  "%.2f %% (blas %.2f %%); largest relative loss difference %.2g", n_batches,
-                  got[0].loss, got[n_batches - 1].loss, acc_vulkan, acc_blas, worst);
+  g_test_message ("%s: %" G_GUINT64_FORMAT " steps: loss %.4f -> %.4f (blas %.4f -> %.4f); "
+                  "dev accuracy %.2f %% (blas %.2f %%); largest relative loss difference %.2g",
+                  what, n_batches, got[0].loss, got[n_batches - 1].loss, want[0].loss,
+                  want[n_batches - 1].loss, acc_vulkan, acc_blas, worst);
   g_assert_cmpfloat (got[n_batches - 1].loss, <, 0.8 * got[0].loss);
   g_assert_cmpfloat (fabs (acc_vulkan - acc_blas), <=, ACC_POINTS);
   vulkan_test_assert_clean (vulkan);
+}
+
+static void
+test_layer_norm_parity (void)
+{
+  g_autoptr (CepModelSpec) spec = layer_norm_spec ();
+
+  check_training_parity ("layer norm", spec, CONTEXT, 1e-2);
+}
+
+/* The tdnn preset's structure narrowed to 32 channels on 21 frames: Conv1d k5 → GELU → k3
+ * dilation 2 → GELU → k3 dilation 3 → GELU (21 → 17 → 13 → 7 frames) → MaxPool1d(3, 2) to 3
+ * frames → Linear 64 → BatchNorm → GELU → Dropout 0.25, as cep-model-presets.c builds it. */
+#define TDNN_CONTEXT 10
+static CepModelSpec *
+tdnn_like_spec (void)
+{
+  static const guint kernels[] = { 5, 3, 3 }, dilations[] = { 1, 2, 3 };
+  CepModelSpec *spec = cep_model_spec_new (TDNN_CONTEXT, DIM, CLASSES);
+
+  cep_model_spec_set_name (spec, "tdnn-32");
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      CepBlock conv = cep_block_conv1d (32, kernels[i]);
+
+      conv.dilation = dilations[i];
+      cep_model_spec_add (spec, conv);
+      cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+    }
+  cep_model_spec_add (spec, cep_block_pool1d (CEP_BLOCK_MAX_POOL1D, 3, 2));
+  cep_model_spec_add (spec, cep_block_linear (64));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_dropout (0.25));
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
+static void
+test_tdnn_parity (void)
+{
+  g_autoptr (CepModelSpec) spec = tdnn_like_spec ();
+  g_autoptr (CepModelSpec) preset = cep_model_preset_new ("tdnn", DIM, CLASSES, NULL);
+
+  /* The same kinds in the same order as the preset, only narrower. */
+  g_assert_cmpuint (cep_model_spec_get_n_blocks (spec), ==, cep_model_spec_get_n_blocks (preset));
+  for (guint i = 0; i < cep_model_spec_get_n_blocks (spec); i++)
+    g_assert_cmpint (cep_model_spec_get_block (spec, i)->kind, ==,
+                     cep_model_spec_get_block (preset, i)->kind);
+  check_training_parity ("tdnn", spec, TDNN_CONTEXT, 1e-2);
+}
+
+/* Residuals around a frame-wise convolution before anything trainable, around a Linear, a
+ * BatchNorm, a GELU and a dropout, and around a LayerNorm and a Linear, at 64 units. */
+static CepModelSpec *
+residual_spec (void)
+{
+  CepModelSpec *spec = cep_model_spec_new (CONTEXT, DIM, CLASSES);
+  CepBlock same = cep_block_conv1d (DIM, 3);
+
+  same.padding = CEP_PADDING_SAME;
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, same);
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_linear (64));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_residual (4));
+  cep_model_spec_add (spec, cep_block_linear (64));
+  cep_model_spec_add (spec, cep_block_batch_norm ());
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  cep_model_spec_add (spec, cep_block_dropout (0.2));
+  cep_model_spec_add (spec, cep_block_residual (2));
+  cep_model_spec_add (spec, cep_block_layer_norm ());
+  cep_model_spec_add (spec, cep_block_linear (64));
+  cep_model_spec_add (spec, cep_block_activation (CEP_ACTIVATION_GELU));
+  spec->label_smoothing = 0.1;
+  return spec;
+}
+
+static void
+test_residual_parity (void)
+{
+  g_autoptr (CepModelSpec) spec = residual_spec ();
+
+  check_training_parity ("residual", spec, CONTEXT, 1e-2);
 }
 
 /* The real tiny preset (context 30, three layers of 512, BatchNorm, GELU, dropout 0.35 / 0.3 /
@@ -434,6 +526,8 @@ main (int    argc,
   g_test_add_func ("/vulkan-training/parity", test_parity);
   g_test_add_func ("/vulkan-training/tiny-preset", test_tiny_preset_parity);
   g_test_add_func ("/vulkan-training/layer-norm", test_layer_norm_parity);
+  g_test_add_func ("/vulkan-training/tdnn", test_tdnn_parity);
+  g_test_add_func ("/vulkan-training/residual", test_residual_parity);
   g_test_add_func ("/vulkan-training/one-submit-per-step", test_one_submit_per_step);
   g_test_add_func ("/vulkan-training/device-lost", test_device_lost_ends_run);
 

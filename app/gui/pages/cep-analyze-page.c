@@ -779,26 +779,47 @@ show_whatif_curves (CepAnalyzePage           *self,
                              offline_x, offline_y, 2);
 }
 
+/* "0, 2, 5": the look-aheads tried that are shorter than the model's reach, NULL if none. */
+static char *
+short_lookaheads (const CepStreamingWhatif *whatif)
+{
+  g_autoptr (GString) list = g_string_new (NULL);
+
+  /* Cells are chunks outer, look-aheads inner: the first chunk's cells have every one. */
+  for (guint i = 0; i < MIN (whatif->cells->len, G_N_ELEMENTS (whatif_lookaheads)); i++)
+    {
+      const CepStreamingCell *cell = &g_array_index (whatif->cells, CepStreamingCell, i);
+
+      if (!cell->reaches_past_lookahead)
+        continue;
+      if (list->len > 0)
+        g_string_append (list, ", ");
+      g_string_append_printf (list, "%u", cell->regime.lookahead);
+    }
+  return list->len > 0 ? g_strdup (list->str) : NULL;
+}
+
 static void
 describe_whatif (CepAnalyzePage           *self,
                  const CepStreamingWhatif *whatif)
 {
-  g_autofree char *text = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *short_ones = short_lookaheads (whatif);
 
-  text = g_strdup_printf (_("Receptive field: %u past + %u future frames (dependency matrix: "
-                            "%u + %u). Offline accuracy %.2f %%; latency is chunk + "
-                            "look-ahead at %.0f ms a frame."),
-                          whatif->declared_past, whatif->declared_future,
-                          whatif->measured_past, whatif->measured_future,
-                          100 * whatif->offline.accuracy, whatif->frame_shift_ms);
+  g_string_printf (text, _("Receptive field: %u past + %u future frames (dependency matrix: "
+                           "%u + %u). Offline accuracy %.2f %%; latency is chunk + "
+                           "look-ahead at %.0f ms a frame."),
+                   whatif->declared_past, whatif->declared_future,
+                   whatif->measured_past, whatif->measured_future,
+                   100 * whatif->offline.accuracy, whatif->frame_shift_ms);
   if (whatif->reaches_past_lookahead)
-    {
-      g_autofree char *warned = g_strconcat (text, " ", _("The model looks further ahead than "
-                                                          "its declared context."), NULL);
-      gtk_label_set_label (self->streaming_label, warned);
-      return;
-    }
-  gtk_label_set_label (self->streaming_label, text);
+    g_string_append_printf (text, " %s", _("The model looks further ahead than its declared "
+                                           "context."));
+  if (short_ones != NULL)
+    /* Translators: %u is a number of frames, %s a list of look-aheads ("0, 2, 5"). */
+    g_string_append_printf (text, _(" It reads %u future frames, more than look-aheads of %s "
+                                    "frames give it."), whatif->measured_future, short_ones);
+  gtk_label_set_label (self->streaming_label, text->str);
 }
 
 static void

@@ -50,13 +50,24 @@ class FrameAvgPool1d(FrameMajor, torch.nn.AvgPool1d):
         self.frame_channels = channels
 
 
+class Residual(torch.nn.Module):
+    """x + body(x): a "residual" block and the blocks after it that it wraps (its body, whose
+    tensors are named body.J.*)."""
+    def __init__(self, *body):
+        super().__init__()
+        self.body = torch.nn.Sequential(*body)
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
 ACTIVATIONS = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "silu": torch.nn.SiLU,
                "mish": torch.nn.Mish, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "identity": torch.nn.Identity}
 
 # Every block type this file builds; Cepstra's exporter refuses an experiment with another.
 BLOCK_TYPES = ("linear", "flatten", "layer_norm", "conv1d", "max_pool1d", "avg_pool1d",
-               "batch_norm", "dropout", "leaky_relu") + tuple(ACTIVATIONS)
+               "batch_norm", "dropout", "leaky_relu", "residual") + tuple(ACTIVATIONS)
 
 
 def window_frames(model):
@@ -120,10 +131,19 @@ def build_block(block, shape):
 
 
 def build_model(model):
-    """torch.nn.Sequential of experiment.json's "model" object (blocks, then the head)."""
+    """torch.nn.Sequential of experiment.json's "model" object (blocks, then the head). The
+    block list is flat; a residual of N blocks becomes one Residual module holding them."""
     past, future = window_frames(model)
     shape = Shape(past + future + 1, model["feature_dim"])
-    layers = [build_block(block, shape) for block in model["blocks"]]
+    layers, body = [], None         # body: (where the residual's first module is, N)
+    for block in model["blocks"]:
+        if block["type"] == "residual":
+            body = (len(layers), block["blocks"])
+            continue
+        layers.append(build_block(block, shape))
+        if body is not None and len(layers) - body[0] == body[1]:
+            layers[body[0]:] = [Residual(*layers[body[0]:])]
+            body = None
     head = torch.nn.Linear(shape.width, model["classes"], bias=model["head"]["bias"])
     head.cepstra_fans = (shape.width, model["classes"])
     layers.append(head)
@@ -136,7 +156,7 @@ def init_weights(net, model):
     at zero except with torch_default, as in Cepstra."""
     settings = [b for b in model["blocks"] if b["type"] in ("linear", "conv1d")]
     settings.append(model["head"])
-    trained = [m for m in net if hasattr(m, "cepstra_fans")]
+    trained = [m for m in net.modules() if hasattr(m, "cepstra_fans")]   # in block order
     for module, setting in zip(trained, settings):
         fan_in, fan_out = module.cepstra_fans
         init = setting.get("init", "glorot_uniform")
