@@ -36,8 +36,10 @@ EXPERIMENT_FLAGS = ["--preset", "tiny", "--epochs", "2", "--subset", "0.5", "--s
 
 
 def run(command, **kwargs):
+    """Runs @command; a hang (a process of a torchrun group waiting for one that failed)
+    fails the test after 5 minutes instead of holding it."""
     print("$", " ".join(command), flush=True)
-    subprocess.run(command, check=True, **kwargs)
+    subprocess.run(command, check=True, timeout=300, **kwargs)
 
 
 def final_dev_accuracy(run_dir):

@@ -339,6 +339,8 @@ def main():
                          path=cepstra_run.BEST if which else cepstra_run.LAST, best=which)
                 log.sync()
         emit("finished")
+        if place.world > 1:
+            dist.barrier()      # nobody leaves while another still talks to it
     except KeyboardInterrupt:
         emit("cancelled")
         raise
@@ -349,8 +351,9 @@ def main():
         if log is not None:
             log.sync()
             log.close()
+        # After a failure no barrier: this process exits with the error, and torchrun stops
+        # the others (waiting for them here would hang the ones still training).
         if place.world > 1:
-            dist.barrier()      # nobody leaves while another still talks to it
             dist.destroy_process_group()
 
 
