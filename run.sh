@@ -101,7 +101,7 @@ run_tests() {
 }
 
 # libFuzzer needs clang; each corpus is copied so a run never rewrites the committed seeds.
-FUZZ_TARGETS=(npy safetensors experiment metrics)
+FUZZ_TARGETS=(npy safetensors experiment metrics assignment)
 
 run_fuzz() {
   local seconds=${1:-60} corpus target

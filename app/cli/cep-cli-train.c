@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "cepstra-cli"
 
 #include "cep-cli.h"
+#include "cep-assignment.h"
 #include "cep-backend.h"
 #include "cep-cli-format.h"
 #include "cep-cli-number.h"
@@ -22,11 +23,13 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 typedef struct
 {
   char     *experiment;
+  char     *assignment;
   char     *data;
   char     *preset;
   /* Numeric flags as typed (NULL: not given), then their checked values; a value that was not
@@ -178,6 +181,7 @@ check_flags (const TrainFlags  *flags,
 
 static CepExperiment *
 base_experiment (const TrainFlags  *flags,
+                 CepAssignment     *assignment,
                  GError           **error)
 {
   g_auto(GStrv) warnings = NULL;
@@ -188,6 +192,8 @@ base_experiment (const TrainFlags  *flags,
     path = g_build_filename (flags->resume, CEP_RUN_EXPERIMENT_FILE, NULL);
   else if (flags->experiment != NULL)
     path = g_strdup (flags->experiment);
+  else if (assignment != NULL)
+    return cep_experiment_copy (cep_assignment_get_experiment (assignment));
   else
     return cep_experiment_new ();
   experiment = cep_experiment_load (path, &warnings, error);
@@ -292,11 +298,31 @@ load_partition (CepDataset   *dataset,
   return partition != NULL ? g_object_ref (partition) : NULL;
 }
 
+/* The dataset an assignment expects, told by its fingerprint (a copy of it passes). */
+static gboolean
+check_dataset (CepDataset     *dataset,
+               CepAssignment  *assignment,
+               GError        **error)
+{
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (assignment == NULL)
+    return TRUE;
+  fingerprint = cep_dataset_get_fingerprint (dataset);
+  if (cep_assignment_check_dataset_fingerprint (assignment, fingerprint, &local_error))
+    return TRUE;
+  g_set_error (error, CEP_ASSIGNMENT_ERROR, local_error->code, "%s: %s",
+               cep_dataset_get_root (dataset), local_error->message);
+  return FALSE;
+}
+
 /* Loads the training and dev partitions; without an experiment file the model takes the
  * feature dimension of the data (a file's model is used as written). */
 static gboolean
 load_data (CepExperiment     *experiment,
            const TrainFlags  *flags,
+           CepAssignment     *assignment,
            CepPartition     **train,
            CepPartition     **dev,
            GError           **error)
@@ -304,7 +330,7 @@ load_data (CepExperiment     *experiment,
   g_autoptr(CepDataset) dataset = cep_experiment_open_dataset (experiment, error);
   const char *train_name, *dev_name;
 
-  if (dataset == NULL)
+  if (dataset == NULL || !check_dataset (dataset, assignment, error))
     return FALSE;
   train_name = experiment->data.train_partition ? experiment->data.train_partition
                                                 : cep_dataset_get_train_name (dataset);
@@ -318,7 +344,7 @@ load_data (CepExperiment     *experiment,
     }
   if ((*train = load_partition (dataset, train_name, error)) == NULL)
     return FALSE;
-  if (flags->experiment == NULL && flags->resume == NULL)
+  if (flags->experiment == NULL && flags->resume == NULL && flags->assignment == NULL)
     experiment->model->feature_dim = cep_partition_get_feature_dim (*train);
   return dev_name == NULL || (*dev = load_partition (dataset, dev_name, error)) != NULL;
 }
@@ -558,6 +584,7 @@ trainer_exit_code (const GError *error)
 /* Creates the trainer and runs it to its end (NULL with the error when it did not finish). */
 static CepTrainer *
 run_trainer (const CepExperiment  *experiment,
+             CepAssignment        *assignment,
              CepPartition         *train_partition,
              CepPartition         *dev_partition,
              const char           *run_dir,
@@ -572,6 +599,8 @@ run_trainer (const CepExperiment  *experiment,
   options.resume = resume;
   options.callback = on_event;
   options.user_data = report;
+  if (assignment != NULL)
+    cep_assignment_attach_to_trainer (assignment, &options);
   trainer = cep_trainer_new (experiment, train_partition, dev_partition, run_dir, &options,
                              error);
   if (trainer != NULL && cep_trainer_get_backend_notice (trainer) != NULL)
@@ -581,9 +610,76 @@ run_trainer (const CepExperiment  *experiment,
   return g_steal_pointer (&trainer);
 }
 
+/* The assignment the run answers: --assignment FILE, or the one a resumed run started under
+ * (a run keeps its assignment: resuming it under another is refused). NULL without one. */
+static gboolean
+open_assignment (const TrainFlags  *flags,
+                 CepAssignment    **assignment,
+                 GError           **error)
+{
+  g_autoptr(CepAssignment) given = NULL;
+  g_autoptr(CepAssignment) recorded = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *assignment = NULL;
+  if (flags->assignment != NULL
+      && (given = cep_assignment_load (flags->assignment, error)) == NULL)
+    return FALSE;
+  if (flags->resume != NULL)
+    {
+      recorded = cep_assignment_load_from_run (flags->resume, &local_error);
+      if (recorded == NULL
+          && !g_error_matches (local_error, CEP_ASSIGNMENT_ERROR,
+                               CEP_ASSIGNMENT_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (given != NULL && (recorded == NULL
+                            || strcmp (cep_assignment_get_hash (given),
+                                       cep_assignment_get_hash (recorded)) != 0))
+        {
+          g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_RULE,
+                       _("%s: the run was not started under this assignment (%s); a run "
+                         "keeps the assignment it started under"),
+                       flags->resume, flags->assignment);
+          return FALSE;
+        }
+    }
+  *assignment = given != NULL ? g_steal_pointer (&given) : g_steal_pointer (&recorded);
+  return TRUE;
+}
+
+/* The experiment as flags made it, against the assignment's rules; the message starts with
+ * the file the experiment came from, else the assignment's. */
+static gboolean
+check_rules (const TrainFlags     *flags,
+             CepAssignment        *assignment,
+             const CepExperiment  *experiment,
+             GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *resumed = NULL;
+  const char *source;
+
+  if (assignment == NULL
+      || cep_assignment_check_experiment (assignment, experiment, &local_error))
+    return TRUE;
+  if (flags->resume != NULL)
+    source = resumed = g_build_filename (flags->resume, CEP_RUN_EXPERIMENT_FILE, NULL);
+  else if (flags->experiment != NULL)
+    source = flags->experiment;
+  else
+    source = cep_assignment_get_path (assignment);
+  g_set_error (error, CEP_ASSIGNMENT_ERROR, CEP_ASSIGNMENT_ERROR_RULE, "%s: %s", source,
+               local_error->message);
+  return FALSE;
+}
+
 static int
 run_train (const TrainFlags *flags)
 {
+  g_autoptr(CepAssignment) assignment = NULL;
   g_autoptr(CepExperiment) experiment = NULL;
   g_autoptr(CepPartition) train_partition = NULL;
   g_autoptr(CepPartition) dev_partition = NULL;
@@ -596,19 +692,27 @@ run_train (const TrainFlags *flags)
 
   if (!check_flags (flags, &error))
     return cep_cli_usage_error ("train", "%s", error->message);
-  if ((experiment = base_experiment (flags, &error)) == NULL)
+  if (!open_assignment (flags, &assignment, &error))
+    return cep_cli_fail ("train", error,
+                         g_error_matches (error, CEP_ASSIGNMENT_ERROR,
+                                          CEP_ASSIGNMENT_ERROR_RULE)
+                         ? CEP_CLI_EXIT_RULE : CEP_CLI_EXIT_INVALID_DATA);
+  if ((experiment = base_experiment (flags, assignment, &error)) == NULL)
     return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
   if (!apply_flags (experiment, flags, &error))
     return cep_cli_usage_error ("train", "%s", error->message);
-  if (!load_data (experiment, flags, &train_partition, &dev_partition, &error))
+  if (!load_data (experiment, flags, assignment, &train_partition, &dev_partition, &error))
     return cep_cli_fail ("train", error, CEP_CLI_EXIT_INVALID_DATA);
   /* After the data: a shape fills its budget for the data's feature dimension. */
   if (!cep_cli_experiment_flags_apply (&flags->experiment_flags, experiment, &error))
     return cep_cli_usage_error ("train", "%s", error->message);
+  /* Last, on the experiment exactly as it would train: no flag or edit escapes a rule. */
+  if (!check_rules (flags, assignment, experiment, &error))
+    return cep_cli_fail ("train", error, CEP_CLI_EXIT_RULE);
   print_model (experiment);
 
   g_mutex_init (&report.lock);
-  trainer = run_trainer (experiment, train_partition, dev_partition,
+  trainer = run_trainer (experiment, assignment, train_partition, dev_partition,
                          flags->resume != NULL ? flags->resume : flags->out,
                          flags->resume != NULL, &report, &error);
   if (trainer == NULL)
@@ -637,7 +741,7 @@ cep_cli_train_batch_size_experiment (const char  *data,
 
   g_free (base->data.root);
   base->data.root = g_strdup (data);
-  if (!load_data (base, &flags, &train_partition, &dev_partition, error))
+  if (!load_data (base, &flags, NULL, &train_partition, &dev_partition, error))
     return NULL;
   runs = cep_batch_size_experiment_new (base, cep_partition_get_n_frames (train_partition));
   for (guint i = 0; i < runs->len; i++)
@@ -656,7 +760,7 @@ cep_cli_train_batch_size_experiment (const char  *data,
       fprintf (stderr, _("batch-size run %u of %u: %s, batch %u, %u epochs\n"), i + 1, runs->len,
                run->name, run->train.batch_size, run->train.epochs);
       g_mutex_init (&report.lock);
-      trainer = run_trainer (run, train_partition, NULL, dir, FALSE, &report, error);
+      trainer = run_trainer (run, NULL, train_partition, NULL, dir, FALSE, &report, error);
       trained = trainer != NULL;
       if (trained)
         g_strv_builder_add (dirs, cep_trainer_get_run_dir (trainer));
@@ -681,6 +785,9 @@ cep_cli_train_run (int    argc,
   const GOptionEntry entries[] = {
     { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, &flags.experiment,
       N_("Start from this experiment.json (flags below override it)"), "FILE" },
+    { "assignment", 0, 0, G_OPTION_ARG_FILENAME, &flags.assignment,
+      N_("Train under this assignment: start from its experiment (or --experiment's) and "
+         "refuse anything that breaks its rules; the run keeps a copy"), "FILE" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &flags.data,
       N_("Dataset root (default: the experiment's, else the embedded demo dataset)"), "DIR" },
     { "preset", 'm', 0, G_OPTION_ARG_STRING, &flags.preset,
@@ -728,7 +835,7 @@ cep_cli_train_run (int    argc,
                                  "epoch stays saved and --resume continues from it.\n"
                                  "Exit status: 0 trained, 1 usage error, 2 invalid experiment or "
                                  "data (or the loss diverged), 3 run directory not writable, "
-                                 "130 interrupted."),
+                                 "6 breaks a rule of the assignment, 130 interrupted."),
                               (const GOptionEntry *) all->data, &argc, &argv, &exit_code))
     goto out;
   if (rest != NULL)
@@ -749,6 +856,7 @@ out:
   g_free (flags.seed_text);
   g_free (flags.threads_text);
   g_free (flags.experiment);
+  g_free (flags.assignment);
   g_free (flags.data);
   g_free (flags.preset);
   g_free (flags.backend);

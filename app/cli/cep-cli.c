@@ -57,6 +57,8 @@ static const CepCliCommand commands[] = {
   { "export", N_("Write an experiment as a PyTorch project for torchrun"), cep_cli_export_run },
   { "import-run", N_("Check a run made elsewhere (PyTorch, a cluster) and add it to the runs"),
     cep_cli_import_run_run },
+  { "assignment", N_("Write or show an assignment: a starting experiment and its rules"),
+    cep_cli_assignment_run },
   { NULL, NULL, NULL },
 };
 

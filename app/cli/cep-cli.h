@@ -24,6 +24,7 @@ typedef enum
   CEP_CLI_EXIT_OUTPUT       = 3,   /* an output could not be written */
   CEP_CLI_EXIT_UNAVAILABLE  = 4,   /* a feature this build lacks (e.g. make-demo) */
   CEP_CLI_EXIT_BUSY         = 5,   /* the run folder is being written by another training */
+  CEP_CLI_EXIT_RULE         = 6,   /* the experiment breaks a rule of its assignment */
   CEP_CLI_EXIT_CANCELLED    = 130, /* interrupted (Ctrl-C) */
 } CepCliExit;
 
@@ -102,6 +103,7 @@ int           cep_cli_annotate_run         (int argc, char **argv);
 int           cep_cli_trash_run            (int argc, char **argv);
 int           cep_cli_export_run           (int argc, char **argv);
 int           cep_cli_import_run_run       (int argc, char **argv);
+int           cep_cli_assignment_run       (int argc, char **argv);
 
 /* What the commands that analyse a run share (cep-cli-eval.c): which checkpoint, backend,
  * threads and partition. */

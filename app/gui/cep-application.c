@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "cepstra-application"
 
 #include "cep-application.h"
+#include "cep-assignment.h"
 
 #include <glib/gi18n.h>
 
@@ -179,15 +180,49 @@ cep_application_open (GApplication  *app,
 {
   CepApplication *self = CEP_APPLICATION (app);
 
-  /* One window per dataset folder named on the command line. */
+  /* One window per dataset folder named on the command line; an assignment (a double-click
+   * on one, or --assignment FILE) opens in a window of its own on the last dataset. */
   for (int i = 0; i < n_files; i++)
     {
       CepWindow *window = new_window (self);
       g_autofree char *path = g_file_get_path (files[i]);
 
+      if (path != NULL && (g_str_has_suffix (path, CEP_ASSIGNMENT_SUFFIX)
+                           || g_strcmp0 (hint, "assignment") == 0))
+        {
+          g_autoptr (GError) error = NULL;
+
+          cep_window_open_default (window);
+          gtk_window_present (GTK_WINDOW (window));
+          if (!cep_window_open_assignment (window, path, &error))
+            cep_window_show_error (window, _("Could Not Open the Assignment"), error);
+          continue;
+        }
       cep_window_open_dataset (window, path);
       gtk_window_present (GTK_WINDOW (window));
     }
+}
+
+/* --assignment FILE becomes an open of FILE with the hint "assignment", so a running Cepstra
+ * opens it too (the remote instance gets the open, not the option). */
+static int
+cep_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  g_autofree char *assignment = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_variant_dict_lookup (options, "assignment", "^ay", &assignment))
+    return -1;
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  file = g_file_new_for_commandline_arg (assignment);
+  g_application_open (app, &file, 1, "assignment");
+  return 0;
 }
 
 static void
@@ -229,12 +264,20 @@ cep_application_class_init (CepApplicationClass *klass)
   app_class->startup = cep_application_startup;
   app_class->activate = cep_application_activate;
   app_class->open = cep_application_open;
+  app_class->handle_local_options = cep_application_handle_local_options;
 }
 
 static void
 cep_application_init (CepApplication *self)
 {
   self->settings = g_settings_new (CEP_APPLICATION_ID);
+  static const GOptionEntry options[] = {
+    { "assignment", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open an assignment (a .cepstra-assignment file) on the last dataset"), "FILE" },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), "[DATASET]");
   g_application_set_option_context_summary (G_APPLICATION (self),
     "Opens DATASET (a folder holding partitions such as train-clean-100/ with mfcc/ and "

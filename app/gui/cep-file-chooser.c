@@ -17,6 +17,7 @@ typedef enum
   CHOOSE_AUDIO,
   CHOOSE_SAVE,
   CHOOSE_EXPERIMENT,
+  CHOOSE_ASSIGNMENT,   /* initial_name is the folder to start in (may be NULL) */
 } ChooseKind;
 
 typedef struct
@@ -60,6 +61,17 @@ experiment_filter (void)
   return filter;
 }
 
+static GtkFileFilter *
+assignment_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Assignments (.cepstra-assignment)"));
+  gtk_file_filter_add_suffix (filter, "cepstra-assignment");
+  gtk_file_filter_add_mime_type (filter, "application/x-cepstra-assignment");
+  return filter;
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 
 static void
@@ -83,7 +95,7 @@ on_dialog_done (GObject      *source,
     {
       GFile *file = kind == CHOOSE_FOLDER
                     ? gtk_file_dialog_select_folder_finish (dialog, result, NULL)
-                    : kind == CHOOSE_EXPERIMENT
+                    : kind == CHOOSE_EXPERIMENT || kind == CHOOSE_ASSIGNMENT
                     ? gtk_file_dialog_open_finish (dialog, result, NULL)
                     : gtk_file_dialog_save_finish (dialog, result, NULL);
 
@@ -128,6 +140,15 @@ choose (GtkWindow          *parent,
       gtk_file_dialog_set_default_filter (dialog, filter);
       gtk_file_dialog_open (dialog, parent, NULL, on_dialog_done, request);
     }
+  else if (kind == CHOOSE_ASSIGNMENT)
+    {
+      g_autoptr (GtkFileFilter) filter = assignment_filter ();
+      g_autoptr (GFile) folder = initial_name != NULL ? g_file_new_for_path (initial_name) : NULL;
+
+      gtk_file_dialog_set_default_filter (dialog, filter);
+      gtk_file_dialog_set_initial_folder (dialog, folder);
+      gtk_file_dialog_open (dialog, parent, NULL, on_dialog_done, request);
+    }
   else
     {
       gtk_file_dialog_set_initial_name (dialog, initial_name);
@@ -168,7 +189,7 @@ choose (GtkWindow          *parent,
 {
   static const GtkFileChooserAction actions[] = {
     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, GTK_FILE_CHOOSER_ACTION_OPEN,
-    GTK_FILE_CHOOSER_ACTION_SAVE, GTK_FILE_CHOOSER_ACTION_OPEN,
+    GTK_FILE_CHOOSER_ACTION_SAVE, GTK_FILE_CHOOSER_ACTION_OPEN, GTK_FILE_CHOOSER_ACTION_OPEN,
   };
   GtkFileChooserNative *native;
   Request *request = g_new0 (Request, 1);
@@ -189,6 +210,15 @@ choose (GtkWindow          *parent,
       g_autoptr (GtkFileFilter) filter = experiment_filter ();
 
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+    }
+  if (kind == CHOOSE_ASSIGNMENT)
+    {
+      g_autoptr (GtkFileFilter) filter = assignment_filter ();
+      g_autoptr (GFile) folder = initial_name != NULL ? g_file_new_for_path (initial_name) : NULL;
+
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
     }
   if (kind == CHOOSE_SAVE && initial_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), initial_name);
@@ -233,4 +263,14 @@ cep_choose_experiment (GtkWindow          *parent,
                        gpointer            user_data)
 {
   choose (parent, CHOOSE_EXPERIMENT, _("Open Experiment"), "_Open", NULL, callback, user_data);
+}
+
+void
+cep_choose_assignment (GtkWindow          *parent,
+                       const char         *initial_folder,
+                       CepFilesChosenFunc  callback,
+                       gpointer            user_data)
+{
+  choose (parent, CHOOSE_ASSIGNMENT, _("Open Assignment"), "_Open", initial_folder, callback,
+          user_data);
 }

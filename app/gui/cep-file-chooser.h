@@ -38,4 +38,10 @@ void cep_choose_experiment (GtkWindow           *parent,
                             CepFilesChosenFunc   callback,
                             gpointer             user_data);
 
+/* One *.cepstra-assignment to open, starting in @initial_folder (NULL: the chooser's). */
+void cep_choose_assignment (GtkWindow           *parent,
+                            const char          *initial_folder,
+                            CepFilesChosenFunc   callback,
+                            gpointer             user_data);
+
 G_END_DECLS

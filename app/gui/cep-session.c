@@ -10,6 +10,7 @@
 #include "cep-session.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cep-main-post.h"
 
@@ -25,6 +26,7 @@ struct _CepSession
   gboolean       is_demo;
   GPtrArray     *skipped;          /* CepSkippedFile*, borrowed from the partitions */
   CepExperiment *experiment;
+  CepAssignment *assignment;       /* the assignment the experiment answers, or NULL */
 
   GCancellable  *load_cancellable; /* the load in flight, or NULL */
   double         progress;
@@ -38,6 +40,7 @@ enum
   PROP_LOADING,
   PROP_PROGRESS,
   PROP_STATUS,
+  PROP_ASSIGNMENT,
   N_PROPS
 };
 
@@ -476,6 +479,56 @@ cep_session_set_experiment (CepSession    *self,
                                         | CEP_SESSION_CHANGED_AUGMENT);
 }
 
+/* ---- the assignment ---- */
+
+CepAssignment *
+cep_session_get_assignment (CepSession *self)
+{
+  g_return_val_if_fail (CEP_IS_SESSION (self), NULL);
+  return self->assignment;
+}
+
+void
+cep_session_set_assignment (CepSession    *self,
+                            CepAssignment *assignment)
+{
+  CepExperiment *experiment;
+  char *root;
+
+  g_return_if_fail (CEP_IS_SESSION (self));
+
+  if (assignment == self->assignment)
+    return;
+  g_clear_pointer (&self->assignment, cep_assignment_unref);
+  if (assignment != NULL)
+    {
+      self->assignment = cep_assignment_ref (assignment);
+      /* The teacher's experiment, on the student's dataset (the teacher's folder is theirs). */
+      experiment = cep_experiment_copy (cep_assignment_get_experiment (assignment));
+      root = g_steal_pointer (&experiment->data.root);
+      g_free (root);
+      experiment->data.root = g_strdup (self->experiment->data.root);
+      cep_session_set_experiment (self, experiment);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASSIGNMENT]);
+}
+
+gboolean
+cep_session_get_field_rule (CepSession             *self,
+                            const char             *path,
+                            CepAssignmentFieldRule *rule)
+{
+  g_return_val_if_fail (CEP_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (rule != NULL, FALSE);
+
+  if (self->assignment == NULL)
+    {
+      memset (rule, 0, sizeof *rule);
+      return FALSE;
+    }
+  return cep_assignment_get_field_rule (self->assignment, path, rule);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -499,6 +552,9 @@ cep_session_get_property (GObject    *object,
       break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
+      break;
+    case PROP_ASSIGNMENT:
+      g_value_set_boxed (value, self->assignment);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -524,6 +580,7 @@ cep_session_finalize (GObject *object)
 
   g_ptr_array_unref (self->skipped);
   cep_experiment_free (self->experiment);
+  g_clear_pointer (&self->assignment, cep_assignment_unref);
   g_free (self->root);
   g_free (self->status);
   G_OBJECT_CLASS (cep_session_parent_class)->finalize (object);
@@ -550,6 +607,10 @@ cep_session_class_init (CepSessionClass *klass)
   properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL,
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
                                                  | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ASSIGNMENT] = g_param_spec_boxed ("assignment", NULL, NULL,
+                                                   CEP_TYPE_ASSIGNMENT,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
+                                                   | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_EXPERIMENT_CHANGED] = g_signal_new ("experiment-changed",

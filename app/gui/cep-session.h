@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "cep-assignment.h"
 #include "cep-dataset.h"
 #include "cep-experiment.h"
 
@@ -66,5 +67,17 @@ void           cep_session_experiment_changed  (CepSession          *self,
 /* Replaces the experiment (takes ownership), e.g. from a run's experiment.json. */
 void           cep_session_set_experiment      (CepSession          *self,
                                                 CepExperiment       *experiment);
+
+/* The assignment the window works under ("assignment", notified), or NULL. Setting one
+ * replaces the experiment with a copy of the assignment's (on the session's dataset);
+ * NULL leaves it, keeping the experiment as it is. The rows ask cep_session_get_field_rule()
+ * which rule governs their setting (cep-rule-row.h). */
+CepAssignment *cep_session_get_assignment      (CepSession          *self);
+void           cep_session_set_assignment      (CepSession          *self,
+                                                CepAssignment       *assignment);
+/* The rule of the experiment.json path @path; FALSE (and a zeroed @rule) without one. */
+gboolean       cep_session_get_field_rule      (CepSession          *self,
+                                                const char          *path,
+                                                CepAssignmentFieldRule *rule);
 
 G_END_DECLS

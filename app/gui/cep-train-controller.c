@@ -42,6 +42,7 @@ struct _CepTrainController
   GObject           parent_instance;
 
   CepTrainer       *trainer;
+  CepAssignment    *assignment;   /* what the next run answers (kept in its folder) */
   Mailbox          *mailbox;
   CepTrainState     state;
   CepExperiment    *experiment;
@@ -328,6 +329,7 @@ typedef struct
   gboolean       resume;
   Mailbox       *mailbox;
   CepTrainer    *trainer;
+  CepAssignment *assignment;   /* the run keeps a copy, or NULL */
 } StartJob;
 
 static void
@@ -342,6 +344,7 @@ start_job_free (gpointer data)
   g_free (job->backend);
   cep_main_post_unref (job->mailbox);
   g_clear_pointer (&job->trainer, cep_trainer_free);
+  g_clear_pointer (&job->assignment, cep_assignment_unref);
   g_free (job);
 }
 
@@ -356,6 +359,8 @@ start_trainer (StartJob  *job,
   options.resume = job->resume;
   options.callback = on_trainer_event;
   options.user_data = job->mailbox;
+  if (job->assignment != NULL)
+    cep_assignment_attach_to_trainer (job->assignment, &options);
   if (job->resume)
     {
       /* Ahead of the run's first event in the same queue, so no event is drawn without it. */
@@ -471,6 +476,12 @@ cep_train_controller_start (CepTrainController   *self,
   job->backend = g_strdup (backend);
   job->resume = resume;
   job->mailbox = cep_main_post_ref (self->mailbox);
+  /* The assignment's bytes are made here, on the main thread, before the worker reads them. */
+  if (self->assignment != NULL)
+    {
+      job->assignment = cep_assignment_ref (self->assignment);
+      cep_assignment_get_bytes (job->assignment);
+    }
   /* The run's identity is known now; its curves start over (or from the resumed run's). */
   g_free (self->run_dir);
   self->run_dir = g_strdup (job->run_dir);
@@ -486,6 +497,18 @@ cep_train_controller_start (CepTrainController   *self,
   set_state (self, CEP_TRAIN_STATE_STARTING);
   g_task_run_in_thread (task, start_thread);
   return TRUE;
+}
+
+void
+cep_train_controller_set_assignment (CepTrainController *self,
+                                     CepAssignment      *assignment)
+{
+  g_return_if_fail (CEP_IS_TRAIN_CONTROLLER (self));
+
+  if (assignment != NULL)
+    cep_assignment_ref (assignment);
+  g_clear_pointer (&self->assignment, cep_assignment_unref);
+  self->assignment = assignment;
 }
 
 void
@@ -622,6 +645,7 @@ cep_train_controller_finalize (GObject *object)
   cep_run_curves_free (self->curves);
   g_clear_pointer (&self->experiment, cep_experiment_free);
   g_free (self->run_dir);
+  g_clear_pointer (&self->assignment, cep_assignment_unref);
   G_OBJECT_CLASS (cep_train_controller_parent_class)->finalize (object);
 }
 

@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "cep-assignment.h"
 #include "cep-run-history.h"
 #include "cep-trainer.h"
 
@@ -71,5 +72,10 @@ CepRunCurves       *cep_train_controller_get_curves   (CepTrainController   *sel
 /* Events received and drains run, for tests and the responsiveness benchmark. */
 guint64             cep_train_controller_get_n_events (CepTrainController   *self);
 guint64             cep_train_controller_get_n_drains (CepTrainController   *self);
+
+/* The assignment the runs started from now on answer (NULL: none): each run keeps its bytes
+ * as RUN/assignment.cepstra-assignment, as `cepstra-cli train --assignment` does. */
+void                cep_train_controller_set_assignment (CepTrainController *self,
+                                                         CepAssignment      *assignment);
 
 G_END_DECLS

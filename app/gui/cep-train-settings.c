@@ -28,6 +28,7 @@ typedef struct
   double            minimum;
   double            maximum;
   CepSessionChange  change;
+  const char       *path;      /* where experiment.json writes it (an assignment's rules) */
 } Field;
 
 #define AT(member) offsetof (CepExperiment, member)
@@ -35,31 +36,46 @@ typedef struct
 #define AUGMENT CEP_SESSION_CHANGED_AUGMENT
 
 static const Field fields[] = {
-  { "optimizer", FIELD_ENUM, AT (train.optimizer.kind), 0, CEP_EXPERIMENT_OPTIMIZER_SGD, TRAIN },
-  { "lr", FIELD_DOUBLE, AT (train.optimizer.lr), 0, 1e6, TRAIN },
-  { "weight-decay", FIELD_DOUBLE, AT (train.optimizer.weight_decay), 0, 1e6, TRAIN },
-  { "momentum", FIELD_DOUBLE, AT (train.optimizer.momentum), 0, 1, TRAIN },
-  { "clip", FIELD_DOUBLE, AT (train.grad_clip_norm), 0, 1e9, TRAIN },
-  { "schedule", FIELD_ENUM, AT (train.schedule.kind), 0, CEP_EXPERIMENT_SCHEDULE_PLATEAU, TRAIN },
-  { "warmup-steps", FIELD_UINT, AT (train.schedule.warmup_steps), 0, G_MAXUINT, TRAIN },
-  { "step-size", FIELD_UINT, AT (train.schedule.step_size), 0, G_MAXUINT, TRAIN },
-  { "gamma", FIELD_DOUBLE, AT (train.schedule.gamma), 0, 1e6, TRAIN },
-  { "t-max", FIELD_UINT, AT (train.schedule.t_max), 0, G_MAXUINT, TRAIN },
-  { "factor", FIELD_DOUBLE, AT (train.schedule.factor), 0, 1, TRAIN },
-  { "patience", FIELD_UINT, AT (train.schedule.patience), 0, G_MAXUINT, TRAIN },
-  { "batch-size", FIELD_UINT, AT (train.batch_size), 0, G_MAXUINT, TRAIN },
-  { "epochs", FIELD_UINT, AT (train.epochs), 0, G_MAXUINT, TRAIN },
-  { "subset-percent", FIELD_PERCENT, AT (data.subset_fraction), 0, 100, TRAIN },
-  { "seed", FIELD_UINT64, AT (seed), 0, (double) G_MAXINT64, TRAIN },
-  { "augment", FIELD_BOOLEAN, AT (augment.enabled), 0, 1, AUGMENT },
-  { "freq-masks-max", FIELD_UINT, AT (augment.freq_masks_max), 0, G_MAXUINT, AUGMENT },
-  { "freq-width-min", FIELD_UINT, AT (augment.freq_width_min), 0, G_MAXUINT, AUGMENT },
-  { "freq-width-max", FIELD_UINT, AT (augment.freq_width_max), 0, G_MAXUINT, AUGMENT },
-  { "time-masks-max", FIELD_UINT, AT (augment.time_masks_max), 0, G_MAXUINT, AUGMENT },
-  { "time-width-min", FIELD_UINT, AT (augment.time_width_min), 0, G_MAXUINT, AUGMENT },
-  { "time-width-max", FIELD_UINT, AT (augment.time_width_max), 0, G_MAXUINT, AUGMENT },
-  { "mask-probability", FIELD_DOUBLE, AT (augment.probability), 0, 1, AUGMENT },
-  { "per-batch", FIELD_BOOLEAN, AT (augment.per_batch), 0, 1, AUGMENT },
+  { "optimizer", FIELD_ENUM, AT (train.optimizer.kind), 0, CEP_EXPERIMENT_OPTIMIZER_SGD, TRAIN,
+    "train.optimizer.type" },
+  { "lr", FIELD_DOUBLE, AT (train.optimizer.lr), 0, 1e6, TRAIN, "train.optimizer.lr" },
+  { "weight-decay", FIELD_DOUBLE, AT (train.optimizer.weight_decay), 0, 1e6, TRAIN,
+    "train.optimizer.weight_decay" },
+  { "momentum", FIELD_DOUBLE, AT (train.optimizer.momentum), 0, 1, TRAIN,
+    "train.optimizer.momentum" },
+  { "clip", FIELD_DOUBLE, AT (train.grad_clip_norm), 0, 1e9, TRAIN, "train.grad_clip_norm" },
+  { "schedule", FIELD_ENUM, AT (train.schedule.kind), 0, CEP_EXPERIMENT_SCHEDULE_PLATEAU, TRAIN,
+    "train.schedule.type" },
+  { "warmup-steps", FIELD_UINT, AT (train.schedule.warmup_steps), 0, G_MAXUINT, TRAIN,
+    "train.schedule.warmup_steps" },
+  { "step-size", FIELD_UINT, AT (train.schedule.step_size), 0, G_MAXUINT, TRAIN,
+    "train.schedule.step_size" },
+  { "gamma", FIELD_DOUBLE, AT (train.schedule.gamma), 0, 1e6, TRAIN, "train.schedule.gamma" },
+  { "t-max", FIELD_UINT, AT (train.schedule.t_max), 0, G_MAXUINT, TRAIN, "train.schedule.t_max" },
+  { "factor", FIELD_DOUBLE, AT (train.schedule.factor), 0, 1, TRAIN, "train.schedule.factor" },
+  { "patience", FIELD_UINT, AT (train.schedule.patience), 0, G_MAXUINT, TRAIN,
+    "train.schedule.patience" },
+  { "batch-size", FIELD_UINT, AT (train.batch_size), 0, G_MAXUINT, TRAIN, "train.batch_size" },
+  { "epochs", FIELD_UINT, AT (train.epochs), 0, G_MAXUINT, TRAIN, "train.epochs" },
+  { "subset-percent", FIELD_PERCENT, AT (data.subset_fraction), 0, 100, TRAIN,
+    "data.subset_fraction" },
+  { "seed", FIELD_UINT64, AT (seed), 0, (double) G_MAXINT64, TRAIN, "seed" },
+  { "augment", FIELD_BOOLEAN, AT (augment.enabled), 0, 1, AUGMENT, "augment.enabled" },
+  { "freq-masks-max", FIELD_UINT, AT (augment.freq_masks_max), 0, G_MAXUINT, AUGMENT,
+    "augment.freq_masks_max" },
+  { "freq-width-min", FIELD_UINT, AT (augment.freq_width_min), 0, G_MAXUINT, AUGMENT,
+    "augment.freq_width_min" },
+  { "freq-width-max", FIELD_UINT, AT (augment.freq_width_max), 0, G_MAXUINT, AUGMENT,
+    "augment.freq_width_max" },
+  { "time-masks-max", FIELD_UINT, AT (augment.time_masks_max), 0, G_MAXUINT, AUGMENT,
+    "augment.time_masks_max" },
+  { "time-width-min", FIELD_UINT, AT (augment.time_width_min), 0, G_MAXUINT, AUGMENT,
+    "augment.time_width_min" },
+  { "time-width-max", FIELD_UINT, AT (augment.time_width_max), 0, G_MAXUINT, AUGMENT,
+    "augment.time_width_max" },
+  { "mask-probability", FIELD_DOUBLE, AT (augment.probability), 0, 1, AUGMENT,
+    "augment.probability" },
+  { "per-batch", FIELD_BOOLEAN, AT (augment.per_batch), 0, 1, AUGMENT, "augment.per_batch" },
 };
 
 #define N_PROPS (G_N_ELEMENTS (fields) + 1)   /* + PROP_0 */
@@ -274,6 +290,22 @@ cep_train_settings_new (CepSession *session)
   self->session = g_object_ref (session);
   g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
   return self;
+}
+
+const char *
+cep_train_settings_get_path (const char *property,
+                             double     *scale)
+{
+  g_return_val_if_fail (property != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].name, property))
+      {
+        if (scale != NULL)
+          *scale = fields[i].kind == FIELD_PERCENT ? 100 : 1;
+        return fields[i].path;
+      }
+  return NULL;
 }
 
 CepSession *

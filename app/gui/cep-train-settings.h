@@ -36,4 +36,10 @@ void              cep_train_settings_set_backend (CepTrainSettings *self,
                                                   const char       *backend,
                                                   const char       *device);
 
+/* The experiment.json path of @property ("epochs": "train.epochs"), and in @scale how many
+ * of the property's units make one of the setting's (100 for subset-percent); NULL for a
+ * property that is not a setting. What a row asks the assignment about (cep-rule-row.h). */
+const char       *cep_train_settings_get_path    (const char       *property,
+                                                  double           *scale);
+
 G_END_DECLS

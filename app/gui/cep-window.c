@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "cep-application.h"
+#include "cep-assignment-banner.h"
+#include "cep-assignment-dialog.h"
 #include "cep-data-page.h"
 #include "cep-file-chooser.h"
 #include "cep-sandbox.h"
@@ -36,6 +38,7 @@ struct _CepWindow
   GtkLabel             *loading_label;
   GtkProgressBar       *loading_progress;
   AdwViewStack         *stack;
+  CepAssignmentBanner  *assignment_banner;
   GMenu                *recent_section;
   CepDataPage          *data_page;
   CepModelPage         *model_page;
@@ -430,6 +433,117 @@ open_experiment_action (GtkWidget  *widget,
   cep_choose_experiment (GTK_WINDOW (widget), on_experiment_chosen, g_object_ref (widget));
 }
 
+/* ---- assignments ---- */
+
+/* Lockdown (an administrator's GSettings): whether a student may leave an assignment. */
+static void
+update_assignment_actions (CepWindow *self)
+{
+  gboolean open = cep_session_get_assignment (self->session) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-assignment",
+                                 open && g_settings_get_boolean (self->settings,
+                                                                 "allow-leave-assignment"));
+  /* Under a lockdown a student cannot swap the assignment for another either. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-assignment",
+                                 !open || g_settings_get_boolean (self->settings,
+                                                                  "allow-leave-assignment"));
+}
+
+gboolean
+cep_window_open_assignment (CepWindow   *self,
+                            const char  *path,
+                            GError     **error)
+{
+  g_autoptr (CepAssignment) assignment = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (CEP_IS_WINDOW (self), FALSE);
+
+  if (cep_session_get_assignment (self->session) != NULL
+      && !g_settings_get_boolean (self->settings, "allow-leave-assignment"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s: this computer keeps the open assignment until the window is "
+                     "closed"), path);
+      return FALSE;
+    }
+  assignment = cep_assignment_load (path, error);
+  if (assignment == NULL)
+    return FALSE;
+  cep_session_set_assignment (self->session, assignment);
+  message = g_strdup_printf (_("Opened the assignment “%s”"),
+                             cep_assignment_get_title (assignment));
+  cep_window_add_toast (self, message);
+  return TRUE;
+}
+
+static void
+on_assignment_chosen (GPtrArray *files,
+                      gpointer   user_data)
+{
+  g_autoptr (CepWindow) self = user_data;
+  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (path != NULL && !cep_window_open_assignment (self, path, &error))
+    cep_window_show_error (self, _("Could Not Open the Assignment"), error);
+}
+
+static void
+open_assignment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CepWindow *self = CEP_WINDOW (widget);
+  g_autofree char *folder = g_settings_get_string (self->settings, "assignment-folder");
+
+  cep_choose_assignment (GTK_WINDOW (widget), folder[0] != '\0' ? folder : NULL,
+                         on_assignment_chosen, g_object_ref (widget));
+}
+
+static void
+leave_assignment_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CepWindow *self = CEP_WINDOW (widget);
+
+  if (!g_settings_get_boolean (self->settings, "allow-leave-assignment"))
+    return;
+  cep_session_set_assignment (self->session, NULL);
+  cep_window_add_toast (self, _("Left the assignment: every setting is yours again"));
+}
+
+static void
+save_assignment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CepWindow *self = CEP_WINDOW (widget);
+
+  cep_assignment_dialog_present (GTK_WINDOW (self), self->session);
+}
+
+/* A .cepstra-assignment dropped on the window opens as the assignment. */
+static gboolean
+on_file_dropped (GtkDropTarget *target,
+                 const GValue  *value,
+                 double         x,
+                 double         y,
+                 CepWindow     *self)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (path == NULL || !g_str_has_suffix (path, CEP_ASSIGNMENT_SUFFIX))
+    return FALSE;
+  if (!cep_window_open_assignment (self, path, &error))
+    cep_window_show_error (self, _("Could Not Open the Assignment"), error);
+  return TRUE;
+}
+
 static void
 open_recent_action (GtkWidget  *widget,
                     const char *action_name,
@@ -571,6 +685,7 @@ cep_window_class_init (CepWindowClass *klass)
   g_type_ensure (CEP_TYPE_TRAIN_PAGE);
   g_type_ensure (CEP_TYPE_ANALYZE_PAGE);
   g_type_ensure (CEP_TYPE_BACKENDS_PAGE);
+  g_type_ensure (CEP_TYPE_ASSIGNMENT_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CepWindow, toast_overlay);
@@ -579,6 +694,7 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CepWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, loading_progress);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CepWindow, assignment_banner);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, CepWindow, model_page);
@@ -593,6 +709,12 @@ cep_window_class_init (CepWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-experiment", NULL,
                                    open_experiment_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.open-assignment", NULL,
+                                   open_assignment_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-assignment", NULL,
+                                   leave_assignment_action);
+  gtk_widget_class_install_action (widget_class, "win.save-assignment", NULL,
+                                   save_assignment_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   /* How pages report without knowing the window (cep_widget_report*). */
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
@@ -610,6 +732,9 @@ connect_session (CepWindow *self)
   cep_train_page_set_session (self->train_page, self->session);
   cep_analyze_page_set_session (self->analyze_page, self->session);
   cep_backends_page_set_session (self->backends_page, self->session);
+  cep_assignment_banner_set_session (self->assignment_banner, self->session);
+  g_signal_connect_swapped (self->session, "notify::assignment",
+                            G_CALLBACK (update_assignment_actions), self);
 }
 
 static void
@@ -623,6 +748,15 @@ cep_window_init (CepWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   g_signal_connect_object (self->settings, "changed::recent-datasets",
                            G_CALLBACK (on_recent_changed), self, 0);
+  g_signal_connect_object (self->settings, "changed::allow-leave-assignment",
+                           G_CALLBACK (update_assignment_actions), self, G_CONNECT_SWAPPED);
+  update_assignment_actions (self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (on_file_dropped), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
   rebuild_recent_menu (self);
   restore_window_state (self);
 }

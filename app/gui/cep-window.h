@@ -34,6 +34,11 @@ gboolean    cep_window_open_experiment  (CepWindow      *self,
                                          const char     *path,
                                          GError        **error);
 
+/* Opens the assignment at @path: the banner, its rules on every row, its experiment in the
+ * session. Refused while another is open and lockdown forbids leaving it. */
+gboolean    cep_window_open_assignment  (CepWindow      *self,
+                                         const char     *path,
+                                         GError        **error);
 /* A dialog listing every file the loader skipped, with its reason (the toast that reports
  * skipped files offers it). */
 void        cep_window_show_skipped     (CepWindow      *self);

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cep-assignment.h"
 #include "cep-atomic-file.h"
 #include "cep-experiment.h"
 #include "cep-run-history.h"
@@ -22,9 +23,10 @@
 
 G_DEFINE_QUARK (cep-run-import-error-quark, cep_run_import_error)
 
+/* Everything of a run that is copied (an assignment's copy included: a hand-in reads it). */
 static const char *const run_files[] = {
   CEP_RUN_EXPERIMENT_FILE, CEP_RUN_METRICS_FILE, CEP_RUN_FINGERPRINT_FILE,
-  CEP_RUN_LAST_CHECKPOINT, CEP_RUN_BEST_CHECKPOINT,
+  CEP_ASSIGNMENT_RUN_FILE, CEP_RUN_LAST_CHECKPOINT, CEP_RUN_BEST_CHECKPOINT,
 };
 
 /* Takes @local: an error of another domain becomes INVALID with the same message. */

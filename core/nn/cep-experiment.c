@@ -274,6 +274,26 @@ cep_experiment_new_from_json (const char   *text,
 }
 
 CepExperiment *
+cep_experiment_new_from_node (JsonNode     *node,
+                              const char   *name,
+                              char       ***warnings,
+                              GError      **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  CepExperiment *experiment;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (warnings != NULL)
+    *warnings = NULL;
+  experiment = _cep_experiment_read (node, name, found, error);
+  if (experiment != NULL && warnings != NULL)
+    *warnings = steal_warnings (g_steal_pointer (&found));
+  return experiment;
+}
+
+CepExperiment *
 cep_experiment_load (const char   *path,
                      char       ***warnings,
                      GError      **error)

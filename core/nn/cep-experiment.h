@@ -35,6 +35,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "cep-augment.h"
 #include "cep-model-spec.h"
@@ -176,6 +177,12 @@ char          *cep_experiment_to_json      (const CepExperiment  *experiment);
  * (an empty array when there are none). */
 CepExperiment *cep_experiment_new_from_json (const char          *text,
                                              gssize               length,
+                                             const char          *name,
+                                             char              ***warnings,
+                                             GError             **error);
+/* The same from a node another reader already parsed through cep-json-input (an experiment
+ * embedded in another file: an assignment's). */
+CepExperiment *cep_experiment_new_from_node (JsonNode            *node,
                                              const char          *name,
                                              char              ***warnings,
                                              GError             **error);

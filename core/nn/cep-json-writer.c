@@ -287,3 +287,25 @@ cep_json_writer_null (CepJsonWriter *writer)
   before_value (writer);
   g_string_append (writer->out, "null");
 }
+
+void
+cep_json_writer_embed (CepJsonWriter *writer,
+                       const char    *json)
+{
+  gsize length;
+
+  g_return_if_fail (writer != NULL);
+  g_return_if_fail (json != NULL);
+
+  length = strlen (json);
+  while (length > 0 && json[length - 1] == '\n')
+    length--;
+  before_value (writer);
+  for (gsize i = 0; i < length; i++)
+    if (json[i] == '\n' && writer->pretty)
+      new_line (writer, writer->stack->len);
+    else if (json[i] == '\n')
+      g_string_append_c (writer->out, ' ');
+    else
+      g_string_append_c (writer->out, json[i]);
+}

@@ -49,6 +49,12 @@ void           cep_json_writer_uint         (CepJsonWriter  *writer,
 void           cep_json_writer_boolean      (CepJsonWriter  *writer,
                                              gboolean        value);
 void           cep_json_writer_null         (CepJsonWriter  *writer);
+/* A complete JSON value written by another writer (pretty, two-space indent; a final newline
+ * is dropped), as the next value: its lines are indented to where it lands, so a document
+ * can hold another (an assignment's experiment.json) and still read as one. Line breaks in
+ * @json must only be whitespace between tokens, as this writer's are. */
+void           cep_json_writer_embed        (CepJsonWriter  *writer,
+                                             const char     *json);
 
 /* The shortest decimal text that strtod reads back as @value, always with a '.' or an
  * exponent so readers keep it a floating-point number ("1.0", "0.35", "1e-08"). Writes into

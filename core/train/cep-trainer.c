@@ -277,6 +277,16 @@ cep_trainer_new (const CepExperiment     *experiment,
       self->options.backend = g_intern_string (options->backend);
       self->options.device = g_intern_string (options->device);
     }
+  self->options.attachment_name = NULL;
+  self->options.attachment = NULL;
+  if (options != NULL && options->attachment != NULL)
+    {
+      g_return_val_if_fail (options->attachment_name != NULL
+                            && strchr (options->attachment_name, G_DIR_SEPARATOR) == NULL,
+                            NULL);
+      self->options.attachment_name = g_intern_string (options->attachment_name);
+      self->options.attachment = g_bytes_ref (options->attachment);
+    }
   self->experiment = cep_experiment_copy (experiment);
   self->train = g_object_ref (train);
   self->dev = dev != NULL ? g_object_ref (dev) : NULL;
@@ -322,6 +332,7 @@ cep_trainer_free (CepTrainer *self)
   g_clear_object (&self->train);
   g_clear_object (&self->dev);
   g_clear_pointer (&self->experiment, cep_experiment_free);
+  g_clear_pointer (&self->options.attachment, g_bytes_unref);
   g_free (self->experiment_json);
   g_free (self->run_dir);
   g_clear_pointer (&self->run_lock, cep_run_lock_release);
@@ -352,6 +363,19 @@ save_fingerprint (CepTrainer  *self,
 }
 
 static gboolean
+save_attachment (CepTrainer  *self,
+                 GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  if (self->options.attachment == NULL)
+    return TRUE;
+  path = g_build_filename (self->run_dir, self->options.attachment_name, NULL);
+  return cep_atomic_file_set_contents (path, g_bytes_get_data (self->options.attachment, NULL),
+                                       g_bytes_get_size (self->options.attachment), error);
+}
+
+static gboolean
 prepare_run_dir (CepTrainer *self,
                  GError    **error)
 {
@@ -376,7 +400,8 @@ prepare_run_dir (CepTrainer *self,
   cep_atomic_file_remove_leftovers (self->run_dir);
   cep_atomic_file_remove_leftovers (checkpoints);
   if (!cep_experiment_save (self->experiment, experiment, &local_error)
-      || !save_fingerprint (self, &local_error))
+      || !save_fingerprint (self, &local_error)
+      || !save_attachment (self, &local_error))
     {
       g_set_error (error, CEP_TRAINER_ERROR, CEP_TRAINER_ERROR_RUN_DIR, "%s",
                    local_error->message);

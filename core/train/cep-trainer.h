@@ -113,6 +113,11 @@ typedef struct
                                       * (for comparisons; see cep_trainer_get_input_note) */
   CepTrainerEventFunc  callback;     /* may be NULL */
   gpointer             user_data;
+  /* A file the run keeps beside experiment.json, written under the run's lock when it
+   * starts (and again on a resume): RUN/attachment_name holds @attachment's bytes. The
+   * classroom tier records the assignment a run answers this way; NULL: none. */
+  const char          *attachment_name;
+  GBytes              *attachment;
 } CepTrainerOptions;
 
 void cep_trainer_options_init (CepTrainerOptions *options);

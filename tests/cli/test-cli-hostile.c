@@ -167,6 +167,11 @@ command_for (const HostileCase  *c,
       folder = make_import_run (work, corpus_kind (c->kind), hostile, named);
       return g_strdupv ((char *[]) { "import-run", folder, "--into", runs, NULL });
     }
+  if (g_str_equal (c->kind, "assignment"))
+    {
+      *named = g_strdup (hostile);
+      return g_strdupv ((char *[]) { "assignment", "show", (char *) hostile, NULL });
+    }
   if (g_str_equal (c->kind, "audio"))
     {
       *named = g_strdup (hostile);
@@ -236,7 +241,7 @@ test_every_file_has_a_case (gconstpointer data)
 {
   GPtrArray *cases = (GPtrArray *) data;
   const char *kinds[] = { "npy", "transcript", "phonemes", "safetensors", "experiment",
-                          "metrics", "audio" };
+                          "metrics", "audio", "assignment" };
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {

@@ -113,6 +113,32 @@ put("experiment", "residual-nested.json", E + '"model": {"blocks": [{"type": "li
     '"width": 64}, {"type": "residual", "blocks": 3}, {"type": "residual", "blocks": 1}, '
     '{"type": "linear", "width": 64}, {"type": "relu"}]}, "train": {}}')
 
+# Assignments (assignment show FILE; train --assignment reads them the same way).
+A = ('{"format": "cepstra-assignment", "version": 1, "title": "T", "experiment": '
+     '{"format": "cepstra-experiment", "version": 1, "model": {}, "train": {}}')
+put("assignment", "valid.json", A + "}")
+put("assignment", "nested.json", '{"format": "cepstra-assignment", "rules": ' + "[" * 100000)
+put("assignment", "not-json.json", A)
+put("assignment", "experiment-instead.json", E + '"model": {}, "train": {}}')
+put("assignment", "newer-version.json", A.replace('"version": 1,', '"version": 2,', 1) + "}")
+put("assignment", "unknown-member.json", A + ', "grading": "strict"}')
+put("assignment", "unknown-rule.json", A + ', "rules": {"frozen": ["seed"]}}')
+put("assignment", "unknown-path.json", A + ', "rules": {"locked": ["train.epoch"]}}')
+put("assignment", "bound-on-text.json",
+    A + ', "rules": {"bounds": {"train.backend": {"max": 2}}}}')
+put("assignment", "bound-infinite.json",
+    A + ', "rules": {"bounds": {"train.epochs": {"max": 1e999}}}}')
+put("assignment", "breaks-own-rule.json",
+    A + ', "rules": {"bounds": {"train.epochs": {"max": 2}}}}')
+put("assignment", "allowed-not-a-choice.json",
+    A + ', "rules": {"allowed": {"train.optimizer": ["rmsprop"]}}}')
+put("assignment", "blocks-unknown.json", A + ', "rules": {"allowed_blocks": ["attention"]}}')
+put("assignment", "title-twice.json", A + ', "title": "U"}')
+put("assignment", "title-missing.json", A.replace('"title": "T", ', '') + "}")
+put("assignment", "experiment-unknown-key.json",
+    A.replace('"train": {}', '"train": {"epoch": 3}') + "}")
+put("assignment", "seed-negative.json", A + ', "seed": -1}')
+
 # Training logs (RUN/metrics.jsonl).
 put("metrics", "nested.jsonl", "[" * 100000 + "\n")
 put("metrics", "garbage-line.jsonl",

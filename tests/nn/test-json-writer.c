@@ -119,6 +119,38 @@ test_json_glib_reads_it (void)
                    ==, -3);
 }
 
+/* A document written by another writer lands indented where it is placed, and reads back. */
+static void
+test_embed (void)
+{
+  CepJsonWriter *inner = cep_json_writer_new (TRUE);
+  CepJsonWriter *outer = cep_json_writer_new (TRUE);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *inner_text = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *embedded;
+
+  cep_json_writer_begin_object (inner);
+  cep_json_writer_member (inner, "lr");
+  cep_json_writer_double (inner, 0.001);
+  cep_json_writer_end_object (inner);
+  inner_text = cep_json_writer_finish (inner);
+
+  cep_json_writer_begin_object (outer);
+  cep_json_writer_member (outer, "title");
+  cep_json_writer_string (outer, "Lab");
+  cep_json_writer_member (outer, "experiment");
+  cep_json_writer_embed (outer, inner_text);
+  cep_json_writer_end_object (outer);
+  text = cep_json_writer_finish (outer);
+
+  g_assert_cmpstr (text, ==, "{\n  \"title\": \"Lab\",\n  \"experiment\": {\n    \"lr\": 0.001\n  }\n}\n");
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  embedded = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "experiment");
+  g_assert_cmpfloat (json_object_get_double_member (embedded, "lr"), ==, 0.001);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -129,6 +161,7 @@ main (int    argc,
   g_test_add_func ("/json-writer/double-round-trip", test_double_round_trip);
   g_test_add_func ("/json-writer/layout", test_layout);
   g_test_add_func ("/json-writer/json-glib-reads-it", test_json_glib_reads_it);
+  g_test_add_func ("/json-writer/embed", test_embed);
 
   return g_test_run ();
 }

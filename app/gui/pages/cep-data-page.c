@@ -64,6 +64,8 @@ struct _CepDataPage
   GtkScrollbar       *time_scrollbar;
   GtkLabel           *readout_label;
   GtkSwitch          *augment_switch;
+  GtkWidget          *masks_expander;
+  GtkWidget          *mask_groups;
   GtkSpinButton      *freq_count_spin;
   GtkSpinButton      *freq_min_spin;
   GtkSpinButton      *freq_max_spin;
@@ -763,6 +765,21 @@ on_dataset_changed (CepSession  *session,
   rebuild_partitions (self);
 }
 
+/* The mask controls are one group for an assignment: hidden with "augment" (what the model
+ * sees is the teacher's), locked with it; the bounds of each are enforced at Start. */
+static void
+follow_augment_rule (CepDataPage *self)
+{
+  CepAssignmentFieldRule rule;
+
+  cep_session_get_field_rule (self->session, "augment.enabled", &rule);
+  gtk_widget_set_visible (self->masks_expander, !rule.hidden);
+  gtk_widget_set_sensitive (self->mask_groups, !rule.locked);
+  gtk_widget_set_tooltip_text (self->mask_groups,
+                               rule.locked ? _("Your teacher fixed this setting for the "
+                                               "assignment") : NULL);
+}
+
 void
 cep_data_page_set_session (CepDataPage *self,
                            CepSession  *session)
@@ -777,7 +794,10 @@ cep_data_page_set_session (CepDataPage *self,
     return;
   g_signal_connect (session, "notify::dataset", G_CALLBACK (on_dataset_changed), self);
   g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
+  g_signal_connect_swapped (session, "notify::assignment", G_CALLBACK (follow_augment_rule),
+                            self);
   bind_mask_controls (self);
+  follow_augment_rule (self);
   rebuild_partitions (self);
 }
 
@@ -925,6 +945,8 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cepstra/Cepstra/cep-data-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CepDataPage, partition_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CepDataPage, masks_expander);
+  gtk_widget_class_bind_template_child (widget_class, CepDataPage, mask_groups);
   gtk_widget_class_bind_template_child (widget_class, CepDataPage, stats_grid);
   gtk_widget_class_bind_template_child (widget_class, CepDataPage, class_chart);
   gtk_widget_class_bind_template_child (widget_class, CepDataPage, search_entry);

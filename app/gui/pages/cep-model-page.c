@@ -25,6 +25,7 @@
 #include "cep-gui-util.h"
 #include "cep-model-presets.h"
 #include "cep-model-settings.h"
+#include "cep-rule-row.h"
 
 #define N_NAMED_PRESETS 5   /* tiny, full, baseline, tdnn, tdnn-full: preset row entries 1..5 */
 #define FIRST_SHAPE_ENTRY (1 + N_NAMED_PRESETS)
@@ -55,6 +56,7 @@ struct _CepModelPage
   AdwActionRow     *shape_dropout_row;
   GtkSpinButton    *shape_dropout_spin;
   GtkSpinButton    *context_spin;
+  GtkWidget        *layers_group;
   GtkSpinButton    *context_past_spin;
   GtkSpinButton    *context_future_spin;
   GtkListBox       *layer_list;
@@ -773,6 +775,55 @@ on_model_changed (CepModelSettings *settings,
   update_summary (self);
 }
 
+/* A locked block list cannot be edited, a hidden one is not shown (the preset row is
+ * attached as a row of its own). */
+static void
+follow_blocks_rule (CepModelPage *self)
+{
+  CepAssignmentFieldRule rule;
+
+  cep_session_get_field_rule (self->session, "model.blocks", &rule);
+  GtkWidget *shape_rows[] = {
+    GTK_WIDGET (self->budget_row), GTK_WIDGET (self->depth_row), GTK_WIDGET (self->ratio_row),
+    GTK_WIDGET (self->shape_activation_row), GTK_WIDGET (self->shape_batch_norm_row),
+    GTK_WIDGET (self->shape_dropout_row),
+  };
+
+  cep_session_get_field_rule (self->session, "model.blocks", &rule);
+  gtk_widget_set_visible (GTK_WIDGET (self->layers_group), !rule.hidden);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layers_group), !rule.locked);
+  /* A shape's budget, depth and blocks rebuild the list too. */
+  for (guint i = 0; i < G_N_ELEMENTS (shape_rows); i++)
+    gtk_widget_set_sensitive (shape_rows[i], !rule.locked);
+}
+
+/* The rows of the model's own settings follow the assignment's rules; the block list and
+ * what rebuilds it (presets, shapes) are "model.blocks". */
+static void
+attach_rules (CepModelPage *self)
+{
+  struct { gpointer control; const char *path; double scale; } rows[] = {
+    { self->context_spin, "model.context", 1 },
+    { self->context_past_spin, "model.context_past", 1 },
+    { self->context_future_spin, "model.context_future", 1 },
+    { self->smoothing_spin, "model.label_smoothing", 1 },
+    { self->limit_spin, "model.param_limit", 1e-6 },   /* the row counts in millions */
+    { self->init_row, "model.head.init", 1 },
+    { self->preset_row, "model.blocks", 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkWidget *control = GTK_WIDGET (rows[i].control);
+      GtkWidget *row = ADW_IS_ACTION_ROW (control)
+                       ? control : gtk_widget_get_ancestor (control, ADW_TYPE_ACTION_ROW);
+      cep_rule_row_attach (row, control, self->session, rows[i].path, rows[i].scale);
+    }
+  follow_blocks_rule (self);
+  g_signal_connect_object (self->session, "notify::assignment",
+                           G_CALLBACK (follow_blocks_rule), self, G_CONNECT_SWAPPED);
+}
+
 static void
 bind_form (CepModelPage *self)
 {
@@ -790,6 +841,7 @@ bind_form (CepModelPage *self)
                      g_object_bind_property (self->settings, rows[i].property, rows[i].widget,
                                              rows[i].widget_property,
                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+  attach_rules (self);
   g_ptr_array_add (self->bindings,
                    g_object_bind_property_full (self->settings, "name", self->preset_row,
                                                 "selected", G_BINDING_SYNC_CREATE,
@@ -938,6 +990,7 @@ cep_model_page_class_init (CepModelPageClass *klass)
   BIND (context_future_spin);
   BIND (layer_list);
   BIND (add_block_button);
+  BIND (layers_group);
   BIND (classes_row);
   BIND (init_row);
   BIND (smoothing_spin);

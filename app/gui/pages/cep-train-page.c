@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cep-application.h"
 #include "cep-batch-size-queue.h"
 #include "cep-gui-util.h"
 #include "cep-run-history-view.h"
@@ -137,6 +138,35 @@ partition_for (CepTrainPage *self,
   return cep_session_get_partition (self->session, chosen != NULL ? chosen : role_default);
 }
 
+/* The assignment's rules, enforced by core on the experiment as it would train. */
+static gboolean
+check_assignment (CepTrainPage         *self,
+                  const CepExperiment  *e,
+                  GError              **error)
+{
+  CepAssignment *assignment = cep_session_get_assignment (self->session);
+
+  return assignment == NULL || cep_assignment_check_experiment (assignment, e, error);
+}
+
+/* A lab machine's administrator may allow only some backends (GSettings allowed-backends). */
+static gboolean
+check_backend_allowed (const CepExperiment  *e,
+                       GError              **error)
+{
+  g_autoptr (GSettings) settings = g_settings_new (CEP_APPLICATION_ID);
+  g_auto (GStrv) allowed = g_settings_get_strv (settings, "allowed-backends");
+  g_autofree char *list = NULL;
+
+  if (allowed[0] == NULL || g_strv_contains ((const char * const *) allowed, e->train.backend))
+    return TRUE;
+  list = g_strjoinv (", ", allowed);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+               _("The backend “%s” is not allowed on this computer (allowed: %s)"),
+               e->train.backend, list);
+  return FALSE;
+}
+
 static gboolean
 start_experiment (CepTrainPage         *self,
                   const CepExperiment  *e,
@@ -153,8 +183,11 @@ start_experiment (CepTrainPage         *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("No dataset is open"));
       return FALSE;
     }
-  if (!cep_experiment_validate (e, error) || !cep_experiment_check_param_limit (e, error))
+  if (!cep_experiment_validate (e, error) || !cep_experiment_check_param_limit (e, error)
+      || !check_assignment (self, e, error) || !check_backend_allowed (e, error))
     return FALSE;
+  cep_train_controller_set_assignment (self->controller,
+                                       cep_session_get_assignment (self->session));
   train = partition_for (self, e->data.train_partition, cep_dataset_get_train_name (dataset));
   if (train == NULL)
     {

@@ -18,6 +18,7 @@
 #include "cep-backend-choice.h"
 #include "cep-format.h"
 #include "cep-gui-util.h"
+#include "cep-rule-row.h"
 #include "cep-train-settings.h"
 
 struct _CepTrainForm
@@ -135,6 +136,24 @@ bind_rows (CepTrainForm *self)
                                  form_widget (self, form_visibility[i].widget), "visible",
                                  G_BINDING_SYNC_CREATE, equals_value, NULL,
                                  GUINT_TO_POINTER (form_visibility[i].value), NULL);
+}
+
+/* Every bound row follows the assignment's rule for its setting; the backend row too. */
+static void
+attach_rules (CepTrainForm *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form_bindings); i++)
+    {
+      GtkWidget *control = GTK_WIDGET (form_widget (self, form_bindings[i].widget));
+      GtkWidget *row = ADW_IS_ACTION_ROW (control)
+                       ? control : gtk_widget_get_ancestor (control, ADW_TYPE_ACTION_ROW);
+      double scale = 1;
+      const char *path = cep_train_settings_get_path (form_bindings[i].property, &scale);
+
+      cep_rule_row_attach (row, control, self->session, path, scale);
+    }
+  cep_rule_row_attach (GTK_WIDGET (self->backend_row), GTK_WIDGET (self->backend_row),
+                       self->session, "train.backend", 1);
 }
 
 /* ---- the backend row: backend and device together ---- */
@@ -402,6 +421,7 @@ cep_train_form_set_session (CepTrainForm *self,
       apply_backend_preference (self);
       g_signal_connect (session, "experiment-changed", G_CALLBACK (on_experiment_changed), self);
       bind_rows (self);
+      attach_rules (self);
       show_experiment_backend (self);
       show_model_summary (self);
       show_dataset_summary (self);
