@@ -101,6 +101,8 @@ int           cep_cli_backends_run         (int argc, char **argv);
 int           cep_cli_runs_run             (int argc, char **argv);
 int           cep_cli_annotate_run         (int argc, char **argv);
 int           cep_cli_trash_run            (int argc, char **argv);
+int           cep_cli_export_run           (int argc, char **argv);
+int           cep_cli_import_run_run       (int argc, char **argv);
 int           cep_cli_assignment_run       (int argc, char **argv);
 int           cep_cli_handin_run           (int argc, char **argv);
 int           cep_cli_class_run            (int argc, char **argv);

@@ -74,8 +74,15 @@ open_backend (const CepExperiment  *experiment,
   g_autofree char *notice = NULL;
   CepBackend *opened;
 
+  /* A run trained by the PyTorch export names no Cepstra backend: it is analysed on the
+   * default one, which picks its own device and threads. */
+  if (backend == NULL && g_strcmp0 (experiment->train.backend, CEP_RUN_TORCH_BACKEND) == 0)
+    {
+      backend = cep_backend_list_available ()[0];
+      options.threads = threads;
+    }
   /* The run's device goes with the run's backend; another backend picks its own. */
-  if (device == NULL && backend == NULL)
+  else if (device == NULL && backend == NULL)
     options.device = experiment->train.device;
   /* A run trained on a GPU is still analysed on a machine without one. */
   opened = cep_backend_new_or_fallback (backend != NULL ? backend : experiment->train.backend,

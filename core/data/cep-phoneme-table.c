@@ -374,6 +374,16 @@ cep_phoneme_table_new_default (void)
   return table;
 }
 
+char *
+cep_phoneme_table_get_default_text (void)
+{
+  GString *text = g_string_new ("# HW1P2's phoneme table (Cepstra's default)\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (hw1p2_lines); i++)
+    g_string_append_printf (text, "%s\n", hw1p2_lines[i]);
+  return g_string_free (text, FALSE);
+}
+
 CepPhonemeTable *
 cep_phoneme_table_new_from_file (const char  *path,
                                  GError     **error)

@@ -29,6 +29,9 @@ G_DECLARE_FINAL_TYPE (CepPhonemeTable, cep_phoneme_table, CEP, PHONEME_TABLE, GO
 
 /* HW1P2's table. */
 CepPhonemeTable *cep_phoneme_table_new_default   (void);
+/* HW1P2's table as the file cep_phoneme_table_new_from_file() reads (aliases included), for
+ * programs outside Cepstra (the PyTorch export). Newly allocated. */
+char            *cep_phoneme_table_get_default_text (void);
 /* One symbol per line, id = line number among non-empty, non-'#' lines. Optional aliases
  * after the symbol, separated by whitespace ("[SIL] SIL"). A symbol named [SOS]/<sos> or
  * [EOS]/<eos> marks the boundary tokens, which are not target classes and must come after

@@ -31,6 +31,10 @@ G_BEGIN_DECLS
 #define CEP_RUN_LAST_CHECKPOINT   "checkpoints/last.safetensors"
 #define CEP_RUN_BEST_CHECKPOINT   "checkpoints/best.safetensors"
 
+/* train.backend of a run written by the PyTorch export (cep-export-torch.h): no Cepstra
+ * backend; its analyses open the default one. */
+#define CEP_RUN_TORCH_BACKEND     "torch"
+
 /* "__metadata__" keys of a checkpoint. */
 #define CEP_RUN_METADATA_FORMAT     "format"              /* "pt", as torch tools expect */
 #define CEP_RUN_METADATA_EXPERIMENT "cepstra.experiment"  /* the experiment JSON */

@@ -3,7 +3,7 @@
 #
 # PyTorch CPU training throughput of the tdnn preset, the counterpart of
 # `bench-train --preset tdnn` (tests/bench/README.md): the same model, built with the README
-# loader's frame-major modules (tests/train/test-torch-load.py; the conv and pool layers are
+# loader's frame-major modules (core/export/torch/model.py; the conv and pool layers are
 # torch's own nn.Conv1d/MaxPool1d with a transpose on each side), AdamW, batch 1024, the
 # median of timed steps after two warm-up steps.
 #
@@ -22,7 +22,7 @@ CONTEXT, FEATURES, CLASSES = 15, 28, 42
 
 
 def frame_modules():
-    path = os.path.join(HERE, "..", "train", "test-torch-load.py")
+    path = os.path.join(HERE, "..", "..", "core", "export", "torch", "model.py")
     spec = importlib.util.spec_from_file_location("torch_load", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -28,11 +28,20 @@ hostile_case_free (HostileCase *c)
   g_free (c);
 }
 
+/* "import-" kinds replay another kind's corpus through `import-run`. */
+#define IMPORT_PREFIX "import-"
+
+static const char *
+corpus_kind (const char *kind)
+{
+  return g_str_has_prefix (kind, IMPORT_PREFIX) ? kind + strlen (IMPORT_PREFIX) : kind;
+}
+
 static char *
 corpus_path (const char *kind,
              const char *file)
 {
-  return g_build_filename (g_getenv ("CEPSTRA_HOSTILE_DIR"), kind, file, NULL);
+  return g_build_filename (g_getenv ("CEPSTRA_HOSTILE_DIR"), corpus_kind (kind), file, NULL);
 }
 
 static void
@@ -79,6 +88,35 @@ make_run (const char *work,
   g_assert_true (g_file_set_contents (experiment, "{\"format\": \"cepstra-experiment\", "
                                       "\"model\": {\"preset\": \"tiny\"}, \"train\": {}}", -1,
                                       NULL));
+  return run;
+}
+
+/* A run folder to import whose file of @kind (safetensors: best, metrics, experiment) is
+ * @hostile; its other files are good, an empty metrics.jsonl (a run not yet started) among
+ * them, so the import reaches the hostile one. */
+static char *
+make_import_run (const char  *work,
+                 const char  *kind,
+                 const char  *hostile,
+                 char       **named)
+{
+  char *run = g_build_filename (work, "run", NULL);
+  g_autofree char *metrics = g_build_filename (run, "metrics.jsonl", NULL);
+  g_autofree char *experiment = g_build_filename (run, "experiment.json", NULL);
+
+  g_free (make_run (work, "metrics.jsonl", hostile));
+  if (!g_str_equal (kind, "metrics"))
+    g_assert_true (g_file_set_contents (metrics, "", 0, NULL));
+  if (g_str_equal (kind, "experiment"))
+    copy_file (hostile, experiment);
+  if (g_str_equal (kind, "safetensors"))
+    {
+      g_autofree char *best = g_build_filename (run, "checkpoints", "best.safetensors", NULL);
+      copy_file (hostile, best);
+    }
+  *named = g_str_equal (kind, "safetensors") ? g_strdup ("best.safetensors")
+                                             : g_path_get_basename (g_str_equal (kind, "metrics")
+                                                                    ? metrics : experiment);
   return run;
 }
 
@@ -132,6 +170,12 @@ command_for (const HostileCase  *c,
       copy_file (hostile, target);
       *named = g_strdup (c->file);
       return g_strdupv ((char *[]) { "class", folder, NULL });
+    }
+  if (g_str_has_prefix (c->kind, IMPORT_PREFIX))
+    {
+      g_autofree char *runs = g_build_filename (work, "runs", NULL);
+      folder = make_import_run (work, corpus_kind (c->kind), hostile, named);
+      return g_strdupv ((char *[]) { "import-run", folder, "--into", runs, NULL });
     }
   if (g_str_equal (c->kind, "assignment"))
     {

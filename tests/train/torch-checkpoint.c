@@ -239,10 +239,27 @@ write_trained (CepModelSpec *spec,
   write_expected (network, with_gradients, expected);
 }
 
+/* OUT/kinds.txt: the name of every block kind the model spec has, one a line, so the test
+ * knows when a new kind is not yet among the checkpoints it loads. */
+static void
+write_kinds (const char *folder)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (folder, "kinds.txt", NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (guint kind = 0; kind < CEP_BLOCK_KIND_COUNT; kind++)
+    g_string_append_printf (text, "%s\n", cep_block_kind_get_name ((CepBlockKind) kind));
+  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
+    g_error ("%s", error->message);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  if (argc >= 2)
+    write_kinds (argv[1]);
   if (argc == 3 && g_str_equal (argv[2], "conv"))
     {
       write_trained (conv_spec (), FALSE, argv[1], "");

@@ -20,6 +20,7 @@
 #include "cep-gui-util.h"
 #include "cep-handin-dialog.h"
 #include "cep-run-history-view.h"
+#include "cep-run-transfer.h"
 #include "cep-train-form.h"
 #include "cep-train-live-view.h"
 #include "cep-train-run-controls.h"
@@ -358,6 +359,7 @@ update_actions (CepTrainPage *self)
   /* A run still training has no final checkpoint to hand in. */
   gtk_widget_action_set_enabled (widget, "train.hand-in-run",
                                  selected != NULL && !(is_current_run (self, selected) && !idle));
+  gtk_widget_action_set_enabled (widget, "train.export-torch", selected != NULL);
   /* The run being trained is the trainer's until it ends. */
   gtk_widget_action_set_enabled (widget, "train.trash-run",
                                  selected != NULL && !(is_current_run (self, selected) && !idle));
@@ -541,6 +543,32 @@ hand_in_run_action (GtkWidget  *widget,
 }
 
 static void
+export_torch_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  const CepRunInfo *info = selected_run (CEP_TRAIN_PAGE (widget));
+
+  if (info != NULL)
+    cep_run_transfer_export_torch (widget, info->dir);
+}
+
+static void
+on_run_imported (GtkWidget *owner,
+                 gpointer   user_data)
+{
+  cep_train_page_refresh_history (CEP_TRAIN_PAGE (owner));
+}
+
+static void
+import_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  cep_run_transfer_import (widget, NULL, on_run_imported, NULL);
+}
+
+static void
 trash_run_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -651,6 +679,9 @@ install_actions (GtkWidgetClass *widget_class)
                                    annotate_run_action);
   gtk_widget_class_install_action (widget_class, "train.trash-run", NULL, trash_run_action);
   gtk_widget_class_install_action (widget_class, "train.hand-in-run", NULL, hand_in_run_action);
+  gtk_widget_class_install_action (widget_class, "train.export-torch", NULL,
+                                   export_torch_action);
+  gtk_widget_class_install_action (widget_class, "train.import-run", NULL, import_run_action);
   gtk_widget_class_install_action (widget_class, "train.refresh-history", NULL,
                                    refresh_history_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
