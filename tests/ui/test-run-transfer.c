@@ -158,7 +158,7 @@ test_import_and_export (Fixture       *fixture,
   g_assert_true (cep_ui_test_wait_for (history_lists_run, fixture, 20000));
   g_assert_cmpuint (reports->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (reports, 0), "-blocks-fixture"));
-  history = G_LIST_MODEL (gtk_column_view_get_model (child (fixture, "history_view")));
+  history = G_LIST_MODEL (gtk_column_view_get_model (child (fixture, "column_view")));
   item = g_list_model_get_item (history, 0);
   info = cep_run_item_get_info (item);
   g_assert_true (g_str_has_suffix (info->id, "-blocks-fixture"));
@@ -167,7 +167,7 @@ test_import_and_export (Fixture       *fixture,
   cep_ui_test_run_for (300);
   cairo_surface_destroy (cep_ui_test_screenshot (GTK_WIDGET (fixture->window),
                                                  "train-page-imported-run",
-                                                 child (fixture, "history_view"), NULL));
+                                                 child (fixture, "runs_table"), NULL));
 
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (history), 0);
   project = g_build_filename (fixture->tmp, "project", NULL);
