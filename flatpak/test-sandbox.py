@@ -303,6 +303,56 @@ class Tests:
             rows = f.read().splitlines()
         check(rows[0] == "id,label" and len(rows) > 100, f"{submission} is not a submission")
 
+    def test_cli_classroom(self):
+        """The classroom's loop inside the sandbox: an assignment made from the run's
+        experiment, a run trained under it, its hand-in, and the class re-measuring it."""
+        data = os.path.join(self.session.app_data, "data")
+        assignment = os.path.join(data, "lab.cepstra-assignment")
+        handins = os.path.join(data, "handins")
+        os.makedirs(handins, exist_ok=True)
+        self.app.cli_ok("assignment", "new", "--from",
+                        os.path.join(self.cli_run, "experiment.json"), "--title", "Sandbox lab",
+                        "--max", "train.epochs=1", "--lock", "train.optimizer",
+                        "--out", assignment)
+        refused = self.app.cli("train", "--assignment", assignment, "--epochs", "2")
+        check(refused.returncode == 6 and "train.epochs" in refused.stderr,
+              f"train broke the assignment's epoch bound and exited {refused.returncode}:\n"
+              f"{refused.stderr}")
+        before = runs_in(self.session)
+        self.app.cli_ok("train", "--assignment", assignment, "--name", "sandbox-lab")
+        run = (runs_in(self.session) - before).pop()
+        handin = os.path.join(handins, "ann.cepstra-handin")
+        self.app.cli_ok("handin", run, "--student", "Ann", "--out", handin)
+        out = self.app.cli_ok("class", handins, "--assignment", assignment, "--json").stdout
+        rows = json.loads(out)["handins"]
+        check(len(rows) == 1 and rows[0]["student"] == "Ann" and not rows[0]["flags"],
+              f"the class of one honest hand-in is not one clean row:\n{out}")
+        check(abs(rows[0]["measured"] - rows[0]["claimed"]) < 1e-6,
+              f"the re-measured metric differs from the claimed one:\n{out}")
+
+    def test_cli_exports_torch_project(self):
+        project = os.path.join(self.session.app_data, "data", "torch-project")
+        self.app.cli_ok("export", "torch", self.cli_run, "--out", project)
+        for name in ("train.py", "data.py", "model.py", "README.md"):
+            check(os.path.isfile(os.path.join(project, name)),
+                  f"the exported project has no {name}")
+
+    def test_assignment_type_exported(self):
+        """A double-click on an assignment opens Cepstra: the installation exports the app's
+        MIME package and its desktop file names the type."""
+        installation = os.environ.get("FLATPAK_USER_DIR") or os.path.join(
+            self.session.home, ".local", "share", "flatpak")
+        exports = os.path.join(installation, "exports", "share")
+        mime = os.path.join(exports, "mime", "packages", f"{APP}.xml")
+        desktop = os.path.join(exports, "applications", f"{APP}.desktop")
+        check(os.path.isfile(mime), f"{mime} is not exported")
+        with open(mime, encoding="utf-8") as f:
+            check("application/x-cepstra-assignment" in f.read(),
+                  f"{mime} does not define application/x-cepstra-assignment")
+        with open(desktop, encoding="utf-8") as f:
+            check("application/x-cepstra-assignment" in f.read(),
+                  f"{desktop} does not name application/x-cepstra-assignment")
+
     def test_cli_unshared_folder_explained(self):
         result = self.app.cli("inspect", self.unshared)
         check(result.returncode == 2,
@@ -404,6 +454,9 @@ class Tests:
         "test_cli_vulkan_device",
         "test_cli_trains_into_sandbox_data",
         "test_cli_evaluates_and_submits",
+        "test_cli_classroom",
+        "test_cli_exports_torch_project",
+        "test_assignment_type_exported",
         "test_cli_unshared_folder_explained",
         "test_cli_shared_folder_opens",
         "test_window_on_demo",

@@ -204,11 +204,15 @@ log_ticks (const CepPlotAxis *axis,
   static const double one_two_five[] = { 1.0, 2.0, 5.0 };
   static const double one_two_three_five[] = { 1.0, 2.0, 3.0, 5.0 };
   static const double all_digits[] = { 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0 };
+  /* A few steps of a run's loss (2.9 to 3.9) hold one digit at most: halves between them. */
+  static const double half_digits[] = { 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0,
+                                        8.0, 9.0 };
   static const struct { const double *mantissas; guint n; } sets[] = {
     { decades, G_N_ELEMENTS (decades) },
     { one_two_five, G_N_ELEMENTS (one_two_five) },
     { one_two_three_five, G_N_ELEMENTS (one_two_three_five) },
     { all_digits, G_N_ELEMENTS (all_digits) },
+    { half_digits, G_N_ELEMENTS (half_digits) },
   };
   CepPlotTicks candidate;
 

@@ -140,6 +140,15 @@ test_log_ticks (void)
   cep_plot_axis_get_ticks (&axis, 6, &ticks);
   g_assert_cmpuint (ticks.n, ==, 4);   /* 0.6 0.7 0.8 0.9 */
 
+  /* Between two digits (a loss from 2.9 to 3.9): halves, so the axis has more than one label. */
+  cep_plot_axis_init (&axis, 2.9, 3.9, 400, 0);
+  cep_plot_axis_set_log (&axis);
+  cep_plot_axis_get_ticks (&axis, 6, &ticks);
+  g_assert_cmpuint (ticks.n, ==, 2);   /* 3 3.5 */
+  g_assert_cmpfloat_with_epsilon (ticks.values[1], 3.5, 1e-12);
+  cep_plot_axis_format_tick (&axis, &ticks, ticks.values[1], label, sizeof label);
+  g_assert_cmpstr (label, ==, "3.5");
+
   /* Not positive: a usable default range instead of NaN. */
   cep_plot_axis_init (&axis, -1, 5, 400, 0);
   cep_plot_axis_set_log (&axis);
