@@ -160,6 +160,31 @@ copy_fixture (const char *dir)
     copy_tree_file (run, dir, files[i]);
 }
 
+static char *
+replaced (const char *text,
+          const char *pattern,
+          const char *replacement)
+{
+  g_autoptr (GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  char *result = g_regex_replace_literal (regex, text, -1, 0, replacement, 0, NULL);
+
+  g_assert_cmpstr (result, !=, text);
+  return result;
+}
+
+/* What the exported project writes into experiment.json: the backend that trained it. */
+static void
+as_trained_by_torch (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "experiment.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *torch = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  torch = replaced (contents, "\"backend\": \"ref\"", "\"backend\": \"torch\"");
+  g_assert_true (g_file_set_contents (path, torch, -1, NULL));
+}
+
 static void
 test_import_run (void)
 {
@@ -177,6 +202,7 @@ test_import_run (void)
 
   copy_fixture (source);
   copy_fixture (named);
+  as_trained_by_torch (named);
   imported = cep_cli_test_run ("import-run", source, "--into", runs, "--json", NULL);
   g_assert_cmpint (imported->exit_code, ==, 0);
   imported_json = cep_cli_result_get_json (imported);
@@ -196,6 +222,19 @@ test_import_run (void)
   kept = cep_cli_test_run ("import-run", named, "--into", runs, NULL);
   g_assert_cmpint (kept->exit_code, ==, 0);
   g_assert_nonnull (strstr (kept->out, "20260101-120000-mine"));
+  /* A run the exported project trained names the backend torch: its checkpoint evaluates on
+   * Cepstra's default backend (this is the round trip's Cepstra side, which the sanitized
+   * build runs here rather than in tests/export). */
+  {
+    g_autofree char *kept_run = g_build_filename (runs, "20260101-120000-mine", NULL);
+    g_autoptr (CepCliResult) evaluated = cep_cli_test_run ("eval", kept_run, "--json", NULL);
+    g_autoptr (JsonNode) evaluated_json = NULL;
+
+    if (evaluated->exit_code != 0)
+      g_error ("eval of the imported torch run: %s", evaluated->err);
+    evaluated_json = cep_cli_result_get_json (evaluated);
+    g_assert_true (json_object_has_member (json_node_get_object (evaluated_json), "accuracy"));
+  }
   listing = cep_cli_test_run ("runs", runs, "--json", NULL);
   g_assert_cmpint (listing->exit_code, ==, 0);
   listing_json = cep_cli_result_get_json (listing);
