@@ -963,10 +963,27 @@ static const CepBackendOps blas_ops = {
   .avg_pool1d_backward = blas_avg_pool1d_backward,
 };
 
+/* openblas_get_config() builds its text in one static buffer on every call, so backends opened
+ * on several threads at once (the class evaluates hand-ins side by side) read it while another
+ * rewrites it: it is read once, and the copy kept. */
+static const char *
+openblas_config (void)
+{
+  static gsize once = 0;
+  static char *config;
+
+  if (g_once_init_enter (&once))
+    {
+      config = g_strstrip (g_strdup (openblas_get_config ()));
+      g_once_init_leave (&once, 1);
+    }
+  return config;
+}
+
 static char *
 describe (BlasContext *ctx)
 {
-  g_autofree char *config = g_strstrip (g_strdup (openblas_get_config ()));
+  const char *config = openblas_config ();
   g_autofree char *products = NULL;
 
   if (ctx->tiled != NULL)
